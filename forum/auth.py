@@ -1,0 +1,60 @@
+"""The only module that talks to Flask-Login: session loading, API tokens, sign in/out."""
+
+from functools import wraps
+
+from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
+
+from forum.services import accounts
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+
+
+class Anonymous(AnonymousUserMixin):
+    id = None
+    role = None
+    reputation = 0
+    username = "visitor"
+
+
+login_manager.anonymous_user = Anonymous
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    return accounts.user_for_session(session_id)
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+
+
+def sign_in(user, *, remember: bool = False) -> None:
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    logout_user()
+
+
+def current():
+    """The signed-in member, or None for visitors."""
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
+
+
+def login_required(view):
+    """Send visitors to the sign-in page (web) before running `view`."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+__all__ = ["current", "current_user", "init_app", "login_required", "sign_in", "sign_out"]

@@ -1,0 +1,76 @@
+"""WTForms: input shape and CSRF only; the services own the domain rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a POST button that carries the CSRF token (vote, accept, delete, sign out)."""
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=60)])
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Username or email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Keep me signed in")
+
+
+class AskForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField("Details", validators=[DataRequired()])
+    tags = StringField("Tags", validators=[DataRequired(), Length(max=200)])
+    product = SelectField("Product", validators=[DataRequired()])
+
+
+class EditQuestionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField("Details", validators=[DataRequired()])
+    tags = StringField("Tags", validators=[DataRequired(), Length(max=200)])
+    comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
+
+
+class AnswerForm(FlaskForm):
+    body = TextAreaField("Your answer", validators=[DataRequired()])
+
+
+class EditAnswerForm(FlaskForm):
+    body = TextAreaField("Answer", validators=[DataRequired()])
+    comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=600)])
+
+
+class EmailForm(FlaskForm):
+    email = StringField("New email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=200)])
+
+
+class ProfileForm(FlaskForm):
+    about = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)])
+
+
+def apply_errors(form: FlaskForm, fields: dict[str, str]) -> None:
+    """Show a service's field messages on the form's fields (or as form-level errors)."""
+    for name, message in fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            form.form_errors.append(message)

@@ -1,0 +1,130 @@
+"""The Q&A aggregate: questions, answers, comments, revisions and votes."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.base import utcnow
+from forum.models.catalog import Product, Tag, question_tags
+from forum.models.user import User
+
+ONE_POST = "(question_id IS NULL) <> (answer_id IS NULL)"
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        Index("ix_questions_product_last_activity", "product_id", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    view_count: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    answer_count: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    product: Mapped[Product] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_question_score", "question_id", "score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    question: Mapped[Question] = relationship(foreign_keys=[question_id])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Comment(db.Model):
+    """A short plain-text remark; question_id is always the thread, answer_id set for answers."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship()
+
+
+class Revision(db.Model):
+    """A version of a question or answer; revision 1 is the original post."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        CheckConstraint(ONE_POST, name="one_post"),
+        UniqueConstraint("question_id", "number"),
+        UniqueConstraint("answer_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str | None] = mapped_column(String(150))
+    tags: Mapped[str | None] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User] = relationship()
+
+
+class Vote(db.Model):
+    """One member's current vote on one post; the unique constraints make it one per post."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        CheckConstraint(ONE_POST, name="one_post"),
+        CheckConstraint("value IN (-1, 1)", name="value"),
+        UniqueConstraint("user_id", "question_id"),
+        UniqueConstraint("user_id", "answer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

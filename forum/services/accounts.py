@@ -1,0 +1,188 @@
+"""Sign-up, sign-in and account settings."""
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models import Role, User
+from forum.services import ledger
+from forum.services.errors import NotFound, ValidationFailed
+from reputation.events import RepEvent
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+# Checked against when the login is unknown, so both paths cost one hash check.
+_DUMMY_HASH = generate_password_hash("peercare-timing-equaliser")
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def username_key(username: str) -> str:
+    """The identity of a username: NFKC-normalized and case-folded."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+def _clean_username(raw: str) -> str:
+    name = unicodedata.normalize("NFKC", (raw or "").strip())
+    if not USERNAME_RE.match(name):
+        raise ValidationFailed(
+            "Please choose another username.",
+            fields={"username": "3–30 characters: letters a–z, digits, “_” or “-”."},
+        )
+    return name
+
+
+def _clean_email(raw: str, field: str = "email") -> str:
+    try:
+        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed("Please check the email address.", fields={field: str(exc)}) from exc
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if not password or len(password) < MIN_PASSWORD:
+        raise ValidationFailed("Please choose a longer password.",
+                               fields={field: f"Use at least {MIN_PASSWORD} characters."})
+    if len(password) > MAX_PASSWORD:
+        raise ValidationFailed("That password is too long.",
+                               fields={field: f"Use at most {MAX_PASSWORD} characters."})
+
+
+def _email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email == email)
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query) is not None
+
+
+def register(username: str, email: str, password: str, *, role: Role = Role.MEMBER) -> User:
+    """Create a member with the +1 "joined" ledger entry.
+
+    Raises ValidationFailed naming each bad field; a taken username or email is reported on
+    its field, also when two sign-ups race (the unique constraints decide).
+    """
+    errors: dict[str, str] = {}
+    name = email_addr = None
+    for field, check in (("username", lambda: _clean_username(username)), ("email", lambda: _clean_email(email))):
+        try:
+            value = check()
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            continue
+        if field == "username":
+            name = value
+        else:
+            email_addr = value
+    try:
+        _check_password(password)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if name and db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
+        errors["username"] = "That username is taken."
+    if email_addr and _email_taken(email_addr):
+        errors["email"] = "An account with that email already exists."
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    user = User(username=name, username_key=username_key(name), email=email_addr,
+                password_hash=_hash(password), role=role, reputation=1)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ValidationFailed("Please correct the marked fields.",
+                               fields={"username": "That username or email is taken."}) from exc
+    ledger.record(RepEvent.JOINED, user_id=user.id)
+    ledger.refresh_cache([user.id])
+    db.session.commit()
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the member whose username or email and password match, else None."""
+    login = (login or "").strip()
+    user = None
+    if login and len(login) <= 254:
+        user = db.session.scalar(
+            select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
+        )
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def _require_password(user: User, password: str, field: str) -> None:
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ValidationFailed("Your current password is not correct.",
+                               fields={field: "That is not your current password."})
+
+
+def change_email(user: User, new_email: str, password: str) -> None:
+    """Change the email after re-checking the password."""
+    _require_password(user, password, "password")
+    email = _clean_email(new_email)
+    if _email_taken(email, except_user_id=user.id):
+        raise ValidationFailed("Please use another email.", fields={"email": "An account with that email already exists."})
+    user.email = email
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password and end every other session (auth_version is part of the session id)."""
+    _require_password(user, current, "current_password")
+    _check_password(new, "new_password")
+    user.password_hash = _hash(new)
+    user.auth_version += 1
+    db.session.commit()
+
+
+def update_profile(user: User, about: str) -> None:
+    if len(about or "") > 2000:
+        raise ValidationFailed("Your profile text is too long.", fields={"about": "Use at most 2,000 characters."})
+    user.about = (about or "").strip()
+    db.session.commit()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """Resolve a "<id>:<auth_version>" session id; stale versions are signed out."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.auth_version != int(version):
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such member.")
+    return user
+
+
+def find_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+def set_role(username: str, role: Role) -> User:
+    user = find_by_username(username)
+    if user is None:
+        raise NotFound(f"No member called {username}.")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,82 @@
+"""Answering, editing and deleting answers."""
+
+from sqlalchemy import update
+
+from forum.extensions import db
+from forum.models import Answer, Question, User, utcnow
+from forum.permissions import Permission, require
+from forum.services import ledger, posts
+from forum.services.errors import NotAllowed, ValidationFailed
+
+
+def post_answer(question_id: int, author: User, *, body: str) -> Answer:
+    """Answer a question; its first revision is kept and the thread becomes active."""
+    question = posts.get_question(question_id, viewer=author)
+    require(author, Permission.ANSWER_POST, question)
+    errors: dict[str, str] = {}
+    body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
+    posts.raise_if(errors)
+    answer = Answer(question_id=question.id, author_id=author.id, body_md=body, body_html=posts.rendered(body))
+    db.session.add(answer)
+    db.session.flush()
+    posts.add_revision(author=author, answer=answer, body_md=body)
+    db.session.execute(update(Question).where(Question.id == question.id)
+                       .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow()))
+    db.session.commit()
+    return answer
+
+
+def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "") -> Answer:
+    """Change an answer and keep the new version as a revision."""
+    answer = posts.get_answer(answer_id, viewer=actor)
+    require(actor, Permission.POST_EDIT, answer)
+    errors: dict[str, str] = {}
+    body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
+    posts.raise_if(errors)
+    if body == answer.body_md:
+        return answer
+    answer.body_md, answer.body_html, answer.edited_at = body, posts.rendered(body), utcnow()
+    posts.touch(answer.question)
+    posts.add_revision(author=actor, answer=answer, body_md=body, comment=comment)
+    db.session.commit()
+    return answer
+
+
+def delete_answer(answer_id: int, actor: User) -> int:
+    """Soft-delete an answer and reverse what it earned; returns its question id.
+
+    An author can't delete their accepted answer (the asker relies on it); moderators can,
+    which also clears the acceptance.
+    """
+    answer = posts.get_answer(answer_id, viewer=actor)
+    require(actor, Permission.POST_DELETE, answer)
+    if answer.is_deleted:
+        return answer.question_id
+    question = answer.question
+    if question.accepted_answer_id == answer.id and not posts.is_moderator(actor):
+        raise NotAllowed("You can't delete an accepted answer.")
+    answer.deleted_at, answer.deleted_by_id = utcnow(), actor.id
+    touched = posts.withdraw_reputation(None, [answer])
+    if question.accepted_answer_id == answer.id:
+        question.accepted_answer_id = None
+    db.session.execute(update(Question).where(Question.id == question.id)
+                       .values(answer_count=Question.answer_count - 1))
+    ledger.refresh_cache(touched)
+    db.session.commit()
+    return question.id
+
+
+def undelete_answer(answer_id: int, actor: User) -> int:
+    """Restore a deleted answer (moderators) and grant its votes' reputation again."""
+    answer = posts.get_answer(answer_id, viewer=actor)
+    if not posts.is_moderator(actor):
+        raise NotAllowed("Only moderators can undelete.")
+    if not answer.is_deleted:
+        raise ValidationFailed("That answer is not deleted.")
+    answer.deleted_at = answer.deleted_by_id = None
+    db.session.execute(update(Question).where(Question.id == answer.question_id)
+                       .values(answer_count=Question.answer_count + 1))
+    touched = posts.restore_reputation(None, [answer])
+    ledger.refresh_cache(touched)
+    db.session.commit()
+    return answer.question_id

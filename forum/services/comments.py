@@ -1,0 +1,39 @@
+"""Comments: short plain text with links under a question or an answer."""
+
+from forum.extensions import db
+from forum.markup import render_plain
+from forum.models import Comment, User, utcnow
+from forum.permissions import Permission, require
+from forum.services import posts
+from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from reputation.events import PostKind
+
+COMMENT_MIN, COMMENT_MAX = 2, 600
+
+
+def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Comment:
+    """Comment on a post; commenting on others' posts needs the "comment everywhere" privilege."""
+    post = posts.get_post(kind, post_id, viewer=author)
+    require(author, Permission.COMMENT_POST, post)
+    body = " ".join((body or "").replace("\x00", "").split()) if body else ""
+    if not COMMENT_MIN <= len(body) <= COMMENT_MAX:
+        raise ValidationFailed("Please check your comment.",
+                               fields={"body": f"Comments are {COMMENT_MIN}–{COMMENT_MAX} characters."})
+    question_id = post.id if kind is PostKind.QUESTION else post.question_id
+    comment = Comment(question_id=question_id, answer_id=None if kind is PostKind.QUESTION else post.id,
+                      author_id=author.id, body=body, body_html=render_plain(body))
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def delete_comment(comment_id: int, actor: User) -> int:
+    """Soft-delete a comment (its author or a moderator); returns the thread's id."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound("That comment doesn't exist.")
+    if comment.author_id != actor.id and not posts.is_moderator(actor):
+        raise NotAllowed("Only the author or a moderator can delete this comment.")
+    comment.deleted_at = utcnow()
+    db.session.commit()
+    return comment.question_id

@@ -1,0 +1,154 @@
+"""What questions and answers share: lookup, validation, revisions, and deletion's reputation."""
+
+import re
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Answer, Question, Revision, Role, User, Vote, utcnow
+from forum.services import ledger
+from forum.services.errors import NotFound, ValidationFailed
+from reputation import rules
+from reputation.events import PostKind
+from reputation.events import Role as GrantRole
+
+TITLE_MIN, TITLE_MAX = 15, 150
+BODY_MIN, BODY_MAX = 30, 30_000
+ANSWER_BODY_MIN = 20
+TAGS_MIN, TAGS_MAX = 1, 5
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
+EDIT_COMMENT_MAX = 300
+
+
+def is_moderator(user: User | None) -> bool:
+    return user is not None and getattr(user, "role", None) in (Role.MODERATOR, Role.ADMIN)
+
+
+def get_question(question_id: int, *, viewer: User | None = None) -> Question:
+    """Return a question; deleted ones exist only for moderators."""
+    question = db.session.get(Question, question_id)
+    if question is None or (question.is_deleted and not is_moderator(viewer)):
+        raise NotFound("That question doesn't exist or has been deleted.")
+    return question
+
+
+def get_answer(answer_id: int, *, viewer: User | None = None) -> Answer:
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or ((answer.is_deleted or answer.question.is_deleted) and not is_moderator(viewer)):
+        raise NotFound("That answer doesn't exist or has been deleted.")
+    return answer
+
+
+def get_post(kind: PostKind, post_id: int, *, viewer: User | None = None) -> Question | Answer:
+    return get_question(post_id, viewer=viewer) if kind is PostKind.QUESTION else get_answer(post_id, viewer=viewer)
+
+
+def check_body(body: str | None, errors: dict[str, str], minimum: int = BODY_MIN) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if len(body) < minimum:
+        errors["body"] = f"Please write at least {minimum} characters."
+    elif len(body) > BODY_MAX:
+        errors["body"] = f"Please keep it under {BODY_MAX:,} characters (this is {len(body):,})."
+    return body
+
+
+def check_title(title: str | None, errors: dict[str, str]) -> str:
+    title = " ".join((title or "").replace("\x00", "").split())
+    if len(title) < TITLE_MIN:
+        errors["title"] = f"Please write a title of at least {TITLE_MIN} characters that states the problem."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Please keep the title under {TITLE_MAX} characters."
+    return title
+
+
+def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]:
+    """Normalize tags given as a list or a space/comma separated string."""
+    if raw is None:
+        raw = []
+    if isinstance(raw, str):
+        raw = re.split(r"[\s,]+", raw)
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        errors["tags"] = "Tags must be a list of words."
+        return []
+    tags: list[str] = []
+    for tag in (t.strip().lower().lstrip("#") for t in raw):
+        if tag and tag not in tags:
+            tags.append(tag)
+    bad = [t for t in tags if not TAG_RE.match(t)]
+    if bad:
+        errors["tags"] = f"“{bad[0][:40]}” is not a valid tag: use lowercase letters, digits, + # . -"
+    elif not TAGS_MIN <= len(tags) <= TAGS_MAX:
+        errors["tags"] = f"Please give between {TAGS_MIN} and {TAGS_MAX} tags."
+    return tags
+
+
+def raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+
+
+def add_revision(*, author: User, body_md: str, question: Question | None = None,
+                 answer: Answer | None = None, title: str | None = None, tags: list[str] | None = None,
+                 comment: str = "") -> Revision:
+    column = Revision.question_id if question is not None else Revision.answer_id
+    post_id = question.id if question is not None else answer.id
+    number = (db.session.scalar(select(func.max(Revision.number)).where(column == post_id)) or 0) + 1
+    revision = Revision(
+        question_id=question.id if question is not None else None,
+        answer_id=answer.id if answer is not None else None,
+        number=number, author_id=author.id, body_md=body_md, title=title,
+        tags=" ".join(tags) if tags is not None else None, comment=comment[:EDIT_COMMENT_MAX],
+    )
+    db.session.add(revision)
+    return revision
+
+
+def rendered(body: str) -> str:
+    return render_markdown(body)
+
+
+def withdraw_reputation(question: Question, answers: list[Answer]) -> set[int]:
+    """Reverse what votes and acceptance on these posts earned; returns members touched."""
+    entries = []
+    if question is not None:
+        entries += ledger.live_entries(rules.vote_events(PostKind.QUESTION), question_id=question.id)
+    if answers:
+        events = rules.vote_events(PostKind.ANSWER) | rules.ACCEPT_EVENTS
+        entries += ledger.live_entries(events, answer_ids=[a.id for a in answers])
+    touched = {e.user_id for e in entries}
+    ledger.lock_users(touched)
+    for entry in entries:
+        ledger.reverse(entry, reason="post deleted")
+    return touched
+
+
+def restore_reputation(question: Question | None, answers: list[Answer]) -> set[int]:
+    """Grant again what the current votes and acceptance on these posts earn (undeletion)."""
+    grants: list[tuple] = []
+    if question is not None:
+        for vote in db.session.scalars(select(Vote).where(Vote.question_id == question.id)):
+            grants += [(g, question.author_id, vote.user_id, question.id, None)
+                       for g in rules.vote_grants(PostKind.QUESTION, vote.value)]
+    for answer in answers:
+        for vote in db.session.scalars(select(Vote).where(Vote.answer_id == answer.id)):
+            grants += [(g, answer.author_id, vote.user_id, None, answer.id)
+                       for g in rules.vote_grants(PostKind.ANSWER, vote.value)]
+        thread = answer.question
+        if thread.accepted_answer_id == answer.id:
+            grants += [(g, answer.author_id, thread.author_id, None, answer.id)
+                       for g in rules.accept_grants(self_accept=answer.author_id == thread.author_id)]
+    touched = set()
+    for grant, author_id, actor_id, question_id, answer_id in grants:
+        subject = author_id if grant.role is GrantRole.AUTHOR else actor_id
+        touched.add(subject)
+    ledger.lock_users(touched)
+    for grant, author_id, actor_id, question_id, answer_id in grants:
+        subject = author_id if grant.role is GrantRole.AUTHOR else actor_id
+        ledger.record(grant.event, user_id=subject, amount=grant.amount, actor_id=actor_id,
+                      question_id=question_id, answer_id=answer_id, reason="post undeleted")
+    return touched
+
+
+def touch(question: Question) -> None:
+    question.last_activity_at = utcnow()

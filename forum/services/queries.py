@@ -1,0 +1,206 @@
+"""Read side: question lists, threads and profiles in a fixed, small number of queries."""
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.extensions import db
+from forum.models import Answer, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.services import posts
+from forum.services.errors import NotFound, ValidationFailed
+from forum.services.votes import votes_of
+
+SORTS = ("newest", "active", "top", "unanswered")
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass
+class Thread:
+    question: Question
+    answers: list[Answer]
+    comments: dict[tuple[str, int], list[Comment]] = field(default_factory=dict)
+    my_votes: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def comments_on(self, kind: str, post_id: int) -> list[Comment]:
+        return self.comments.get((kind, post_id), [])
+
+
+def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, int]:
+    """Validate ?page=&per_page= values given as strings or ints."""
+    try:
+        page_n, per_page_n = int(page), int(per_page)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("page and per_page must be whole numbers.",
+                               fields={"page": "Use a whole number."}) from exc
+    if page_n < 1 or not 1 <= per_page_n <= maximum:
+        raise ValidationFailed(f"page starts at 1; per_page is 1–{maximum}.",
+                               fields={"per_page": f"Use 1–{maximum}."})
+    return page_n, per_page_n
+
+
+def _unanswered():
+    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0, Answer.deleted_at.is_(None))
+    return (Question.accepted_answer_id.is_(None)) & ~upvoted
+
+
+def list_questions(sort: str = "newest", *, product: str | None = None, tag: str | None = None,
+                   author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
+    if sort not in SORTS:
+        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": "Unknown sort."})
+    where = [Question.deleted_at.is_(None)]
+    if product:
+        product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
+        if product_id is None:
+            raise NotFound(f"No product “{product[:60]}”.")
+        where.append(Question.product_id == product_id)
+    if tag:
+        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
+        if tag_id is None:
+            raise NotFound(f"No tag “{tag[:60]}”.")
+        where.append(Question.id.in_(select(question_tags.c.question_id).where(question_tags.c.tag_id == tag_id)))
+    if author_id is not None:
+        where.append(Question.author_id == author_id)
+    if sort == "unanswered":
+        where.append(_unanswered())
+    order = {
+        "newest": [Question.created_at.desc(), Question.id.desc()],
+        "active": [Question.last_activity_at.desc(), Question.id.desc()],
+        "top": [Question.score.desc(), Question.id.desc()],
+        "unanswered": [Question.created_at.desc(), Question.id.desc()],
+    }[sort]
+    total = db.session.scalar(select(func.count(Question.id)).where(*where)) or 0
+    items = list(db.session.scalars(
+        select(Question).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
+    ))
+    return Page(items, page, per_page, total)
+
+
+def load_thread(question_id: int, viewer: User | None) -> Thread:
+    """A question with its answers (accepted first, then score, then oldest) and all comments.
+
+    Costs the same handful of queries whatever the number of answers or comments.
+    """
+    question = db.session.scalar(
+        select(Question).where(Question.id == question_id)
+        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
+    )
+    if question is None or (question.is_deleted and not posts.is_moderator(viewer)):
+        raise NotFound("That question doesn't exist or has been deleted.")
+    answer_filter = [Answer.question_id == question.id]
+    if not posts.is_moderator(viewer):
+        answer_filter.append(Answer.deleted_at.is_(None))
+    accepted_first = case((Answer.id == question.accepted_answer_id, 0), else_=1)
+    answers = list(db.session.scalars(
+        select(Answer).where(*answer_filter).options(joinedload(Answer.author))
+        .order_by(accepted_first, Answer.score.desc(), Answer.created_at, Answer.id)
+    ))
+    thread = Thread(question, answers)
+    for comment in db.session.scalars(
+        select(Comment).where(Comment.question_id == question.id, Comment.deleted_at.is_(None))
+        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
+    ):
+        key = ("answer", comment.answer_id) if comment.answer_id else ("question", question.id)
+        thread.comments.setdefault(key, []).append(comment)
+    thread.my_votes = votes_of(viewer, question_ids=[question.id], answer_ids=[a.id for a in answers])
+    return thread
+
+
+def revisions(kind: str, post_id: int, viewer: User | None) -> tuple[object, list[Revision]]:
+    """A post and its revisions, oldest first."""
+    if kind == "question":
+        post = posts.get_question(post_id, viewer=viewer)
+        column = Revision.question_id
+    else:
+        post = posts.get_answer(post_id, viewer=viewer)
+        column = Revision.answer_id
+    rows = list(db.session.scalars(
+        select(Revision).where(column == post.id).options(joinedload(Revision.author)).order_by(Revision.number)
+    ))
+    return post, rows
+
+
+def user_answers(user_id: int, *, page: int = 1, per_page: int = 20) -> Page:
+    where = [Answer.author_id == user_id, Answer.deleted_at.is_(None),
+             Answer.question_id.in_(select(Question.id).where(Question.deleted_at.is_(None)))]
+    total = db.session.scalar(select(func.count(Answer.id)).where(*where)) or 0
+    items = list(db.session.scalars(
+        select(Answer).where(*where).options(joinedload(Answer.question))
+        .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ))
+    return Page(items, page, per_page, total)
+
+
+def user_counts(user_id: int) -> dict[str, int]:
+    questions = db.session.scalar(select(func.count(Question.id)).where(
+        Question.author_id == user_id, Question.deleted_at.is_(None))) or 0
+    answers = db.session.scalar(select(func.count(Answer.id)).where(
+        Answer.author_id == user_id, Answer.deleted_at.is_(None))) or 0
+    return {"questions": questions, "answers": answers}
+
+
+def products() -> list[tuple[Product, int]]:
+    """Every product with its number of live questions."""
+    counts = (select(Question.product_id, func.count(Question.id).label("n"))
+              .where(Question.deleted_at.is_(None)).group_by(Question.product_id).subquery())
+    rows = db.session.execute(
+        select(Product, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.product_id == Product.id)
+        .order_by(Product.name)
+    )
+    return [(p, n) for p, n in rows]
+
+
+def tags(*, page: int = 1, per_page: int = 60) -> Page:
+    """Tags by number of live questions, most used first."""
+    counts = (select(question_tags.c.tag_id, func.count().label("n"))
+              .join(Question, Question.id == question_tags.c.question_id)
+              .where(Question.deleted_at.is_(None)).group_by(question_tags.c.tag_id).subquery())
+    total = db.session.scalar(select(func.count(Tag.id))) or 0
+    rows = db.session.execute(
+        select(Tag, func.coalesce(counts.c.n, 0).label("n")).outerjoin(counts, counts.c.tag_id == Tag.id)
+        .order_by(func.coalesce(counts.c.n, 0).desc(), Tag.name).limit(per_page).offset((page - 1) * per_page)
+    )
+    return Page([(t, n) for t, n in rows], page, per_page, total)
+
+
+def get_tag(name: str) -> Tag:
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        raise NotFound("No such tag.")
+    return tag
+
+
+def get_product(slug: str) -> Product:
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def users(*, page: int = 1, per_page: int = 36) -> Page:
+    total = db.session.scalar(select(func.count(User.id))) or 0
+    items = list(db.session.scalars(
+        select(User).order_by(User.reputation.desc(), User.id).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)

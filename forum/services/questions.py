@@ -1,0 +1,115 @@
+"""Asking, editing and deleting questions."""
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Answer, Product, Question, Tag, User, utcnow
+from forum.permissions import Permission, require
+from forum.services import ledger, posts
+from forum.services.errors import NotAllowed, ValidationFailed
+
+
+def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
+    product = None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        product = db.session.get(Product, int(ref))
+    elif isinstance(ref, str) and ref:
+        product = db.session.scalar(select(Product).where(Product.slug == ref))
+    if product is None:
+        errors["product"] = "Please choose one of the products."
+    return product
+
+
+def _tag_rows(names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    rows = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        rows.append(tag)
+    return rows
+
+
+def ask(author: User, *, title: str, body: str, tags: str | list[str], product: str | int) -> Question:
+    """Post a question with its first revision.
+
+    Raises ValidationFailed with a message per bad field (title 15–150 chars, body 30–30,000,
+    1–5 tags, an existing product).
+    """
+    require(author, Permission.QUESTION_ASK)
+    errors: dict[str, str] = {}
+    title = posts.check_title(title, errors)
+    body = posts.check_body(body, errors)
+    tag_names = posts.parse_tags(tags, errors)
+    product_row = _product(product, errors)
+    posts.raise_if(errors)
+    question = Question(title=title, body_md=body, body_html=posts.rendered(body), author_id=author.id,
+                        product_id=product_row.id, tags=_tag_rows(tag_names))
+    db.session.add(question)
+    db.session.flush()
+    posts.add_revision(author=author, question=question, title=title, tags=tag_names, body_md=body)
+    db.session.commit()
+    return question
+
+
+def edit_question(question_id: int, actor: User, *, title: str | None = None, body: str | None = None,
+                  tags: str | list[str] | None = None, comment: str = "") -> Question:
+    """Change a question and keep the new version as a revision; unchanged input does nothing."""
+    question = posts.get_question(question_id, viewer=actor)
+    require(actor, Permission.POST_EDIT, question)
+    errors: dict[str, str] = {}
+    new_title = posts.check_title(question.title if title is None else title, errors)
+    new_body = posts.check_body(question.body_md if body is None else body, errors)
+    new_tags = posts.parse_tags([t.name for t in question.tags] if tags is None else tags, errors)
+    posts.raise_if(errors)
+    if (new_title, new_body, new_tags) == (question.title, question.body_md, [t.name for t in question.tags]):
+        return question
+    question.title, question.body_md, question.body_html = new_title, new_body, posts.rendered(new_body)
+    question.tags = _tag_rows(new_tags)
+    question.edited_at = utcnow()
+    posts.touch(question)
+    posts.add_revision(author=actor, question=question, title=new_title, tags=new_tags, body_md=new_body,
+                       comment=comment)
+    db.session.commit()
+    return question
+
+
+def delete_question(question_id: int, actor: User) -> None:
+    """Soft-delete a question; what its votes and accepted answer earned is reversed.
+
+    Authors can't delete a question others invested in (an accepted or upvoted answer);
+    moderators can.
+    """
+    question = posts.get_question(question_id, viewer=actor)
+    require(actor, Permission.POST_DELETE, question)
+    if question.is_deleted:
+        return
+    answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
+                                                           Answer.deleted_at.is_(None))))
+    if not posts.is_moderator(actor) and (
+        question.accepted_answer_id is not None or any(a.score > 0 for a in answers)
+    ):
+        raise NotAllowed("You can't delete this question: others have invested in answering it. "
+                         "Flag it for a moderator if it must go.")
+    question.deleted_at, question.deleted_by_id = utcnow(), actor.id
+    touched = posts.withdraw_reputation(question, answers)
+    ledger.refresh_cache(touched)
+    db.session.commit()
+
+
+def undelete_question(question_id: int, actor: User) -> None:
+    """Restore a deleted question (moderators) and grant its reputation again."""
+    question = posts.get_question(question_id, viewer=actor)
+    if not posts.is_moderator(actor):
+        raise NotAllowed("Only moderators can undelete.")
+    if not question.is_deleted:
+        raise ValidationFailed("That question is not deleted.")
+    question.deleted_at = question.deleted_by_id = None
+    answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
+                                                           Answer.deleted_at.is_(None))))
+    db.session.flush()
+    touched = posts.restore_reputation(question, answers)
+    ledger.refresh_cache(touched)
+    db.session.commit()

@@ -1,0 +1,43 @@
+"""Run-time site settings stored in the database (privilege thresholds, new-community mode)."""
+
+from flask import g, has_app_context
+
+from forum.extensions import db
+from forum.models import SiteSetting
+from reputation.privileges import Privilege, effective_thresholds
+
+THRESHOLDS_KEY = "privilege_thresholds"
+NEW_COMMUNITY_KEY = "new_community"
+
+
+def _get(key: str, default: object) -> object:
+    row = db.session.get(SiteSetting, key)
+    return default if row is None else row.value
+
+
+def privilege_thresholds() -> dict[Privilege, int]:
+    """The thresholds in force, read once per request (templates ask many times)."""
+    if has_app_context() and "privilege_thresholds" in g:
+        return g.privilege_thresholds
+    overrides = _get(THRESHOLDS_KEY, {})
+    result = effective_thresholds(overrides, new_community=bool(_get(NEW_COMMUNITY_KEY, False)))
+    if has_app_context():
+        g.privilege_thresholds = result
+    return result
+
+
+def reputation_settings() -> tuple[dict[str, int], bool]:
+    return dict(_get(THRESHOLDS_KEY, {})), bool(_get(NEW_COMMUNITY_KEY, False))
+
+
+def set_reputation_settings(overrides: dict[str, int], new_community: bool) -> None:
+    """Store admin overrides of privilege thresholds and the new-community switch."""
+    for key, value in ((THRESHOLDS_KEY, overrides), (NEW_COMMUNITY_KEY, new_community)):
+        row = db.session.get(SiteSetting, key)
+        if row is None:
+            db.session.add(SiteSetting(key=key, value=value))
+        else:
+            row.value = value
+    db.session.commit()
+    if has_app_context():
+        g.pop("privilege_thresholds", None)

@@ -1,0 +1,57 @@
+"""Personal API tokens: stored hashed, shown once, revocable."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import ApiToken, User, utcnow
+from forum.services.errors import NotFound, ValidationFailed
+
+TOKEN_PREFIX = "pc_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> str:
+    """Create a token for `user` and return it in clear; only its hash is kept."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationFailed("Please name the token.", fields={"name": "1–80 characters, e.g. “CRM sync”."})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10]))
+    db.session.commit()
+    return token
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.commit()
+
+
+def active_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+    ))
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the token's owner, noting when it was last used (at most once a minute)."""
+    if not token or len(token) > 200:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        db.session.commit()
+    return row.user

@@ -1,0 +1,37 @@
+"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, slugs."""
+
+import re
+from datetime import datetime
+
+from flask import request, url_for
+
+from forum.markup import stored
+from forum.models import utcnow
+from forum.permissions import can
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
+
+
+def ago(when: datetime | None) -> str:
+    """A human "3 hours ago" for a naive-UTC timestamp."""
+    if when is None:
+        return ""
+    seconds = int((utcnow() - when).total_seconds())
+    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("min", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+def page_url(page: int) -> str:
+    args = dict(request.args)
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(can=can, page_url=page_url)
+    app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

@@ -1,0 +1,9 @@
+"""Blueprints: thin views that parse input, call one service and render."""
+
+
+def register_blueprints(app) -> None:
+    from forum.views import accounts, answers, api, browse, errors, health, questions, users
+
+    for module in (accounts, questions, answers, browse, users, health, api):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)

@@ -1,0 +1,121 @@
+"""Answering, editing answers, voting on them, accepting, comments."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from forum import auth
+from forum.forms import ActionForm, AnswerForm, CommentForm, EditAnswerForm, apply_errors
+from forum.services import acceptance, answers, comments, posts, queries, votes
+from forum.services.errors import ValidationFailed
+from forum.views.common import act, thread_url
+from forum.views.questions import vote_value, with_diffs
+from reputation.events import PostKind
+
+bp = Blueprint("answers", __name__)
+
+
+@bp.post("/questions/<int:question_id>/answers")
+@auth.login_required
+def create(question_id: int):
+    form = AnswerForm()
+    question = posts.get_question(question_id, viewer=auth.current())
+    if form.validate_on_submit():
+        try:
+            answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Thanks for answering!", "success")
+            return redirect(thread_url(question, f"answer-{answer.id}"))
+    thread = queries.load_thread(question_id, auth.current())
+    return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=form,
+                           comment_form=CommentForm(), action_form=ActionForm()), 422
+
+
+@bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+@auth.login_required
+def edit(answer_id: int):
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    form = EditAnswerForm()
+    if request.method == "GET":
+        form.body.data = answer.body_md
+    if form.validate_on_submit():
+        try:
+            answers.edit_answer(answer_id, auth.current(), body=form.body.data, comment=form.comment.data or "")
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your edit is saved.", "success")
+            return redirect(thread_url(answer.question, f"answer-{answer.id}"))
+    return render_template("answers/edit.html", form=form, answer=answer, q=answer.question), (
+        422 if form.errors else 200)
+
+
+@bp.post("/answers/<int:answer_id>/delete")
+@auth.login_required
+def delete(answer_id: int):
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    return act(lambda: answers.delete_answer(answer_id, auth.current()), done=thread_url(answer.question),
+               back=thread_url(answer.question, f"answer-{answer_id}"), message="The answer is deleted.")
+
+
+@bp.post("/answers/<int:answer_id>/undelete")
+@auth.login_required
+def undelete(answer_id: int):
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    url = thread_url(answer.question, f"answer-{answer_id}")
+    return act(lambda: answers.undelete_answer(answer_id, auth.current()), done=url, back=url,
+               message="The answer is restored.")
+
+
+@bp.post("/answers/<int:answer_id>/vote")
+@auth.login_required
+def vote(answer_id: int):
+    value = vote_value()
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    url = thread_url(answer.question, f"answer-{answer_id}")
+    return act(lambda: votes.vote(auth.current(), PostKind.ANSWER, answer_id, value), done=url, back=url,
+               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value])
+
+
+@bp.post("/answers/<int:answer_id>/accept")
+@auth.login_required
+def accept(answer_id: int):
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    url = thread_url(answer.question, f"answer-{answer_id}")
+    return act(lambda: acceptance.accept_answer(answer_id, auth.current()), done=url, back=url,
+               message="Answer accepted. Thanks for closing the loop!")
+
+
+@bp.post("/answers/<int:answer_id>/unaccept")
+@auth.login_required
+def unaccept(answer_id: int):
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    url = thread_url(answer.question, f"answer-{answer_id}")
+    return act(lambda: acceptance.unaccept_answer(answer_id, auth.current()), done=url, back=url,
+               message="Acceptance removed.")
+
+
+@bp.post("/answers/<int:answer_id>/comments")
+@auth.login_required
+def comment(answer_id: int):
+    form = CommentForm()
+    answer = posts.get_answer(answer_id, viewer=auth.current())
+    url = thread_url(answer.question, f"answer-{answer_id}")
+    return act(lambda: comments.post_comment(auth.current(), PostKind.ANSWER, answer_id, body=form.body.data),
+               done=url, back=url, message="Comment added.")
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@auth.login_required
+def delete_comment(comment_id: int):
+    question_id = comments.delete_comment(comment_id, auth.current())
+    flash("Comment deleted.", "success")
+    return redirect(thread_url(posts.get_question(question_id, viewer=auth.current())))
+
+
+@bp.get("/answers/<int:answer_id>/revisions")
+def revisions(answer_id: int):
+    post, rows = queries.revisions("answer", answer_id, auth.current())
+    return render_template("questions/revisions.html", post=post, q=post.question, kind="answer",
+                           revisions=with_diffs(rows))
+

@@ -1,0 +1,74 @@
+"""JSON API v1 (DESIGN §11): the same services as the web views, JSON in and out.
+
+Token requests (`Authorization: Bearer …`) need no CSRF token; cookie-session writes do.
+"""
+
+from flask import Blueprint, g, request
+
+from forum import auth
+from forum.extensions import csrf
+from forum.services import tokens
+from forum.services.errors import ServiceError, ValidationFailed
+from forum.views.errors import json_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+@bp.before_request
+def authenticate():
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
+        if user is None:
+            return json_error(401, "The API token is missing, malformed or revoked.")
+        g.api_user = user
+        return None
+    g.api_user = auth.current()
+    if request.method not in SAFE_METHODS:
+        csrf.protect()
+    return None
+
+
+def actor():
+    """The member behind this request, or a 401 error."""
+    if g.get("api_user") is None:
+        raise Unauthorized("This needs a signed-in member: send `Authorization: Bearer TOKEN`.")
+    return g.api_user
+
+
+def viewer():
+    return g.get("api_user")
+
+
+def body() -> dict:
+    """The JSON object sent, or a 400 error."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ServiceError("Send a JSON object with Content-Type: application/json.")
+    return data
+
+
+def text_field(data: dict, name: str, *, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"“{name}” must be a string.", fields={name: "Expected a string."})
+    return value
+
+
+@bp.errorhandler(ServiceError)
+def service_error(exc: ServiceError):
+    return json_error(exc.status, exc.message, exc.fields, exc.code)
+
+
+from forum.views.api import content, openapi, people  # noqa: E402,F401  (routes register on bp)

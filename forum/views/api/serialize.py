@@ -1,0 +1,65 @@
+"""Turn models into the JSON shapes of the API; one function per resource."""
+
+from datetime import datetime
+
+from flask import url_for
+
+from forum.models import Answer, Comment, Question, User
+from forum.services.queries import Page, Thread
+from forum.templating import slugify
+
+
+def iso(when: datetime | None) -> str | None:
+    return when.isoformat(timespec="seconds") + "Z" if when else None
+
+
+def page(p: Page, item) -> dict:
+    return {"items": [item(i) for i in p.items], "page": p.page, "per_page": p.per_page, "total": p.total}
+
+
+def user_ref(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "reputation": user.reputation}
+
+
+def comment(c: Comment) -> dict:
+    return {"id": c.id, "body": c.body, "body_html": c.body_html, "author": user_ref(c.author),
+            "created_at": iso(c.created_at)}
+
+
+def question_summary(q: Question) -> dict:
+    return {
+        "id": q.id, "title": q.title,
+        "url": url_for("questions.show", question_id=q.id, slug=slugify(q.title), _external=True),
+        "product": {"slug": q.product.slug, "name": q.product.name}, "tags": [t.name for t in q.tags],
+        "author": user_ref(q.author), "score": q.score, "answer_count": q.answer_count,
+        "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
+        "created_at": iso(q.created_at), "edited_at": iso(q.edited_at), "last_activity_at": iso(q.last_activity_at),
+    }
+
+
+def answer(a: Answer, accepted_id: int | None, comments: list[Comment] = ()) -> dict:
+    return {
+        "id": a.id, "question_id": a.question_id, "body": a.body_md, "body_html": a.body_html,
+        "author": user_ref(a.author), "score": a.score, "accepted": a.id == accepted_id,
+        "created_at": iso(a.created_at), "edited_at": iso(a.edited_at),
+        "comments": [comment(c) for c in comments],
+    }
+
+
+def question_detail(thread: Thread) -> dict:
+    q = thread.question
+    result = question_summary(q)
+    result.update(
+        body=q.body_md, body_html=q.body_html,
+        comments=[comment(c) for c in thread.comments_on("question", q.id)],
+        answers=[answer(a, q.accepted_answer_id, thread.comments_on("answer", a.id)) for a in thread.answers],
+        escalation=None,
+    )
+    return result
+
+
+def user_profile(user: User, counts: dict[str, int]) -> dict:
+    return {"id": user.id, "username": user.username, "reputation": user.reputation, "role": user.role,
+            "about": user.about, "created_at": iso(user.created_at),
+            "url": url_for("users.profile", user_id=user.id, slug=slugify(user.username), _external=True),
+            "counts": counts}

@@ -1,0 +1,37 @@
+"""Browsing by tag and by product."""
+
+from flask import Blueprint, render_template
+
+from forum.services import queries
+from forum.views.common import page_arg, per_page
+from forum.views.questions import SORT_LABELS, _sort
+
+bp = Blueprint("browse", __name__)
+
+
+@bp.get("/tags")
+def tags():
+    return render_template("browse/tags.html", page=queries.tags(page=page_arg()))
+
+
+@bp.get("/tags/<name>")
+def tag(name: str):
+    tag_row = queries.get_tag(name)
+    sort = _sort()
+    page = queries.list_questions(sort, tag=tag_row.name, page=page_arg(), per_page=per_page())
+    return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
+                           heading=f"Questions tagged [{tag_row.name}]", tag=tag_row, products=queries.products())
+
+
+@bp.get("/products")
+def products():
+    return render_template("browse/products.html", products=queries.products())
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    product_row = queries.get_product(slug)
+    sort = _sort()
+    page = queries.list_questions(sort, product=product_row.slug, page=page_arg(), per_page=per_page())
+    return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
+                           heading=product_row.name, product=product_row, products=queries.products())

@@ -1,0 +1,76 @@
+"""Friendly error pages for the web and JSON errors (DESIGN §11) under /api/."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from forum.services.errors import ServiceError
+
+MESSAGES = {
+    400: "The request didn't make sense to us.",
+    401: "Please sign in first.",
+    403: "You don't have permission to do that.",
+    404: "We couldn't find that page.",
+    405: "That action isn't available this way.",
+    413: "That was too large to accept (the limit is 1 MB per request).",
+    422: "Some of what you sent isn't valid.",
+    429: "Too many requests. Please slow down.",
+    500: "Something went wrong on our side. It has been logged.",
+}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "too_large", 422: "validation_failed", 429: "rate_limited", 500: "server_error"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _page(status: int, message: str):
+    return render_template("errors/error.html", code=status, message=message), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = "Your form expired or was sent from another site (CSRF check failed). Please go back, reload and try again."
+        if wants_json():
+            return json_error(400, message, code="csrf_failed")
+        return _page(400, message)
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        if wants_json():
+            return json_error(exc.status, exc.message, exc.fields, exc.code)
+        return _page(exc.status, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = exc.description if exc.description and status in (400, 403, 404) and not _generic(exc) else (
+            MESSAGES.get(status, exc.name))
+        if wants_json():
+            response = json_error(status, message)
+        else:
+            response = _page(status, message)
+        if status == 405 and exc.valid_methods:
+            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return json_error(500, MESSAGES[500])
+        return _page(500, MESSAGES[500])
+
+
+def _generic(exc: HTTPException) -> bool:
+    """Werkzeug's stock descriptions are technical; ours are kinder."""
+    return exc.description == type(exc).description or isinstance(exc, InternalServerError)

@@ -1,0 +1,158 @@
+"""Question lists, the thread page, asking, editing, voting and history."""
+
+import difflib
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from forum import auth
+from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
+from forum.models import Product
+from forum.extensions import db
+from forum.services import comments, questions, queries, viewcounts, votes
+from forum.services.errors import ValidationFailed
+from forum.templating import slugify
+from forum.views.common import act, page_arg, per_page, thread_url
+from reputation.events import PostKind
+
+bp = Blueprint("questions", __name__)
+
+SORT_LABELS = {"newest": "Newest", "active": "Active", "top": "Top", "unanswered": "Unanswered"}
+
+
+def _sort() -> str:
+    sort = request.args.get("sort", "active")
+    if sort not in queries.SORTS:
+        abort(400, description=f"Unknown sort “{sort[:30]}”: use newest, active, top or unanswered.")
+    return sort
+
+
+@bp.get("/")
+def index():
+    sort = _sort()
+    page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
+    return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
+                           heading="All questions", products=queries.products())
+
+
+@bp.get("/questions")
+def listing():
+    return index()
+
+
+@bp.route("/questions/ask", methods=["GET", "POST"])
+@auth.login_required
+def ask():
+    form = AskForm()
+    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    if request.method == "GET" and request.args.get("product"):
+        form.product.data = request.args["product"]
+    if form.validate_on_submit():
+        try:
+            question = questions.ask(auth.current(), title=form.title.data, body=form.body.data,
+                                     tags=form.tags.data, product=form.product.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your question is posted. You'll see answers here.", "success")
+            return redirect(thread_url(question))
+    return render_template("questions/ask.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/questions/<int:question_id>")
+@bp.get("/questions/<int:question_id>/<slug>")
+def show(question_id: int, slug: str | None = None):
+    thread = queries.load_thread(question_id, auth.current())
+    if slug != slugify(thread.question.title):
+        return redirect(thread_url(thread.question), code=301)
+    viewcounts.count_view(question_id)
+    return render_template("questions/show.html", thread=thread, q=thread.question,
+                           answer_form=AnswerForm(), comment_form=CommentForm(), action_form=ActionForm())
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@auth.login_required
+def edit(question_id: int):
+    question = questions.posts.get_question(question_id, viewer=auth.current())
+    form = EditQuestionForm(obj=question if request.method == "GET" else None)
+    if request.method == "GET":
+        form.tags.data = " ".join(t.name for t in question.tags)
+        form.body.data = question.body_md
+    if form.validate_on_submit():
+        try:
+            questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
+                                    tags=form.tags.data, comment=form.comment.data or "")
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your edit is saved.", "success")
+            return redirect(thread_url(question))
+    return render_template("questions/edit.html", form=form, q=question), 422 if form.errors else 200
+
+
+@bp.post("/questions/<int:question_id>/delete")
+@auth.login_required
+def delete(question_id: int):
+    ActionForm().validate_on_submit()
+    question = questions.posts.get_question(question_id, viewer=auth.current())
+    return act(lambda: questions.delete_question(question_id, auth.current()),
+               done=url_for("questions.index"), back=thread_url(question), message="The question is deleted.")
+
+
+@bp.post("/questions/<int:question_id>/undelete")
+@auth.login_required
+def undelete(question_id: int):
+    question = questions.posts.get_question(question_id, viewer=auth.current())
+    return act(lambda: questions.undelete_question(question_id, auth.current()),
+               done=thread_url(question), back=thread_url(question), message="The question is restored.")
+
+
+def vote_value() -> int:
+    raw = request.form.get("value", "")
+    if raw not in ("1", "-1", "0"):
+        abort(400, description="A vote is 1, -1 or 0.")
+    return int(raw)
+
+
+@bp.post("/questions/<int:question_id>/vote")
+@auth.login_required
+def vote(question_id: int):
+    value = vote_value()
+    question = questions.posts.get_question(question_id, viewer=auth.current())
+    return act(lambda: votes.vote(auth.current(), PostKind.QUESTION, question_id, value),
+               done=thread_url(question), back=thread_url(question),
+               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value])
+
+
+@bp.post("/questions/<int:question_id>/comments")
+@auth.login_required
+def comment(question_id: int):
+    form = CommentForm()
+    question = questions.posts.get_question(question_id, viewer=auth.current())
+    return act(lambda: comments.post_comment(auth.current(), PostKind.QUESTION, question_id, body=form.body.data),
+               done=thread_url(question, "question-comments"), back=thread_url(question), message="Comment added.")
+
+
+@bp.get("/questions/<int:question_id>/revisions")
+def revisions(question_id: int):
+    post, rows = queries.revisions("question", question_id, auth.current())
+    return render_template("questions/revisions.html", post=post, q=post, kind="question",
+                           revisions=with_diffs(rows))
+
+
+def with_diffs(rows):
+    """Pair each revision with its unified diff against the one before; the template escapes it."""
+    result = []
+    previous = None
+    for rev in rows:
+        text = ((rev.title + "\n\n") if rev.title else "") + rev.body_md + (f"\n\ntags: {rev.tags}" if rev.tags else "")
+        lines = []
+        if previous is not None:
+            for line in difflib.unified_diff(previous.splitlines(), text.splitlines(), lineterm="", n=2):
+                if line.startswith(("---", "+++")):
+                    continue
+                css = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "ctx")
+                lines.append((css, line))
+        result.append((rev, lines, text))
+        previous = text
+    return list(reversed(result))
+

@@ -1,0 +1,128 @@
+"""Member profiles, the member list and account settings."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from forum import auth
+from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
+from forum.services import accounts, queries, tokens
+from forum.services.errors import ValidationFailed
+from forum.templating import slugify
+from forum.views.common import page_arg
+
+bp = Blueprint("users", __name__)
+
+
+@bp.get("/users")
+def index():
+    return render_template("users/index.html", page=queries.users(page=page_arg()))
+
+
+@bp.get("/users/<int:user_id>")
+@bp.get("/users/<int:user_id>/<slug>")
+def profile(user_id: int, slug: str | None = None):
+    user = accounts.get_user(user_id)
+    tab = request.args.get("tab", "questions")
+    if tab not in ("questions", "answers"):
+        tab = "questions"
+    page = page_arg()
+    listing = (queries.list_questions("newest", author_id=user.id, page=page, per_page=20) if tab == "questions"
+               else queries.user_answers(user.id, page=page))
+    return render_template("users/profile.html", user=user, tab=tab, page=listing,
+                           counts=queries.user_counts(user.id))
+
+
+def _settings_page(**forms):
+    user = auth.current()
+    context = {
+        "email_form": EmailForm(formdata=None, email=user.email),
+        "password_form": PasswordForm(formdata=None),
+        "profile_form": ProfileForm(formdata=None, about=user.about),
+        "token_form": TokenForm(formdata=None),
+        "action_form": ActionForm(),
+        "tokens": tokens.active_tokens(user),
+        "new_token": None,
+    }
+    context.update(forms)
+    status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
+    return render_template("users/settings.html", user=user, **context), status
+
+
+@bp.get("/settings")
+@auth.login_required
+def settings():
+    return _settings_page()
+
+
+@bp.post("/settings/email")
+@auth.login_required
+def change_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_email(auth.current(), form.email.data, form.password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your email is changed.", "success")
+            return redirect(url_for("users.settings"))
+    return _settings_page(email_form=form)
+
+
+@bp.post("/settings/password")
+@auth.login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = auth.current()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            auth.sign_in(user)
+            flash("Your password is changed; other sessions are signed out.", "success")
+            return redirect(url_for("users.settings"))
+    return _settings_page(password_form=form)
+
+
+@bp.post("/settings/profile")
+@auth.login_required
+def change_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(auth.current(), form.about.data or "")
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("users.settings"))
+    return _settings_page(profile_form=form)
+
+
+@bp.post("/settings/tokens")
+@auth.login_required
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token = tokens.create_token(auth.current(), form.name.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash("Your token is created. Copy it now: it won't be shown again.", "success")
+            return _settings_page(new_token=token)
+    return _settings_page(token_form=form)
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@auth.login_required
+def revoke_token(token_id: int):
+    if ActionForm().validate_on_submit():
+        tokens.revoke_token(auth.current(), token_id)
+        flash("The token is revoked.", "success")
+    return redirect(url_for("users.settings"))
+
+
+def profile_url(user) -> str:
+    return url_for("users.profile", user_id=user.id, slug=slugify(user.username))

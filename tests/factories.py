@@ -1,0 +1,49 @@
+"""Plain factory functions: each builds one thing through the real services."""
+
+import itertools
+
+from forum.models import Product, Role, User
+from forum.extensions import db
+from forum.services import accounts, answers, questions, reputation
+
+_seq = itertools.count(1)
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str | None = None, *, reputation_points: int = 0, role: Role = Role.MEMBER,
+              email: str | None = None) -> User:
+    """A member; `reputation_points` on top of the 1 everyone starts with, as a ledger bonus."""
+    n = next(_seq)
+    username = username or f"member{n}"
+    user = accounts.register(username, email or f"{username}@example.com", PASSWORD, role=role)
+    if reputation_points:
+        reputation.award_bonus(user.id, reputation_points, reason="test setup", actor=None)
+    return user
+
+
+def make_product(slug: str = "thermostat", name: str = "Northwind Thermostat") -> Product:
+    product = db.session.scalar(db.select(Product).where(Product.slug == slug))
+    if product is None:
+        product = Product(slug=slug, name=name, description=f"Questions about the {name}.")
+        db.session.add(product)
+        db.session.commit()
+    return product
+
+
+def make_question(author: User | None = None, *, title: str | None = None, body: str | None = None,
+                  tags: list[str] | None = None, product: str = "thermostat"):
+    author = author or make_user()
+    make_product(product, product.title())
+    n = next(_seq)
+    return questions.ask(
+        author,
+        title=title or f"How do I reset the thermostat schedule {n}?",
+        body=body or "The schedule keeps coming back after I delete it. I tried a reboot already.",
+        tags=tags or ["schedule"],
+        product=product,
+    )
+
+
+def make_answer(question, author: User | None = None, *, body: str | None = None):
+    author = author or make_user()
+    return answers.post_answer(question.id, author, body=body or "Hold the menu button for ten seconds, then clear it.")
