@@ -16,6 +16,8 @@ def _fail(exc: ServiceError) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    register_reputation_commands(app)
+
     @app.cli.command("create-admin")
     @click.argument("username")
     @click.argument("email")
@@ -64,3 +66,29 @@ def register_commands(app: Flask) -> None:
             return
         summary = demo.seed()
         click.echo(summary)
+
+
+def register_reputation_commands(app: Flask) -> None:
+    group = click.Group("reputation", help="Check and repair reputation.")
+
+    @group.command("verify")
+    def verify() -> None:
+        """Recompute every member's reputation from the ledger and from first principles."""
+        from forum.services import verification
+
+        report = verification.verify()
+        for difference in report.differences:
+            click.echo(difference.describe())
+        click.echo(f"Checked {report.users} members and {report.events} ledger events: "
+                   f"{report.difference_count} difference(s).")
+        if not report.ok:
+            raise SystemExit(1)
+
+    @group.command("recompute")
+    def recompute() -> None:
+        """Repair cached reputation totals from the ledger."""
+        from forum.services import verification
+
+        click.echo(f"Repaired {verification.recompute()} cached total(s).")
+
+    app.cli.add_command(group)

@@ -36,6 +36,9 @@ def _is_moderator(user: User) -> bool:
 
 
 def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
+    """Moderators and admins hold every privilege; members earn them with reputation."""
+    if _is_moderator(user):
+        return None
     threshold = privilege_thresholds()[privilege]
     if user.reputation >= threshold:
         return None
@@ -69,7 +72,7 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
                 return None
             return _privilege_refusal(user, Privilege.COMMENT_ANYWHERE)
         case Permission.POST_EDIT:
-            if obj is not None and obj.author_id == user.id or _is_moderator(user):
+            if (obj is not None and obj.author_id == user.id) or _is_moderator(user):
                 return None
             return _privilege_refusal(user, Privilege.EDIT_OTHERS)
         case Permission.POST_DELETE:

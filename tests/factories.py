@@ -2,8 +2,8 @@
 
 import itertools
 
-from forum.models import Product, Role, User
 from forum.extensions import db
+from forum.models import Product, Role, User
 from forum.services import accounts, answers, questions, reputation
 
 _seq = itertools.count(1)

@@ -3,7 +3,7 @@
 from forum.extensions import db
 from forum.models import User
 from forum.permissions import Permission, require
-from forum.services import ledger, posts
+from forum.services import badges, ledger, posts
 from reputation import rules
 from reputation.events import Role as GrantRole
 
@@ -30,6 +30,7 @@ def accept_answer(answer_id: int, actor: User) -> int:
                       amount=grant.amount, actor_id=actor.id, answer_id=answer.id)
     posts.touch(question)
     ledger.refresh_cache(touched)
+    badges.on_answer_accepted(answer, actor.id)
     db.session.commit()
     return question.id
 

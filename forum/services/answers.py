@@ -5,7 +5,7 @@ from sqlalchemy import update
 from forum.extensions import db
 from forum.models import Answer, Question, User, utcnow
 from forum.permissions import Permission, require
-from forum.services import ledger, posts
+from forum.services import badges, ledger, posts
 from forum.services.errors import NotAllowed, ValidationFailed
 
 
@@ -20,6 +20,7 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     db.session.add(answer)
     db.session.flush()
     posts.add_revision(author=author, answer=answer, body_md=body)
+    badges.on_answer_posted(answer)
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow()))
     db.session.commit()

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Answer, Product, Question, Tag, User, utcnow
 from forum.permissions import Permission, require
-from forum.services import ledger, posts
+from forum.services import badges, ledger, posts
 from forum.services.errors import NotAllowed, ValidationFailed
 
 
@@ -50,6 +50,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     db.session.add(question)
     db.session.flush()
     posts.add_revision(author=author, question=question, title=title, tags=tag_names, body_md=body)
+    badges.on_question_asked(question)
     db.session.commit()
     return question
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.models import Answer, Question, User, Vote, utcnow
 from forum.permissions import Permission, require
-from forum.services import ledger, posts
+from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from reputation import rules
 from reputation.events import PostKind
@@ -71,9 +71,14 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
     else:
         existing.value, existing.updated_at = value, utcnow()
     db.session.execute(update(model).where(model.id == post.id).values(score=model.score + (value - old)))
+    score = db.session.scalar(select(model.score).where(model.id == post.id))
     ledger.refresh_cache(touched)
+    if value:
+        badges.on_vote_cast(actor.id)
+    if kind is PostKind.ANSWER:
+        badges.on_answer_score(post.id, post.author_id, score)
     db.session.commit()
-    return db.session.scalar(select(model.score).where(model.id == post.id))
+    return score
 
 
 def votes_of(user: User | None, *, question_ids: list[int] = (), answer_ids: list[int] = ()) -> dict[tuple[str, int], int]:

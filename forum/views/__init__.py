@@ -2,8 +2,8 @@
 
 
 def register_blueprints(app) -> None:
-    from forum.views import accounts, answers, api, browse, errors, health, questions, users
+    from forum.views import accounts, answers, api, browse, errors, health, questions, reputation, users
 
-    for module in (accounts, questions, answers, browse, users, health, api):
+    for module in (accounts, questions, answers, browse, users, reputation, health, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)

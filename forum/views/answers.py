@@ -1,13 +1,13 @@
 """Answering, editing answers, voting on them, accepting, comments."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 
 from forum import auth
-from forum.forms import ActionForm, AnswerForm, CommentForm, EditAnswerForm, apply_errors
+from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
 from forum.views.common import act, thread_url
-from forum.views.questions import vote_value, with_diffs
+from forum.views.questions import render_thread, vote_value, with_diffs
 from reputation.events import PostKind
 
 bp = Blueprint("answers", __name__)
@@ -26,9 +26,7 @@ def create(question_id: int):
         else:
             flash("Thanks for answering!", "success")
             return redirect(thread_url(question, f"answer-{answer.id}"))
-    thread = queries.load_thread(question_id, auth.current())
-    return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=form,
-                           comment_form=CommentForm(), action_form=ActionForm()), 422
+    return render_thread(queries.load_thread(question_id, auth.current()), form, 422)
 
 
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])

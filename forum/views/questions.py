@@ -5,10 +5,10 @@ import difflib
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forum import auth
+from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
-from forum.extensions import db
-from forum.services import comments, questions, queries, viewcounts, votes
+from forum.services import badges, comments, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.views.common import act, page_arg, per_page, thread_url
@@ -65,8 +65,15 @@ def show(question_id: int, slug: str | None = None):
     if slug != slugify(thread.question.title):
         return redirect(thread_url(thread.question), code=301)
     viewcounts.count_view(question_id)
-    return render_template("questions/show.html", thread=thread, q=thread.question,
-                           answer_form=AnswerForm(), comment_form=CommentForm(), action_form=ActionForm())
+    return render_thread(thread, AnswerForm())
+
+
+def render_thread(thread, answer_form, status: int = 200):
+    """The thread page; also re-rendered with an invalid answer form's messages."""
+    authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
+    return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
+                           comment_form=CommentForm(), action_form=ActionForm(),
+                           badge_counts=badges.counts_by_user(authors)), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])

@@ -4,12 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
-from forum.services import accounts, queries, tokens
+from forum.services import accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.views.common import page_arg
+from reputation.badges import BY_KEY
+from reputation.rules import LABELS
 
 bp = Blueprint("users", __name__)
+
+PROFILE_TABS = ("questions", "answers", "reputation")
 
 
 @bp.get("/users")
@@ -22,13 +26,20 @@ def index():
 def profile(user_id: int, slug: str | None = None):
     user = accounts.get_user(user_id)
     tab = request.args.get("tab", "questions")
-    if tab not in ("questions", "answers"):
+    if tab not in PROFILE_TABS:
         tab = "questions"
     page = page_arg()
-    listing = (queries.list_questions("newest", author_id=user.id, page=page, per_page=20) if tab == "questions"
-               else queries.user_answers(user.id, page=page))
-    return render_template("users/profile.html", user=user, tab=tab, page=listing,
-                           counts=queries.user_counts(user.id))
+    days = None
+    if tab == "questions":
+        listing = queries.list_questions("newest", author_id=user.id, page=page, per_page=20)
+    elif tab == "answers":
+        listing = queries.user_answers(user.id, page=page)
+    else:
+        listing = reputation.history(user.id, page=page, per_page=50)
+        days = reputation.group_by_day(listing.items)
+    return render_template("users/profile.html", user=user, tab=tab, page=listing, days=days,
+                           counts=queries.user_counts(user.id), awards=badges.awards_of(user.id),
+                           badge_specs=BY_KEY, labels=LABELS)
 
 
 def _settings_page(**forms):

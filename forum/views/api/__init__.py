@@ -3,7 +3,7 @@
 Token requests (`Authorization: Bearer …`) need no CSRF token; cookie-session writes do.
 """
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from forum import auth
 from forum.extensions import csrf
@@ -33,7 +33,7 @@ def authenticate():
         g.api_user = user
         return None
     g.api_user = auth.current()
-    if request.method not in SAFE_METHODS:
+    if g.api_user is not None and request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
     return None
 

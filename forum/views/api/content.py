@@ -2,7 +2,7 @@
 
 from flask import current_app, jsonify, request
 
-from forum.services import acceptance, answers, comments, questions, queries, votes
+from forum.services import acceptance, answers, comments, queries, questions, votes
 from forum.services.errors import ValidationFailed
 from forum.views.api import actor, body, bp, text_field, viewer
 from forum.views.api import serialize as out

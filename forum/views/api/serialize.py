@@ -7,6 +7,9 @@ from flask import url_for
 from forum.models import Answer, Comment, Question, User
 from forum.services.queries import Page, Thread
 from forum.templating import slugify
+from reputation.badges import BY_KEY, BadgeKey
+from reputation.events import RepEvent
+from reputation.rules import LABELS
 
 
 def iso(when: datetime | None) -> str | None:
@@ -63,3 +66,16 @@ def user_profile(user: User, counts: dict[str, int]) -> dict:
             "about": user.about, "created_at": iso(user.created_at),
             "url": url_for("users.profile", user_id=user.id, slug=slugify(user.username), _external=True),
             "counts": counts}
+
+
+def reputation_item(item) -> dict:
+    e = item.entry
+    return {"id": e.id, "event": e.event, "label": LABELS.get(RepEvent(e.event), e.event), "delta": e.delta,
+            "amount": e.amount, "reason": e.reason, "reverses": e.reverses_id, "question_id": item.question_id,
+            "answer_id": item.answer_id, "title": item.title, "created_at": iso(e.created_at)}
+
+
+def badge(award) -> dict:
+    spec = BY_KEY.get(BadgeKey(award.badge))
+    return {"badge": award.badge, "name": spec.name if spec else award.badge, "tier": spec.tier.value if spec else None,
+            "answer_id": award.answer_id, "awarded_at": iso(award.awarded_at)}

@@ -1,0 +1,107 @@
+"""Seed a demo community through the real use cases, so its reputation is all earned.
+
+Members start with 1 reputation like everyone else; acceptances come first, then votes from
+members who have earned the privilege, then comments. Timestamps are spread over the past
+weeks afterwards so the lists look lived-in.
+"""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from forum import demo_content
+from forum.extensions import db
+from forum.models import Answer, Comment, Product, Question, ReputationEntry, Revision, Role, User, utcnow
+from forum.services import acceptance, accounts, answers, comments, questions, votes
+from forum.services.errors import ServiceError
+from reputation.events import PostKind
+
+DEMO_PASSWORD = "peercare-demo"
+ADMIN = ("admin", "admin@example.com", "peercare-admin")
+ROLES = {"lena_mod": Role.MODERATOR, "sam_support": Role.AGENT}
+
+
+def seed(rng_seed: int = 7) -> str:
+    """Create the demo community; returns a one-line summary."""
+    rng = random.Random(rng_seed)
+    for spec in demo_content.PRODUCTS:
+        db.session.add(Product(slug=spec["slug"], name=spec["name"], description=spec["description"]))
+    db.session.commit()
+    accounts.register(*ADMIN, role=Role.ADMIN)
+    members: list[User] = []
+    for spec in demo_content.MEMBERS:
+        user = accounts.register(spec["username"], f"{spec['username'].replace('-', '.')}@example.com", DEMO_PASSWORD,
+                                 role=ROLES.get(spec["username"], Role.MEMBER))
+        accounts.update_profile(user, spec["about"])
+        members.append(user)
+
+    threads = []
+    for spec in demo_content.QUESTIONS:
+        question = questions.ask(members[spec["author"]], title=spec["title"], body=spec["body"],
+                                 tags=spec["tags"], product=spec["product"])
+        posted = [answers.post_answer(question.id, members[a["author"]], body=a["body"]) for a in spec["answers"]]
+        if spec["accepted"] is not None:
+            acceptance.accept_answer(posted[spec["accepted"]].id, members[spec["author"]])
+        threads.append((spec, question, posted))
+
+    cast = skipped = 0
+    for _ in range(2):  # a second pass lets members who earned reputation in the first one vote too
+        for spec, question, posted in threads:
+            targets = [(PostKind.QUESTION, question, spec["votes"], spec["author"])]
+            targets += [(PostKind.ANSWER, a, s["votes"], s["author"]) for a, s in zip(posted, spec["answers"], strict=True)]
+            for kind, post, target, author_index in targets:
+                db.session.refresh(post)
+                voters = [m for i, m in enumerate(members) if i != author_index]
+                rng.shuffle(voters)
+                for voter in voters:
+                    if post.score == target:
+                        break
+                    try:
+                        post_score = votes.vote(voter, kind, post.id, 1 if target > post.score else -1)
+                    except ServiceError:
+                        skipped += 1
+                        continue
+                    cast += 1
+                    post.score = post_score
+
+    made = 0
+    for spec, question, posted in threads:
+        pending = [(PostKind.QUESTION, question.id, c) for c in spec.get("comments", [])]
+        for a, s in zip(posted, spec["answers"], strict=True):
+            pending += [(PostKind.ANSWER, a.id, c) for c in s.get("comments", [])]
+        for kind, post_id, c in pending:
+            try:
+                comments.post_comment(members[c["author"]], kind, post_id, body=c["body"])
+                made += 1
+            except ServiceError:
+                skipped += 1
+
+    _spread_over_time(rng, [question for _, question, _ in threads])
+    return (f"Seeded {len(members)} members, {len(threads)} questions, "
+            f"{sum(len(p) for _, _, p in threads)} answers, {cast} votes and {made} comments. "
+            f"Sign in as any member with password “{DEMO_PASSWORD}”, or as {ADMIN[0]} / {ADMIN[2]}.")
+
+
+def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
+    """Move each thread (and everything attached to it) back in time by a random age."""
+    now = utcnow()
+    for question in threads:
+        shift = timedelta(days=rng.uniform(0.2, 45))
+        answer_ids = list(db.session.scalars(select(Answer.id).where(Answer.question_id == question.id)))
+        for model, where in (
+            (Question, Question.id == question.id),
+            (Answer, Answer.question_id == question.id),
+            (Comment, Comment.question_id == question.id),
+        ):
+            values = {"created_at": model.created_at - shift}
+            if model is Question:
+                values["last_activity_at"] = now - shift + timedelta(hours=rng.uniform(0.5, 30) if answer_ids else 0)
+            db.session.execute(update(model).where(where).values(**values))
+        db.session.execute(update(Revision).where((Revision.question_id == question.id) |
+                                                  Revision.answer_id.in_(answer_ids))
+                           .values(created_at=Revision.created_at - shift))
+        db.session.execute(update(ReputationEntry).where((ReputationEntry.question_id == question.id) |
+                                                         ReputationEntry.answer_id.in_(answer_ids))
+                           .values(created_at=ReputationEntry.created_at - shift))
+    db.session.commit()

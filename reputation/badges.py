@@ -1,0 +1,67 @@
+"""Badge definitions (DESIGN §3) and the pure decisions of when one is earned."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Tier(StrEnum):
+    BRONZE = "bronze"
+    SILVER = "silver"
+    GOLD = "gold"
+
+
+class BadgeKey(StrEnum):
+    FIRST_QUESTION = "first_question"
+    FIRST_ANSWER = "first_answer"
+    FIRST_ACCEPT = "first_accept"
+    FIRST_VOTE = "first_vote"
+    NICE_ANSWER = "nice_answer"
+    GOOD_ANSWER = "good_answer"
+    GREAT_ANSWER = "great_answer"
+    SOLUTION = "solution"
+    KNOWLEDGE_AUTHOR = "knowledge_author"
+    HELPER = "helper"
+
+
+@dataclass(frozen=True)
+class Badge:
+    key: BadgeKey
+    name: str
+    tier: Tier
+    description: str
+    per_post: bool = False
+
+
+BADGES: tuple[Badge, ...] = (
+    Badge(BadgeKey.FIRST_QUESTION, "Curious", Tier.BRONZE, "Asked a first question."),
+    Badge(BadgeKey.FIRST_ANSWER, "Helping hand", Tier.BRONZE, "Posted a first answer."),
+    Badge(BadgeKey.FIRST_ACCEPT, "Loop closer", Tier.BRONZE, "Accepted an answer to their own question."),
+    Badge(BadgeKey.FIRST_VOTE, "Supporter", Tier.BRONZE, "Cast a first vote."),
+    Badge(BadgeKey.NICE_ANSWER, "Nice answer", Tier.BRONZE, "An answer reached a score of 10.", per_post=True),
+    Badge(BadgeKey.GOOD_ANSWER, "Good answer", Tier.SILVER, "An answer reached a score of 25.", per_post=True),
+    Badge(BadgeKey.GREAT_ANSWER, "Great answer", Tier.GOLD, "An answer reached a score of 100.", per_post=True),
+    Badge(BadgeKey.SOLUTION, "Solution", Tier.BRONZE, "An answer was accepted by the asker.", per_post=True),
+    Badge(BadgeKey.KNOWLEDGE_AUTHOR, "Knowledge author", Tier.SILVER,
+          "An answer was published as a knowledge article.", per_post=True),
+    Badge(BadgeKey.HELPER, "Helper", Tier.GOLD, "Ten answers accepted."),
+)
+BY_KEY = {badge.key: badge for badge in BADGES}
+
+ANSWER_SCORE_BADGES: tuple[tuple[int, BadgeKey], ...] = (
+    (10, BadgeKey.NICE_ANSWER), (25, BadgeKey.GOOD_ANSWER), (100, BadgeKey.GREAT_ANSWER),
+)
+HELPER_ACCEPTED = 10
+
+
+def answer_score_badges(score: int) -> list[BadgeKey]:
+    """Badges an answer with this score has earned (never taken back when the score drops)."""
+    return [key for threshold, key in ANSWER_SCORE_BADGES if score >= threshold]
+
+
+def accepted_count_badges(accepted_answers: int) -> list[BadgeKey]:
+    return [BadgeKey.HELPER] if accepted_answers >= HELPER_ACCEPTED else []
+
+
+def source_for(key: BadgeKey, post_id: int | None) -> str:
+    """The uniqueness key of an award: per-post badges once per answer, the rest once ever."""
+    return f"answer:{post_id}" if BY_KEY[key].per_post else ""

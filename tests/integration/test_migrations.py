@@ -1,0 +1,44 @@
+"""`flask db upgrade` on an empty database yields exactly the models' schema, and downgrades cleanly."""
+
+import os
+import uuid
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from forum import create_app
+from forum.config import TestConfig, database_url
+from forum.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    if not os.environ.get("DATABASE_URL"):
+        yield "sqlite:///" + str(tmp_path / "migrations.sqlite3")
+        return
+    base = database_url("")
+    name = f"peercare_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_matches_models_and_downgrades_to_nothing(empty_database_url):
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        flask_migrate.downgrade(revision="base")
+        with db.engine.connect() as conn:
+            assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
