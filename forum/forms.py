@@ -1,4 +1,8 @@
-"""WTForms: input shape and CSRF only; the services own the domain rules."""
+"""WTForms: input shape and CSRF only.
+
+Content forms carry no "required" rules of their own: the service validates every field at once,
+so a member sees all messages together, the same ones the API returns.
+"""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
@@ -10,9 +14,9 @@ class ActionForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=60)])
-    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    username = StringField("Username", validators=[Length(max=60)])
+    email = StringField("Email", validators=[Length(max=254)])
+    password = PasswordField("Password", validators=[Length(max=200)])
 
 
 class LoginForm(FlaskForm):
@@ -22,30 +26,30 @@ class LoginForm(FlaskForm):
 
 
 class AskForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField("Details", validators=[DataRequired()])
-    tags = StringField("Tags", validators=[DataRequired(), Length(max=200)])
-    product = SelectField("Product", validators=[DataRequired()])
+    title = StringField("Title", validators=[Length(max=300)])
+    body = TextAreaField("Details", validators=[])
+    tags = StringField("Tags", validators=[Length(max=200)])
+    product = SelectField("Product", validators=[])
 
 
 class EditQuestionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField("Details", validators=[DataRequired()])
-    tags = StringField("Tags", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[Length(max=300)])
+    body = TextAreaField("Details", validators=[])
+    tags = StringField("Tags", validators=[Length(max=200)])
     comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
 
 
 class AnswerForm(FlaskForm):
-    body = TextAreaField("Your answer", validators=[DataRequired()])
+    body = TextAreaField("Your answer", validators=[])
 
 
 class EditAnswerForm(FlaskForm):
-    body = TextAreaField("Answer", validators=[DataRequired()])
+    body = TextAreaField("Answer", validators=[])
     comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=600)])
+    body = TextAreaField("Comment", validators=[Length(max=600)])
 
 
 class EmailForm(FlaskForm):

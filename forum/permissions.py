@@ -16,6 +16,7 @@ class Permission(StrEnum):
     QUESTION_ASK = "question:ask"
     ANSWER_POST = "answer:post"
     COMMENT_POST = "comment:post"
+    COMMENT_DELETE = "comment:delete"
     POST_EDIT = "post:edit"
     POST_DELETE = "post:delete"
     VOTE_UP = "vote:up"
@@ -75,6 +76,10 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             if (obj is not None and obj.author_id == user.id) or _is_moderator(user):
                 return None
             return _privilege_refusal(user, Privilege.EDIT_OTHERS)
+        case Permission.COMMENT_DELETE:
+            if _is_moderator(user) or (obj is not None and obj.author_id == user.id):
+                return None
+            return "Only the author or a moderator can delete this comment."
         case Permission.POST_DELETE:
             if _is_moderator(user):
                 return None

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, text
 
 from forum import create_app
@@ -26,11 +27,17 @@ def app(tmp_path_factory):
     with application.app_context():
         db.drop_all()
         db.create_all()
+    request_started.connect(_fresh_globals, application)
     yield application
     with application.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def _fresh_globals(sender, **extra) -> None:
+    """The test client reuses the test's app context; give each request a fresh `g` as in production."""
+    g.__dict__.clear()
 
 
 def _wipe() -> None:

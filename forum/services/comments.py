@@ -5,7 +5,7 @@ from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import posts
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import PostKind
 
 COMMENT_MIN, COMMENT_MAX = 2, 600
@@ -32,8 +32,7 @@ def delete_comment(comment_id: int, actor: User) -> int:
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.deleted_at is not None:
         raise NotFound("That comment doesn't exist.")
-    if comment.author_id != actor.id and not posts.is_moderator(actor):
-        raise NotAllowed("Only the author or a moderator can delete this comment.")
+    require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()
     db.session.commit()
     return comment.question_id

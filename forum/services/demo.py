@@ -8,7 +8,7 @@ weeks afterwards so the lists look lived-in.
 import random
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from forum import demo_content
 from forum.extensions import db
@@ -84,24 +84,23 @@ def seed(rng_seed: int = 7) -> str:
 
 
 def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
-    """Move each thread (and everything attached to it) back in time by a random age."""
+    """Move each thread (and everything attached to it) back in time by a random age.
+
+    Done row by row in Python: date arithmetic in SQL differs between SQLite and PostgreSQL,
+    and the demo is small.
+    """
     now = utcnow()
     for question in threads:
         shift = timedelta(days=rng.uniform(0.2, 45))
         answer_ids = list(db.session.scalars(select(Answer.id).where(Answer.question_id == question.id)))
-        for model, where in (
-            (Question, Question.id == question.id),
-            (Answer, Answer.question_id == question.id),
-            (Comment, Comment.question_id == question.id),
-        ):
-            values = {"created_at": model.created_at - shift}
-            if model is Question:
-                values["last_activity_at"] = now - shift + timedelta(hours=rng.uniform(0.5, 30) if answer_ids else 0)
-            db.session.execute(update(model).where(where).values(**values))
-        db.session.execute(update(Revision).where((Revision.question_id == question.id) |
-                                                  Revision.answer_id.in_(answer_ids))
-                           .values(created_at=Revision.created_at - shift))
-        db.session.execute(update(ReputationEntry).where((ReputationEntry.question_id == question.id) |
-                                                         ReputationEntry.answer_id.in_(answer_ids))
-                           .values(created_at=ReputationEntry.created_at - shift))
+        rows = [question]
+        rows += db.session.scalars(select(Answer).where(Answer.question_id == question.id))
+        rows += db.session.scalars(select(Comment).where(Comment.question_id == question.id))
+        rows += db.session.scalars(select(Revision).where(
+            (Revision.question_id == question.id) | Revision.answer_id.in_(answer_ids)))
+        rows += db.session.scalars(select(ReputationEntry).where(
+            (ReputationEntry.question_id == question.id) | ReputationEntry.answer_id.in_(answer_ids)))
+        for row in rows:
+            row.created_at = row.created_at - shift
+        question.last_activity_at = now - shift + timedelta(hours=rng.uniform(0.5, 30) if answer_ids else 0)
     db.session.commit()

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 
 from forum import auth
 from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
+from forum.permissions import Permission, require
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
 from forum.views.common import act, thread_url
@@ -33,6 +34,7 @@ def create(question_id: int):
 @auth.login_required
 def edit(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
+    require(auth.current(), Permission.POST_EDIT, answer)
     form = EditAnswerForm()
     if request.method == "GET":
         form.body.data = answer.body_md

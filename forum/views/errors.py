@@ -1,6 +1,7 @@
 """Friendly error pages for the web and JSON errors (DESIGN §11) under /api/."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -32,14 +33,24 @@ def json_error(status: int, message: str, fields: dict | None = None, code: str 
     return jsonify(body), status
 
 
+FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error {code}</title></head>
+<body><main><h1>Error {code}</h1><p>{message}</p><p><a href="/">Back to the community</a></p></main></body></html>"""
+
+
 def _page(status: int, message: str):
-    return render_template("errors/error.html", code=status, message=message), status
+    """The friendly error page; a bare one when the layout itself can't render (e.g. database down)."""
+    try:
+        return render_template("errors/error.html", code=status, message=message), status
+    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+        current_app.logger.exception("error page could not render")
+        return FALLBACK_PAGE.format(code=status, message=escape(message)), status
 
 
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        message = "Your form expired or was sent from another site (CSRF check failed). Please go back, reload and try again."
+        message = ("Your form expired or was sent from another site (CSRF check failed). "
+                   "Please go back, reload the page and try again.")
         if wants_json():
             return json_error(400, message, code="csrf_failed")
         return _page(400, message)
@@ -55,12 +66,9 @@ def init_app(app) -> None:
         status = exc.code or 500
         message = exc.description if exc.description and status in (400, 403, 404) and not _generic(exc) else (
             MESSAGES.get(status, exc.name))
-        if wants_json():
-            response = json_error(status, message)
-        else:
-            response = _page(status, message)
+        response = make_response(json_error(status, message) if wants_json() else _page(status, message))
         if status == 405 and exc.valid_methods:
-            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(Exception)

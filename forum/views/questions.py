@@ -8,6 +8,7 @@ from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
+from forum.permissions import Permission, require
 from forum.services import badges, comments, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
@@ -80,6 +81,7 @@ def render_thread(thread, answer_form, status: int = 200):
 @auth.login_required
 def edit(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
+    require(auth.current(), Permission.POST_EDIT, question)
     form = EditQuestionForm(obj=question if request.method == "GET" else None)
     if request.method == "GET":
         form.tags.data = " ".join(t.name for t in question.tags)

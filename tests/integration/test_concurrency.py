@@ -23,7 +23,7 @@ def _run_concurrently(app, jobs) -> list[BaseException]:
             try:
                 barrier.wait()
                 job()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted on below
+            except BaseException as exc:
                 errors.append(exc)
             finally:
                 db.session.remove()
@@ -46,7 +46,7 @@ def test_concurrent_voters_keep_score_ledger_and_cache_consistent():
     def job_for(i: int):
         def job():
             voter = db.session.get(User, voter_ids[i])
-            value = -1 if i % 4 == 0 else 1
+            value = -1 if i % 2 == 0 else 1
             votes.vote(voter, PostKind.ANSWER, answer_id, value)
             votes.vote(voter, PostKind.ANSWER, answer_id, value)  # a double click changes nothing
             if i % 8 == 1:
@@ -57,7 +57,9 @@ def test_concurrent_voters_keep_score_ledger_and_cache_consistent():
     assert errors == []
     db.session.expire_all()
     vote_sum = db.session.scalar(select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.answer_id == answer_id))
-    downs, retracted = VOTERS // 4, VOTERS // 8
+    # Half vote down, a few up-then-retract, the rest up: 16 upvotes ever cast stay under the daily
+    # cap of 200, so the expected total doesn't depend on the order the votes landed in.
+    downs, retracted = VOTERS // 2, VOTERS // 8
     assert vote_sum == (VOTERS - downs - retracted) - downs
     assert db.session.get(Answer, answer_id).score == vote_sum
     author = db.session.get(User, author_id)
