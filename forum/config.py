@@ -5,6 +5,7 @@ run in-process, mail written to the log. Any setting can also be given as FORUM_
 """
 
 import os
+from typing import ClassVar
 
 
 def database_url(instance_path: str) -> str:
@@ -20,7 +21,7 @@ def database_url(instance_path: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None

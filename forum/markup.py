@@ -58,7 +58,7 @@ _cleaner = bleach.Cleaner(
     filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags=["pre", "code"], parse_email=False)],
 )
 
-_NESTING_RE = re.compile(r"^[ \t]*(?:(?:[>*+-]|\d+[.)])[ \t]*){%d,}" % (MAX_NESTING + 1), re.MULTILINE)
+_NESTING_RE = re.compile(rf"^[ \t]*(?:(?:[>*+-]|\d+[.)])[ \t]*){{{MAX_NESTING + 1},}}", re.MULTILINE)
 
 
 def _tame(text: str) -> str:

@@ -132,7 +132,8 @@ def change_email(user: User, new_email: str, password: str) -> None:
     _require_password(user, password, "password")
     email = _clean_email(new_email)
     if _email_taken(email, except_user_id=user.id):
-        raise ValidationFailed("Please use another email.", fields={"email": "An account with that email already exists."})
+        raise ValidationFailed("Please use another email.",
+                               fields={"email": "An account with that email already exists."})
     user.email = email
     db.session.commit()
 

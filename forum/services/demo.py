@@ -49,7 +49,8 @@ def seed(rng_seed: int = 7) -> str:
     for _ in range(2):  # a second pass lets members who earned reputation in the first one vote too
         for spec, question, posted in threads:
             targets = [(PostKind.QUESTION, question, spec["votes"], spec["author"])]
-            targets += [(PostKind.ANSWER, a, s["votes"], s["author"]) for a, s in zip(posted, spec["answers"], strict=True)]
+            targets += [(PostKind.ANSWER, a, s["votes"], s["author"])
+                        for a, s in zip(posted, spec["answers"], strict=True)]
             for kind, post, target, author_index in targets:
                 db.session.refresh(post)
                 voters = [m for i, m in enumerate(members) if i != author_index]

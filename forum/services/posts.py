@@ -138,15 +138,14 @@ def restore_reputation(question: Question | None, answers: list[Answer]) -> set[
         if thread.accepted_answer_id == answer.id:
             grants += [(g, answer.author_id, thread.author_id, None, answer.id)
                        for g in rules.accept_grants(self_accept=answer.author_id == thread.author_id)]
+    ledger.lock_users({author_id if grant.role is GrantRole.AUTHOR else actor_id
+                       for grant, author_id, actor_id, _, _ in grants})
     touched = set()
-    for grant, author_id, actor_id, question_id, answer_id in grants:
-        subject = author_id if grant.role is GrantRole.AUTHOR else actor_id
-        touched.add(subject)
-    ledger.lock_users(touched)
     for grant, author_id, actor_id, question_id, answer_id in grants:
         subject = author_id if grant.role is GrantRole.AUTHOR else actor_id
         ledger.record(grant.event, user_id=subject, amount=grant.amount, actor_id=actor_id,
                       question_id=question_id, answer_id=answer_id, reason="post undeleted")
+        touched.add(subject)
     return touched
 
 

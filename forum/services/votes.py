@@ -81,7 +81,8 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
     return score
 
 
-def votes_of(user: User | None, *, question_ids: list[int] = (), answer_ids: list[int] = ()) -> dict[tuple[str, int], int]:
+def votes_of(user: User | None, *, question_ids: list[int] = (),
+             answer_ids: list[int] = ()) -> dict[tuple[str, int], int]:
     """The viewer's votes on the given posts, keyed ("question"|"answer", id), in one query."""
     if user is None or not getattr(user, "is_authenticated", False) or not (question_ids or answer_ids):
         return {}

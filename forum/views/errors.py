@@ -1,8 +1,8 @@
 """Friendly error pages for the web and JSON errors (DESIGN §11) under /api/."""
 
 from flask import current_app, jsonify, make_response, render_template, request
-from markupsafe import escape
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum.services.errors import ServiceError
@@ -41,7 +41,7 @@ def _page(status: int, message: str):
     """The friendly error page; a bare one when the layout itself can't render (e.g. database down)."""
     try:
         return render_template("errors/error.html", code=status, message=message), status
-    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+    except Exception:
         current_app.logger.exception("error page could not render")
         return FALLBACK_PAGE.format(code=status, message=escape(message)), status
 
