@@ -1,0 +1,108 @@
+"""A real gunicorn serving the app on 127.0.0.1 and Debian's Chromium driven by Playwright.
+
+Chromium is an optional tool locally (tests skip naming it); CI installs it. No browser is
+ever downloaded: Playwright launches the binary found on PATH.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("PEERCARE_REQUIRE_BROWSER"):
+    raise RuntimeError("CI requires Chromium for the browser tests, and it is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Migrate a fresh database, add the demo products, and serve it with gunicorn."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
+    workdir = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "FLASK_APP": "wsgi.py", "SECRET_KEY": "browser-test-secret",
+           "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    if not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{workdir}/live.sqlite3"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    log = workdir / "gunicorn.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz/ready", timeout=1)  # noqa: S310 - our own local server
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.terminate()
+        raise RuntimeError("gunicorn did not start: " + log.read_text())
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+_PRODUCTS = """
+from forum import create_app
+from forum.extensions import db
+from forum.models import Product
+app = create_app()
+with app.app_context():
+    db.session.add(Product(slug="thermostat", name="Northwind Thermostat", description="The smart thermostat."))
+    db.session.add(Product(slug="mesh-router", name="Northwind Mesh Wi-Fi", description="Whole-home Wi-Fi."))
+    db.session.commit()
+"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A factory of fresh pages, each with its own cookie jar (one per member)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
