@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 ## run: install, migrate, seed demo content if the database is empty, serve on http://127.0.0.1:5000
 run: $(STAMP)
-	$(BIN)/flask db upgrade
+	$(BIN)/flask db upgrade heads
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -39,9 +39,11 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     register_commands(app)
 
+    from forum.celery_app import celery_init_app
     from forum.services import viewcounts
 
     viewcounts.init_app(app)
+    celery_init_app(app)
     return app
 
 

@@ -19,6 +19,31 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+def celery_settings() -> dict:
+    """Celery configuration: a Redis broker when CELERY_BROKER_URL is set, else run tasks in-process."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    settings = {
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "beat_schedule": {
+            "sweep-outbox": {"task": "forum.tasks.sweep_outbox", "schedule": 60.0},
+        },
+    }
+    if broker:
+        settings.update(
+            broker_url=broker,
+            broker_connection_retry_on_startup=True,
+            # A request must not hang when the broker is down: fail fast, the outbox keeps the work.
+            broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0},
+            broker_connection_timeout=2,
+        )
+    else:
+        settings.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
+    return settings
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
@@ -33,6 +58,7 @@ class Config:
     API_MAX_PER_PAGE = 100
     VIEW_COUNT_FLUSH_SECONDS = 30
     SITE_NAME = "PeerCare Community"
+    CELERY: ClassVar[dict] = celery_settings()
 
 
 class TestConfig(Config):

@@ -4,6 +4,7 @@ from forum.extensions import db
 from forum.models import User
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
+from forum.services.events import Event, emit
 from reputation import rules
 from reputation.events import Role as GrantRole
 
@@ -31,6 +32,7 @@ def accept_answer(answer_id: int, actor: User) -> int:
     posts.touch(question)
     ledger.refresh_cache(touched)
     badges.on_answer_accepted(answer, actor.id)
+    emit(Event.ANSWER_ACCEPTED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
     db.session.commit()
     return question.id
 
@@ -46,6 +48,7 @@ def unaccept_answer(answer_id: int, actor: User) -> int:
     touched = _withdraw(answer.id, "acceptance removed")
     question.accepted_answer_id = None
     ledger.refresh_cache(touched | {actor.id})
+    emit(Event.ANSWER_UNACCEPTED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
     db.session.commit()
     return question.id
 

@@ -6,6 +6,7 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
+from forum.services.events import Event, emit
 from forum.services.errors import NotAllowed, ValidationFailed
 
 
@@ -23,6 +24,7 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     badges.on_answer_posted(answer)
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow()))
+    emit(Event.ANSWER_POSTED, answer_id=answer.id, question_id=question.id, actor_id=author.id)
     db.session.commit()
     return answer
 
@@ -39,6 +41,7 @@ def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "") ->
     answer.body_md, answer.body_html, answer.edited_at = body, posts.rendered(body), utcnow()
     posts.touch(answer.question)
     posts.add_revision(author=actor, answer=answer, body_md=body, comment=comment)
+    emit(Event.ANSWER_EDITED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)
     db.session.commit()
     return answer
 
@@ -63,6 +66,7 @@ def delete_answer(answer_id: int, actor: User) -> int:
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(answer_count=Question.answer_count - 1))
     ledger.refresh_cache(touched)
+    emit(Event.ANSWER_DELETED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
     db.session.commit()
     return question.id
 
@@ -79,5 +83,6 @@ def undelete_answer(answer_id: int, actor: User) -> int:
                        .values(answer_count=Question.answer_count + 1))
     touched = posts.restore_reputation(None, [answer])
     ledger.refresh_cache(touched)
+    emit(Event.ANSWER_UNDELETED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)
     db.session.commit()
     return answer.question_id

@@ -5,6 +5,7 @@ from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import posts
+from forum.services.events import Event, emit
 from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import PostKind
 
@@ -23,6 +24,9 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
     comment = Comment(question_id=question_id, answer_id=None if kind is PostKind.QUESTION else post.id,
                       author_id=author.id, body=body, body_html=render_plain(body))
     db.session.add(comment)
+    db.session.flush()
+    emit(Event.COMMENT_POSTED, comment_id=comment.id, question_id=question_id, answer_id=comment.answer_id,
+         actor_id=author.id)
     db.session.commit()
     return comment
 
@@ -34,5 +38,6 @@ def delete_comment(comment_id: int, actor: User) -> int:
         raise NotFound("That comment doesn't exist.")
     require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()
+    emit(Event.COMMENT_DELETED, comment_id=comment.id, question_id=comment.question_id, actor_id=actor.id)
     db.session.commit()
     return comment.question_id

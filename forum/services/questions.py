@@ -6,6 +6,7 @@ from forum.extensions import db
 from forum.models import Answer, Product, Question, Tag, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
+from forum.services.events import Event, emit
 from forum.services.errors import NotAllowed, ValidationFailed
 
 
@@ -51,6 +52,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     db.session.flush()
     posts.add_revision(author=author, question=question, title=title, tags=tag_names, body_md=body)
     badges.on_question_asked(question)
+    emit(Event.QUESTION_ASKED, question_id=question.id, actor_id=author.id)
     db.session.commit()
     return question
 
@@ -73,6 +75,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     posts.touch(question)
     posts.add_revision(author=actor, question=question, title=new_title, tags=new_tags, body_md=new_body,
                        comment=comment)
+    emit(Event.QUESTION_EDITED, question_id=question.id, actor_id=actor.id)
     db.session.commit()
     return question
 
@@ -97,6 +100,7 @@ def delete_question(question_id: int, actor: User) -> None:
     question.deleted_at, question.deleted_by_id = utcnow(), actor.id
     touched = posts.withdraw_reputation(question, answers)
     ledger.refresh_cache(touched)
+    emit(Event.QUESTION_DELETED, question_id=question.id, actor_id=actor.id)
     db.session.commit()
 
 
@@ -113,4 +117,5 @@ def undelete_question(question_id: int, actor: User) -> None:
     db.session.flush()
     touched = posts.restore_reputation(question, answers)
     ledger.refresh_cache(touched)
+    emit(Event.QUESTION_UNDELETED, question_id=question.id, actor_id=actor.id)
     db.session.commit()

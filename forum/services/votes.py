@@ -7,6 +7,7 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, Vote, utcnow
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
+from forum.services.events import Event, emit
 from forum.services.errors import ValidationFailed
 from reputation import rules
 from reputation.events import PostKind
@@ -77,6 +78,8 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
         badges.on_vote_cast(actor.id)
     if kind is PostKind.ANSWER:
         badges.on_answer_score(post.id, post.author_id, score)
+    emit(Event.POST_SCORED, question_id=post.id if kind is PostKind.QUESTION else post.question_id,
+         answer_id=post.id if kind is PostKind.ANSWER else None, actor_id=actor.id)
     db.session.commit()
     return score
 

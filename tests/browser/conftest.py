@@ -39,7 +39,7 @@ def live_server(tmp_path_factory):
     if not os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = f"sqlite:///{workdir}/live.sqlite3"
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)
     port = _free_port()
     log = workdir / "gunicorn.log"

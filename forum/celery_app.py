@@ -1,0 +1,31 @@
+"""Celery, wired the way Flask's "Background Tasks with Celery" pattern shows.
+
+Every task runs inside an application context. Without CELERY_BROKER_URL tasks run
+in-process (`task_always_eager`), so the embedded default needs no broker.
+"""
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+    from forum import tasks  # noqa: F401 - registers the tasks on this app
+    from forum.services import outbox
+
+    def dispatch(message_id: int) -> None:
+        tasks.deliver_outbox.apply_async(args=[message_id], retry=False)
+        if not celery_app.conf.task_always_eager:
+            outbox.mark_dispatched(message_id)
+
+    outbox.set_dispatcher(dispatch)
+    return celery_app

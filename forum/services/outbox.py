@@ -1,0 +1,162 @@
+"""Reliable background work: record it with the change, hand it to Celery after the commit.
+
+`defer(kind, **payload)` adds an outbox row to the current transaction. When that
+transaction commits, a session listener hands the new rows to Celery (in-process on the
+embedded default); a rollback discards them with everything else. If the broker is down the
+request still succeeds: the rows wait, and the beat-scheduled `sweep` hands them over when
+it is back. The worker performs a row's work and marks it done in one transaction, under a
+row lock, so a row delivered twice is performed once.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from forum.extensions import db
+from forum.models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+PENDING_KEY = "outbox_pending"
+MAX_ATTEMPTS = 8
+REDISPATCH_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+Handler = Callable[[dict], None]
+_handlers: dict[str, Handler] = {}
+_dispatcher: Callable[[int], None] | None = None
+
+
+class RetryLater(Exception):
+    """A handler's transient failure (a webhook timed out): try again with backoff."""
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that performs outbox messages of `kind`.
+
+    A handler works inside the delivery transaction and must not commit: its database
+    effects and the "done" mark commit together. External effects (mail, webhooks) happen
+    at least once; receivers dedupe by the message id they are given.
+    """
+
+    def register(fn: Handler) -> Handler:
+        _handlers[kind] = fn
+        return fn
+
+    return register
+
+
+def set_dispatcher(dispatch: Callable[[int], None] | None) -> None:
+    """Install how a committed message id reaches a worker (the app factory passes Celery's)."""
+    global _dispatcher
+    _dispatcher = dispatch
+
+
+def defer(kind: str, **payload) -> OutboxMessage:
+    """Record work to run after the current transaction commits; ids in the payload, not objects."""
+    message = OutboxMessage(kind=kind, payload=payload)
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
+    return message
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, None)
+    if pending:
+        dispatch(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def dispatch(message_ids: list[int]) -> int:
+    """Hand messages to the worker; a broker failure leaves them for the sweep. Returns how many went."""
+    if _dispatcher is None:
+        return 0
+    sent = 0
+    for message_id in message_ids:
+        try:
+            _dispatcher(message_id)
+            sent += 1
+        except Exception:  # noqa: BLE001 - broker down or eager task failed: the sweep retries
+            log.warning("outbox message %s not dispatched; the sweep will retry", message_id, exc_info=True)
+    return sent
+
+
+def mark_dispatched(message_id: int) -> None:
+    """Note the hand-over on a connection of its own (we may be inside another commit)."""
+    with db.engine.begin() as conn:
+        conn.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None))
+                     .values(dispatched_at=utcnow()))
+
+
+def deliver(message_id: int) -> bool:
+    """Perform one message exactly once; returns False when it was already done or gave up.
+
+    Raises RetryLater (after recording the attempt) when the handler asks to be retried.
+    """
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(attempts=OutboxMessage.attempts))  # row lock: one worker at a time
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+    if message is None or message.done_at is not None or message.failed_at is not None:
+        db.session.rollback()
+        return False
+    fn = _handlers.get(message.kind)
+    if fn is None:
+        message.failed_at, message.last_error = utcnow(), f"no handler for {message.kind!r}"
+        db.session.commit()
+        return False
+    try:
+        fn(dict(message.payload))
+    except RetryLater as exc:
+        db.session.rollback()
+        _record_failure(message_id, str(exc))
+        raise
+    message = db.session.get(OutboxMessage, message_id)
+    message.done_at = utcnow()
+    message.attempts += 1
+    db.session.commit()
+    return True
+
+
+def _record_failure(message_id: int, error: str) -> None:
+    message = db.session.get(OutboxMessage, message_id)
+    message.attempts += 1
+    message.last_error = error[:2000]
+    message.available_at = utcnow() + timedelta(seconds=min(3600, 2 ** message.attempts * 5))
+    if message.attempts >= MAX_ATTEMPTS:
+        message.failed_at = utcnow()
+    db.session.commit()
+
+
+def give_up(message_id: int, error: str) -> None:
+    """Mark a message failed for good (the task ran out of retries)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None and message.done_at is None:
+        message.failed_at, message.last_error = utcnow(), error[:2000]
+        db.session.commit()
+
+
+def sweep(limit: int = SWEEP_BATCH) -> int:
+    """Dispatch messages that never reached a worker, or whose delivery seems lost."""
+    now = utcnow()
+    ids = list(db.session.scalars(
+        select(OutboxMessage.id).where(
+            OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None),
+            OutboxMessage.available_at <= now,
+            or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at <= now - REDISPATCH_AFTER),
+        ).order_by(OutboxMessage.id).limit(limit)))
+    db.session.rollback()
+    return dispatch(ids)
+
+
+def pending_count() -> int:
+    return len(db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None))).all())
