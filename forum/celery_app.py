@@ -19,13 +19,14 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from forum import tasks  # noqa: F401 - registers the tasks on this app
+    from forum import tasks
     from forum.services import outbox
 
     def dispatch(message_id: int) -> None:
-        tasks.deliver_outbox.apply_async(args=[message_id], retry=False)
+        # Through this Celery app's own task object, so the task runs in this Flask app's context.
+        celery_app.tasks[tasks.deliver_outbox.name].apply_async(args=[message_id], retry=False)
         if not celery_app.conf.task_always_eager:
             outbox.mark_dispatched(message_id)
 
-    outbox.set_dispatcher(dispatch)
+    outbox.set_dispatcher(app, dispatch)
     return celery_app

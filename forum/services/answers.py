@@ -6,8 +6,8 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
-from forum.services.events import Event, emit
 from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.events import Event, emit
 
 
 def post_answer(question_id: int, author: User, *, body: str) -> Answer:

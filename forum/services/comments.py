@@ -5,8 +5,8 @@ from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
 from forum.permissions import Permission, require
 from forum.services import posts
-from forum.services.events import Event, emit
 from forum.services.errors import NotFound, ValidationFailed
+from forum.services.events import Event, emit
 from reputation.events import PostKind
 
 COMMENT_MIN, COMMENT_MAX = 2, 600

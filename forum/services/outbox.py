@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ SWEEP_BATCH = 500
 
 Handler = Callable[[dict], None]
 _handlers: dict[str, Handler] = {}
-_dispatcher: Callable[[int], None] | None = None
+DISPATCH_EXTENSION = "outbox.dispatch"
 
 
 class RetryLater(Exception):
@@ -49,10 +50,9 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def set_dispatcher(dispatch: Callable[[int], None] | None) -> None:
-    """Install how a committed message id reaches a worker (the app factory passes Celery's)."""
-    global _dispatcher
-    _dispatcher = dispatch
+def set_dispatcher(app, dispatch: Callable[[int], None] | None) -> None:
+    """Install how a committed message id reaches this app's workers (the factory passes Celery's)."""
+    app.extensions[DISPATCH_EXTENSION] = dispatch
 
 
 def defer(kind: str, **payload) -> OutboxMessage:
@@ -78,14 +78,15 @@ def _after_rollback(session: Session) -> None:
 
 def dispatch(message_ids: list[int]) -> int:
     """Hand messages to the worker; a broker failure leaves them for the sweep. Returns how many went."""
-    if _dispatcher is None:
+    dispatcher = current_app.extensions.get(DISPATCH_EXTENSION) if has_app_context() else None
+    if dispatcher is None:
         return 0
     sent = 0
     for message_id in message_ids:
         try:
-            _dispatcher(message_id)
+            dispatcher(message_id)
             sent += 1
-        except Exception:  # noqa: BLE001 - broker down or eager task failed: the sweep retries
+        except Exception:
             log.warning("outbox message %s not dispatched; the sweep will retry", message_id, exc_info=True)
     return sent
 

@@ -7,8 +7,8 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, Vote, utcnow
 from forum.permissions import Permission, require
 from forum.services import badges, ledger, posts
-from forum.services.events import Event, emit
 from forum.services.errors import ValidationFailed
+from forum.services.events import Event, emit
 from reputation import rules
 from reputation.events import PostKind
 from reputation.events import Role as GrantRole

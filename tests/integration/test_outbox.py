@@ -54,13 +54,13 @@ def test_broker_outage_keeps_work_and_sweep_delivers_it_exactly_once():
     def broker_down(message_id: int) -> None:
         raise ConnectionError("broker unreachable")
 
-    outbox.set_dispatcher(broker_down)
+    app = current_app._get_current_object()
+    working = app.extensions[outbox.DISPATCH_EXTENSION]
+    outbox.set_dispatcher(app, broker_down)
     try:
         ids = [_defer_and_commit("test.record", n=n) for n in range(3)]
     finally:
-        from forum.tasks import deliver_outbox
-
-        outbox.set_dispatcher(lambda mid: deliver_outbox.apply_async(args=[mid], retry=False))
+        outbox.set_dispatcher(app, working)
     assert performed == []
     assert outbox.pending_count() == 3
     assert outbox.sweep() == 3
