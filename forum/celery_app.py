@@ -4,6 +4,8 @@ Every task runs inside an application context. Without CELERY_BROKER_URL tasks r
 in-process (`task_always_eager`), so the embedded default needs no broker.
 """
 
+import importlib
+
 from celery import Celery, Task
 from flask import Flask
 
@@ -22,11 +24,16 @@ def celery_init_app(app: Flask) -> Celery:
     from forum import tasks
     from forum.services import outbox
 
+    for module in app.config["OUTBOX_HANDLER_MODULES"]:
+        importlib.import_module(module)
+
     def dispatch(message_id: int) -> None:
         # Through this Celery app's own task object, so the task runs in this Flask app's context.
         celery_app.tasks[tasks.deliver_outbox.name].apply_async(args=[message_id], retry=False)
         if not celery_app.conf.task_always_eager:
             outbox.mark_dispatched(message_id)
+            if app.config["OUTBOX_WAIT_SECONDS"]:
+                outbox.wait_until_attempted(message_id, app.config["OUTBOX_WAIT_SECONDS"])
 
     outbox.set_dispatcher(app, dispatch)
     return celery_app

@@ -59,6 +59,11 @@ class Config:
     VIEW_COUNT_FLUSH_SECONDS = 30
     SITE_NAME = "PeerCare Community"
     CELERY: ClassVar[dict] = celery_settings()
+    # Extra modules that register outbox handlers or event subscribers (plug-ins, test doubles).
+    OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = []
+    # >0 makes a request wait until a real worker has attempted its outbox messages: only the
+    # test suite uses it, so the same tests run eagerly and against a real broker and worker.
+    OUTBOX_WAIT_SECONDS = 0
 
 
 class TestConfig(Config):
@@ -66,5 +71,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     VIEW_COUNT_FLUSH_SECONDS = 0
+    OUTBOX_WAIT_SECONDS = 30
+    OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -1,6 +1,10 @@
 """Fixtures: an app on a fresh database (SQLite in a temp folder, or DATABASE_URL), a client."""
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from flask import g, request_started
@@ -33,6 +37,48 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_worker(app):
+    """With CELERY_BROKER_URL set, run a real `celery worker` against the same database for the session."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        yield None
+        return
+    root = Path(__file__).resolve().parents[1]
+    celery_bin = str(Path(sys.executable).parent / "celery")
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "FORUM_OUTBOX_HANDLER_MODULES": json.dumps(app.config["OUTBOX_HANDLER_MODULES"]),
+           **worker_environment(app)}
+    subprocess.run([celery_bin, "-A", "wsgi.celery", "purge", "-f"], cwd=root, env=env, check=True,
+                   capture_output=True)
+    log_path = root / "test-artifacts" / "celery-worker.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("w") as log_file:
+        worker = subprocess.Popen(
+            [celery_bin, "-A", "wsgi.celery", "worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip",
+             "--without-mingle", "--hostname=peercare-tests@%h"],
+            cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    celery_app = app.extensions["celery"]
+    for _ in range(300):
+        if worker.poll() is not None:
+            raise RuntimeError("the Celery worker exited: " + log_path.read_text()[-3000:])
+        if celery_app.control.ping(timeout=0.2):
+            break
+    else:
+        worker.terminate()
+        raise RuntimeError("the Celery worker did not answer: " + log_path.read_text()[-3000:])
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
+def worker_environment(app) -> dict[str, str]:
+    """Settings the worker must share with the test app (FORUM_* variables, JSON-encoded)."""
+    shared = ("SEARCH_INDEX_DIR", "MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND",
+              "SERVER_NAME", "PREFERRED_URL_SCHEME")
+    return {f"FORUM_{key}": json.dumps(app.config[key]) for key in shared if app.config.get(key) is not None}
 
 
 def _fresh_globals(sender, **extra) -> None:

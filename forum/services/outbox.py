@@ -9,6 +9,7 @@ row lock, so a row delivered twice is performed once.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -96,6 +97,20 @@ def mark_dispatched(message_id: int) -> None:
     with db.engine.begin() as conn:
         conn.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None))
                      .values(dispatched_at=utcnow()))
+
+
+def wait_until_attempted(message_id: int, timeout: float) -> None:
+    """Block until a worker has attempted the message (used by the test suite against a real worker)."""
+    deadline = time.monotonic() + timeout
+    query = select(OutboxMessage.attempts, OutboxMessage.done_at, OutboxMessage.failed_at).where(
+        OutboxMessage.id == message_id)
+    while time.monotonic() < deadline:
+        with db.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.attempts or row.done_at or row.failed_at:
+            return
+        time.sleep(0.02)
+    log.warning("outbox message %s not attempted within %ss", message_id, timeout)
 
 
 def deliver(message_id: int) -> bool:

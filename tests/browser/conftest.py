@@ -4,6 +4,7 @@ Chromium is an optional tool locally (tests skip naming it); CI installs it. No 
 ever downloaded: Playwright launches the binary found on PATH.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -35,9 +36,11 @@ def live_server(tmp_path_factory):
         pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
     workdir = tmp_path_factory.mktemp("live")
     env = {**os.environ, "FLASK_APP": "wsgi.py", "SECRET_KEY": "browser-test-secret",
-           "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-    if not os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = f"sqlite:///{workdir}/live.sqlite3"
+           "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "FORUM_SEARCH_INDEX_DIR": json.dumps(str(workdir))}
+    # The served app gets a database of its own and runs its background work in-process: the
+    # suite's worker (services mode) belongs to the suite's database.
+    env.pop("CELERY_BROKER_URL", None)
+    env["DATABASE_URL"] = _own_database(workdir)
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)
@@ -60,6 +63,47 @@ def live_server(tmp_path_factory):
     yield base
     server.terminate()
     server.wait(timeout=10)
+    _drop_own_database()
+
+
+_LIVE_DB = "peercare_live_{pid}"
+
+
+def _admin_engine():
+    from sqlalchemy import create_engine
+
+    from forum.config import database_url
+
+    return create_engine(database_url("").rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+
+
+def _own_database(workdir: Path) -> str:
+    """SQLite beside the test's files, or a fresh PostgreSQL database when the suite runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{workdir}/live.sqlite3"
+    from sqlalchemy import text
+
+    from forum.config import database_url
+
+    name = _LIVE_DB.format(pid=os.getpid())
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return database_url("").rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_own_database() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    from sqlalchemy import text
+
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {_LIVE_DB.format(pid=os.getpid())} WITH (FORCE)"))
+    engine.dispose()
 
 
 _PRODUCTS = """
