@@ -35,6 +35,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     templating.init_app(app)
     register_blueprints(app)
 
+    from forum import security
+
+    security.init_app(app)
+
     from forum.cli import register_commands
 
     register_commands(app)

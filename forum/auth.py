@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from flask import session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
 from forum.services import accounts
@@ -10,6 +11,7 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
 login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
 
 
 class Anonymous(AnonymousUserMixin):
@@ -32,7 +34,9 @@ def init_app(app) -> None:
 
 
 def sign_in(user, *, remember: bool = False) -> None:
-    login_user(user, remember=remember)
+    """Start a fresh session: nothing from before sign-in survives (no session fixation)."""
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
 
 
 def sign_out() -> None:

@@ -45,7 +45,18 @@ def celery_settings() -> dict:
 
 
 class Config:
+    # "production" turns on secure cookies and refuses to start with the development secret key.
+    ENVIRONMENT = os.environ.get("PEERCARE_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    # Number of trusted reverse proxies in front of the app (their X-Forwarded-* headers are believed).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    # Rate-limit counters: Redis when RATELIMIT_STORAGE_URI is set, else per-process memory.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_NEW_MEMBER_QUESTIONS = "1/5 minutes"
+    RATELIMIT_API_TOKEN = "1000/hour"
+    LOGIN_FAILURES_BEFORE_DELAY = 5
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_ENABLED = True
@@ -71,6 +82,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     VIEW_COUNT_FLUSH_SECONDS = 0
+    RATELIMIT_ENABLED = False
     OUTBOX_WAIT_SECONDS = 30
     OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.

@@ -61,9 +61,13 @@ _cleaner = bleach.Cleaner(
 _NESTING_RE = re.compile(rf"^[ \t]*(?:(?:[>*+-]|\d+[.)])[ \t]*){{{MAX_NESTING + 1},}}", re.MULTILINE)
 
 
+_INDENT_RE = re.compile(rf"^[ \t]{{{MAX_NESTING * 4 + 1},}}", re.MULTILINE)
+
+
 def _tame(text: str) -> str:
-    """Flatten absurdly deep list/quote prefixes so rendering stays bounded in time and depth."""
+    """Flatten absurdly deep list/quote prefixes and indentation so rendering stays bounded."""
     text = text.replace("\x00", "")
+    text = _INDENT_RE.sub(" " * MAX_NESTING * 4, text)
     return _NESTING_RE.sub(lambda m: "> " * MAX_NESTING, text)
 
 

@@ -30,6 +30,7 @@ class User(db.Model):
     about: Mapped[str] = mapped_column(Text, default="")
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    deleted_at: Mapped[datetime | None]
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -39,7 +40,8 @@ class User(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return True
+        """A deleted account can't sign in; its posts stay, shown as a former member."""
+        return self.deleted_at is None
 
     def get_id(self) -> str:
         """Tie the session to the password: changing it bumps auth_version and ends old sessions."""

@@ -2,15 +2,17 @@
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import Role, User
+from forum.models import ApiToken, Role, User, utcnow
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import RepEvent
@@ -48,13 +50,28 @@ def _clean_email(raw: str, field: str = "email") -> str:
         raise ValidationFailed("Please check the email address.", fields={field: str(exc)}) from exc
 
 
-def _check_password(password: str, field: str = "password") -> None:
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = (Path(__file__).resolve().parents[1] / "data" / "common-passwords.txt").read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _check_password(password: str, field: str = "password", *, personal: tuple[str, ...] = ()) -> None:
+    """Length 10–200, not a well-known password, and not made of the member's own name or email."""
     if not password or len(password) < MIN_PASSWORD:
         raise ValidationFailed("Please choose a longer password.",
                                fields={field: f"Use at least {MIN_PASSWORD} characters."})
     if len(password) > MAX_PASSWORD:
         raise ValidationFailed("That password is too long.",
                                fields={field: f"Use at most {MAX_PASSWORD} characters."})
+    lowered = password.lower()
+    if lowered in _common_passwords():
+        raise ValidationFailed("That password is too easy to guess.",
+                               fields={field: "It is on the list of passwords attackers try first: pick another."})
+    for word in personal:
+        if word and len(word) >= 3 and word.lower() in lowered and len(lowered) - len(word) < 6:
+            raise ValidationFailed("That password is too easy to guess.",
+                                   fields={field: "Don't build it from your username or email."})
 
 
 def _email_taken(email: str, except_user_id: int | None = None) -> bool:
@@ -83,7 +100,7 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
         else:
             email_addr = value
     try:
-        _check_password(password)
+        _check_password(password, personal=(name or "", (email_addr or "").split("@")[0]))
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if name and db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
@@ -115,13 +132,13 @@ def authenticate(login: str, password: str) -> User | None:
         user = db.session.scalar(
             select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
         )
-    if user is None:
+    if user is None or user.deleted_at is not None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
-def _require_password(user: User, password: str, field: str) -> None:
+def require_password(user: User, password: str, field: str) -> None:
     if not check_password_hash(user.password_hash, password or ""):
         raise ValidationFailed("Your current password is not correct.",
                                fields={field: "That is not your current password."})
@@ -129,7 +146,7 @@ def _require_password(user: User, password: str, field: str) -> None:
 
 def change_email(user: User, new_email: str, password: str) -> None:
     """Change the email after re-checking the password."""
-    _require_password(user, password, "password")
+    require_password(user, password, "password")
     email = _clean_email(new_email)
     if _email_taken(email, except_user_id=user.id):
         raise ValidationFailed("Please use another email.",
@@ -139,12 +156,19 @@ def change_email(user: User, new_email: str, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change the password and end every other session (auth_version is part of the session id)."""
-    _require_password(user, current, "current_password")
-    _check_password(new, "new_password")
+    """Change the password; other sessions and all API tokens stop working (auth_version is in the session id)."""
+    require_password(user, current, "current_password")
+    _check_password(new, "new_password", personal=(user.username, user.email.split("@")[0]))
+    set_password(user, new)
+    db.session.commit()
+
+
+def set_password(user: User, new: str) -> None:
+    """Store a new password and end every existing session and API token (caller commits)."""
     user.password_hash = _hash(new)
     user.auth_version += 1
-    db.session.commit()
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
 
 
 def update_profile(user: User, about: str) -> None:
@@ -160,7 +184,7 @@ def user_for_session(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.auth_version != int(version):
+    if user is None or user.auth_version != int(version) or user.deleted_at is not None:
         return None
     return user
 

@@ -24,6 +24,7 @@ class Event(StrEnum):
     COMMENT_POSTED = "comment.posted"
     COMMENT_DELETED = "comment.deleted"
     POST_SCORED = "post.scored"
+    ACCOUNT_DELETED = "account.deleted"
 
 
 Subscriber = Callable[..., None]

@@ -6,4 +6,7 @@ def register_blueprints(app) -> None:
 
     for module in (accounts, questions, answers, browse, users, reputation, health, api):
         app.register_blueprint(module.bp)
+    from forum.views import privacy
+
+    app.register_blueprint(privacy.bp)
     errors.init_app(app)

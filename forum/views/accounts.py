@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from forum import auth
+from forum import auth, security
 from forum.forms import ActionForm, LoginForm, RegisterForm, apply_errors
 from forum.services import accounts
 from forum.services.errors import ValidationFailed
@@ -43,10 +43,16 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        wait = security.login_delay(form.login.data)
+        if wait:
+            form.form_errors.append(f"Too many failed sign-ins. Please wait {wait} seconds and try again.")
+            return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(form.login.data, form.password.data)
         if user is None:
+            security.note_login_failure(form.login.data)
             form.form_errors.append("That username/email and password don't match.")
         else:
+            security.clear_login_failures(form.login.data)
             auth.sign_in(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")))

@@ -1,5 +1,7 @@
 """Friendly error pages for the web and JSON errors (DESIGN §11) under /api/."""
 
+import time
+
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -69,6 +71,8 @@ def init_app(app) -> None:
         response = make_response(json_error(status, message) if wants_json() else _page(status, message))
         if status == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if status == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_retry_after())
         return response
 
     @app.errorhandler(Exception)
@@ -77,6 +81,16 @@ def init_app(app) -> None:
         if wants_json():
             return json_error(500, MESSAGES[500])
         return _page(500, MESSAGES[500])
+
+
+def _retry_after() -> int:
+    """Seconds until the breached limit resets (Flask-Limiter knows which one it was)."""
+    from forum.security import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()) + 1)
 
 
 def _generic(exc: HTTPException) -> bool:

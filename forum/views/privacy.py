@@ -1,0 +1,53 @@
+"""The member's privacy page: download all their data, delete their account."""
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import Length
+
+from forum import auth
+from forum.forms import apply_errors
+from forum.services import privacy
+from forum.services.errors import ValidationFailed
+
+bp = Blueprint("privacy", __name__)
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[Length(max=200)])
+    confirmation = StringField("Type DELETE to confirm", validators=[Length(max=20)])
+
+
+@bp.get("/settings/privacy")
+@auth.login_required
+def page():
+    return render_template("users/privacy.html", form=DeleteAccountForm())
+
+
+@bp.get("/settings/privacy/export.json")
+@auth.login_required
+def export():
+    user = auth.current()
+    body = json.dumps(privacy.export(user), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="peercare-{user.id}-export.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/settings/privacy/delete")
+@auth.login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(auth.current(), password=form.password.data, confirmation=form.confirmation.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields or {"confirmation": exc.message})
+        else:
+            auth.sign_out()
+            flash("Your account is deleted and your personal data erased. Your posts remain as a former member's.",
+                  "info")
+            return redirect(url_for("questions.index"))
+    return render_template("users/privacy.html", form=form), 422

@@ -1,0 +1,1 @@
+"""Moderation domain: flags, the review queue, moderator actions and the audit log."""
