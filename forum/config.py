@@ -57,6 +57,7 @@ class Config:
     RATELIMIT_NEW_MEMBER_QUESTIONS = "1/5 minutes"
     RATELIMIT_API_TOKEN = "1000/hour"
     LOGIN_FAILURES_BEFORE_DELAY = 5
+    REQUIRE_STAFF_2FA = ENVIRONMENT == "production"
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_ENABLED = True

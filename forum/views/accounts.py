@@ -8,6 +8,7 @@ from forum import auth, security
 from forum.forms import ActionForm, LoginForm, RegisterForm, apply_errors
 from forum.services import accounts
 from forum.services.errors import ValidationFailed
+from forum.views import twofactor
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +54,9 @@ def login():
             form.form_errors.append("That username/email and password don't match.")
         else:
             security.clear_login_failures(form.login.data)
+            if user.totp_enabled_at is not None:
+                return twofactor.start(user, remember=form.remember.data,
+                                       next_url=safe_next(request.args.get("next")))
             auth.sign_in(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")))
