@@ -31,5 +31,22 @@ test-services: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## serve-prod: migrate, then run gunicorn, a Celery worker and Celery beat until Ctrl-C.
+## Needs DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and a SECRET_KEY of 32+ characters.
+PROD_PORT ?= 8000
+WEB_WORKERS ?= 4
+ANONYMOUS_PAGE_CACHE_SECONDS ?= 10
+serve-prod: SHELL := /bin/bash
+serve-prod: $(STAMP)
+	@test -n "$$DATABASE_URL" || { echo "serve-prod: set DATABASE_URL (e.g. postgresql://user@host/peercare)" >&2; exit 1; }
+	@test -n "$$CELERY_BROKER_URL" || { echo "serve-prod: set CELERY_BROKER_URL (e.g. redis://host:6379/0)" >&2; exit 1; }
+	PEERCARE_ENV=$${PEERCARE_ENV:-production} $(BIN)/flask db upgrade heads
+	@export PEERCARE_ENV=$${PEERCARE_ENV:-production} ANONYMOUS_PAGE_CACHE_SECONDS=$(ANONYMOUS_PAGE_CACHE_SECONDS); \
+	$(BIN)/celery -A wsgi.celery worker --loglevel=INFO & worker=$$!; \
+	$(BIN)/celery -A wsgi.celery beat --loglevel=INFO --schedule instance/celerybeat-schedule & beat=$$!; \
+	$(BIN)/gunicorn -w $(WEB_WORKERS) -b $(HOST):$(PROD_PORT) wsgi:app & web=$$!; \
+	trap 'kill $$web $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
+	wait -n $$web $$worker $$beat; echo "serve-prod: a process exited; stopping the others" >&2
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -98,6 +98,10 @@ def seed(members: int, questions: int, answers: int, vote_count: int, rng: rando
     for a, score in scores.items():
         db.session.execute(Answer.__table__.update().where(Answer.id == a).values(score=score))
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh bulk loads have no planner statistics until autovacuum gets to them.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     verification.recompute()
     return len(entries)
 

@@ -23,6 +23,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.config.from_prefixed_env("FORUM")
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app.instance_path))
+    from forum import logging as structured_logs
+
+    structured_logs.init_app(app)  # first, so request ids and JSON lines cover every later hook
+    from forum import pagecache
+
+    pagecache.init_app(app)  # early too: a cached page for a visitor skips the later hooks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
@@ -47,6 +53,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum.services import viewcounts
 
     viewcounts.init_app(app)
+    from forum.services import digests, mail, notifications  # noqa: F401 - subscribers, outbox handlers, sections
+    from moderation import hooks  # noqa: F401 - moderation's event subscribers and content checks
+
+    mail.init_app(app)
+    from forum import search
+
+    search.init_app(app)  # the search backend, its event subscribers and its outbox handler
     celery_init_app(app)
     return app
 

@@ -36,4 +36,12 @@ def celery_init_app(app: Flask) -> Celery:
                 outbox.wait_until_attempted(message_id, app.config["OUTBOX_WAIT_SECONDS"])
 
     outbox.set_dispatcher(app, dispatch)
+    if celery_app.conf.task_always_eager and app.config["OUTBOX_SWEEP_SECONDS"] and not app.testing:
+        started: list = []
+
+        @app.before_request
+        def _start_sweeper() -> None:
+            # Only a process that serves requests sweeps (not CLI commands or tests).
+            if not started:
+                started.append(outbox.start_sweeper(app, app.config["OUTBOX_SWEEP_SECONDS"]))
     return celery_app

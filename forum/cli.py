@@ -17,6 +17,10 @@ def _fail(exc: ServiceError) -> None:
 
 def register_commands(app: Flask) -> None:
     register_reputation_commands(app)
+    from forum.search.commands import register_search_commands
+
+    register_search_commands(app)
+    register_digest_commands(app)
 
     @app.cli.command("create-admin")
     @click.argument("username")
@@ -90,5 +94,44 @@ def register_reputation_commands(app: Flask) -> None:
         from forum.services import verification
 
         click.echo(f"Repaired {verification.recompute()} cached total(s).")
+
+    app.cli.add_command(group)
+
+
+def register_digest_commands(app: Flask) -> None:
+    group = click.Group("digests", help="Email digests (daily 07:00 member time, weekly on Monday).")
+
+    @group.command("send")
+    @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing.")
+    @click.option("--now", "now_text", metavar="ISO-TIME",
+                  help="Pretend it is this UTC time, e.g. 2026-11-23T07:05 (default: now).")
+    def send(dry_run: bool, now_text: str | None) -> None:
+        """Send the digests that are due now (what Celery beat runs every 15 minutes)."""
+        from datetime import UTC, datetime
+
+        from flask import current_app
+
+        from forum.services import digests
+
+        try:
+            now = datetime.fromisoformat(now_text) if now_text else None
+            if now is not None and now.tzinfo is not None:
+                now = now.astimezone(UTC).replace(tzinfo=None)
+        except ValueError as exc:
+            raise click.BadParameter("use an ISO time such as 2026-11-23T07:05", param_hint="--now") from exc
+        if dry_run:
+            due = sending = 0
+            for item in digests.preview(now):
+                due += 1
+                if item.new_count:
+                    sending += 1
+                    click.echo(f"would send {item.key} to {item.username} (#{item.user_id}): {item.subject}")
+                else:
+                    click.echo(f"nothing new for {item.username} (#{item.user_id}), {item.key}: nothing sent")
+            click.echo(f"Dry run: {due} member(s) due, {sending} digest(s) would be sent.")
+            return
+        task = current_app.extensions["celery"].tasks["forum.tasks.send_digest"]
+        count = digests.fan_out(lambda user_id, period: task.apply_async(args=[user_id, period]), now)
+        click.echo(f"Enqueued {count} digest(s).")
 
     app.cli.add_command(group)

@@ -7,6 +7,8 @@ run in-process, mail written to the log. Any setting can also be given as FORUM_
 import os
 from typing import ClassVar
 
+from celery.schedules import crontab
+
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL when set (postgres:// spellings mapped to psycopg 3), else SQLite in the instance folder."""
@@ -29,6 +31,9 @@ def celery_settings() -> dict:
         "worker_prefetch_multiplier": 1,
         "beat_schedule": {
             "sweep-outbox": {"task": "forum.tasks.sweep_outbox", "schedule": 60.0},
+            # Digests go out at 07:00 in each member's time zone: a run every 15 minutes finds the
+            # zones where it is 07:xx (half-hour zones included); already-sent periods are skipped.
+            "send-digests": {"task": "forum.tasks.send_digests", "schedule": crontab(minute="*/15")},
         },
     }
     if broker:
@@ -69,6 +74,23 @@ class Config:
     QUESTIONS_PER_PAGE = 20
     API_MAX_PER_PAGE = 100
     VIEW_COUNT_FLUSH_SECONDS = 30
+    # Read-side caches (bench/RESULTS.md). Counts on list pages (totals, questions per product) may
+    # be this many seconds old. Whole pages for anonymous readers (no session user, no token, no
+    # flash) are kept this long per process when > 0: a deployment opts in (make serve-prod does).
+    COUNT_CACHE_SECONDS = 30
+    ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "0"))
+    ANONYMOUS_PAGE_CACHE_BYTES = 32 * 1024 * 1024
+    # Logs (forum/logging.py): JSON lines (or "text"), the root level, one line per request.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_REQUESTS = True
+    # Moderation (DESIGN §4): spam/abuse flags that hide a post pending review (one moderator flag
+    # always does), and what new members (reputation below new_member_reputation) may post per UTC
+    # day. Admins override these at run time in the moderator console (/mod/settings).
+    MODERATION_THRESHOLDS: ClassVar[dict[str, int]] = {
+        "flags_to_hide": 3, "new_member_reputation": 10, "new_member_questions_per_day": 3,
+        "new_member_answers_per_day": 10, "new_member_links_per_post": 2,
+    }
     SITE_NAME = "PeerCare Community"
     CELERY: ClassVar[dict] = celery_settings()
     # Extra modules that register outbox handlers or event subscribers (plug-ins, test doubles).
@@ -76,6 +98,36 @@ class Config:
     # >0 makes a request wait until a real worker has attempted its outbox messages: only the
     # test suite uses it, so the same tests run eagerly and against a real broker and worker.
     OUTBOX_WAIT_SECONDS = 0
+    # Without a broker, a thread in the web process sweeps the outbox this often (Celery beat's job).
+    OUTBOX_SWEEP_SECONDS = 30
+    # Support cases: SLA targets per priority ("4h", "3d", "1bd" = business days) and webhook calls.
+    CASE_SLA_TARGETS: ClassVar[dict[str, str]] = {"urgent": "4h", "high": "1bd", "normal": "3d", "low": "7d"}
+    WEBHOOK_TIMEOUT_SECONDS = 5
+    # Search (DESIGN §7): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
+    # the embedded Whoosh index otherwise; "whoosh" or "postgresql" forces one.
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")
+    # The Whoosh index folder; None means "search-index" in the instance folder.
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or None
+    # How long an index update waits for another process's writer before it is retried later.
+    SEARCH_WRITE_TIMEOUT = 5.0
+    SEARCH_PER_PAGE = 20
+    # Email (DESIGN §8): SMTP through Flask-Mail when MAIL_SERVER is set; without it every
+    # message is written to MAIL_FOLDER (default: "mail" in the instance folder) and logged.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "PeerCare Community <community@localhost>")
+    # Flask-Mail would silently drop mail whenever TESTING is on; we choose explicitly instead.
+    MAIL_SUPPRESS_SEND = False
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
+    # Absolute links in email (built by workers, outside any request) start with this.
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
+    # At most this many members are notified of @mentions in one post (spam and typo bound).
+    MENTIONS_PER_POST = 10
+    FEED_ITEMS = 30
 
 
 class TestConfig(Config):
@@ -83,8 +135,11 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     VIEW_COUNT_FLUSH_SECONDS = 0
+    COUNT_CACHE_SECONDS = 0
+    ANONYMOUS_PAGE_CACHE_SECONDS = 0
     RATELIMIT_ENABLED = False
     OUTBOX_WAIT_SECONDS = 30
     OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SITE_URL = "http://localhost"

@@ -6,7 +6,7 @@ can act on (naming the privilege and its threshold when reputation is what is mi
 
 from enum import StrEnum
 
-from forum.models import Answer, Comment, Question, Role, User
+from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, Role, User
 from forum.services.errors import NotAllowed
 from forum.services.settings import privilege_thresholds
 from reputation.privileges import Privilege, rule_for
@@ -23,6 +23,21 @@ class Permission(StrEnum):
     VOTE_DOWN = "vote:down"
     ANSWER_ACCEPT = "answer:accept"
     ADMIN_SETTINGS = "admin:settings"
+    THREAD_ESCALATE = "moderation:thread:escalate"
+    CASE_WORK = "cases:work"
+    ARTICLE_PUBLISH = "knowledge:publish"
+    ARTICLE_EDIT = "knowledge:edit"
+    CASE_RESPOND = "cases:respond"
+    POST_FLAG = "post:flag"
+    POST_SUGGEST_EDIT = "post:suggest-edit"
+    VOTE_RETRACT = "vote:retract"
+    MODERATE = "moderation:console"
+    THREAD_CLOSE = "moderation:thread:close"
+    THREAD_LOCK = "moderation:thread:lock"
+    THREAD_MOVE = "moderation:thread:move"
+    THREAD_MERGE = "moderation:thread:merge"
+    POST_DELETE_SPAM = "moderation:post:spam"
+    MEMBER_SUSPEND = "moderation:member:suspend"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -57,14 +72,78 @@ def _thread_of(obj: object) -> Question | None:
     return None
 
 
+def suspension_notice(user: User) -> str | None:
+    """What a suspended member is told when they try to write, naming the end date and the reason."""
+    if not getattr(user, "is_suspended", False):
+        return None
+    return (f"Your account is suspended until {user.suspended_until:%Y-%m-%d %H:%M} UTC. "
+            f"Reason: {user.suspension_reason or 'not given'}. "
+            "You can still read everything, but you can't post, comment, vote, flag or edit until then.")
+
+
+MODERATOR_ONLY: dict[Permission, str] = {
+    Permission.MODERATE: "Only moderators can open the moderator console.",
+    Permission.THREAD_CLOSE: "Only moderators can close or reopen questions.",
+    Permission.THREAD_LOCK: "Only moderators can lock or unlock threads.",
+    Permission.THREAD_MOVE: "Only moderators can move questions.",
+    Permission.THREAD_MERGE: "Only moderators can merge questions.",
+    Permission.POST_DELETE_SPAM: "Only moderators can delete posts as spam.",
+}
+
+
+def _thread_state_refusal(user: User, perm: Permission, thread: Question | None) -> str | None:
+    """Closed questions take no answers; locked threads take no answers, comments or votes."""
+    if thread is None:
+        return None
+    if perm is Permission.ANSWER_POST and thread.closed_at is not None:
+        reason = CLOSE_REASON_LABELS.get(thread.close_reason, thread.close_reason or "closed")
+        return f"This question is closed ({reason}), so it doesn't take new answers."
+    locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT)
+    if thread.locked_at is not None and (
+            perm in locked_for or (perm is Permission.COMMENT_POST and not _is_moderator(user))):
+        return "This thread is locked by a moderator: no new answers, comments or votes."
+    return None
+
+
 def refusal(user: User | None, perm: Permission, obj: object | None = None) -> str | None:
     """Return why `user` may not do `perm` on `obj`, or None when they may."""
     if not _signed_in(user):
         return "Please sign in first."
+    # Every permission names a write, and a suspended member may do none of them (sessions and
+    # API tokens alike: both reach the services through this function).
+    suspended = suspension_notice(user)
+    if suspended is not None:
+        return suspended
     if getattr(obj, "is_deleted", False) and not _is_moderator(user):
         return "That post has been deleted."
+    if (getattr(obj, "hidden_at", None) is not None and not _is_moderator(user)
+            and getattr(obj, "author_id", None) != user.id):
+        return "That post is hidden until a moderator reviews it."
+    thread_state = _thread_state_refusal(user, perm, _thread_of(obj))
+    if thread_state is not None:
+        return thread_state
+    if perm in MODERATOR_ONLY:
+        return None if _is_moderator(user) else MODERATOR_ONLY[perm]
     match perm:
-        case Permission.QUESTION_ASK | Permission.ANSWER_POST:
+        case Permission.QUESTION_ASK | Permission.ANSWER_POST | Permission.VOTE_RETRACT:
+            return None
+        case Permission.POST_FLAG:
+            if obj is not None and getattr(obj, "author_id", None) == user.id:
+                return "You can't flag your own post."
+            return _privilege_refusal(user, Privilege.FLAG)
+        case Permission.POST_SUGGEST_EDIT:
+            if obj is not None and (obj.author_id == user.id or _is_moderator(user)):
+                return "You can edit this post directly."
+            if _privilege_refusal(user, Privilege.EDIT_OTHERS) is None:
+                return "You can edit this post directly."
+            return None
+        case Permission.MEMBER_SUSPEND:
+            if not _is_moderator(user):
+                return "Only moderators can suspend members."
+            if obj is not None and obj.id == user.id:
+                return "You can't suspend yourself."
+            if obj is not None and obj.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
+                return "Staff accounts can't be suspended; an admin can change their role first."
             return None
         case Permission.COMMENT_POST:
             own = obj is not None and obj.author_id == user.id
@@ -97,6 +176,20 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             return None
         case Permission.ADMIN_SETTINGS:
             return None if user.role == Role.ADMIN else "Only site admins can change site settings."
+        case Permission.THREAD_ESCALATE | Permission.CASE_WORK:
+            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+                return None
+            return "Only the support team (agents, moderators, admins) can work cases."
+        case Permission.ARTICLE_PUBLISH:
+            return None if user.role in (Role.MODERATOR, Role.ADMIN) else "Only moderators publish knowledge articles."
+        case Permission.ARTICLE_EDIT:
+            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+                return None
+            return "Only agents and moderators edit knowledge articles."
+        case Permission.CASE_RESPOND:
+            if obj is not None and getattr(obj, "customer_id", None) == user.id:
+                return None
+            return "Only the person who asked can respond to this case."
     return "Not allowed."
 
 

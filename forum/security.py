@@ -200,6 +200,7 @@ def init_app(app: Flask) -> None:
 # --- sign-in: a growing delay after repeated failures ---------------------------------------
 
 FAILURE_WINDOW = 15 * 60
+FIRST_DELAY = 30
 MAX_DELAY = 15 * 60
 
 
@@ -211,7 +212,7 @@ def _failure_keys(login: str) -> tuple[str, str]:
 
 
 def login_delay(login: str) -> int:
-    """Seconds this login must still wait: 0 until LOGIN_FAILURES_BEFORE_DELAY failures, then doubling.
+    """Seconds this login must still wait: 0 until LOGIN_FAILURES_BEFORE_DELAY failures, then 30 s doubling.
 
     Counted per submitted name whether or not such an account exists.
     """
@@ -222,7 +223,7 @@ def login_delay(login: str) -> int:
     allowed = current_app.config["LOGIN_FAILURES_BEFORE_DELAY"]
     if failures < allowed:
         return 0
-    delay = min(MAX_DELAY, 2 ** (failures - allowed + 1))
+    delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - allowed))
     return max(0, limiter.storage.get(last_key) + delay - int(time.time()))
 
 

@@ -33,3 +33,28 @@ def deliver_outbox(self, message_id: int) -> None:
 def sweep_outbox() -> int:
     """Hand over outbox messages that never reached a worker (broker was down, worker died)."""
     return outbox.sweep()
+
+
+@shared_task(ignore_result=True)
+def send_digests() -> int:
+    """Beat, every 15 minutes: enqueue one `send_digest` per member whose 07:00 has come."""
+    from flask import current_app
+
+    from forum.services import digests
+
+    task = current_app.extensions["celery"].tasks[send_digest.name]
+    return digests.fan_out(lambda user_id, period: task.apply_async(args=[user_id, period]))
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
+def send_digest(self, user_id: int, period: str) -> None:
+    """Send one member's digest for one period; the DigestDelivery row makes repeats send nothing."""
+    from forum.services import digests, mail
+
+    try:
+        digests.deliver(user_id, period)
+    except mail.MailUnavailable as exc:
+        if self.app.conf.task_always_eager:
+            log.warning("digest for member %s (%s) not sent: %s; the next run retries", user_id, period, exc)
+            return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc

@@ -1,5 +1,6 @@
 """Jinja globals and filters: the permission predicate, stored-HTML marking, dates, slugs."""
 
+import functools
 import re
 from datetime import datetime
 
@@ -10,7 +11,9 @@ from forum.models import utcnow
 from forum.permissions import can
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
+    """URL slug of a title or name; memoized, as a thread page asks for the same names many times."""
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
 
 
@@ -26,10 +29,13 @@ def ago(when: datetime | None) -> str:
     return "just now"
 
 
-def page_url(page: int) -> str:
-    args = dict(request.args)
+def page_url(page: int, link_args: dict | None = None) -> str:
+    """A link to another page of this list, keeping its filters (only `link_args` when given)."""
+    source = request.args if link_args is None else link_args
+    # url_for reads "endpoint" and "_scheme"-style keys itself: a visitor's query string must not reach them.
+    args = {key: value for key, value in source.items() if not key.startswith("_") and key != "endpoint"}
     args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
 def init_app(app) -> None:

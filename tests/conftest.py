@@ -27,7 +27,8 @@ def _database_uri(tmp_path_factory) -> str:
 def app(tmp_path_factory):
     uri = _database_uri(tmp_path_factory)
     application = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                              "SQLALCHEMY_DATABASE_URI": uri})
+                              "SQLALCHEMY_DATABASE_URI": uri,
+                              "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search-index"))})
     with application.app_context():
         db.drop_all()
         db.create_all()
@@ -39,8 +40,28 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) for the session; the app (and the real worker) send all mail to it."""
+    from forum.services import mail
+    from tests import smtp_sink
+
+    controller, sink = smtp_sink.start()
+    app.config.update(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    mail.init_app(app)
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The SMTP server's received mail, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
+
+
 @pytest.fixture(scope="session", autouse=True)
-def celery_worker(app):
+def celery_worker(app, smtp_server):
     """With CELERY_BROKER_URL set, run a real `celery worker` against the same database for the session."""
     broker = os.environ.get("CELERY_BROKER_URL")
     if not broker:
@@ -77,7 +98,7 @@ def celery_worker(app):
 def worker_environment(app) -> dict[str, str]:
     """Settings the worker must share with the test app (FORUM_* variables, JSON-encoded)."""
     shared = ("SEARCH_INDEX_DIR", "MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND",
-              "SERVER_NAME", "PREFERRED_URL_SCHEME")
+              "SERVER_NAME", "PREFERRED_URL_SCHEME", "SITE_URL", "SECRET_KEY")
     return {f"FORUM_{key}": json.dumps(app.config[key]) for key in shared if app.config.get(key) is not None}
 
 
@@ -102,6 +123,7 @@ def _app_context(app):
         yield
         db.session.rollback()
         _wipe()
+        app.extensions["search"].clear()  # ids restart after the wipe: no document may outlive its row
         db.session.remove()
 
 

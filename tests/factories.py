@@ -47,3 +47,17 @@ def make_question(author: User | None = None, *, title: str | None = None, body:
 def make_answer(question, author: User | None = None, *, body: str | None = None):
     author = author or make_user()
     return answers.post_answer(question.id, author, body=body or "Hold the menu button for ten seconds, then clear it.")
+
+
+def make_moderator(username: str | None = None) -> User:
+    """A moderator (the role, not reputation, is what opens the moderator console)."""
+    return make_user(username, role=Role.MODERATOR)
+
+
+def make_comment(post, author: User | None = None, *, body: str = "Could you share the firmware version?"):
+    """A comment on a question or an answer, by its author unless someone else is given."""
+    from forum.services import comments
+    from reputation.events import PostKind
+
+    kind = PostKind.QUESTION if post.__class__.__name__ == "Question" else PostKind.ANSWER
+    return comments.post_comment(author or post.author, kind, post.id, body=body)

@@ -1,14 +1,90 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from forum.models.base import utcnow
+from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
+from forum.models.moderation import (
+    CLOSE_REASON_LABELS,
+    AuditLogEntry,
+    CloseReason,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    ReviewItem,
+    ReviewKind,
+    ReviewOutcome,
+    SuggestedEdit,
+    SuggestionStatus,
+    Suspension,
+    WatchedAction,
+    WatchedWord,
+)
+from forum.models.notifications import (
+    DigestDelivery,
+    DigestPeriod,
+    EmailSubscription,
+    Follow,
+    MailSettings,
+    Notification,
+    NotificationKind,
+)
 from forum.models.outbox import OutboxMessage
 from forum.models.question import Answer, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
+from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
-    "Answer", "ApiToken", "BadgeAward", "Comment", "OutboxMessage", "Product", "Question", "ReputationEntry",
-    "Revision", "Role", "SiteSetting", "Tag", "User", "Vote", "question_tags", "utcnow",
+    "CLOSE_REASON_LABELS",
+    "Answer",
+    "ApiToken",
+    "Article",
+    "ArticleState",
+    "ArticleVersion",
+    "AuditLogEntry",
+    "BadgeAward",
+    "Case",
+    "CaseEvent",
+    "CasePriority",
+    "CaseStatus",
+    "CaseUpdate",
+    "CloseReason",
+    "Comment",
+    "DigestDelivery",
+    "DigestPeriod",
+    "EmailSubscription",
+    "Flag",
+    "FlagReason",
+    "FlagStatus",
+    "Follow",
+    "MailSettings",
+    "Notification",
+    "NotificationKind",
+    "OutboxMessage",
+    "Product",
+    "Question",
+    "ReputationEntry",
+    "ReviewItem",
+    "ReviewKind",
+    "ReviewOutcome",
+    "Revision",
+    "Role",
+    "SearchDocument",
+    "SearchWord",
+    "SiteSetting",
+    "SuggestedEdit",
+    "SuggestionStatus",
+    "Suspension",
+    "Tag",
+    "User",
+    "Vote",
+    "WatchedAction",
+    "WatchedWord",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "article_tags",
+    "question_tags",
+    "utcnow",
 ]

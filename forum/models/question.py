@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -13,7 +13,22 @@ from forum.models.user import User
 ONE_POST = "(question_id IS NULL) <> (answer_id IS NULL)"
 
 
-class Question(db.Model):
+class Visibility:
+    """Questions, answers and comments are soft-deleted by members and hidden by flags alike."""
+
+    deleted_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Question(Visibility, db.Model):
     __tablename__ = "questions"
     __table_args__ = (
         Index("ix_questions_product_last_activity", "product_id", "last_activity_at"),
@@ -36,17 +51,31 @@ class Question(db.Model):
     )
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Moderation (DESIGN §4): closed with a reason (a duplicate names its target), locked,
+    # hidden pending review after flags, and whether a deletion was "as spam" (−100 to the author).
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    close_reason: Mapped[str | None] = mapped_column(String(20))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
+    locked_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_as_spam: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     product: Mapped[Product] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
+    duplicate_of: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
 
     @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
 
-class Answer(db.Model):
+class Answer(Visibility, db.Model):
     __tablename__ = "answers"
     __table_args__ = (Index("ix_answers_question_score", "question_id", "score"),)
 
@@ -60,16 +89,14 @@ class Answer(db.Model):
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_as_spam: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     question: Mapped[Question] = relationship(foreign_keys=[question_id])
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
-
-class Comment(db.Model):
+class Comment(Visibility, db.Model):
     """A short plain-text remark; question_id is always the thread, answer_id set for answers."""
 
     __tablename__ = "comments"
@@ -82,6 +109,7 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship()
 

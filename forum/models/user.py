@@ -35,6 +35,10 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
+    # A moderator's suspension (DESIGN §4): until then the member can read but not write.
+    # The history of suspensions is in `suspensions`; these two columns are the one in force.
+    suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -50,6 +54,10 @@ class User(db.Model):
     def get_id(self) -> str:
         """Tie the session to the password: changing it bumps auth_version and ends old sessions."""
         return f"{self.id}:{self.auth_version}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
     def is_staff(self) -> bool:

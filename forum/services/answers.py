@@ -17,6 +17,7 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     errors: dict[str, str] = {}
     body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
     posts.raise_if(errors)
+    posts.check_content(author, "answer", body, new=True)
     answer = Answer(question_id=question.id, author_id=author.id, body_md=body, body_html=posts.rendered(body))
     db.session.add(answer)
     db.session.flush()
@@ -38,6 +39,7 @@ def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "") ->
     posts.raise_if(errors)
     if body == answer.body_md:
         return answer
+    posts.check_content(actor, "answer", body, new=False)
     answer.body_md, answer.body_html, answer.edited_at = body, posts.rendered(body), utcnow()
     posts.touch(answer.question)
     posts.add_revision(author=actor, answer=answer, body_md=body, comment=comment)

@@ -20,6 +20,7 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
     if not COMMENT_MIN <= len(body) <= COMMENT_MAX:
         raise ValidationFailed("Please check your comment.",
                                fields={"body": f"Comments are {COMMENT_MIN}–{COMMENT_MAX} characters."})
+    posts.check_content(author, "comment", body, new=True)
     question_id = post.id if kind is PostKind.QUESTION else post.question_id
     comment = Comment(question_id=question_id, answer_id=None if kind is PostKind.QUESTION else post.id,
                       author_id=author.id, body=body, body_html=render_plain(body))

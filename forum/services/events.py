@@ -25,6 +25,11 @@ class Event(StrEnum):
     COMMENT_DELETED = "comment.deleted"
     POST_SCORED = "post.scored"
     ACCOUNT_DELETED = "account.deleted"
+    # Every audit-logged moderator/agent action (moderation.audit.log emits it with audit_id, subject_id,
+    # question_id): the hook for "a moderator action on your post" notifications and search re-indexing.
+    MODERATION_ACTION = "moderation.action"
+    ARTICLE_PUBLISHED = "article.published"
+    ARTICLE_UPDATED = "article.updated"
 
 
 Subscriber = Callable[..., None]

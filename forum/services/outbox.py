@@ -9,6 +9,7 @@ row lock, so a row delivered twice is performed once.
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -23,12 +24,14 @@ from forum.models import OutboxMessage, utcnow
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "outbox_pending"
+COMMITTED_KEY = "outbox_committed"
 MAX_ATTEMPTS = 8
 REDISPATCH_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
 Handler = Callable[[dict], None]
 _handlers: dict[str, Handler] = {}
+_background: set[str] = set()
 DISPATCH_EXTENSION = "outbox.dispatch"
 
 
@@ -36,16 +39,20 @@ class RetryLater(Exception):
     """A handler's transient failure (a webhook timed out): try again with backoff."""
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, background: bool = False) -> Callable[[Handler], Handler]:
     """Register the function that performs outbox messages of `kind`.
 
     A handler works inside the delivery transaction and must not commit: its database
     effects and the "done" mark commit together. External effects (mail, webhooks) happen
-    at least once; receivers dedupe by the message id they are given.
+    at least once; receivers dedupe by the message id they are given. `background` work
+    (calls to other servers that may be slow) never runs inside a request, even when tasks
+    run in-process: the sweep performs it.
     """
 
     def register(fn: Handler) -> Handler:
         _handlers[kind] = fn
+        if background:
+            _background.add(kind)
         return fn
 
     return register
@@ -61,7 +68,7 @@ def defer(kind: str, **payload) -> OutboxMessage:
     message = OutboxMessage(kind=kind, payload=payload)
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
+    db.session.info.setdefault(PENDING_KEY, []).append((message.id, kind))
     return message
 
 
@@ -69,7 +76,20 @@ def defer(kind: str, **payload) -> OutboxMessage:
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     if pending:
-        dispatch(pending)
+        session.info.setdefault(COMMITTED_KEY, []).extend(pending)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """Dispatch once the committed transaction has released its connection.
+
+    In-process tasks open a connection of their own; dispatching while the request still
+    holds its connection would need two per request and can exhaust the pool under load.
+    """
+    if transaction.parent is None:
+        committed = session.info.pop(COMMITTED_KEY, None)
+        if committed:
+            dispatch(committed)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -77,13 +97,25 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def dispatch(message_ids: list[int]) -> int:
-    """Hand messages to the worker; a broker failure leaves them for the sweep. Returns how many went."""
+def _in_process() -> bool:
+    celery_app = current_app.extensions.get("celery")
+    return bool(celery_app is not None and celery_app.conf.task_always_eager)
+
+
+def dispatch(messages: list[tuple[int, str]], *, from_sweep: bool = False) -> int:
+    """Hand (id, kind) messages to the worker; a broker failure leaves them for the sweep.
+
+    Returns how many went. In-process, background kinds wait for the sweep instead of
+    running inside the request.
+    """
     dispatcher = current_app.extensions.get(DISPATCH_EXTENSION) if has_app_context() else None
     if dispatcher is None:
         return 0
+    inline_only = not from_sweep and _in_process()
     sent = 0
-    for message_id in message_ids:
+    for message_id, kind in messages:
+        if inline_only and kind in _background:
+            continue
         try:
             dispatcher(message_id)
             sent += 1
@@ -163,14 +195,33 @@ def give_up(message_id: int, error: str) -> None:
 def sweep(limit: int = SWEEP_BATCH) -> int:
     """Dispatch messages that never reached a worker, or whose delivery seems lost."""
     now = utcnow()
-    ids = list(db.session.scalars(
-        select(OutboxMessage.id).where(
+    rows = list(db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind).where(
             OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None),
             OutboxMessage.available_at <= now,
             or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at <= now - REDISPATCH_AFTER),
-        ).order_by(OutboxMessage.id).limit(limit)))
+        ).order_by(OutboxMessage.id).limit(limit)).tuples())
     db.session.rollback()
-    return dispatch(ids)
+    return dispatch(rows, from_sweep=True)
+
+
+def start_sweeper(app, interval: float) -> threading.Thread:
+    """In-process mode's stand-in for Celery beat: sweep every `interval` seconds in a daemon thread."""
+
+    def run() -> None:
+        while True:
+            time.sleep(interval)
+            with app.app_context():
+                try:
+                    sweep()
+                except Exception:
+                    log.exception("outbox sweep failed")
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=run, name="outbox-sweeper", daemon=True)
+    thread.start()
+    return thread
 
 
 def pending_count() -> int:

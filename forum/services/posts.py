@@ -1,6 +1,7 @@
 """What questions and answers share: lookup, validation, revisions, and deletion's reputation."""
 
 import re
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 
@@ -10,7 +11,7 @@ from forum.models import Answer, Question, Revision, Role, User, Vote, utcnow
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
 from reputation import rules
-from reputation.events import PostKind
+from reputation.events import PostKind, RepEvent
 from reputation.events import Role as GrantRole
 
 TITLE_MIN, TITLE_MAX = 15, 150
@@ -19,6 +20,25 @@ ANSWER_BODY_MIN = 20
 TAGS_MIN, TAGS_MAX = 1, 5
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
 EDIT_COMMENT_MAX = 300
+
+
+# Checks that other packages register (moderation: new members' limits, links, watched words);
+# each runs before a question, answer or comment is saved and raises ValidationFailed to refuse.
+ContentCheck = Callable[..., None]
+_content_checks: list[ContentCheck] = []
+
+
+def content_check(fn: ContentCheck) -> ContentCheck:
+    """Register fn(author, kind, text, *, new) with kind "question", "answer" or "comment"."""
+    if fn not in _content_checks:
+        _content_checks.append(fn)
+    return fn
+
+
+def check_content(author: User, kind: str, text: str, *, new: bool) -> None:
+    """Run the registered checks on text about to be posted (`new`) or saved by an edit."""
+    for fn in list(_content_checks):
+        fn(author, kind, text, new=new)
 
 
 def is_moderator(user: User | None) -> bool:
@@ -124,7 +144,11 @@ def withdraw_reputation(question: Question, answers: list[Answer]) -> set[int]:
 
 
 def restore_reputation(question: Question | None, answers: list[Answer]) -> set[int]:
-    """Grant again what the current votes and acceptance on these posts earn (undeletion)."""
+    """Grant again what the current votes and acceptance on these posts earn (undeletion).
+
+    A post that was deleted as spam also gets its −100 reversed and loses the spam mark.
+    """
+    penalties = _spam_penalties([p for p in (question, *answers) if p is not None and p.deleted_as_spam])
     grants: list[tuple] = []
     if question is not None:
         for vote in db.session.scalars(select(Vote).where(Vote.question_id == question.id)):
@@ -139,14 +163,27 @@ def restore_reputation(question: Question | None, answers: list[Answer]) -> set[
             grants += [(g, answer.author_id, thread.author_id, None, answer.id)
                        for g in rules.accept_grants(self_accept=answer.author_id == thread.author_id)]
     ledger.lock_users({author_id if grant.role is GrantRole.AUTHOR else actor_id
-                       for grant, author_id, actor_id, _, _ in grants})
-    touched = set()
+                       for grant, author_id, actor_id, _, _ in grants} | {e.user_id for e in penalties})
+    touched = {e.user_id for e in penalties}
+    for entry in penalties:
+        ledger.reverse(entry, reason="post undeleted")
+    for post in (question, *answers):
+        if post is not None:
+            post.deleted_as_spam = False
     for grant, author_id, actor_id, question_id, answer_id in grants:
         subject = author_id if grant.role is GrantRole.AUTHOR else actor_id
         ledger.record(grant.event, user_id=subject, amount=grant.amount, actor_id=actor_id,
                       question_id=question_id, answer_id=answer_id, reason="post undeleted")
         touched.add(subject)
     return touched
+
+
+def _spam_penalties(spam_posts: list[Question | Answer]) -> list:
+    entries = []
+    for post in spam_posts:
+        keys = {"question_id": post.id} if isinstance(post, Question) else {"answer_id": post.id}
+        entries += ledger.live_entries([RepEvent.POST_DELETED_AS_SPAM], **keys)
+    return entries
 
 
 def touch(question: Question) -> None:

@@ -1,18 +1,66 @@
 """Read side: question lists, threads and profiles in a fixed, small number of queries."""
 
+import threading
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from math import ceil
 
+from flask import current_app
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Product, Question, Revision, Tag, User, question_tags
-from forum.services import posts
+from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.votes import votes_of
 
 SORTS = ("newest", "active", "top", "unanswered")
+# A tag on at least this share of all questions is listed by walking the sort index and probing
+# each question's tags; rarer tags fetch their few questions and sort them.
+POPULAR_TAG_SHARE = 0.01
+
+
+class _CountCache:
+    """Counts (list totals, questions per product) kept COUNT_CACHE_SECONDS per process.
+
+    Full-table counts cost a scan of every question per page view. A count a few seconds old
+    is fine on a list page; this process's own writes clear the cache at once (see below).
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[Hashable, tuple[float, object]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], object]) -> object:
+        seconds = current_app.config.get("COUNT_CACHE_SECONDS", 0)
+        if seconds <= 0:
+            return compute()
+        now = time.monotonic()
+        hit = self._values.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = compute()
+        with self._lock:
+            if len(self._values) >= self.MAX_ENTRIES:
+                self._values.clear()
+            self._values[key] = (now + seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+counts_cache = _CountCache()
+
+
+@events.subscribe(*events.Event)
+def _forget_counts(_event: events.Event, **_ids: int | None) -> None:
+    counts_cache.clear()
 
 
 @dataclass
@@ -41,6 +89,9 @@ class Thread:
     answers: list[Answer]
     comments: dict[tuple[str, int], list[Comment]] = field(default_factory=dict)
     my_votes: dict[tuple[str, int], int] = field(default_factory=dict)
+    case: object | None = None
+    staff_replies: list = field(default_factory=list)
+    articles: dict[int, object] = field(default_factory=dict)
 
     def comments_on(self, kind: str, post_id: int) -> list[Comment]:
         return self.comments.get((kind, post_id), [])
@@ -64,12 +115,21 @@ def _unanswered():
     return (Question.accepted_answer_id.is_(None)) & ~upvoted
 
 
+def _tagged(tag_id: int):
+    return Question.id.in_(select(question_tags.c.question_id).where(question_tags.c.tag_id == tag_id))
+
+
+def _live_questions() -> int:
+    return counts_cache.get(("questions", False, None, None, None), lambda: db.session.scalar(
+        select(func.count(Question.id)).where(Question.deleted_at.is_(None))) or 0)
+
+
 def list_questions(sort: str = "newest", *, product: str | None = None, tag: str | None = None,
                    author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
     """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
     if sort not in SORTS:
         raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": "Unknown sort."})
-    where = [Question.deleted_at.is_(None)]
+    where = [Question.deleted_at.is_(None), Question.hidden_at.is_(None)]
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
@@ -79,7 +139,8 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
             raise NotFound(f"No tag “{tag[:60]}”.")
-        where.append(Question.id.in_(select(question_tags.c.question_id).where(question_tags.c.tag_id == tag_id)))
+        tag_clause = len(where)
+        where.append(_tagged(tag_id))
     if author_id is not None:
         where.append(Question.author_id == author_id)
     if sort == "unanswered":
@@ -90,7 +151,11 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
         "top": [Question.score.desc(), Question.id.desc()],
         "unanswered": [Question.created_at.desc(), Question.id.desc()],
     }[sort]
-    total = db.session.scalar(select(func.count(Question.id)).where(*where)) or 0
+    key = ("questions", sort == "unanswered", product, tag, author_id)
+    total = counts_cache.get(key, lambda: db.session.scalar(select(func.count(Question.id)).where(*where)) or 0)
+    if tag and total >= POPULAR_TAG_SHARE * _live_questions():
+        where[tag_clause] = exists().where(
+            question_tags.c.question_id == Question.id, question_tags.c.tag_id == tag_id)
     items = list(db.session.scalars(
         select(Question).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
         .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
@@ -109,9 +174,16 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
     )
     if question is None or (question.is_deleted and not posts.is_moderator(viewer)):
         raise NotFound("That question doesn't exist or has been deleted.")
+    # Posts hidden by flags pending review: only moderators and their author see them.
+    viewer_id = getattr(viewer, "id", None)
+    if question.is_hidden and not posts.is_moderator(viewer) and question.author_id != viewer_id:
+        raise NotFound("That question is hidden until a moderator reviews it.")
     answer_filter = [Answer.question_id == question.id]
+    comment_filter = [Comment.question_id == question.id, Comment.deleted_at.is_(None)]
     if not posts.is_moderator(viewer):
         answer_filter.append(Answer.deleted_at.is_(None))
+        answer_filter.append(Answer.hidden_at.is_(None) | (Answer.author_id == viewer_id))
+        comment_filter.append(Comment.hidden_at.is_(None) | (Comment.author_id == viewer_id))
     accepted_first = case((Answer.id == question.accepted_answer_id, 0), else_=1)
     answers = list(db.session.scalars(
         select(Answer).where(*answer_filter).options(joinedload(Answer.author))
@@ -119,13 +191,29 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
     ))
     thread = Thread(question, answers)
     for comment in db.session.scalars(
-        select(Comment).where(Comment.question_id == question.id, Comment.deleted_at.is_(None))
+        select(Comment).where(*comment_filter)
         .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
     ):
         key = ("answer", comment.answer_id) if comment.answer_id else ("question", question.id)
         thread.comments.setdefault(key, []).append(comment)
     thread.my_votes = votes_of(viewer, question_ids=[question.id], answer_ids=[a.id for a in answers])
+    _attach_support(thread)
     return thread
+
+
+def _attach_support(thread: Thread) -> None:
+    """The thread's latest support case with its public updates, and answers published as articles."""
+    from forum.models import Article, ArticleState, Case, CaseUpdate
+
+    question = thread.question
+    thread.case = db.session.scalar(select(Case).where(Case.question_id == question.id)
+                                    .order_by(Case.id.desc()).limit(1))
+    if thread.case is not None:
+        thread.staff_replies = list(db.session.scalars(
+            select(CaseUpdate).where(CaseUpdate.case_id == thread.case.id, CaseUpdate.public.is_(True))
+            .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at, CaseUpdate.id)))
+    thread.articles = {a.answer_id: a for a in db.session.scalars(
+        select(Article).where(Article.question_id == question.id, Article.state == ArticleState.PUBLISHED.value))}
 
 
 def revisions(kind: str, post_id: int, viewer: User | None) -> tuple[object, list[Revision]]:
@@ -143,7 +231,7 @@ def revisions(kind: str, post_id: int, viewer: User | None) -> tuple[object, lis
 
 
 def user_answers(user_id: int, *, page: int = 1, per_page: int = 20) -> Page:
-    where = [Answer.author_id == user_id, Answer.deleted_at.is_(None),
+    where = [Answer.author_id == user_id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None),
              Answer.question_id.in_(select(Question.id).where(Question.deleted_at.is_(None)))]
     total = db.session.scalar(select(func.count(Answer.id)).where(*where)) or 0
     items = list(db.session.scalars(
@@ -162,14 +250,11 @@ def user_counts(user_id: int) -> dict[str, int]:
 
 
 def products() -> list[tuple[Product, int]]:
-    """Every product with its number of live questions."""
-    counts = (select(Question.product_id, func.count(Question.id).label("n"))
-              .where(Question.deleted_at.is_(None)).group_by(Question.product_id).subquery())
-    rows = db.session.execute(
-        select(Product, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.product_id == Product.id)
-        .order_by(Product.name)
-    )
-    return [(p, n) for p, n in rows]
+    """Every product with its number of live questions (counts from the count cache)."""
+    counts = counts_cache.get("per-product", lambda: dict(db.session.execute(
+        select(Question.product_id, func.count(Question.id))
+        .where(Question.deleted_at.is_(None)).group_by(Question.product_id)).all()))
+    return [(p, counts.get(p.id, 0)) for p in db.session.scalars(select(Product).order_by(Product.name))]
 
 
 def tags(*, page: int = 1, per_page: int = 60) -> Page:

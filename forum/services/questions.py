@@ -46,6 +46,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     tag_names = posts.parse_tags(tags, errors)
     product_row = _product(product, errors)
     posts.raise_if(errors)
+    posts.check_content(author, "question", f"{title}\n\n{body}", new=True)
     question = Question(title=title, body_md=body, body_html=posts.rendered(body), author_id=author.id,
                         product_id=product_row.id, tags=_tag_rows(tag_names))
     db.session.add(question)
@@ -69,6 +70,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     posts.raise_if(errors)
     if (new_title, new_body, new_tags) == (question.title, question.body_md, [t.name for t in question.tags]):
         return question
+    posts.check_content(actor, "question", f"{new_title}\n\n{new_body}", new=False)
     question.title, question.body_md, question.body_html = new_title, new_body, posts.rendered(new_body)
     question.tags = _tag_rows(new_tags)
     question.edited_at = utcnow()

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, literal, select, upd
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
-from forum.models import Answer, Question, ReputationEntry, User, Vote
+from forum.models import Answer, Article, Question, ReputationEntry, User, Vote
 from reputation import rules
 from reputation.events import RepEvent
 
@@ -84,6 +84,13 @@ def _expected_sources() -> list[Select]:
         .group_by(Question.author_id),
         select(ReputationEntry.user_id, func.sum(ReputationEntry.amount))
         .where(ReputationEntry.event == RepEvent.BONUS.value).group_by(ReputationEntry.user_id),
+        select(Answer.author_id, func.count() * rules.POINTS[RepEvent.ANSWER_PUBLISHED])
+        .join(Article, Article.answer_id == Answer.id).group_by(Answer.author_id),
+        # Posts deleted as spam (and not undeleted) cost their author the rules' penalty each.
+        select(Question.author_id, func.count() * rules.POINTS[RepEvent.POST_DELETED_AS_SPAM])
+        .where(Question.deleted_at.is_not(None), Question.deleted_as_spam.is_(True)).group_by(Question.author_id),
+        select(Answer.author_id, func.count() * rules.POINTS[RepEvent.POST_DELETED_AS_SPAM])
+        .where(Answer.deleted_at.is_not(None), Answer.deleted_as_spam.is_(True)).group_by(Answer.author_id),
     ]
     return [s.order_by(s.selected_columns[0]) for s in sources]
 

@@ -41,8 +41,7 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
     post = posts.get_post(kind, post_id, viewer=actor)
     if post.author_id == actor.id:
         require(actor, Permission.VOTE_UP, post)
-    if value:
-        require(actor, Permission.VOTE_UP if value == 1 else Permission.VOTE_DOWN, post)
+    require(actor, {1: Permission.VOTE_UP, -1: Permission.VOTE_DOWN, 0: Permission.VOTE_RETRACT}[value], post)
     model = Question if kind is PostKind.QUESTION else Answer
     column = Vote.question_id if kind is PostKind.QUESTION else Vote.answer_id
     ledger.lock_users([actor.id, post.author_id])

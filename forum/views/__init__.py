@@ -6,9 +6,22 @@ def register_blueprints(app) -> None:
 
     for module in (accounts, questions, answers, browse, users, reputation, health, api):
         app.register_blueprint(module.bp)
-    from forum.views import privacy, twofactor
+    from forum.views import cases, knowledge, privacy, twofactor
 
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(knowledge.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(twofactor.bp)
     app.before_request(twofactor.enforce_for_staff)
+    from forum.views import search
+
+    app.register_blueprint(search.bp)
+    from forum.views import feeds, notifications, preferences
+
+    for module in (feeds, notifications, preferences):
+        app.register_blueprint(module.bp)
+    from forum.views import moderation
+
+    for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
+        app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from forum import pagecache
 from forum.services import queries
 from forum.views.common import page_arg, per_page
 from forum.views.questions import SORT_LABELS, _sort
@@ -15,6 +16,7 @@ def tags():
 
 
 @bp.get("/tags/<name>")
+@pagecache.for_anonymous()
 def tag(name: str):
     tag_row = queries.get_tag(name)
     sort = _sort()
@@ -29,6 +31,7 @@ def products():
 
 
 @bp.get("/products/<slug>")
+@pagecache.for_anonymous()
 def product(slug: str):
     product_row = queries.get_product(slug)
     sort = _sort()

@@ -4,7 +4,7 @@ import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forum import auth
+from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
@@ -28,6 +28,7 @@ def _sort() -> str:
 
 
 @bp.get("/")
+@pagecache.for_anonymous()
 def index():
     sort = _sort()
     page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
@@ -61,19 +62,26 @@ def ask():
 
 @bp.get("/questions/<int:question_id>")
 @bp.get("/questions/<int:question_id>/<slug>")
+@pagecache.for_anonymous(on_hit=lambda question_id, slug=None: viewcounts.count_view(question_id))
 def show(question_id: int, slug: str | None = None):
     thread = queries.load_thread(question_id, auth.current())
     if slug != slugify(thread.question.title):
         return redirect(thread_url(thread.question), code=301)
     viewcounts.count_view(question_id)
-    return render_thread(thread, AnswerForm())
+    return render_thread(thread, AnswerForm() if auth.current() else None)
 
 
 def render_thread(thread, answer_form, status: int = 200):
-    """The thread page; also re-rendered with an invalid answer form's messages."""
+    """The thread page; also re-rendered with an invalid answer form's messages.
+
+    Visitors get no forms: building one puts a CSRF token in the session, which would give
+    every anonymous reader a session cookie and make the page uncacheable.
+    """
     authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
+    member = auth.current() is not None
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
-                           comment_form=CommentForm(), action_form=ActionForm(),
+                           comment_form=CommentForm() if member else None,
+                           action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors)), status
 
 
@@ -153,7 +161,8 @@ def with_diffs(rows):
     result = []
     previous = None
     for rev in rows:
-        text = ((rev.title + "\n\n") if rev.title else "") + rev.body_md + (f"\n\ntags: {rev.tags}" if rev.tags else "")
+        tags = getattr(rev, "tags", None)
+        text = ((rev.title + "\n\n") if rev.title else "") + rev.body_md + (f"\n\ntags: {tags}" if tags else "")
         lines = []
         if previous is not None:
             for line in difflib.unified_diff(previous.splitlines(), text.splitlines(), lineterm="", n=2):

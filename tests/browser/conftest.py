@@ -30,6 +30,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def live_server_env(live_server):
+    """The environment the served app runs with (for CLI commands against its database)."""
+    return _LIVE_ENV
+
+
+_LIVE_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Migrate a fresh database, add the demo products, and serve it with gunicorn."""
     if CHROMIUM is None:
@@ -41,6 +50,11 @@ def live_server(tmp_path_factory):
     # suite's worker (services mode) belongs to the suite's database.
     env.pop("CELERY_BROKER_URL", None)
     env["DATABASE_URL"] = _own_database(workdir)
+    # The journeys register and sign in many members from 127.0.0.1 within minutes, past the
+    # per-IP sign-up/sign-in limits; those limits have their own integration tests.
+    env["FORUM_RATELIMIT_ENABLED"] = "false"
+    _LIVE_ENV.clear()
+    _LIVE_ENV.update(env)
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)

@@ -75,3 +75,18 @@ def test_wrong_types_in_json_are_422_not_500(client):
     for payload in ({"body": ["list"]}, {"body": {"x": 1}}, {"body": None}, {"body": 5}):
         assert client.post(f"/api/v1/questions/{q.id}/answers", headers=headers, json=payload).status_code == 422
     assert client.patch(f"/api/v1/questions/{q.id}", headers=headers, json={"tags": {"a": 1}}).status_code == 422
+
+
+def test_query_string_cannot_steer_pager_links(app, client):
+    """Pager links copy the list's filters; url_for's own keywords in a query string must not reach it."""
+    app.config["QUESTIONS_PER_PAGE"] = 2
+    author = make_user()
+    for n in range(3):
+        make_question(author=author, title=f"Pager question number {n} about descaling")
+    response = client.get("/questions?_scheme=javascript&_external=1&endpoint=x&tab=newest")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "javascript:" not in html and "_external" not in html
+    assert 'href="/questions?tab=newest&amp;page=2"' in html
+    response = client.get(f"/users/{author.id}?user_id=999&tab=questions")
+    assert response.status_code == 200

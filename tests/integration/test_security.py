@@ -28,9 +28,12 @@ def csrf_on(app):
 
 
 def _sample_url(rule, ids: dict[str, object]) -> str:
+    """A concrete URL for the rule: known ids, the first choice of `any(...)` converters, else 1."""
     url = rule.rule
     for name in rule.arguments:
-        url = re.sub(rf"<(?:\w+:)?{name}>", str(ids.get(name, 1)), url)
+        choice = re.search(rf"<any\(([^)]*)\):{name}>", url)
+        value = choice.group(1).split(",")[0].strip() if choice else ids.get(name, 1)
+        url = re.sub(rf"<(?:any\([^)]*\)|\w+)?:?{name}>", str(value), url)
     return url
 
 

@@ -71,4 +71,12 @@ def service_error(exc: ServiceError):
     return json_error(exc.status, exc.message, exc.fields, exc.code)
 
 
-from forum.views.api import content, openapi, people  # noqa: E402,F401  (routes register on bp)
+from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
+    content,
+    moderation,
+    notifications,
+    openapi,
+    people,
+    search,
+    support,
+)

@@ -14,7 +14,39 @@ EDIT_IN = {"type": "object", "properties": {"title": {"type": "string"}, "body":
                                             "tags": {"type": "array", "items": {"type": "string"}},
                                             "comment": {"type": "string", "description": "Edit summary"}}}
 BODY_IN = {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}}
+ESCALATE_IN = {"type": "object", "properties": {
+    "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
+    "note": {"type": "string", "description": "Internal note, never public"}}}
+CASE_PATCH_IN = {"type": "object", "properties": {
+    "status": {"type": "string", "enum": ["new", "open", "waiting_on_customer", "resolved", "closed"]},
+    "summary": {"type": "string"}, "assignee": {"type": ["string", "null"]},
+    "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]}}}
+CASE_UPDATE_IN = {"type": "object", "required": ["body", "public"], "properties": {
+    "body": {"type": "string"}, "public": {"type": "boolean"}}}
+PUBLISH_IN = {"type": "object", "required": ["answer_id"], "properties": {
+    "answer_id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+    "body": {"type": "string"}}}
+MARK_READ_IN = {"type": "object", "properties": {
+    "ids": {"type": "array", "items": {"type": "integer"}, "description": "Omit to mark everything read"},
+    "all": {"type": "boolean"}}}
 VOTE_IN = {"type": "object", "required": ["value"], "properties": {"value": {"type": "integer", "enum": [1, -1, 0]}}}
+FLAG_IN = {"type": "object", "required": ["kind"], "properties": {
+    "kind": {"type": "string", "enum": ["spam", "rude", "attention"]},
+    "text": {"type": "string", "maxLength": 500, "description": "Required (10+ characters) for attention"}}}
+REVIEW_IN = {"type": "object", "required": ["outcome"], "properties": {
+    "outcome": {"type": "string", "enum": ["approved", "dismissed", "edited", "deleted", "spam", "suspended"],
+                "description": "The item's `outcomes` lists those possible for it"},
+    "note": {"type": "string"}, "body": {"type": "string", "description": "edited: the corrected text"},
+    "title": {"type": "string"}, "tags": {"type": "string"},
+    "until": {"type": "string", "format": "date", "description": "suspended: end date (UTC), in the future"},
+    "reason": {"type": "string", "description": "suspended: reason shown to the member"}}}
+CLOSE_IN = {"type": "object", "required": ["reason"], "properties": {
+    "reason": {"type": "string", "enum": ["duplicate", "off_topic", "needs_detail"]},
+    "duplicate_of": {"type": "integer", "description": "duplicate: a different, existing question"},
+    "note": {"type": "string"}}}
+NOTE_IN = {"type": "object", "properties": {"note": {"type": "string"}}}
+SUSPEND_IN = {"type": "object", "required": ["until", "reason"], "properties": {
+    "until": {"type": "string", "format": "date"}, "reason": {"type": "string", "minLength": 5, "maxLength": 500}}}
 
 # (method, path, summary, needs token, request schema, success status)
 OPERATIONS = [
@@ -37,7 +69,84 @@ OPERATIONS = [
     ("get", "/users/{id}", "A member's public profile", False, None, 200),
     ("get", "/users/{id}/reputation", "A member's reputation ledger, newest first", False, None, 200),
     ("get", "/me", "The token owner's profile", True, None, 200),
+    ("post", "/questions/{id}/escalate", "Moderator/agent: open a support case; 409 with the existing case",
+     True, ESCALATE_IN, 201),
+    ("get", "/cases", "Agents: cases (?status=&assignee=), due first", True, None, 200),
+    ("get", "/cases/{ref}", "Agents: a case with its updates and internal notes", True, None, 200),
+    ("patch", "/cases/{ref}", "Agents/CRM: change status (summary needed to resolve), assignee, priority",
+     True, CASE_PATCH_IN, 200),
+    ("post", "/cases/{ref}/updates", "Agents/CRM: public update (posted on the thread) or internal note",
+     True, CASE_UPDATE_IN, 201),
+    ("post", "/questions/{id}/publish", "Moderator: publish an answer as a knowledge article", True, PUBLISH_IN, 201),
+    ("get", "/articles", "Published knowledge articles (?product=&tag=)", False, None, 200),
+    ("get", "/articles/{id}", "A knowledge article", False, None, 200),
+    ("get", "/notifications", "The token owner's notifications, newest first, with the unread count",
+     True, None, 200),
+    ("post", "/notifications/read", "Mark the token owner's notifications read ({ids} or all)", True,
+     MARK_READ_IN, 200),
+    ("get", "/search", "Search public questions and answers: highlighted snippets, filters, sort, a spelling "
+     "suggestion when nothing matches", False, None, 200),
+    ("get", "/search/similar", "Up to 10 public questions similar to a draft title (?title=&product=&limit=)",
+     False, None, 200),
+    ("post", "/questions/{id}/flags", "Flag a question (spam, rude, attention + text); needs the flag privilege",
+     True, FLAG_IN, 201),
+    ("post", "/answers/{id}/flags", "Flag an answer", True, FLAG_IN, 201),
+    ("post", "/comments/{id}/flags", "Flag a comment", True, FLAG_IN, 201),
+    ("get", "/mod/queue", "Moderators: open review items (?kind=flagged|hidden|first_post|suggested_edit|"
+     "watched_word) with counts per kind", True, None, 200),
+    ("get", "/mod/queue/{id}", "Moderators: one review item", True, None, 200),
+    ("post", "/mod/queue/{id}", "Moderators: handle a review item once; 409 when already handled", True,
+     REVIEW_IN, 200),
+    ("post", "/questions/{id}/close", "Moderators: close a question with a reason", True, CLOSE_IN, 200),
+    ("post", "/questions/{id}/reopen", "Moderators: reopen a closed question", True, NOTE_IN, 200),
+    ("post", "/questions/{id}/lock", "Moderators: lock a thread (no answers, comments or votes)", True, NOTE_IN, 200),
+    ("post", "/questions/{id}/unlock", "Moderators: unlock a thread", True, NOTE_IN, 200),
+    ("post", "/users/{id}/suspension", "Moderators: suspend a member until a date, with a reason", True,
+     SUSPEND_IN, 201),
+    ("delete", "/users/{id}/suspension", "Moderators: lift a member's suspension", True, None, 204),
+    ("get", "/mod/audit", "Moderators: the audit log (?actor=&action=&target=&since=&until=), newest first",
+     True, None, 200),
 ]
+
+# Query parameters of operations beyond paging, by (method, path).
+QUERY_PARAMETERS: dict[tuple[str, str], list[dict]] = {
+    ("get", "/notifications"): [
+        {"name": "unread", "in": "query", "schema": {"type": "boolean"}, "description": "Only unread ones"},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    ],
+    ("get", "/search"): [
+        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+         "description": "Words (all must match), \"a phrase\", a OR b, -excluded. Longer input is shortened."},
+        {"name": "product", "in": "query", "schema": {"type": "string"}, "description": "Product slug"},
+        {"name": "tag", "in": "query", "schema": {"type": "string"}},
+        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["question", "answer"]},
+         "description": "Kinds come from the registered document sources (knowledge articles add \"article\")"},
+        {"name": "accepted", "in": "query", "schema": {"type": "boolean"},
+         "description": "Only threads that have an accepted answer"},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest", "votes"]}},
+    ],
+    ("get", "/mod/queue"): [
+        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": [
+            "flagged", "hidden", "first_post", "suggested_edit", "watched_word"]}},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    ],
+    ("get", "/mod/audit"): [
+        {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "Username, or \"system\""},
+        {"name": "action", "in": "query", "schema": {"type": "string"}, "description": "e.g. question.close"},
+        {"name": "target", "in": "query", "schema": {"type": "string"}, "description": "e.g. question:12, user:7"},
+        {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    ],
+    ("get", "/search/similar"): [
+        {"name": "title", "in": "query", "required": True, "schema": {"type": "string"}},
+        {"name": "product", "in": "query", "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10}},
+    ],
+}
 
 
 def document() -> dict:
@@ -50,7 +159,13 @@ def document() -> dict:
         }}
         if "{id}" in path:
             operation["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-        if method == "get" and path in ("/questions", "/tags", "/users/{id}/reputation"):
+        if "{ref}" in path:
+            operation["parameters"] = [{"name": "ref", "in": "path", "required": True,
+                                        "schema": {"type": "string", "example": "CASE-000123"}}]
+        if (method, path) in QUERY_PARAMETERS:
+            operation.setdefault("parameters", []).extend(QUERY_PARAMETERS[(method, path)])
+        if method == "get" and path in ("/questions", "/tags", "/users/{id}/reputation", "/cases", "/articles",
+                                        "/search"):
             operation.setdefault("parameters", []).extend([
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},

@@ -1,0 +1,124 @@
+"""Support cases escalated from community threads (DESIGN §5), their history and webhooks."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.base import utcnow
+from forum.models.catalog import Product
+from forum.models.question import Question
+from forum.models.user import User
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING = "waiting_on_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class CasePriority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Case(db.Model):
+    """A thread the community couldn't solve, now handled by the support team.
+
+    `active_question_id` equals `question_id` until the case is closed and is unique, so the
+    database itself refuses a second active case for one question, however requests race.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_due", "status", "sla_due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    active_question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    priority: Mapped[str] = mapped_column(String(10), default=CasePriority.NORMAL)
+    status: Mapped[str] = mapped_column(String(24), default=CaseStatus.NEW, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    sla_due_at: Mapped[datetime] = mapped_column(index=True)
+    resolution_summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    question: Mapped[Question] = relationship(foreign_keys=[question_id])
+    customer: Mapped[User] = relationship(foreign_keys=[customer_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    product: Mapped[Product] = relationship()
+
+    @property
+    def reference(self) -> str:
+        return f"CASE-{self.id:06d}"
+
+
+class CaseUpdate(db.Model):
+    """A message on a case: a public update (shown on the thread as a staff reply) or an internal note."""
+
+    __tablename__ = "case_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(20), default="update")
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class CaseEvent(db.Model):
+    """Append-only history of a case; each event is also what a webhook delivers (id = event id)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEndpoint(db.Model):
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    """One event sent (or being sent) to one endpoint, with what the receiver answered."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    response_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()

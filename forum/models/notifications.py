@@ -1,0 +1,122 @@
+"""Notifications, follows, email preferences and digest deliveries (DESIGN §8, §9)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.base import utcnow
+from forum.models.catalog import Product, Tag
+from forum.models.question import Question
+from forum.models.user import User
+
+ONE_TARGET = ("(CASE WHEN product_id IS NULL THEN 0 ELSE 1 END + CASE WHEN tag_id IS NULL THEN 0 ELSE 1 END"
+              " + CASE WHEN question_id IS NULL THEN 0 ELSE 1 END) = 1")
+
+
+class NotificationKind(StrEnum):
+    """What a notification is about; also the unit of email opt-in and unsubscribe."""
+
+    ANSWER = "answer"                      # an answer to your question
+    COMMENT = "comment"                    # a comment on your question or answer
+    ACCEPTED = "accepted"                  # your answer was accepted
+    MENTION = "mention"                    # someone @mentioned you
+    CASE_UPDATE = "case_update"            # support updated the case on your question
+    MODERATOR_ACTION = "moderator_action"  # a moderator acted on your post
+
+
+class DigestPeriod(StrEnum):
+    OFF = "off"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class Notification(db.Model):
+    """One in-app notification for one member; `read_at` is set when they mark it read."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # Plain text supplied by the feature that notifies (a case update's summary); never HTML.
+    text: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    question: Mapped[Question | None] = relationship()
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Follow(db.Model):
+    """A member follows exactly one product, tag or question (what their digests are made of)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        CheckConstraint(ONE_TARGET, name="one_target"),
+        UniqueConstraint("user_id", "product_id"),
+        UniqueConstraint("user_id", "tag_id"),
+        UniqueConstraint("user_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product | None] = relationship()
+    tag: Mapped[Tag | None] = relationship()
+    question: Mapped[Question | None] = relationship()
+
+
+class MailSettings(db.Model):
+    """A member's email choices; a member without a row has the defaults (no email, UTC)."""
+
+    __tablename__ = "mail_settings"
+    __table_args__ = (Index("ix_mail_settings_digest_zone", "digest", "time_zone"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(10), default=DigestPeriod.OFF)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailSubscription(db.Model):
+    """The member opted in to immediate email for one notification kind (no row: no email)."""
+
+    __tablename__ = "email_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestDelivery(db.Model):
+    """One digest for one member and period ("daily:2026-11-23", "weekly:2026-W48").
+
+    The unique (user_id, period) row is claimed before the mail goes out, so a retried or
+    duplicated task sends nothing twice. `item_count` 0 records "nothing new, nothing sent".
+    """
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (UniqueConstraint("user_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

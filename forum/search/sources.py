@@ -1,0 +1,105 @@
+"""The thread source: a question and its answers as search documents.
+
+A thread is re-read whole whenever anything in it changes, so a question's edit reaches its
+answers' documents (they show its title and carry its tags) and an acceptance reaches both
+sides. Only public content becomes a document: deleted posts, posts in a deleted thread and
+posts hidden by moderation never do, and `visible` re-checks at query time.
+"""
+
+import html
+from collections.abc import Iterator
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.markup import strip_tags
+from forum.models import Answer, Question
+from forum.search.documents import Document, Snapshot, document_key, plain, register
+from forum.templating import slugify
+
+QUESTION, ANSWER = "question", "answer"
+
+
+def _public(model):
+    """The one visibility rule for posts: not deleted, and not hidden pending review (when moderation hides)."""
+    clause = model.deleted_at.is_(None)
+    hidden = getattr(model, "hidden_at", None)  # added by moderation; absent until then
+    if hidden is not None:
+        clause = clause & hidden.is_(None)
+    return clause
+
+
+def _is_public(post) -> bool:
+    return post.deleted_at is None and getattr(post, "hidden_at", None) is None
+
+
+def _text(body_html: str) -> str:
+    return plain(html.unescape(strip_tags(body_html)))
+
+
+class ThreadSource:
+    name = "thread"
+    kinds = (QUESTION, ANSWER)
+    labels = {QUESTION: "Questions", ANSWER: "Answers"}  # noqa: RUF012 - read-only table
+
+    def _documents(self, question: Question, answers: list[Answer]) -> list[Document]:
+        tags = tuple(t.name for t in question.tags)
+        solved = question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers)
+        product = question.product.slug
+        docs = [Document(kind=QUESTION, object_id=question.id, ref_id=question.id, title=question.title,
+                         body=_text(question.body_html), product=product, tags=tags,
+                         created_at=question.created_at, score=question.score, solved=solved)]
+        docs += [Document(kind=ANSWER, object_id=a.id, ref_id=question.id, title=question.title,
+                          body=_text(a.body_html), product=product, tags=tags, created_at=a.created_at,
+                          score=a.score, accepted=a.id == question.accepted_answer_id, solved=solved,
+                          index_title=False)
+                 for a in answers]
+        return docs
+
+    def snapshot(self, ref_id: int) -> Snapshot:
+        question = db.session.get(Question, ref_id, options=[selectinload(Question.tags),
+                                                             selectinload(Question.product)])
+        answers = list(db.session.scalars(select(Answer).where(Answer.question_id == ref_id).order_by(Answer.id)))
+        if question is None or not _is_public(question):
+            return Snapshot([], [document_key(QUESTION, ref_id), *(document_key(ANSWER, a.id) for a in answers)])
+        public = [a for a in answers if _is_public(a)]
+        gone = [document_key(ANSWER, a.id) for a in answers if not _is_public(a)]
+        return Snapshot(self._documents(question, public), gone)
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count(Question.id)).where(_public(Question))) or 0
+
+    def batches(self, size: int) -> Iterator[tuple[int, list[Document]]]:
+        last = 0
+        while True:
+            questions = list(db.session.scalars(
+                select(Question).where(_public(Question), Question.id > last).order_by(Question.id).limit(size)
+                .options(selectinload(Question.tags), selectinload(Question.product))))
+            if not questions:
+                return
+            last = questions[-1].id
+            by_question: dict[int, list[Answer]] = {q.id: [] for q in questions}
+            for answer in db.session.scalars(select(Answer).where(
+                    Answer.question_id.in_(list(by_question)), _public(Answer)).order_by(Answer.id)):
+                by_question[answer.question_id].append(answer)
+            docs = [d for q in questions for d in self._documents(q, by_question[q.id])]
+            yield len(questions), docs
+
+    def visible(self, kind: str, object_ids: set[int]) -> set[int]:
+        if not object_ids:
+            return set()
+        if kind == QUESTION:
+            query = select(Question.id).where(Question.id.in_(object_ids), _public(Question))
+        else:
+            query = (select(Answer.id).join(Question, Question.id == Answer.question_id)
+                     .where(Answer.id.in_(object_ids), _public(Answer), _public(Question)))
+        return set(db.session.scalars(query))
+
+    def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:
+        url = url_for("questions.show", question_id=ref_id, slug=slugify(title))
+        return f"{url}#answer-{object_id}" if kind == ANSWER else url
+
+
+threads = register(ThreadSource())

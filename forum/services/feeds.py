@@ -1,0 +1,201 @@
+"""RSS 2.0 and Atom feeds (DESIGN §8), built with feedgen from a registry of sources.
+
+A source returns a Feed (entries newest first) in one or two queries; the web layer turns it
+into XML in either format and answers conditional requests from `validators()` before any
+XML is built. Built in: latest questions, unanswered questions, a product's and a tag's
+questions, and a question's answers. Another feature adds one with a decorator, e.g.
+
+    @feeds.source("articles", title="Knowledge articles")
+    def articles(link, arg, limit) -> feeds.Feed: ...
+
+which serves /feeds/articles.rss and /feeds/articles.atom (with an `arg`:
+/feeds/articles/<arg>.atom). Entry ids are tag: URIs that never change with titles or hosts.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.extensions import db
+from forum.models import Answer, Product, Question, Tag, question_tags
+from forum.services.errors import NotFound
+from forum.templating import slugify
+
+FORMATS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
+TAG_AUTHORITY = "peercare,2026"  # tag:peercare,2026:question/123 — stable whatever the host or title
+EMPTY_UPDATED = datetime(2026, 1, 1)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ROOT_RELATIVE = re.compile(r'(\b(?:href|src)=")/(?!/)')
+
+Link = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str
+    title: str
+    url: str
+    html: str
+    author: str
+    published: datetime
+    updated: datetime
+    categories: tuple[str, ...] = ()
+
+
+@dataclass
+class Feed:
+    key: str
+    title: str
+    subtitle: str
+    page_url: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def updated(self) -> datetime:
+        return max((e.updated for e in self.entries), default=EMPTY_UPDATED)
+
+
+Source = Callable[[Link, str | None, int], Feed]
+_sources: dict[tuple[str, bool], Source] = {}
+
+
+def source(name: str, *, with_arg: bool = False) -> Callable[[Source], Source]:
+    """Register a feed source: fn(link, arg, limit) -> Feed; `with_arg` sources take one URL part."""
+
+    def register(fn: Source) -> Source:
+        _sources[(name, with_arg)] = fn
+        return fn
+
+    return register
+
+
+def load(name: str, arg: str | None, *, link: Link, limit: int) -> Feed:
+    """The feed `name` (with its argument); raises NotFound for unknown feeds or targets."""
+    fn = _sources.get((name, arg is not None))
+    if fn is None:
+        raise NotFound("No such feed.")
+    return fn(link, arg, limit)
+
+
+def validators(feed: Feed, fmt: str) -> tuple[str, datetime]:
+    """(ETag, Last-Modified) for a feed: they change whenever an entry is added, edited or removed."""
+    digest = hashlib.sha256(f"{fmt}|{feed.key}|{feed.title}".encode())
+    for entry in feed.entries:
+        digest.update(f"|{entry.guid}@{entry.updated.isoformat()}".encode())
+    return digest.hexdigest()[:32], feed.updated.replace(microsecond=0)
+
+
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+def _aware(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC)
+
+
+def render(feed: Feed, fmt: str, *, self_url: str, root_url: str) -> bytes:
+    """The feed as RSS 2.0 or Atom; entry HTML is the stored, sanitized HTML with absolute links."""
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(f"tag:{TAG_AUTHORITY}:feed/{feed.key}")
+    fg.title(_xml_text(feed.title))
+    fg.subtitle(_xml_text(feed.subtitle) or _xml_text(feed.title))
+    fg.link(href=self_url, rel="self", type=FORMATS[fmt].split(";")[0])
+    fg.link(href=feed.page_url, rel="alternate")  # last: feedgen makes it the RSS channel <link>
+    fg.language("en")
+    fg.generator("PeerCare")
+    fg.updated(_aware(feed.updated))
+    fg.lastBuildDate(_aware(feed.updated))
+    for entry in feed.entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.guid)
+        fe.guid(entry.guid, permalink=False)
+        fe.title(_xml_text(entry.title))
+        fe.link(href=entry.url, rel="alternate")
+        html = _ROOT_RELATIVE.sub(lambda m: m.group(1) + root_url.rstrip("/") + "/", _xml_text(entry.html))
+        fe.content(html, type="html")
+        fe.description(html)
+        fe.author(name=_xml_text(entry.author))
+        fe.dc.dc_creator(_xml_text(entry.author))
+        for term in entry.categories:
+            fe.category(term=term)
+        fe.published(_aware(entry.published))
+        fe.updated(_aware(entry.updated))
+    return fg.atom_str(pretty=False) if fmt == "atom" else fg.rss_str(pretty=False)
+
+
+# --- built-in sources --------------------------------------------------------------------------
+
+def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
+    questions = db.session.scalars(
+        select(Question).where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
+        .options(joinedload(Question.author), selectinload(Question.tags)).order_by(*order).limit(limit))
+    return [Entry(guid=f"tag:{TAG_AUTHORITY}:question/{q.id}", title=q.title,
+                  url=link("questions.show", question_id=q.id, slug=slugify(q.title)), html=q.body_html,
+                  author=q.author.username, published=q.created_at, updated=q.edited_at or q.created_at,
+                  categories=tuple(t.name for t in q.tags))
+            for q in questions]
+
+
+NEWEST = (Question.created_at.desc(), Question.id.desc())
+
+
+@source("questions")
+def latest_questions(link: Link, _arg: str | None, limit: int) -> Feed:
+    return Feed("questions", "Latest questions", "The newest questions in the community.",
+                link("questions.listing", sort="newest"), _question_entries(link, order=NEWEST, limit=limit))
+
+
+@source("unanswered")
+def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
+    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0, Answer.deleted_at.is_(None))
+    return Feed("unanswered", "Unanswered questions", "Questions still waiting for a good answer.",
+                link("questions.listing", sort="unanswered"),
+                _question_entries(link, Question.accepted_answer_id.is_(None), ~upvoted, order=NEWEST, limit=limit))
+
+
+@source("products", with_arg=True)
+def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        raise NotFound("No such product.")
+    return Feed(f"products/{product.id}", f"{product.name}: latest questions", product.description,
+                link("browse.product", slug=product.slug),
+                _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
+
+
+@source("tags", with_arg=True)
+def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        raise NotFound("No such tag.")
+    tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)
+    return Feed(f"tags/{tag.id}", f"Questions tagged [{tag.name}]", tag.description,
+                link("browse.tag", name=tag.name),
+                _question_entries(link, Question.id.in_(tagged), order=NEWEST, limit=limit))
+
+
+@source("questions", with_arg=True)
+def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
+    question = db.session.get(Question, int(arg)) if arg and arg.isdigit() else None
+    if question is None or question.is_deleted or question.is_hidden:
+        raise NotFound("That question doesn't exist or has been deleted.")
+    answers = db.session.scalars(
+        select(Answer).where(Answer.question_id == question.id, Answer.deleted_at.is_(None),
+                             Answer.hidden_at.is_(None))
+        .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
+    entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}", title=f"Answer by {a.author.username}",
+                     url=link("questions.show", anchor=f"answer-{a.id}", question_id=question.id,
+                              slug=slugify(question.title)),
+                     html=a.body_html, author=a.author.username, published=a.created_at,
+                     updated=a.edited_at or a.created_at)
+               for a in answers]
+    return Feed(f"questions/{question.id}", f"Answers to: {question.title}",
+                "New answers to this question.",
+                link("questions.show", question_id=question.id, slug=slugify(question.title)), entries)

@@ -1,0 +1,178 @@
+"""The agents' case queue and case pages, escalation from threads, and webhook settings."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from forum import auth
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
+from forum.permissions import Permission, require
+from forum.services import posts, queries, webhooks
+from forum.services.errors import ServiceError
+from forum.views.common import act, page_arg, thread_url
+from moderation import escalation
+
+bp = Blueprint("cases", __name__)
+
+QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue"}
+PER_PAGE = 30
+
+
+def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
+    query = select(Case).options(joinedload(Case.question), joinedload(Case.assignee), joinedload(Case.product))
+    if status:
+        if status not in {s.value for s in CaseStatus}:
+            abort(400, description="Unknown status filter.")
+        query = query.where(Case.status == status)
+    else:
+        query = query.where(Case.status != CaseStatus.CLOSED.value)
+    if queue == "mine":
+        query = query.where(Case.assignee_id == me.id)
+    elif queue == "unassigned":
+        query = query.where(Case.assignee_id.is_(None))
+    elif queue == "overdue":
+        query = query.where(Case.sla_due_at < utcnow(),
+                            Case.status.in_([CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING.value]))
+    if product:
+        query = query.where(Case.product_id == queries.get_product(product).id)
+    order = {"due": [Case.sla_due_at, Case.id], "newest": [Case.created_at.desc(), Case.id.desc()],
+             "updated": [Case.updated_at.desc(), Case.id.desc()]}.get(sort)
+    if order is None:
+        abort(400, description="Sort by due, newest or updated.")
+    return query.order_by(*order)
+
+
+@bp.get("/cases")
+@auth.login_required
+def index():
+    me = auth.current()
+    require(me, Permission.CASE_WORK)
+    queue = request.args.get("queue", "all")
+    if queue not in QUEUES:
+        abort(400, description="Unknown queue.")
+    status, product = request.args.get("status") or None, request.args.get("product") or None
+    sort = request.args.get("sort", "due")
+    query = _queue_query(queue, status, product, sort, me)
+    page = page_arg()
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique())
+    return render_template("cases/index.html", page=queries.Page(items, page, PER_PAGE, total), queue=queue,
+                           queues=QUEUES, status=status, product=product, sort=sort, statuses=list(CaseStatus),
+                           products=db.session.scalars(select(Product).order_by(Product.name)).all(),
+                           now=utcnow(), labels=escalation.STATUS_LABELS)
+
+
+@bp.get("/cases/<reference>")
+@auth.login_required
+def show(reference: str):
+    me = auth.current()
+    case = escalation.get_case(reference, viewer=me)
+    updates = list(db.session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id)
+                                      .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at)))
+    thread = queries.load_thread(case.question_id, me)
+    agents = db.session.scalars(select(User).where(User.role.in_([Role.AGENT, Role.MODERATOR, Role.ADMIN]),
+                                                   User.deleted_at.is_(None)).order_by(User.username)).all()
+    return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
+                           now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
+                           next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
+                           action_form=ActionForm())
+
+
+def _case_action(reference: str, fn, message: str):
+    me = auth.current()
+    case = escalation.get_case(reference, viewer=me)
+    url = url_for("cases.show", reference=case.reference)
+    return act(lambda: fn(case, me), done=url, back=url, message=message)
+
+
+@bp.post("/cases/<reference>/status")
+@auth.login_required
+def change_status(reference: str):
+    status, summary = request.form.get("status", ""), request.form.get("summary")
+    return _case_action(reference, lambda c, me: escalation.transition(c, status, actor=me, summary=summary),
+                        "Status changed.")
+
+
+@bp.post("/cases/<reference>/assign")
+@auth.login_required
+def assign(reference: str):
+    assignee = request.form.get("assignee") or None
+    return _case_action(reference, lambda c, me: escalation.assign(c, assignee, actor=me), "Assignee changed.")
+
+
+@bp.post("/cases/<reference>/priority")
+@auth.login_required
+def priority(reference: str):
+    value = request.form.get("priority", "")
+    return _case_action(reference, lambda c, me: escalation.set_priority(c, value, actor=me), "Priority changed.")
+
+
+@bp.post("/cases/<reference>/updates")
+@auth.login_required
+def post_update(reference: str):
+    body, public = request.form.get("body", ""), request.form.get("visibility") == "public"
+    return _case_action(reference, lambda c, me: escalation.post_update(c, body, public=public, actor=me),
+                        "Public update posted to the thread." if public else "Internal note added.")
+
+
+@bp.post("/questions/<int:question_id>/escalate")
+@auth.login_required
+def escalate(question_id: int):
+    me = auth.current()
+    require(me, Permission.THREAD_ESCALATE)
+    question = posts.get_question(question_id, viewer=me)
+    try:
+        result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
+                                     note=request.form.get("note", ""))
+    except escalation.CaseExists as exc:
+        flash(exc.message, "info")
+        return redirect(url_for("cases.show", reference=exc.case.reference))
+    except ServiceError as exc:
+        flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
+        return redirect(thread_url(question))
+    flash(f"Escalated as {result.case.reference}.", "success")
+    return redirect(url_for("cases.show", reference=result.case.reference))
+
+
+@bp.post("/questions/<int:question_id>/case-response")
+@auth.login_required
+def customer_response(question_id: int):
+    me = auth.current()
+    question = posts.get_question(question_id, viewer=me)
+    accept = request.form.get("response") == "accept"
+    return act(lambda: escalation.customer_response(question_id, customer=me, accept=accept),
+               done=thread_url(question, "support"), back=thread_url(question, "support"),
+               message="Thanks! The case is closed." if accept else "The case is reopened; support will follow up.")
+
+
+@bp.route("/admin/webhooks", methods=["GET", "POST"])
+@auth.login_required
+def webhook_settings():
+    me = auth.current()
+    require(me, Permission.ADMIN_SETTINGS)
+    new_secret = None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                                                  description=request.form.get("description", ""), actor=me)
+        except ServiceError as exc:
+            errors = exc.fields or {"url": exc.message}
+        else:
+            flash("Endpoint added. Copy its signing secret now: it is shown once.", "success")
+    return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
+                           deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
+                           action_form=ActionForm()), 422 if errors else 200
+
+
+@bp.post("/admin/webhooks/<int:endpoint_id>/deactivate")
+@auth.login_required
+def deactivate_webhook(endpoint_id: int):
+    me = auth.current()
+    require(me, Permission.ADMIN_SETTINGS)
+    return act(lambda: webhooks.deactivate_endpoint(endpoint_id, actor=me), done=url_for("cases.webhook_settings"),
+               back=url_for("cases.webhook_settings"), message="Endpoint turned off.")

@@ -1,0 +1,76 @@
+"""The notifications page, marking read, the bell's count and one-click unsubscribe (RFC 8058)."""
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+
+from forum import auth
+from forum.extensions import csrf
+from forum.services import notifications, preferences
+from forum.templating import slugify
+from forum.views.common import page_arg
+
+bp = Blueprint("notifications", __name__)
+
+PER_PAGE = 30
+
+
+def link_for(n) -> str:
+    """Where a notification leads: the thread (at the answer or comment), else the list."""
+    if n.question is None:
+        return url_for("notifications.index")
+    url = url_for("questions.show", question_id=n.question_id, slug=slugify(n.question.title))
+    anchor = notifications.anchor(n)
+    return f"{url}#{anchor}" if anchor else url
+
+
+@bp.app_template_global()
+def unread_notification_count() -> int:
+    """The bell's number: one small query per page, only for signed-in members."""
+    user = auth.current()
+    if user is None:
+        return 0
+    if "unread_notifications" not in g:
+        g.unread_notifications = notifications.unread_count(user.id)
+    return g.unread_notifications
+
+
+@bp.get("/notifications")
+@auth.login_required
+def index():
+    unread_only = request.args.get("show") == "unread"
+    page = notifications.list_for(auth.current().id, page=page_arg(), per_page=PER_PAGE, unread_only=unread_only)
+    return render_template("notifications/index.html", page=page, unread_only=unread_only,
+                           describe=notifications.describe, link_for=link_for)
+
+
+@bp.post("/notifications/read")
+@auth.login_required
+def mark_read():
+    raw = request.form.getlist("id")
+    try:
+        ids = [int(value) for value in raw] if raw else None
+    except ValueError as exc:
+        raise BadRequest("Notification ids are numbers.") from exc
+    notifications.mark_read(auth.current(), ids)
+    return redirect(url_for("notifications.index", show=request.form.get("show") or None))
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe(token: str):
+    """Only a confirmation page: link scanners fetch URLs from email and must not unsubscribe anyone."""
+    user, kind = preferences.read_unsubscribe_token(token)
+    return render_template("notifications/unsubscribe.html", token=token, done=None,
+                           label=preferences.Unsubscribe(user, kind, False).label,
+                           subscribed=preferences.is_subscribed(user.id, kind))
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt
+def unsubscribe_one_click(token: str):
+    """RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookies or CSRF token.
+
+    The signed token is the authorization; the answer is 200 whether or not anything changed.
+    """
+    result = preferences.unsubscribe(token)
+    return render_template("notifications/unsubscribe.html", token=token, done=result, label=result.label,
+                           subscribed=False)

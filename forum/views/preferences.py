@@ -1,0 +1,104 @@
+"""Email preferences (/settings/notifications) and following products, tags and questions."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from forum import auth
+from forum.forms import apply_errors
+from forum.services import notifications, preferences, queries
+from forum.services.errors import ValidationFailed
+from forum.views.accounts import safe_next
+from forum.views.common import act
+
+bp = Blueprint("preferences", __name__)
+
+DIGEST_CHOICES = [SelectChoice("off", "No digest"), SelectChoice("daily", "Daily, at 07:00 my time"),
+                  SelectChoice("weekly", "Weekly, on Monday at 07:00 my time")]
+
+
+class PreferencesForm(FlaskForm):
+    digest = RadioField("Digest of what I follow", choices=DIGEST_CHOICES, validators=[Optional()])
+    time_zone = SelectField("My time zone")
+
+
+@bp.app_template_global()
+def is_following(kind: str, target_id: int) -> bool:
+    """Whether the signed-in member follows a product, tag or question (one query per page)."""
+    user = auth.current()
+    if user is None:
+        return False
+    if "followed_keys" not in g:
+        g.followed_keys = preferences.followed_keys(user.id)
+    return (kind, target_id) in g.followed_keys
+
+
+def _form(choices: preferences.Choices | None = None, formdata=None) -> PreferencesForm:
+    form = PreferencesForm(formdata=formdata) if formdata is not None else PreferencesForm(
+        formdata=None, digest=choices.digest, time_zone=choices.time_zone)
+    form.time_zone.choices = [SelectChoice(name, optgroup=name.split("/", 1)[0] if "/" in name else "Other")
+                              for name in preferences.time_zones()]
+    return form
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@auth.login_required
+def page():
+    user = auth.current()
+    choices = preferences.choices(user.id)
+    email_kinds = set(choices.email_kinds)
+    if request.method == "POST":
+        form = _form(formdata=request.form)
+        email_kinds = set(request.form.getlist("email_kind"))
+        if form.validate_on_submit():
+            try:
+                preferences.update_choices(user, digest=form.digest.data or "off",
+                                           time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.fields)
+            else:
+                flash("Your email preferences are saved.", "success")
+                return redirect(url_for("preferences.page"))
+    else:
+        form = _form(choices)
+    status = 422 if form.errors else 200
+    return render_template("preferences/notifications.html", form=form, kinds=notifications.KIND_LABELS,
+                           email_kinds=email_kinds, following=preferences.following(user.id),
+                           products=[p for p, _ in queries.products()]), status
+
+
+def _target_page(kind: str, ref: str) -> str:
+    if kind == "product":
+        return url_for("browse.product", slug=ref)
+    if kind == "tag":
+        return url_for("browse.tag", name=ref)
+    if kind == "question" and ref.isdigit():
+        return url_for("questions.show", question_id=int(ref))
+    return url_for("preferences.page")
+
+
+def _follow_action(follow: bool):
+    kind, ref = request.form.get("kind", ""), (request.form.get("ref") or "").strip()
+    if kind not in preferences.TARGETS or not ref:
+        flash("Choose a product, tag or question to follow.", "error")
+        return redirect(url_for("preferences.page"))
+    back = safe_next(request.form.get("next")) if request.form.get("next") else _target_page(kind, ref)
+    user = auth.current()
+    action = preferences.follow if follow else preferences.unfollow
+    message = (f"You follow this {kind} now: it appears in your digest." if follow
+               else f"You no longer follow this {kind}.")
+    return act(lambda: action(user, kind, ref), done=back, back=back, message=message)
+
+
+@bp.post("/follow")
+@auth.login_required
+def follow():
+    return _follow_action(True)
+
+
+@bp.post("/unfollow")
+@auth.login_required
+def unfollow():
+    return _follow_action(False)

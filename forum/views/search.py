@@ -1,0 +1,51 @@
+"""The search page, and the no-JavaScript "check for similar questions" step of asking."""
+
+from flask import Blueprint, current_app, render_template, request
+
+from forum import auth
+from forum.extensions import db
+from forum.forms import AskForm
+from forum.models import Product
+from forum.search import EXTENSION, documents, service
+from forum.search.query import MAX_QUERY_CHARS, Sort
+from forum.services import queries
+from forum.services.errors import ValidationFailed
+from forum.views.common import page_arg
+
+bp = Blueprint("search", __name__)
+
+SORT_LABELS = {Sort.RELEVANCE: "Relevance", Sort.NEWEST: "Newest", Sort.VOTES: "Votes"}
+TRUE_VALUES = ("1", "on", "true", "yes")
+LINK_PARAMETERS = ("q", "product", "tag", "kind", "accepted", "sort")
+
+
+def backend():
+    return current_app.extensions[EXTENSION]
+
+
+@bp.get("/search")
+def index():
+    args = request.args
+    errors: dict[str, str] = {}
+    try:
+        result = service.search(
+            backend(), args.get("q", ""), product=args.get("product"), tag=args.get("tag"),
+            kind=args.get("kind"), solved=args.get("accepted", "").lower() in TRUE_VALUES,
+            sort=args.get("sort"), page=page_arg(), per_page=current_app.config["SEARCH_PER_PAGE"],
+            max_per_page=current_app.config["SEARCH_PER_PAGE"])
+    except ValidationFailed as exc:
+        result, errors = None, exc.fields
+    link_args = {name: args[name] for name in LINK_PARAMETERS if args.get(name)}
+    return render_template("search/index.html", result=result, errors=errors, sorts=SORT_LABELS, link_args=link_args,
+                           kinds=documents.kinds(), products=queries.products(),
+                           max_query_chars=MAX_QUERY_CHARS), 400 if errors else 200
+
+
+@bp.post("/questions/ask/similar")
+@auth.login_required
+def similar_check():
+    """Re-show the ask form, filled in as it was, with questions like its title (no JavaScript needed)."""
+    form = AskForm()
+    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    similar = service.similar(backend(), form.title.data or "")
+    return render_template("questions/ask.html", form=form, similar=similar, similar_checked=True)

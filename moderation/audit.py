@@ -1,0 +1,147 @@
+"""The audit log: the one writer of AuditLogEntry rows, and the console's filtered reading of them.
+
+`log()` adds the entry to the caller's transaction (it never commits), so an action and its
+entry are saved together or not at all. There is deliberately no function that changes or
+removes an entry; the model refuses it too.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from forum.extensions import db
+from forum.models import Answer, AuditLogEntry, Comment, Question, User
+from forum.services.errors import ValidationFailed
+from forum.services.events import Event, emit
+from forum.services.queries import Page
+
+REASON_MAX = 500
+_LOGGED_TARGETS = "moderation.audit.targets"
+
+LABELS = {
+    "question.close": "closed a question",
+    "question.reopen": "reopened a question",
+    "question.lock": "locked a thread",
+    "question.unlock": "unlocked a thread",
+    "question.move": "moved a question to another product",
+    "question.merge": "merged a duplicate into its target",
+    "post.edit": "edited someone's post",
+    "post.delete": "deleted a post",
+    "post.undelete": "undeleted a post",
+    "post.delete_spam": "deleted a post as spam (−100)",
+    "post.hide": "hid a post pending review",
+    "post.unhide": "made a hidden post public again",
+    "comment.delete": "deleted a comment",
+    "member.suspend": "suspended a member",
+    "member.unsuspend": "lifted a suspension",
+    "review.handle": "handled a review item",
+    "suggestion.approve": "approved a suggested edit",
+    "suggestion.reject": "rejected a suggested edit",
+    "watched_word.add": "added a watched word",
+    "watched_word.remove": "removed a watched word",
+    "settings.change": "changed moderation settings",
+}
+
+
+def target_of(obj: Question | Answer | Comment | User) -> str:
+    """The audit target string for a post, comment or member ("question:12", "user:7")."""
+    kind = {Question: "question", Answer: "answer", Comment: "comment", User: "user"}[type(obj)]
+    return f"{kind}:{obj.id}"
+
+
+def log(action: str, actor: User | None, *, target: str, reason: str = "", before: dict | None = None,
+        after: dict | None = None, subject: User | int | None = None,
+        question_id: int | None = None) -> AuditLogEntry:
+    """Append one entry to the audit log inside the current transaction.
+
+    `actor` None means the system acted (e.g. flags reaching the hiding threshold). Emits
+    Event.MODERATION_ACTION, so notifications ("a moderator acted on your post") and search
+    can react in the same transaction.
+    """
+    subject_id = subject.id if isinstance(subject, User) else subject
+    entry = AuditLogEntry(actor_id=actor.id if actor is not None else None, action=action[:40], target=target[:60],
+                          subject_id=subject_id, reason=(reason or "").strip()[:REASON_MAX],
+                          before=before, after=after)
+    db.session.add(entry)
+    db.session.flush()
+    db.session.info.setdefault(_LOGGED_TARGETS, set()).add(target)
+    emit(Event.MODERATION_ACTION, audit_id=entry.id, subject_id=subject_id,
+         actor_id=entry.actor_id, question_id=question_id)
+    return entry
+
+
+def logged_in_this_transaction(target: str) -> bool:
+    """Whether this transaction already has an entry for `target` (so an event doesn't log it twice)."""
+    return target in db.session.info.get(_LOGGED_TARGETS, ())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_targets(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_LOGGED_TARGETS, None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    actor: str = ""
+    action: str = ""
+    target: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _day(raw: str | None, name: str) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed("Dates are written YYYY-MM-DD.",
+                               fields={name: "Use YYYY-MM-DD, e.g. 2026-03-01."}) from exc
+
+
+def parse_filters(actor: str | None = None, action: str | None = None, target: str | None = None,
+                  since: str | None = None, until: str | None = None) -> Filters:
+    """Check the console's filter inputs; bad dates raise ValidationFailed."""
+    first, last = _day(since, "since"), _day(until, "until")
+    if first and last and first > last:
+        raise ValidationFailed("The start date is after the end date.", fields={"until": "Pick a later end date."})
+    return Filters((actor or "").strip()[:30], (action or "").strip()[:40], (target or "").strip()[:60], first, last)
+
+
+def entries(filters: Filters, *, page: int = 1, per_page: int = 50) -> Page:
+    """Entries matching the filters, newest first. An unknown actor name matches nothing."""
+    where = []
+    if filters.actor:
+        if filters.actor.lower() in ("system", "-"):
+            where.append(AuditLogEntry.actor_id.is_(None))
+        else:
+            actor_id = db.session.scalar(select(User.id).where(func.lower(User.username) == filters.actor.lower()))
+            where.append(AuditLogEntry.actor_id == (actor_id if actor_id is not None else -1))
+    if filters.action:
+        where.append(AuditLogEntry.action == filters.action)
+    if filters.target:
+        where.append(AuditLogEntry.target == filters.target)
+    if filters.since:
+        where.append(AuditLogEntry.created_at >= datetime.combine(filters.since, time.min))
+    if filters.until:
+        where.append(AuditLogEntry.created_at < datetime.combine(filters.until + timedelta(days=1), time.min))
+    total = db.session.scalar(select(func.count(AuditLogEntry.id)).where(*where)) or 0
+    items = list(db.session.scalars(
+        select(AuditLogEntry).where(*where)
+        .options(joinedload(AuditLogEntry.actor), joinedload(AuditLogEntry.subject))
+        .order_by(AuditLogEntry.created_at.desc(), AuditLogEntry.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)
+
+
+def actions_in_use() -> list[str]:
+    """Every action name that appears in the log (for the filter's choices)."""
+    return list(db.session.scalars(select(AuditLogEntry.action).distinct().order_by(AuditLogEntry.action)))
+
+
+def label(action: str) -> str:
+    return LABELS.get(action, action)

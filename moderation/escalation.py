@@ -1,0 +1,276 @@
+"""Support cases: escalate a thread the community couldn't solve, work it, resolve it back to the thread.
+
+Every change appends a CaseEvent (what webhooks deliver to the company's CRM) and an audit-log
+entry; public updates and status changes reach the customer on their thread and by notification.
+Internal notes stay on the case: no public page, feed, search index, digest or public API shows them.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, Role, User, utcnow
+from forum.services import webhooks
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from moderation import sla
+
+CASE_STAFF = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
+NOTE_MAX = 10_000
+SUMMARY_MIN = 10
+
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.NEW: frozenset({CaseStatus.OPEN, CaseStatus.WAITING, CaseStatus.RESOLVED}),
+    CaseStatus.OPEN: frozenset({CaseStatus.WAITING, CaseStatus.RESOLVED}),
+    CaseStatus.WAITING: frozenset({CaseStatus.OPEN, CaseStatus.RESOLVED}),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.OPEN}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
+}
+STATUS_LABELS = {
+    CaseStatus.NEW: "New", CaseStatus.OPEN: "Open", CaseStatus.WAITING: "Waiting on customer",
+    CaseStatus.RESOLVED: "Resolved", CaseStatus.CLOSED: "Closed",
+}
+
+
+class CaseExists(Conflict):
+    """A second escalation of a thread that already has an active case."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(f"This thread is already escalated as {case.reference}.")
+        self.case = case
+
+
+@dataclass(frozen=True)
+class Escalation:
+    case: Case
+    created: bool
+
+
+def require_case_staff(user: User | None) -> None:
+    if user is None or getattr(user, "role", None) not in CASE_STAFF:
+        raise NotAllowed("Only the support team (agents, moderators, admins) can work cases.")
+
+
+def _parse_priority(priority: str) -> CasePriority:
+    try:
+        return CasePriority(priority)
+    except ValueError as exc:
+        raise ValidationFailed("Unknown priority.", fields={"priority": "Use low, normal, high or urgent."}) from exc
+
+
+def _event(case: Case, kind: str, actor: User | None, **data) -> CaseEvent:
+    event = CaseEvent(case_id=case.id, kind=kind, actor_id=actor.id if actor else None, data=data)
+    db.session.add(event)
+    db.session.flush()
+    webhooks.fan_out(event)
+    return event
+
+
+def _audit(actor: User, action: str, case: Case, reason: str = "", before: dict | None = None,
+           after: dict | None = None) -> None:
+    from moderation import audit
+
+    audit.log(action, actor, target=case.reference, reason=reason, before=before, after=after)
+
+
+def active_case_for(question_id: int) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.active_question_id == question_id))
+
+
+def latest_case_for(question_id: int) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.question_id == question_id).order_by(Case.id.desc()).limit(1))
+
+
+def escalate(question_id: int, *, actor: User, priority: str = "normal", note: str = "") -> Escalation:
+    """Open a case for a thread, or return the one already active (created=False).
+
+    Refuses deleted threads. Two racing escalations end with one case: the unique
+    active_question_id decides, and the loser gets the winner's case.
+    """
+    require_case_staff(actor)
+    level = _parse_priority(priority)
+    if note and len(note) > NOTE_MAX:
+        raise ValidationFailed("The note is too long.", fields={"note": f"At most {NOTE_MAX:,} characters."})
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise NotFound("No such question.")
+    if question.deleted_at is not None:
+        raise ValidationFailed("A deleted thread can't be escalated: undelete it first.")
+    if getattr(question, "hidden_at", None) is not None:
+        raise ValidationFailed("This thread is hidden pending review (spam or abuse flags); review it first.")
+    existing = active_case_for(question.id)
+    if existing is not None:
+        raise CaseExists(existing)
+    now = utcnow()
+    case = Case(question_id=question.id, active_question_id=question.id, customer_id=question.author_id,
+                product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
+                created_by_id=actor.id, created_at=now, updated_at=now,
+                sla_due_at=sla.due_at(level.value, now, current_app.config["CASE_SLA_TARGETS"]))
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        winner = active_case_for(question_id)
+        if winner is None:
+            raise
+        raise CaseExists(winner) from None
+    _event(case, "case.created", actor, priority=case.priority, question_id=question.id)
+    if note.strip():
+        update = _add_update(case, actor, note.strip(), public=False, kind="note")
+        _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
+    _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
+    _notify_customer(case, "escalated", f"Your question is now handled by the support team as {case.reference}.")
+    db.session.commit()
+    return Escalation(case, True)
+
+
+def get_case(reference: str, *, viewer: User | None) -> Case:
+    require_case_staff(viewer)
+    number = reference.upper().removeprefix("CASE-")
+    case = db.session.get(Case, int(number)) if number.isdigit() else None
+    if case is None:
+        raise NotFound(f"No case {reference[:20]}.")
+    return case
+
+
+def _add_update(case: Case, author: User, body: str, *, public: bool, kind: str) -> CaseUpdate:
+    update = CaseUpdate(case_id=case.id, author_id=author.id, public=public, kind=kind, body=body,
+                        body_html=render_markdown(body))
+    db.session.add(update)
+    db.session.flush()
+    return update
+
+
+def transition(case: Case, new_status: str, *, actor: User, summary: str | None = None) -> Case:
+    """Move a case along its workflow; a resolution needs a summary, which is posted to the thread."""
+    require_case_staff(actor)
+    try:
+        target = CaseStatus(new_status)
+    except ValueError as exc:
+        raise ValidationFailed(f"Unknown status “{str(new_status)[:30]}”.",
+                               fields={"status": "Use new, open, waiting_on_customer, resolved or closed."}) from exc
+    current = CaseStatus(case.status)
+    if target == current:
+        return case
+    if target not in TRANSITIONS[current]:
+        raise ValidationFailed(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
+                               fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
+    if target is CaseStatus.RESOLVED:
+        if not summary or len(summary.strip()) < SUMMARY_MIN:
+            raise ValidationFailed("Resolving needs a resolution summary for the customer.",
+                                   fields={"summary": f"At least {SUMMARY_MIN} characters, posted to the thread."})
+        case.resolution_summary = summary.strip()
+        case.resolved_at = utcnow()
+        _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
+    _apply_status(case, target, actor)
+    db.session.commit()
+    return case
+
+
+def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
+    before = case.status
+    if target is CaseStatus.CLOSED:
+        case.closed_at, case.active_question_id = utcnow(), None
+    elif before == CaseStatus.CLOSED:
+        other = active_case_for(case.question_id)
+        if other is not None and other.id != case.id:
+            raise CaseExists(other)
+        case.closed_at, case.active_question_id = None, case.question_id
+    case.status = target.value
+    case.updated_at = utcnow()
+    _event(case, "case.status_changed", actor, before=before, after=target.value)
+    _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
+    _notify_customer(case, "status", f"{case.reference} is now {STATUS_LABELS[target].lower()}.")
+
+
+def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
+    """Give the case to an agent (or nobody)."""
+    require_case_staff(actor)
+    assignee = None
+    if assignee_username:
+        assignee = db.session.scalar(select(User).where(User.username == assignee_username))
+        if assignee is None or assignee.role not in CASE_STAFF:
+            raise ValidationFailed("That person can't take cases.",
+                                   fields={"assignee": "Choose an agent, moderator or admin."})
+    before = case.assignee.username if case.assignee else None
+    if (assignee.id if assignee else None) == case.assignee_id:
+        return case
+    case.assignee_id = assignee.id if assignee else None
+    case.updated_at = utcnow()
+    _event(case, "case.assigned", actor, before=before, after=assignee.username if assignee else None)
+    _audit(actor, "case.assign", case, before={"assignee": before},
+           after={"assignee": assignee.username if assignee else None})
+    db.session.commit()
+    return case
+
+
+def set_priority(case: Case, priority: str, *, actor: User) -> Case:
+    """Change the priority; the SLA deadline is recomputed from when the case was opened."""
+    require_case_staff(actor)
+    level = _parse_priority(priority)
+    if level.value == case.priority:
+        return case
+    before = case.priority
+    case.priority = level.value
+    case.sla_due_at = sla.due_at(level.value, case.created_at, current_app.config["CASE_SLA_TARGETS"])
+    case.updated_at = utcnow()
+    _event(case, "case.priority_changed", actor, before=before, after=level.value)
+    _audit(actor, "case.priority", case, before={"priority": before}, after={"priority": level.value})
+    db.session.commit()
+    return case
+
+
+def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpdate:
+    """Add a public update (shown on the thread as a staff reply) or an internal note."""
+    require_case_staff(actor)
+    body = (body or "").replace("\x00", "").strip()
+    if not 2 <= len(body) <= NOTE_MAX:
+        raise ValidationFailed("Please write the update.", fields={"body": f"2–{NOTE_MAX:,} characters."})
+    update = _add_update(case, actor, body, public=public, kind="update" if public else "note")
+    case.updated_at = utcnow()
+    if public and case.status == CaseStatus.NEW:
+        _apply_status(case, CaseStatus.OPEN, actor)
+    _event(case, "case.public_update" if public else "case.internal_note", actor, update_id=update.id,
+           body=body)
+    _audit(actor, "case.update" if public else "case.note", case)
+    if public:
+        _notify_customer(case, "update", f"New update from support on {case.reference}.")
+    db.session.commit()
+    return update
+
+
+def customer_response(question_id: int, *, customer: User, accept: bool) -> Case:
+    """The asker accepts the resolution (the case closes) or reopens it."""
+    case = latest_case_for(question_id)
+    if case is None or case.customer_id != customer.id:
+        raise NotAllowed("Only the person who asked can respond to this case.")
+    if case.status != CaseStatus.RESOLVED:
+        raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
+    _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
+    db.session.commit()
+    return case
+
+
+def public_updates(case_ids: list[int]) -> dict[int, list[CaseUpdate]]:
+    """Public updates of the given cases, oldest first (internal notes never come out of here)."""
+    result: dict[int, list[CaseUpdate]] = {}
+    if not case_ids:
+        return result
+    for update in db.session.scalars(select(CaseUpdate).where(CaseUpdate.case_id.in_(case_ids),
+                                                              CaseUpdate.public.is_(True))
+                                     .order_by(CaseUpdate.created_at, CaseUpdate.id)):
+        result.setdefault(update.case_id, []).append(update)
+    return result
+
+
+def _notify_customer(case: Case, kind: str, text: str) -> None:
+    """Tell the asker about their case (in-app, and by email if they opted in)."""
+    try:
+        from forum.services import notifications
+    except ImportError:
+        return
+    notifications.notify(case.customer_id, "case_update", question_id=case.question_id, text=text)

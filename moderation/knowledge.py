@@ -1,0 +1,200 @@
+"""Knowledge articles: the community's best answers, published and kept by the company (DESIGN §6).
+
+Publishing credits the answer's author (+25 and the "Knowledge author" badge) through the
+reputation ledger; every edit of an article is a new version with who, when and why.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Answer, Article, ArticleState, ArticleVersion, Question, Role, Tag, User, utcnow
+from forum.services import badges, ledger
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.events import Event, emit
+from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
+from reputation.events import RepEvent
+
+SUMMARY_MIN, SUMMARY_MAX = 20, 500
+PUBLISHERS = (Role.MODERATOR, Role.ADMIN)
+EDITORS = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
+
+
+def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple[str, str, str]:
+    title = " ".join((title or "").split())
+    summary = " ".join((summary or "").split())
+    body = (body or "").replace("\x00", "").strip()
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        errors["title"] = f"{TITLE_MIN}–{TITLE_MAX} characters."
+    if not SUMMARY_MIN <= len(summary) <= SUMMARY_MAX:
+        errors["summary"] = f"{SUMMARY_MIN}–{SUMMARY_MAX} characters: what problem this solves."
+    if not 30 <= len(body) <= BODY_MAX:
+        errors["body"] = f"30–{BODY_MAX:,} characters."
+    return title, summary, body
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    rows = []
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+        rows.append(existing[name])
+    return rows
+
+
+def _version(article: Article, editor: User, note: str) -> None:
+    number = (db.session.scalar(select(func.max(ArticleVersion.number)).where(
+        ArticleVersion.article_id == article.id)) or 0) + 1
+    article.version = number
+    db.session.add(ArticleVersion(article_id=article.id, number=number, title=article.title, summary=article.summary,
+                                  body_md=article.body_md, state=article.state, editor_id=editor.id, note=note[:300]))
+
+
+def article_for_answer(answer_id: int) -> Article | None:
+    return db.session.scalar(select(Article).where(Article.answer_id == answer_id))
+
+
+def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str | None = None,
+                   summary: str | None = None, body: str | None = None, tags: list[str] | str | None = None,
+                   note: str = "") -> Article:
+    """Publish a thread's answer as a knowledge article, crediting its author.
+
+    Raises Conflict when that answer is already an article, NotAllowed for non-moderators.
+    """
+    if getattr(actor, "role", None) not in PUBLISHERS:
+        raise NotAllowed("Only moderators publish answers as knowledge articles.")
+    question = db.session.get(Question, question_id)
+    answer = db.session.get(Answer, answer_id) if isinstance(answer_id, int) else None
+    if question is None or question.deleted_at is not None:
+        raise NotFound("No such question.")
+    if answer is None or answer.question_id != question.id or answer.deleted_at is not None:
+        raise ValidationFailed("Choose one of this thread's answers.", fields={"answer_id": "Not an answer here."})
+    existing = article_for_answer(answer.id)
+    if existing is not None:
+        raise Conflict(f"That answer is already published as “{existing.title}”.")
+    errors: dict[str, str] = {}
+    title, summary, body = _check(title or question.title, summary or _summary_of(question), body or answer.body_md,
+                                  errors)
+    tag_names = parse_tags([t.name for t in question.tags] if tags is None else tags, errors)
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    now = utcnow()
+    article = Article(title=title, summary=summary, body_md=body, body_html=render_markdown(body),
+                      state=ArticleState.PUBLISHED.value, product_id=question.product_id, question_id=question.id,
+                      answer_id=answer.id, author_id=answer.author_id, created_by_id=actor.id, created_at=now,
+                      updated_at=now, published_at=now, tags=_tags(tag_names))
+    db.session.add(article)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict("That answer was just published by someone else.") from exc
+    _version(article, actor, note or "published from the community thread")
+    ledger.lock_users([answer.author_id])
+    ledger.record(RepEvent.ANSWER_PUBLISHED, user_id=answer.author_id, actor_id=actor.id, answer_id=answer.id)
+    ledger.refresh_cache([answer.author_id])
+    badges.on_answer_published(answer)
+    _audit(actor, "article.publish", article)
+    emit(Event.ARTICLE_PUBLISHED, article_id=article.id, question_id=question.id, actor_id=actor.id)
+    db.session.commit()
+    return article
+
+
+def _summary_of(question: Question) -> str:
+    text = " ".join(question.body_md.split())
+    return text[:SUMMARY_MAX - 1] + "…" if len(text) > SUMMARY_MAX else text
+
+
+def get_article(article_id: int, *, viewer: User | None) -> Article:
+    """Published articles for everyone; drafts and archived ones for the people who edit them."""
+    article = db.session.get(Article, article_id)
+    if article is None or (article.state != ArticleState.PUBLISHED and getattr(viewer, "role", None) not in EDITORS):
+        raise NotFound("No such article.")
+    return article
+
+
+def edit_article(article_id: int, *, actor: User, title: str, summary: str, body: str,
+                 tags: list[str] | str | None = None, note: str = "") -> Article:
+    """Save a new version of an article (agents and moderators)."""
+    if getattr(actor, "role", None) not in EDITORS:
+        raise NotAllowed("Only agents and moderators edit knowledge articles.")
+    article = get_article(article_id, viewer=actor)
+    errors: dict[str, str] = {}
+    title, summary, body = _check(title, summary, body, errors)
+    tag_names = parse_tags([t.name for t in article.tags] if tags is None else tags, errors)
+    if not (note or "").strip():
+        errors["note"] = "Say briefly what you changed and why."
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    article.title, article.summary, article.body_md = title, summary, body
+    article.body_html = render_markdown(body)
+    article.tags = _tags(tag_names)
+    article.updated_at = utcnow()
+    _version(article, actor, note.strip())
+    _audit(actor, "article.edit", article, reason=note.strip())
+    emit(Event.ARTICLE_UPDATED, article_id=article.id, actor_id=actor.id)
+    db.session.commit()
+    return article
+
+
+def set_state(article_id: int, state: str, *, actor: User, note: str = "") -> Article:
+    """Move an article between draft, published and archived (a new version records it)."""
+    if getattr(actor, "role", None) not in EDITORS:
+        raise NotAllowed("Only agents and moderators change knowledge articles.")
+    try:
+        target = ArticleState(state)
+    except ValueError as exc:
+        raise ValidationFailed("Unknown state.", fields={"state": "Use draft, published or archived."}) from exc
+    article = get_article(article_id, viewer=actor)
+    if article.state == target:
+        return article
+    before = article.state
+    article.state = target.value
+    article.updated_at = utcnow()
+    if target is ArticleState.PUBLISHED and article.published_at is None:
+        article.published_at = utcnow()
+    _version(article, actor, note or f"{before} → {target.value}")
+    _audit(actor, "article.state", article, before={"state": before}, after={"state": target.value})
+    emit(Event.ARTICLE_UPDATED, article_id=article.id, actor_id=actor.id)
+    db.session.commit()
+    return article
+
+
+def versions(article: Article) -> list[ArticleVersion]:
+    return list(db.session.scalars(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
+                                   .order_by(ArticleVersion.number)))
+
+
+def list_articles(*, product_id: int | None = None, tag: str | None = None, page: int = 1, per_page: int = 20,
+                  include_unpublished: bool = False):
+    from forum.services.queries import Page
+
+    where = [] if include_unpublished else [Article.state == ArticleState.PUBLISHED.value]
+    if product_id is not None:
+        where.append(Article.product_id == product_id)
+    if tag:
+        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
+        if tag_id is None:
+            raise NotFound("No such tag.")
+        from forum.models import article_tags
+
+        where.append(Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id)))
+    total = db.session.scalar(select(func.count(Article.id)).where(*where)) or 0
+    from sqlalchemy.orm import joinedload, selectinload
+
+    items = list(db.session.scalars(select(Article).where(*where)
+                                    .options(joinedload(Article.product), joinedload(Article.author),
+                                             selectinload(Article.tags))
+                                    .order_by(Article.updated_at.desc(), Article.id.desc())
+                                    .limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)
+
+
+def _audit(actor: User, action: str, article: Article, reason: str = "", before: dict | None = None,
+           after: dict | None = None) -> None:
+    from moderation import audit
+
+    audit.log(action, actor, target=f"article:{article.id}", reason=reason, before=before, after=after)
