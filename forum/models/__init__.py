@@ -28,6 +28,7 @@ from forum.models.notifications import (
     MailSettings,
     Notification,
     NotificationKind,
+    QuietProduct,
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.question import Answer, Comment, Question, Revision, Vote
@@ -65,6 +66,7 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "Question",
+    "QuietProduct",
     "ReputationEntry",
     "ReviewItem",
     "ReviewKind",

@@ -104,6 +104,20 @@ class EmailSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class QuietProduct(db.Model):
+    """The member gets no email about this product at all (immediate or digest), whatever else they chose.
+
+    In-app notifications still arrive: the opt-out is about the inbox (DESIGN §9, per product).
+    """
+
+    __tablename__ = "quiet_products"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class DigestDelivery(db.Model):
     """One digest for one member and period ("daily:2026-11-23", "weekly:2026-W48").
 

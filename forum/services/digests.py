@@ -9,10 +9,10 @@ Delivery fans out the Discourse way: `due()` pages through the members whose 07:
 task per member, and `deliver()` claims a unique DigestDelivery(user_id, period) row before
 the mail goes out, so a retried or duplicated task never sends twice.
 
-Another feature adds a section by registering a builder, for example knowledge articles:
+Another feature adds a section by registering a builder, for example release notes:
 
-    @digests.section("articles", "New knowledge articles")
-    def new_articles(reader: digests.Reader) -> list[digests.Item]:
+    @digests.section("releases", "New releases")
+    def new_releases(reader: digests.Reader) -> list[digests.Item]:
         ...published between reader.since and reader.until in reader.product_ids / reader.tag_ids...
 
 A builder gets the member's follows and the period's window and returns, newest first, at
@@ -29,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.models import (
     Answer,
+    Article,
+    ArticleState,
     DigestDelivery,
     DigestPeriod,
     Follow,
@@ -36,6 +38,7 @@ from forum.models import (
     Product,
     Question,
     User,
+    article_tags,
     question_tags,
     utcnow,
 )
@@ -62,6 +65,7 @@ class Reader:
     tag_ids: frozenset[int]
     question_ids: frozenset[int]
     link: Callable[..., str]
+    quiet_product_ids: frozenset[int] = frozenset()  # the member wants no email about these
 
     @property
     def follows_anything(self) -> bool:
@@ -223,7 +227,7 @@ def reader_for(user_id: int, key: str, time_zone: str) -> Reader:
         if question_id is not None:
             questions.add(question_id)
     return Reader(user_id, since, until, frozenset(products), frozenset(tags), frozenset(questions),
-                  mail.link_builder())
+                  mail.link_builder(), preferences.quiet_product_ids(user_id))
 
 
 def build(user_id: int, key: str, time_zone: str) -> Digest:
@@ -315,14 +319,22 @@ def preview(now: datetime | None = None) -> Iterator[Preview]:
 
 # --- the built-in sections ---------------------------------------------------------------------
 
-def _in_followed_spaces(reader: Reader):
+def _in_followed_spaces(reader: Reader, product_column=Question.product_id, id_column=Question.id,
+                        tag_links=question_tags.c.question_id):
+    """Followed products or tags, minus the products the member made quiet (None: follows neither).
+
+    Questions by default; articles pass their own columns (`tag_links`: the link table's owner column).
+    """
     conditions = []
     if reader.product_ids:
-        conditions.append(Question.product_id.in_(reader.product_ids))
+        conditions.append(product_column.in_(reader.product_ids))
     if reader.tag_ids:
-        conditions.append(Question.id.in_(select(question_tags.c.question_id)
-                                          .where(question_tags.c.tag_id.in_(reader.tag_ids))))
-    return or_(*conditions) if conditions else None
+        conditions.append(id_column.in_(select(tag_links).where(tag_links.table.c.tag_id.in_(reader.tag_ids))))
+    if not conditions:
+        return None
+    if reader.quiet_product_ids:
+        return and_(or_(*conditions), product_column.not_in(reader.quiet_product_ids))
+    return or_(*conditions)
 
 
 def _question_items(reader: Reader, *where) -> list[Item]:
@@ -353,6 +365,7 @@ def new_answers(reader: Reader) -> list[Item]:
         select(Answer.id, Answer.question_id, Answer.created_at, Question.title, User.username)
         .join(Question, Question.id == Answer.question_id).join(User, User.id == Answer.author_id)
         .where(Answer.question_id.in_(reader.question_ids), Answer.deleted_at.is_(None), Answer.hidden_at.is_(None),
+               Question.product_id.not_in(reader.quiet_product_ids),
                Question.deleted_at.is_(None), Question.hidden_at.is_(None), Answer.author_id != reader.user_id,
                Answer.created_at >= reader.since, Answer.created_at < reader.until)
         .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(ITEMS_PER_SECTION + 1))
@@ -369,3 +382,20 @@ def unanswered(reader: Reader) -> list[Item]:
     return _question_items(reader, spaces, and_(Question.created_at >= reader.since - UNANSWERED_LOOKBACK,
                                                  Question.created_at < reader.since),
                            Question.answer_count == 0, Question.accepted_answer_id.is_(None))
+
+
+@section("articles", "New knowledge articles", nouns=("new article", "new articles"))
+def new_articles(reader: Reader) -> list[Item]:
+    """Articles published in the window about followed products or tags."""
+    spaces = _in_followed_spaces(reader, Article.product_id, Article.id, article_tags.c.article_id)
+    if spaces is None:
+        return []
+    rows = db.session.execute(
+        select(Article.id, Article.title, Article.published_at, Product.name)
+        .join(Product, Product.id == Article.product_id)
+        .where(Article.state == ArticleState.PUBLISHED.value, spaces,
+               Article.published_at >= reader.since, Article.published_at < reader.until)
+        .order_by(Article.published_at.desc(), Article.id.desc()).limit(ITEMS_PER_SECTION + 1))
+    return [Item(title, reader.link("knowledge.show", article_id=aid, slug=slugify(title)),
+                 f"{product} · knowledge article", published)
+            for aid, title, published, product in rows]

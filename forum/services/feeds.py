@@ -3,13 +3,14 @@
 A source returns a Feed (entries newest first) in one or two queries; the web layer turns it
 into XML in either format and answers conditional requests from `validators()` before any
 XML is built. Built in: latest questions, unanswered questions, a product's and a tag's
-questions, and a question's answers. Another feature adds one with a decorator, e.g.
+questions, a question's answers and published knowledge articles (all, or one product's).
+Another feature adds one with a decorator, e.g.
 
-    @feeds.source("articles", title="Knowledge articles")
-    def articles(link, arg, limit) -> feeds.Feed: ...
+    @feeds.source("releases", with_arg=True)
+    def releases(link, arg, limit) -> feeds.Feed: ...
 
-which serves /feeds/articles.rss and /feeds/articles.atom (with an `arg`:
-/feeds/articles/<arg>.atom). Entry ids are tag: URIs that never change with titles or hosts.
+which serves /feeds/releases/<arg>.rss and .atom. Entry ids are tag: URIs that never change
+with titles or hosts.
 """
 
 import hashlib
@@ -23,7 +24,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Answer, Product, Question, Tag, question_tags
+from forum.models import Answer, Article, ArticleState, Product, Question, Tag, question_tags
 from forum.services.errors import NotFound
 from forum.templating import slugify
 
@@ -199,3 +200,33 @@ def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     return Feed(f"questions/{question.id}", f"Answers to: {question.title}",
                 "New answers to this question.",
                 link("questions.show", question_id=question.id, slug=slugify(question.title)), entries)
+
+
+def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
+    """Published articles only: drafts and archived ones are not public."""
+    articles = db.session.scalars(
+        select(Article).where(Article.state == ArticleState.PUBLISHED.value, *where)
+        .options(joinedload(Article.author), selectinload(Article.tags))
+        .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
+    return [Entry(guid=f"tag:{TAG_AUTHORITY}:article/{a.id}", title=a.title,
+                  url=link("knowledge.show", article_id=a.id, slug=slugify(a.title)), html=a.body_html,
+                  author=a.author.username if a.author else "PeerCare",
+                  published=a.published_at or a.created_at, updated=a.updated_at,
+                  categories=tuple(t.name for t in a.tags))
+            for a in articles]
+
+
+@source("articles")
+def knowledge_articles(link: Link, _arg: str | None, limit: int) -> Feed:
+    return Feed("articles", "Knowledge articles", "Answers from the community, published as knowledge.",
+                link("knowledge.index"), _article_entries(link, limit=limit))
+
+
+@source("articles", with_arg=True)
+def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        raise NotFound("No such product.")
+    return Feed(f"articles/{product.id}", f"{product.name}: knowledge articles", product.description,
+                link("knowledge.index", product=product.slug),
+                _article_entries(link, Article.product_id == product.id, limit=limit))

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
-from forum.models import Answer, Comment, Notification, NotificationKind, Question, User, utcnow
+from forum.models import Answer, Comment, Notification, NotificationKind, Product, Question, User, utcnow
 from forum.services import mail, outbox, preferences
 from forum.services.accounts import username_key
 from forum.services.errors import ValidationFailed
@@ -72,7 +72,9 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
     db.session.add(notification)
     db.session.flush()
-    if preferences.wants_email(user_id, kind.value):
+    product_id = (db.session.scalar(select(Question.product_id).where(Question.id == question_id))
+                  if question_id is not None else None)
+    if preferences.wants_email(user_id, kind.value, product_id=product_id):
         outbox.defer(EMAIL, notification_id=notification.id)
     return notification
 
@@ -262,8 +264,10 @@ def email_notification(payload: dict) -> None:
     if n is None:
         return
     user = db.session.get(User, n.user_id)
-    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, n.kind):
-        return
+    product_id = n.question.product_id if n.question is not None else None
+    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, n.kind,
+                                                                                  product_id=product_id):
+        return  # opted out (of the kind or the product) or deleted the account since
     summary = describe(n)
     link = (mail.external_url("questions.show", anchor=anchor(n), question_id=n.question_id,
                               slug=slugify(n.question.title))
@@ -299,7 +303,9 @@ def _export(user_id: int) -> dict:
     follows = preferences.following(user_id)
     return {
         "email": {"digest": choices.digest, "time_zone": choices.time_zone,
-                  "immediate": sorted(choices.email_kinds)},
+                  "immediate": sorted(choices.email_kinds),
+                  "quiet_products": sorted(db.session.scalars(select(Product.slug).where(
+                      Product.id.in_(choices.quiet_product_ids))))},
         "following": {"products": [p.slug for p in follows.products], "tags": [t.name for t in follows.tags],
                       "questions": [q.id for q in follows.questions]},
         "notifications": [

@@ -1,9 +1,10 @@
 """What a member follows and which email they get (DESIGN §8, §9), and signed unsubscribe links.
 
 Email is opt-in: a member without settings gets no email at all. Immediate email is chosen
-per notification kind; the digest is off, daily or weekly at 07:00 in the member's time zone
-and is made of what they follow (products, tags, questions). Every email carries a signed
-link that turns off exactly the kind of email it came with, and needs no sign-in.
+per notification kind, and "quiet" products are never emailed about at all; the digest is
+off, daily or weekly at 07:00 in the member's time zone and is made of what they follow
+(products, tags, questions). Every email carries a signed link that turns off exactly the
+kind of email it came with, and needs no sign-in.
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from forum.models import (
     NotificationKind,
     Product,
     Question,
+    QuietProduct,
     Tag,
     User,
     utcnow,
@@ -54,18 +56,29 @@ class Choices:
     digest: str
     time_zone: str
     email_kinds: frozenset[str]
+    quiet_product_ids: frozenset[int] = frozenset()
+
+
+def quiet_product_ids(user_id: int) -> frozenset[int]:
+    """The products the member never wants email about."""
+    return frozenset(db.session.scalars(select(QuietProduct.product_id).where(QuietProduct.user_id == user_id)))
 
 
 def choices(user_id: int) -> Choices:
     settings = db.session.get(MailSettings, user_id)
     kinds = frozenset(db.session.scalars(select(EmailSubscription.kind).where(EmailSubscription.user_id == user_id)))
+    quiet = quiet_product_ids(user_id)
     if settings is None:
-        return Choices(DigestPeriod.OFF.value, "UTC", kinds)
-    return Choices(settings.digest, settings.time_zone, kinds)
+        return Choices(DigestPeriod.OFF.value, "UTC", kinds, quiet)
+    return Choices(settings.digest, settings.time_zone, kinds, quiet)
 
 
-def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[str] | list[str]) -> Choices:
-    """Save the member's email choices. Raises ValidationFailed for an unknown period, zone or kind."""
+def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[str] | list[str],
+                   quiet_products: set[int] | list[int] | None = None) -> Choices:
+    """Save the member's email choices. Raises ValidationFailed for an unknown period, zone, kind or product.
+
+    `quiet_products` (product ids) replaces the member's per-product opt-outs; None leaves them.
+    """
     errors: dict[str, str] = {}
     if digest not in {p.value for p in DigestPeriod}:
         errors["digest"] = "Choose off, daily or weekly."
@@ -75,6 +88,9 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
     unknown = set(email_kinds) - known
     if unknown:
         errors["email_kinds"] = "Unknown kind of email: " + ", ".join(sorted(unknown))[:100]
+    quiet = set(quiet_products) if quiet_products is not None else None
+    if quiet and len(quiet) != len(db.session.scalars(select(Product.id).where(Product.id.in_(quiet))).all()):
+        errors["quiet_products"] = "Choose products from the list."
     if errors:
         raise ValidationFailed("Please check your email choices.", fields=errors)
     settings = db.session.get(MailSettings, user.id)
@@ -88,12 +104,23 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
         db.session.execute(delete(EmailSubscription).where(EmailSubscription.user_id == user.id,
                                                            EmailSubscription.kind.in_(current - wanted)))
     db.session.add_all(EmailSubscription(user_id=user.id, kind=kind) for kind in sorted(wanted - current))
+    if quiet is not None:
+        was_quiet = quiet_product_ids(user.id)
+        if was_quiet - quiet:
+            db.session.execute(delete(QuietProduct).where(QuietProduct.user_id == user.id,
+                                                          QuietProduct.product_id.in_(was_quiet - quiet)))
+        db.session.add_all(QuietProduct(user_id=user.id, product_id=pid) for pid in sorted(quiet - was_quiet))
     db.session.commit()
     return choices(user.id)
 
 
-def wants_email(user_id: int, kind: str) -> bool:
-    """Whether the member opted in to immediate email of this kind (deleted accounts never do)."""
+def wants_email(user_id: int, kind: str, *, product_id: int | None = None) -> bool:
+    """Whether the member opted in to immediate email of this kind about this product.
+
+    Deleted accounts never do; a product the member made quiet is never emailed about.
+    """
+    if product_id is not None and db.session.get(QuietProduct, (user_id, product_id)) is not None:
+        return False
     return db.session.scalar(
         select(EmailSubscription.user_id).join(User, User.id == EmailSubscription.user_id)
         .where(EmailSubscription.user_id == user_id, EmailSubscription.kind == kind, User.deleted_at.is_(None))
@@ -237,5 +264,5 @@ def unsubscribe(token: str) -> Unsubscribe:
 
 def forget(user_id: int) -> None:
     """Drop a deleted member's follows and email choices (inside the caller's transaction)."""
-    for model in (Follow, EmailSubscription, MailSettings):
+    for model in (Follow, EmailSubscription, MailSettings, QuietProduct):
         db.session.execute(delete(model).where(model.user_id == user_id))

@@ -81,6 +81,14 @@ def _thread(view_args: dict, _args: dict) -> list[tuple[str, str, str | None]]:
     return [("Answers to this question", "questions", str(view_args["question_id"]))]
 
 
+@advertise("knowledge.index", "knowledge.show")
+def _articles(_view_args: dict, args: dict) -> list[tuple[str, str, str | None]]:
+    found = [("Knowledge articles", "articles", None)]
+    if args.get("product"):
+        found.insert(0, ("Knowledge articles about this product", "articles", str(args["product"])))
+    return found
+
+
 @bp.app_template_global()
 def feed_links() -> list[dict[str, str]]:
     """The feeds the current page offers, in both formats (for <link rel="alternate"> tags)."""

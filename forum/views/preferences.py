@@ -48,14 +48,16 @@ def _form(choices: preferences.Choices | None = None, formdata=None) -> Preferen
 def page():
     user = auth.current()
     choices = preferences.choices(user.id)
-    email_kinds = set(choices.email_kinds)
+    email_kinds, quiet = set(choices.email_kinds), set(choices.quiet_product_ids)
     if request.method == "POST":
         form = _form(formdata=request.form)
         email_kinds = set(request.form.getlist("email_kind"))
+        quiet = set(request.form.getlist("quiet_product", type=int))
         if form.validate_on_submit():
             try:
                 preferences.update_choices(user, digest=form.digest.data or "off",
-                                           time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds)
+                                           time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
+                                           quiet_products=quiet)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -65,7 +67,7 @@ def page():
         form = _form(choices)
     status = 422 if form.errors else 200
     return render_template("preferences/notifications.html", form=form, kinds=notifications.KIND_LABELS,
-                           email_kinds=email_kinds, following=preferences.following(user.id),
+                           email_kinds=email_kinds, quiet_products=quiet, following=preferences.following(user.id),
                            products=[p for p, _ in queries.products()]), status
 
 

@@ -220,3 +220,34 @@ def test_long_sections_are_cut_and_say_there_is_more(mailbox):
     text = _parts(message)["text/plain"]
     assert text.count("Busy day question number") == digests.ITEMS_PER_SECTION
     assert "…and more on PeerCare Community: http://localhost" in text
+
+
+def test_quiet_products_stay_out_of_digests_even_through_followed_tags(mailbox):
+    loud = make_question(title="Display flickers when the heating starts", product="thermostat", tags=["display"])
+    quiet = make_question(title="Meter display is blank after a power cut", product="meter", tags=["display"])
+    reader = member(follow=(("tag", "display"),))
+    preferences.update_choices(reader, digest="daily", time_zone="Europe/Berlin", email_kinds=set(),
+                               quiet_products={quiet.product_id})
+    for q in (loud, quiet):
+        _at(Question, q.id, IN_WINDOW)
+    assert run() == 1
+    [message] = mailbox.wait_for(1, to=reader.email)
+    text = _parts(message)["text/plain"]
+    assert loud.title in text and quiet.title not in text
+
+
+def test_digest_lists_new_knowledge_articles_of_followed_products(mailbox):
+    from forum.models import Article
+    from moderation import knowledge
+
+    moderator = make_user(role="moderator")
+    q = make_question(title="Thermostat shows E42 after the firmware update", product="thermostat")
+    article = knowledge.publish_answer(q.id, answer_id=make_answer(q).id, actor=moderator)
+    _at(Question, q.id, LONG_AGO)
+    db.session.execute(update(Article).where(Article.id == article.id).values(published_at=IN_WINDOW))
+    db.session.commit()
+    reader = member(follow=(("product", "thermostat"),))
+    assert run() == 1
+    [message] = mailbox.wait_for(1, to=reader.email)
+    assert message["Subject"] == "Your daily digest: 1 new article"
+    assert f"/kb/{article.id}/" in _parts(message)["text/plain"]

@@ -134,3 +134,25 @@ def test_pages_advertise_their_feeds(client):
             assert re.search(rf'<link rel="alternate" type="application/{kind}\+xml" title="[^"]+" href="{re.escape(href)}">',
                              head), (url, href)
     assert 'rel="alternate"' not in client.get("/users").get_data(as_text=True).split("</head>")[0]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_knowledge_article_feeds_carry_published_articles_only(client, kind):
+    from moderation import knowledge
+
+    moderator = make_user(role="moderator")
+    q = make_question(title="Thermostat shows E42 after the firmware update", product="thermostat")
+    a = make_answer(q, body="Hold the dial for ten seconds until it shows RST.")
+    article = knowledge.publish_answer(q.id, answer_id=a.id, actor=moderator)
+    other = make_question(title="Meter reading is one day behind the bill", product="meter")
+    archived = knowledge.publish_answer(other.id, answer_id=make_answer(other).id, actor=moderator)
+    knowledge.set_state(archived.id, "archived", actor=moderator)
+    _, feed = read(client, f"/feeds/articles.{kind}", kind)
+    assert [e.id for e in feed.entries] == [f"tag:peercare,2026:article/{article.id}"]
+    assert feed.entries[0].link == f"http://localhost/kb/{article.id}/thermostat-shows-e42-after-the-firmware-update"
+    assert "Hold the dial" in (feed.entries[0].content[0].value if kind == "atom" else feed.entries[0].description)
+    assert read(client, f"/feeds/articles/meter.{kind}", kind)[1].entries == []
+    assert len(read(client, f"/feeds/articles/thermostat.{kind}", kind)[1].entries) == 1
+    assert client.get(f"/feeds/articles/no-such-product.{kind}").status_code == 404
+    page = client.get("/kb").get_data(as_text=True)
+    assert f'href="/feeds/articles.{kind}"' in page

@@ -235,3 +235,27 @@ def test_mail_server_down_leaves_the_message_for_a_retry(app, mailbox):
     assert outbox.deliver(message_id) is True
     assert outbox.deliver(message_id) is False  # delivered once, however often it is handed over
     assert len(mailbox.wait_for(1, to=asker.email)) == 1
+
+
+def test_a_quiet_product_gets_no_immediate_email_but_other_products_do(client, mailbox):
+    """DESIGN §9: email consent per product, honoured for immediate email (digests: test_digests)."""
+    asker = opted_in("answer")
+    quiet_question = make_question(asker, title="Meter reading is a day behind the bill", product="meter")
+    loud_question = make_question(asker, title="Thermostat display flickers at night", product="thermostat")
+    login(client, asker)
+    r = client.post("/settings/notifications", data={"digest": "off", "time_zone": "UTC", "email_kind": "answer",
+                                                     "quiet_product": str(quiet_question.product_id)})
+    assert r.status_code == 302
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert f'name="quiet_product" value="{quiet_question.product_id}" checked' in page
+    make_answer(quiet_question, body="Readings are uploaded once a day at midnight.")
+    make_answer(loud_question, body="Turn off the night dimming in the display menu.")
+    settle()
+    [message] = mailbox.wait_for(1, to=asker.email)
+    assert "Thermostat display flickers" in message["Subject"]
+    time.sleep(0.3)
+    assert len(mailbox.messages()) == 1
+    assert len(db.session.scalars(select(Notification).where(Notification.user_id == asker.id)).all()) == 2
+    assert client.post("/settings/notifications", data={"digest": "off", "time_zone": "UTC",
+                                                        "quiet_product": "999999"}).status_code == 422
+    assert preferences.choices(asker.id).quiet_product_ids == {quiet_question.product_id}

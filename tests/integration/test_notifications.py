@@ -172,4 +172,5 @@ def test_export_includes_notifications_and_email_choices(client):
     login(client, asker)
     data = client.get("/settings/privacy/export.json").get_json()
     assert data["notifications"]["notifications"][0]["kind"] == "answer"
-    assert data["notifications"]["email"] == {"digest": "off", "time_zone": "UTC", "immediate": []}
+    assert data["notifications"]["email"] == {"digest": "off", "time_zone": "UTC", "immediate": [],
+                                              "quiet_products": []}
