@@ -4,25 +4,21 @@ The outage is a real Redis client pointed at a closed port; delivery afterwards 
 suite's own path (in-process eagerly, or the real Redis broker and worker in the services suite).
 """
 
-from celery import Celery
 from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import OutboxMessage, Tag
 from forum.services import outbox
+from tests.broker import unreachable_celery
 from tests.conftest import login
 from tests.factories import make_question, make_user
-
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 def test_writes_survive_a_broker_outage_and_are_delivered_exactly_once_after(client):
     app = current_app._get_current_object()
     working = app.extensions[outbox.DISPATCH_EXTENSION]
-    unreachable = Celery("outage", broker=CLOSED_PORT_BROKER)
-    unreachable.conf.update(broker_connection_timeout=1, broker_connection_retry=False,
-                            broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0})
+    unreachable = unreachable_celery()
     attempts: list[int] = []
 
     def dispatch_to_dead_broker(message_id: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import EmailSubscription, Notification, OutboxMessage
 from forum.services import mail, notifications, outbox, preferences, privacy
+from tests.broker import broker_down
 from tests.conftest import login
 from tests.factories import PASSWORD, make_answer, make_question, make_user
 from tests.smtp_sink import free_port
@@ -24,21 +25,6 @@ def settle(timeout: float = 15.0) -> None:
     while outbox.pending_count() and time.monotonic() < deadline:
         time.sleep(0.05)
         db.session.rollback()
-
-
-@contextmanager
-def broker_down(app):
-    """Work committed meanwhile stays in the outbox (as during a broker outage), in both test modes."""
-    working = app.extensions[outbox.DISPATCH_EXTENSION]
-
-    def refuse(message_id: int) -> None:
-        raise ConnectionError("broker unreachable")
-
-    outbox.set_dispatcher(app, refuse)
-    try:
-        yield
-    finally:
-        outbox.set_dispatcher(app, working)
 
 
 @contextmanager

@@ -6,12 +6,11 @@ import re
 import sys
 
 import pytest
-from celery import Celery
 from flask import current_app
 
 from forum.logging import JsonFormatter, RequestIdFilter, configure_root
+from tests.broker import unreachable_celery
 
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -103,9 +102,7 @@ def test_readiness_reports_each_check(client):
 def test_readiness_is_503_while_the_broker_is_unreachable_and_logs_why_under_the_request_id(client, capsys):
     app = current_app._get_current_object()
     working = app.extensions["celery"]
-    unreachable = Celery("outage", broker=CLOSED_PORT_BROKER)
-    unreachable.conf.update(task_always_eager=False, broker_connection_timeout=1,
-                            broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0})
+    unreachable = unreachable_celery()
     capsys.readouterr()
     app.extensions["celery"] = unreachable
     try:
