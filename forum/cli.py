@@ -30,7 +30,7 @@ def register_commands(app: Flask) -> None:
         """Create a site admin account."""
         password = password or getpass.getpass("Password (10+ characters): ")
         try:
-            user = accounts.register(username, email, password, role=Role.ADMIN)
+            user = accounts.register(username, email, password, role=Role.ADMIN, email_confirmed=True)
         except ServiceError as exc:
             _fail(exc)
         click.echo(f"Admin {user.username} created.")

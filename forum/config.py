@@ -63,6 +63,11 @@ class Config:
     RATELIMIT_API_TOKEN = "1000/hour"
     LOGIN_FAILURES_BEFORE_DELAY = 5
     REQUIRE_STAFF_2FA = ENVIRONMENT == "production"
+    # Members confirm their email (a signed link, valid EMAIL_CONFIRMATION_MAX_AGE seconds) before
+    # they may ask, answer or comment; production only unless FORUM_REQUIRE_EMAIL_CONFIRMATION says.
+    REQUIRE_EMAIL_CONFIRMATION = ENVIRONMENT == "production"
+    EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_ENABLED = True
@@ -138,6 +143,7 @@ class TestConfig(Config):
     COUNT_CACHE_SECONDS = 0
     ANONYMOUS_PAGE_CACHE_SECONDS = 0
     RATELIMIT_ENABLED = False
+    REQUIRE_EMAIL_CONFIRMATION = False
     OUTBOX_WAIT_SECONDS = 30
     OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.

@@ -25,6 +25,14 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = StringField("Your email address", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[Length(max=200)])
+
+
 class AskForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=300)])
     body = TextAreaField("Details", validators=[])

@@ -6,6 +6,8 @@ can act on (naming the privilege and its threshold when reputation is what is mi
 
 from enum import StrEnum
 
+from flask import current_app, has_app_context
+
 from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, Role, User
 from forum.services.errors import NotAllowed
 from forum.services.settings import privilege_thresholds
@@ -38,6 +40,7 @@ class Permission(StrEnum):
     THREAD_MERGE = "moderation:thread:merge"
     POST_DELETE_SPAM = "moderation:post:spam"
     MEMBER_SUSPEND = "moderation:member:suspend"
+    MEMBER_DELETE = "moderation:member:delete"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -81,6 +84,20 @@ def suspension_notice(user: User) -> str | None:
             "You can still read everything, but you can't post, comment, vote, flag or edit until then.")
 
 
+# What an unconfirmed member may not do while REQUIRE_EMAIL_CONFIRMATION is on.
+NEEDS_CONFIRMED_EMAIL = (Permission.QUESTION_ASK, Permission.ANSWER_POST, Permission.COMMENT_POST)
+
+
+def confirmation_notice(user: User | None) -> str | None:
+    """What a member whose email is unconfirmed is told when confirmation is required, else None."""
+    if not _signed_in(user) or getattr(user, "email_confirmed_at", None) is not None:
+        return None
+    if not (has_app_context() and current_app.config.get("REQUIRE_EMAIL_CONFIRMATION")):
+        return None
+    return (f"Please confirm your email address before you ask, answer or comment: open the link we sent to "
+            f"{user.email}. No email? Check your spam folder, or send a new link from Settings → Email.")
+
+
 MODERATOR_ONLY: dict[Permission, str] = {
     Permission.MODERATE: "Only moderators can open the moderator console.",
     Permission.THREAD_CLOSE: "Only moderators can close or reopen questions.",
@@ -122,6 +139,10 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
     thread_state = _thread_state_refusal(user, perm, _thread_of(obj))
     if thread_state is not None:
         return thread_state
+    if perm in NEEDS_CONFIRMED_EMAIL:
+        unconfirmed = confirmation_notice(user)
+        if unconfirmed is not None:
+            return unconfirmed
     if perm in MODERATOR_ONLY:
         return None if _is_moderator(user) else MODERATOR_ONLY[perm]
     match perm:
@@ -144,6 +165,16 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
                 return "You can't suspend yourself."
             if obj is not None and obj.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
                 return "Staff accounts can't be suspended; an admin can change their role first."
+            return None
+        case Permission.MEMBER_DELETE:
+            if not _is_moderator(user):
+                return "Only moderators can delete someone else's account."
+            if obj is not None and obj.id == user.id:
+                return "You can't delete your own account here; use Settings → Your data."
+            if obj is not None and obj.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
+                return "Staff accounts can't be deleted here; an admin can change their role first."
+            if obj is not None and obj.deleted_at is not None:
+                return "This account is already deleted."
             return None
         case Permission.COMMENT_POST:
             own = obj is not None and obj.author_id == user.id

@@ -104,6 +104,12 @@ def login_key() -> str:
     return "login:" + hashlib.sha256(username_key(login).encode()).hexdigest()[:32]
 
 
+def reset_address_key() -> str:
+    """Count reset requests per submitted address too (no mail-bombing one inbox), account or not."""
+    address = (request.form.get("email") or "").strip().lower()[:254]
+    return "reset:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def is_staff() -> bool:
     user = requester()
     return user is not None and getattr(user, "role", None) in ("moderator", "admin")
@@ -151,6 +157,9 @@ RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
     Rule(("auth.login",), "10/minute", login_key, "login-account", not_post),
     Rule(("auth.register",), "5/hour", get_remote_address, "register", not_post),
+    Rule(("auth.forgot_password",), "5/hour", get_remote_address, "reset-ip", not_post),
+    Rule(("auth.forgot_password",), "3/hour", reset_address_key, "reset-address", not_post),
+    Rule(("users.resend_confirmation",), "3/hour", member_key, "confirmation-resend"),
     Rule(("questions.ask", "api.ask"), question_limit, member_key, "ask", _exempt_staff_or_read),
     Rule(("questions.ask", "api.ask", "answers.create", "api.post_answer", "questions.comment", "answers.comment",
           "api.comment_question", "api.comment_answer"), "5/30 seconds", member_key, "posting", _exempt_staff_or_read),

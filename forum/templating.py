@@ -8,7 +8,7 @@ from flask import request, url_for
 
 from forum.markup import stored
 from forum.models import utcnow
-from forum.permissions import can
+from forum.permissions import can, confirmation_notice
 
 
 @functools.lru_cache(maxsize=8192)
@@ -39,5 +39,5 @@ def page_url(page: int, link_args: dict | None = None) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(can=can, page_url=page_url)
+    app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

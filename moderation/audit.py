@@ -36,6 +36,7 @@ LABELS = {
     "comment.delete": "deleted a comment",
     "member.suspend": "suspended a member",
     "member.unsuspend": "lifted a suspension",
+    "account.delete": "deleted a member's account at their request",
     "review.handle": "handled a review item",
     "suggestion.approve": "approved a suggested edit",
     "suggestion.reject": "rejected a suggested edit",

@@ -31,6 +31,8 @@ class User(db.Model):
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     deleted_at: Mapped[datetime | None]
+    # When the member followed the confirmation link for the current email (None: not confirmed).
+    email_confirmed_at: Mapped[datetime | None]
     # Two-factor sign-in (TOTP); the last accepted time-step stops a code being replayed.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]

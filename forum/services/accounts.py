@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
 from forum.models import ApiToken, Role, User, utcnow
-from forum.services import ledger
+from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import RepEvent
 
@@ -22,6 +22,9 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 # Checked against when the login is unknown, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("peercare-timing-equaliser")
+# Outbox kinds whose handlers (forum.services.account_email) send the account's own mail.
+CONFIRMATION_EMAIL = "account.confirmation_email"
+PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
 
 
 def _hash(password: str) -> str:
@@ -50,6 +53,11 @@ def _clean_email(raw: str, field: str = "email") -> str:
         raise ValidationFailed("Please check the email address.", fields={field: str(exc)}) from exc
 
 
+def clean_email(raw: str) -> str:
+    """The normalized (lower-case) address; raises ValidationFailed on field "email" when malformed."""
+    return _clean_email(raw)
+
+
 @cache
 def _common_passwords() -> frozenset[str]:
     lines = (Path(__file__).resolve().parents[1] / "data" / "common-passwords.txt").read_text().splitlines()
@@ -74,6 +82,21 @@ def _check_password(password: str, field: str = "password", *, personal: tuple[s
                                    fields={field: "Don't build it from your username or email."})
 
 
+def check_new_password(user: User, password: str, field: str = "password") -> None:
+    """The registration strength rules for a member's new password; raises ValidationFailed on `field`."""
+    _check_password(password, field, personal=(user.username, user.email.split("@")[0]))
+
+
+def confirmation_required() -> bool:
+    """Whether members must confirm their email before posting (REQUIRE_EMAIL_CONFIRMATION)."""
+    return bool(current_app.config.get("REQUIRE_EMAIL_CONFIRMATION"))
+
+
+def request_confirmation(user: User) -> None:
+    """Queue the confirmation email for the member's current address (caller commits)."""
+    outbox.defer(CONFIRMATION_EMAIL, user_id=user.id)
+
+
 def _email_taken(email: str, except_user_id: int | None = None) -> bool:
     query = select(User.id).where(User.email == email)
     if except_user_id is not None:
@@ -81,9 +104,12 @@ def _email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def register(username: str, email: str, password: str, *, role: Role = Role.MEMBER) -> User:
+def register(username: str, email: str, password: str, *, role: Role = Role.MEMBER,
+             email_confirmed: bool = False) -> User:
     """Create a member with the +1 "joined" ledger entry.
 
+    When REQUIRE_EMAIL_CONFIRMATION is on, a confirmation email is queued (sent after the
+    commit); `email_confirmed` is for addresses an operator vouches for (create-admin, demo).
     Raises ValidationFailed naming each bad field; a taken username or email is reported on
     its field, also when two sign-ups race (the unique constraints decide).
     """
@@ -110,7 +136,8 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
     if errors:
         raise ValidationFailed("Please correct the marked fields.", fields=errors)
     user = User(username=name, username_key=username_key(name), email=email_addr,
-                password_hash=_hash(password), role=role, reputation=1)
+                password_hash=_hash(password), role=role, reputation=1,
+                email_confirmed_at=utcnow() if email_confirmed else None)
     db.session.add(user)
     try:
         db.session.flush()
@@ -120,6 +147,8 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
                                fields={"username": "That username or email is taken."}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
     ledger.refresh_cache([user.id])
+    if not email_confirmed and confirmation_required():
+        request_confirmation(user)
     db.session.commit()
     return user
 
@@ -145,13 +174,21 @@ def require_password(user: User, password: str, field: str) -> None:
 
 
 def change_email(user: User, new_email: str, password: str) -> None:
-    """Change the email after re-checking the password."""
+    """Change the email after re-checking the password; the new address starts unconfirmed.
+
+    When REQUIRE_EMAIL_CONFIRMATION is on, a confirmation email goes to the new address and
+    posting waits until it is confirmed. Re-entering the current address changes nothing.
+    """
     require_password(user, password, "password")
     email = _clean_email(new_email)
     if _email_taken(email, except_user_id=user.id):
         raise ValidationFailed("Please use another email.",
                                fields={"email": "An account with that email already exists."})
-    user.email = email
+    if email != user.email:
+        user.email = email
+        user.email_confirmed_at = None
+        if confirmation_required():
+            request_confirmation(user)
     db.session.commit()
 
 

@@ -2,7 +2,9 @@
 
 Without MAIL_SERVER nothing is sent: each message is written as an .eml file to MAIL_FOLDER
 (default: "mail" in the instance folder) and a line is logged, so the embedded default shows
-what would have gone out. Every message carries a one-click unsubscribe link (RFC 8058).
+what would have gone out. Every list message (notifications, digests) carries a one-click
+unsubscribe link (RFC 8058); transactional account mail (confirm your email, reset your
+password) is rendered with `unsubscribe_url=None` and has neither the link nor the headers.
 """
 
 import logging
@@ -70,22 +72,27 @@ class Email:
     subject: str
     text: str
     html: str
-    unsubscribe_url: str
+    unsubscribe_url: str | None
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def render(template: str, *, to: str, subject: str, unsubscribe_url: str, **context: object) -> Email:
-    """Render email/<template>.txt and .html with the same context; the subject is made header-safe."""
+def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None, **context: object) -> Email:
+    """Render email/<template>.txt and .html with the same context; the subject is made header-safe.
+
+    `unsubscribe_url` None marks a transactional message: no List-Unsubscribe headers.
+    """
     subject = header_text(subject)
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe_url is not None:
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", **headers}
     context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
                "site_name": current_app.config["SITE_NAME"], "site_url": current_app.config["SITE_URL"]}
     return Email(
         to=to, subject=subject, unsubscribe_url=unsubscribe_url,
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Auto-Submitted": "auto-generated"},
+        headers=headers,
     )
 
 

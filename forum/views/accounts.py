@@ -1,12 +1,12 @@
-"""Register, sign in, sign out."""
+"""Register, sign in, sign out; confirm the email address; reset a forgotten password."""
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth, security
-from forum.forms import ActionForm, LoginForm, RegisterForm, apply_errors
-from forum.services import accounts
+from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, apply_errors
+from forum.services import account_email, accounts
 from forum.services.errors import ValidationFailed
 from forum.views import twofactor
 
@@ -70,3 +70,63 @@ def logout():
         auth.sign_out()
         flash("You are signed out.", "info")
     return redirect(url_for("questions.index"))
+
+
+# Pages reached from an emailed link: the token in the URL must not travel on as a Referer or sit in a cache.
+LINK_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def _link_problem(exc: account_email.LinkNotValid, title: str):
+    return render_template("accounts/link_problem.html", title=title, message=exc.message), exc.status, (
+        LINK_PAGE_HEADERS)
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """Opening the link shows a button; only the POST confirms (mail scanners prefetch links)."""
+    form = ActionForm()
+    try:
+        if form.validate_on_submit():
+            account_email.confirm_email(token)
+            flash("Thanks, your email address is confirmed.", "success")
+            return redirect(url_for("questions.index") if auth.current() else url_for("auth.login"))
+        pending = account_email.check_confirmation(token)
+    except account_email.LinkNotValid as exc:
+        return _link_problem(exc, "This confirmation link doesn't work")
+    return render_template("accounts/confirm_email.html", pending=pending, token=token), 200, LINK_PAGE_HEADERS
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer whether or not an account uses the address: nothing here reveals who is a member."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_email.request_password_reset(form.email.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields)
+        else:
+            return render_template("accounts/forgot_password.html", form=form, sent=True,
+                                   hours=account_email.reset_hours())
+    return render_template("accounts/forgot_password.html", form=form, sent=False), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        user = account_email.user_for_reset(token)
+        if form.validate_on_submit():
+            try:
+                account_email.reset_password(token, form.password.data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.fields)
+            else:
+                auth.sign_out()
+                flash("Your password is changed and every session and API token is signed out. "
+                      "Sign in with your new password.", "success")
+                return redirect(url_for("auth.login"))
+    except account_email.LinkNotValid as exc:
+        return _link_problem(exc, "This password reset link doesn't work")
+    return render_template("accounts/reset_password.html", form=form, user=user, token=token), (
+        422 if form.errors else 200), LINK_PAGE_HEADERS

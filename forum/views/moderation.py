@@ -13,7 +13,19 @@ from forum.permissions import Permission, require
 from forum.services import posts
 from forum.services.errors import ServiceError, ValidationFailed
 from forum.views.common import act, page_arg, thread_url
-from moderation import actions, audit, console, flags, queue, review, settings, spam, suggestions, suspensions
+from moderation import (
+    account_deletion,
+    actions,
+    audit,
+    console,
+    flags,
+    queue,
+    review,
+    settings,
+    spam,
+    suggestions,
+    suspensions,
+)
 from reputation.events import PostKind
 from reputation.rules import LABELS
 
@@ -114,6 +126,16 @@ def unsuspend(user_id: int):
     url = url_for("mod.member", user_id=user_id)
     return act(lambda: suspensions.unsuspend(user_id, moderator=auth.current(), reason=request.form.get("reason", "")),
                done=url, back=url, message="The suspension is lifted.")
+
+
+@bp.post("/members/<int:user_id>/delete")
+def delete_member(user_id: int):
+    url = url_for("mod.member", user_id=user_id)
+    form = request.form
+    return act(lambda: account_deletion.delete_account(user_id, moderator=auth.current(), reason=form.get("reason"),
+                                                       confirmation=form.get("confirmation")),
+               done=url, back=url,
+               message="The account is deleted: personal data erased, posts kept as a former member's.")
 
 
 @bp.get("/questions/<int:question_id>")

@@ -4,10 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
-from forum.services import accounts, badges, queries, reputation, tokens
+from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
-from forum.views.common import page_arg
+from forum.views.common import act, page_arg
 from reputation.badges import BY_KEY
 from reputation.rules import LABELS
 
@@ -77,6 +77,16 @@ def change_email():
             flash("Your email is changed.", "success")
             return redirect(url_for("users.settings"))
     return _settings_page(email_form=form)
+
+
+@bp.post("/settings/email/confirmation")
+@auth.login_required
+def resend_confirmation():
+    user = auth.current()
+    url = url_for("users.settings", _anchor="settings-email")
+    return act(lambda: account_email.resend_confirmation(user), done=url, back=url,
+               message=f"We sent a new confirmation link to {user.email}. "
+                       f"It works for {account_email.confirmation_hours()}.")
 
 
 @bp.post("/settings/password")

@@ -63,6 +63,16 @@ def test_every_request_writes_one_json_line_with_its_id(client, capsys):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
 
 
+def test_links_with_secrets_log_their_route_not_the_token(client, capsys):
+    capsys.readouterr()
+    for path in ("/password/reset/SECRET-reset-token", "/unsubscribe/SECRET-unsubscribe-token"):
+        client.get(path, headers={"X-Request-ID": "secret-path"})
+    logged = capsys.readouterr().err
+    lines = [entry for entry in _json_lines(logged) if entry.get("request_id") == "secret-path"]
+    assert [entry["path"] for entry in lines] == ["/password/reset/<token>", "/unsubscribe/<token>"]
+    assert "SECRET" not in logged
+
+
 def test_log_lines_are_json_objects_with_fields_and_errors():
     try:
         1 / 0  # noqa: B018 - raise a real exception to format
