@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask import Flask, g, request_started
 from sqlalchemy import event, text
 
 from forum import create_app
@@ -151,3 +151,21 @@ def count_queries():
 
 def login(client, user, password: str = "correct-horse-battery"):
     return client.post("/login", data={"login": user.username, "password": password})
+
+
+@pytest.fixture
+def rate_limits(app):
+    """Rate limits switched on (the test app runs without them) with empty counters."""
+    from forum.security import limiter
+
+    if not limiter.initialized:  # limits were off when the app was made, so the limiter has no storage yet
+        bare = Flask("limiter-storage")
+        bare.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+        limiter.init_app(bare)
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.enabled = True
+    limiter.reset()
+    yield limiter
+    limiter.reset()
+    app.config["RATELIMIT_ENABLED"] = False
+    limiter.enabled = False

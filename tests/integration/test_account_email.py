@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import itsdangerous.timed
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -327,23 +326,8 @@ def test_a_reset_confirms_an_unconfirmed_address(client, confirmation_required):
     assert db.session.get(User, member.id).email_confirmed_at is not None
 
 
+@pytest.mark.usefixtures("rate_limits")
 class TestLimits:
-    @pytest.fixture(autouse=True)
-    def limits_on(self, app):
-        from forum.security import limiter
-
-        if not limiter.initialized:  # the test app starts with limits off, so the limiter has no storage yet
-            bare = Flask("limiter-storage")
-            bare.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-            limiter.init_app(bare)
-        app.config["RATELIMIT_ENABLED"] = True
-        limiter.enabled = True
-        limiter.reset()
-        yield
-        limiter.reset()
-        app.config["RATELIMIT_ENABLED"] = False
-        limiter.enabled = False
-
     def test_forgot_password_is_limited_per_ip_and_per_address(self, client):
         codes = [client.post("/password/forgot", data={"email": f"someone{n}@example.com"},
                              environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code for n in range(6)]

@@ -172,19 +172,8 @@ def test_open_redirects_are_refused_everywhere_next_is_read(client):
         client.post("/logout")
 
 
+@pytest.mark.usefixtures("rate_limits")
 class TestRateLimits:
-    @pytest.fixture(autouse=True)
-    def limits_on(self, app):
-        from forum.security import limiter
-
-        app.config["RATELIMIT_ENABLED"] = True
-        limiter.enabled = True
-        limiter.reset()
-        yield
-        limiter.reset()
-        app.config["RATELIMIT_ENABLED"] = False
-        limiter.enabled = False
-
     def test_failed_sign_ins_grow_a_delay_without_revealing_the_account(self, client):
         user = make_user()
         statuses = {}
