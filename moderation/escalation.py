@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, Role, User, utcnow
-from forum.services import webhooks
+from forum.services import notifications, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import sla
 
@@ -255,22 +255,6 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     return case
 
 
-def public_updates(case_ids: list[int]) -> dict[int, list[CaseUpdate]]:
-    """Public updates of the given cases, oldest first (internal notes never come out of here)."""
-    result: dict[int, list[CaseUpdate]] = {}
-    if not case_ids:
-        return result
-    for update in db.session.scalars(select(CaseUpdate).where(CaseUpdate.case_id.in_(case_ids),
-                                                              CaseUpdate.public.is_(True))
-                                     .order_by(CaseUpdate.created_at, CaseUpdate.id)):
-        result.setdefault(update.case_id, []).append(update)
-    return result
-
-
 def _notify_customer(case: Case, kind: str, text: str) -> None:
     """Tell the asker about their case (in-app, and by email if they opted in)."""
-    try:
-        from forum.services import notifications
-    except ImportError:
-        return
     notifications.notify(case.customer_id, "case_update", question_id=case.question_id, text=text)

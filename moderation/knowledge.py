@@ -6,14 +6,27 @@ reputation ledger; every edit of an article is a new version with who, when and 
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Answer, Article, ArticleState, ArticleVersion, Question, Role, Tag, User, utcnow
+from forum.models import (
+    Answer,
+    Article,
+    ArticleState,
+    ArticleVersion,
+    Question,
+    Role,
+    Tag,
+    User,
+    article_tags,
+    utcnow,
+)
 from forum.services import badges, ledger
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
+from forum.services.queries import Page
 from reputation.events import RepEvent
 
 SUMMARY_MIN, SUMMARY_MAX = 20, 500
@@ -169,9 +182,8 @@ def versions(article: Article) -> list[ArticleVersion]:
 
 
 def list_articles(*, product_id: int | None = None, tag: str | None = None, page: int = 1, per_page: int = 20,
-                  include_unpublished: bool = False):
-    from forum.services.queries import Page
-
+                  include_unpublished: bool = False) -> Page:
+    """A page of articles, newest change first; only published ones unless `include_unpublished`."""
     where = [] if include_unpublished else [Article.state == ArticleState.PUBLISHED.value]
     if product_id is not None:
         where.append(Article.product_id == product_id)
@@ -179,12 +191,8 @@ def list_articles(*, product_id: int | None = None, tag: str | None = None, page
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
             raise NotFound("No such tag.")
-        from forum.models import article_tags
-
         where.append(Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id)))
     total = db.session.scalar(select(func.count(Article.id)).where(*where)) or 0
-    from sqlalchemy.orm import joinedload, selectinload
-
     items = list(db.session.scalars(select(Article).where(*where)
                                     .options(joinedload(Article.product), joinedload(Article.author),
                                              selectinload(Article.tags))

@@ -1,10 +1,13 @@
 """Knowledge articles: publishing credits the author, versions keep history, drafts stay private."""
 
+import threading
+
 import pytest
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import ArticleVersion, BadgeAward
+from forum.models import Article, ArticleVersion, BadgeAward, User
 from forum.services import acceptance, tokens, verification
 from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import knowledge
@@ -95,3 +98,34 @@ def test_publish_via_web_form_and_api(client, moderator):
                     headers={"Authorization": f"Bearer {tokens.create_token(member, 't')}"}, json={"answer_id": 1})
     assert r.status_code == 403
     assert client.get("/kb").status_code == 200
+
+
+def test_racing_publications_make_one_article_and_credit_once(moderator):
+    """Four moderators publish the same answer at once: one article, one +25, the rest told why."""
+    app = current_app._get_current_object()
+    q = make_question()
+    a = make_answer(q)
+    moderator_id, question_id, answer_id, author_id = moderator.id, q.id, a.id, a.author_id
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def race():
+        with app.app_context():
+            try:
+                barrier.wait()
+                knowledge.publish_answer(question_id, answer_id=answer_id, actor=db.session.get(User, moderator_id))
+                outcomes.append("published")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=race) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "published"]
+    assert db.session.scalar(select(func.count(Article.id))) == 1
+    assert db.session.get(User, author_id).reputation == 1 + 25
+    assert verification.verify().ok
