@@ -274,3 +274,11 @@ def test_admin_settings_are_admin_only(client):
     assert r.status_code == 302
     page = client.get("/help/privileges").get_data(as_text=True)
     assert "Vote up" in page
+
+
+def test_the_ask_page_says_images_come_by_https_link_and_has_no_file_field(client):
+    make_product()
+    login(client, make_user())
+    page = client.get("/questions/ask").get_data(as_text=True)
+    assert "by an https link only: we don't accept uploads" in page
+    assert 'type="file"' not in page and "multipart/form-data" not in page
