@@ -53,12 +53,18 @@ def live_server(tmp_path_factory):
     # The journeys register and sign in many members from 127.0.0.1 within minutes, past the
     # per-IP sign-up/sign-in limits; those limits have their own integration tests.
     env["FORUM_RATELIMIT_ENABLED"] = "false"
+    # Mail is written as .eml files (no SMTP server) where the journeys can read it, and
+    # background work (mail, indexing) is swept every second instead of every 30 s.
+    env["MAIL_FOLDER"] = str(workdir / "mail")
+    env["FORUM_OUTBOX_SWEEP_SECONDS"] = "1"
     _LIVE_ENV.clear()
     _LIVE_ENV.update(env)
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)
     port = _free_port()
+    env["FORUM_SITE_URL"] = f"http://127.0.0.1:{port}"  # links in mail lead back to this server
+    _LIVE_ENV.update(env)
     log = workdir / "gunicorn.log"
     with log.open("w") as log_file:
         server = subprocess.Popen(
