@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from bench.seed import DEFAULT_SQLITE, PASSWORD, bench_app, database_uri, search_index_dir
 from forum.extensions import db
@@ -118,7 +118,22 @@ def run_wrk(url: str, connections: int, duration: int, threads: int, cookie: str
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
-def pages_for(app) -> tuple[list[Page], list[str]]:
+def missing_columns(app) -> list[str]:
+    """Columns the models have and the seeded database lacks (the models changed after seeding)."""
+    with app.app_context():
+        inspector = inspect(db.engine)
+        tables = set(inspector.get_table_names())
+        missing = []
+        for table in db.metadata.sorted_tables:
+            if table.name not in tables:
+                missing.append(f"{table.name} (table)")
+                continue
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+    return missing
+
+
+def pages_for(app) -> tuple[list[Page], list[str], dict]:
     """The pages to measure, built from the seeded data and the app's URL map; and what was skipped."""
     with app.app_context():
         member = db.session.scalar(select(User.username).where(User.role == "member").order_by(User.id).limit(1))
@@ -232,6 +247,10 @@ def main() -> None:
     if uri and not os.path.exists(args.sqlite):
         raise SystemExit(f"{args.sqlite} does not exist: run `python -m bench.seed` first")
     app = bench_app(args.sqlite)
+    missing = missing_columns(app)
+    if missing:
+        raise SystemExit("the models changed after seeding; the database lacks " + ", ".join(missing)
+                         + ": run `python -m bench.seed` again (or add the columns as the new migration does)")
     pages, skipped, counts = pages_for(app)
     if args.only:
         pages = [p for p in pages if p.kind == "floor" or args.only in p.name]

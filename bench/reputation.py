@@ -115,7 +115,9 @@ def main() -> None:
     rng = random.Random(42)
     workdir = tempfile.mkdtemp(prefix="bench-rep-")
     uri = None if os.environ.get("DATABASE_URL") else "sqlite:///" + os.path.join(workdir, "bench.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri} if uri else None)
+    # Votes re-index their thread: keep that index in the work folder, not the app's instance/search-index.
+    config = {"SEARCH_INDEX_DIR": os.path.join(workdir, "search-index"), "OUTBOX_SWEEP_SECONDS": 0}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": uri} if uri else config)
     with app.app_context():
         db.drop_all()
         db.create_all()
