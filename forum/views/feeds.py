@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
+from forum import pagecache
 from forum.services import feeds
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -32,11 +33,13 @@ def _respond(name: str, arg: str | None, fmt: str) -> Response:
 
 
 @bp.get("/<name>.<any(rss, atom):fmt>")
+@pagecache.for_anonymous()
 def show(name: str, fmt: str):
     return _respond(name, None, fmt)
 
 
 @bp.get("/<name>/<arg>.<any(rss, atom):fmt>")
+@pagecache.for_anonymous()
 def show_for(name: str, arg: str, fmt: str):
     return _respond(name, arg, fmt)
 

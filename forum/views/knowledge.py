@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from forum import auth
+from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
@@ -23,6 +23,7 @@ def article_url(article) -> str:
 
 
 @bp.get("/kb")
+@pagecache.for_anonymous()
 def index():
     product_slug = request.args.get("product") or None
     product = queries.get_product(product_slug) if product_slug else None
@@ -34,6 +35,7 @@ def index():
 
 @bp.get("/kb/<int:article_id>")
 @bp.get("/kb/<int:article_id>/<slug>")
+@pagecache.for_anonymous()
 def show(article_id: int, slug: str | None = None):
     article = knowledge.get_article(article_id, viewer=auth.current())
     if slug != slugify(article.title):

@@ -111,3 +111,16 @@ def test_tag_lists_are_the_same_whichever_way_the_tag_is_looked_up(app, monkeypa
         page = queries.list_questions(sort, tag="wifi", per_page=3)
         assert page.total == 4
         assert [q.id for q in page.items] == expected[:3]
+
+
+def test_feeds_are_cached_for_anonymous_readers_and_still_answer_304(client, page_cache):
+    question = make_question(title="Thermostat forgets its schedule overnight")
+    first = client.get("/feeds/questions.atom")
+    assert first.status_code == 200 and first.headers["ETag"]
+    _rename_behind_the_services_back(question.id, "Renamed elsewhere in the meantime")
+    again = client.get("/feeds/questions.atom")
+    assert again.data == first.data  # served from the cache: the rename isn't in it yet
+    conditional = client.get("/feeds/questions.atom", headers={"If-None-Match": first.headers["ETag"]})
+    assert conditional.status_code == 304 and conditional.data == b""
+    make_question(title="A new question empties the cache of this process")
+    assert b"A new question empties the cache" in client.get("/feeds/questions.atom").data
