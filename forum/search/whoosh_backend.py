@@ -10,6 +10,7 @@ generation exists.
 import os
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -123,6 +124,25 @@ class _MarkFormatter(highlight.Formatter):
         return MARK_START + highlight.get_text(text, token, replace) + MARK_END
 
 
+TOC_RETRIES = 5
+
+
+def _reading_the_toc(read):
+    """Run `read`, which opens the index's newest table of contents, again if that file vanished.
+
+    Another process's commit writes generation N+1 and deletes N's TOC; a reader that listed
+    the files just before may then open a TOC that is gone. The newer one is there: retry.
+    """
+    for attempt in range(TOC_RETRIES):
+        try:
+            return read()
+        except FileNotFoundError:
+            if attempt == TOC_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
@@ -143,20 +163,23 @@ class WhooshBackend(SearchBackend):
         with self._ix_lock:
             if self._ix is None:
                 os.makedirs(self.directory, exist_ok=True)
-                storage = FileStorage(self.directory)
-                if not index.exists(storage, indexname=INDEX_NAME):
-                    # Create under the write lock so two processes starting at once can't
-                    # replace each other's fresh index.
-                    lock = storage.lock(INDEX_NAME + "_WRITELOCK")
-                    if not writing.try_for(lock.acquire, timeout=self.write_timeout, delay=0.05):
-                        raise IndexBusy("the search index is being created by another process")
-                    try:
-                        if not index.exists(storage, indexname=INDEX_NAME):
-                            storage.create_index(self.schema, indexname=INDEX_NAME)
-                    finally:
-                        lock.release()
-                self._ix = storage.open_index(indexname=INDEX_NAME)
+                self._ix = _reading_the_toc(lambda: self._open_or_create(FileStorage(self.directory)))
         return self._ix
+
+    def _open_or_create(self, storage: FileStorage):
+        """Open the index, creating it first (under the write lock) when there is none."""
+        if not index.exists(storage, indexname=INDEX_NAME):
+            # Create under the write lock so two processes starting at once can't
+            # replace each other's fresh index.
+            lock = storage.lock(INDEX_NAME + "_WRITELOCK")
+            if not writing.try_for(lock.acquire, timeout=self.write_timeout, delay=0.05):
+                raise IndexBusy("the search index is being created by another process")
+            try:
+                if not index.exists(storage, indexname=INDEX_NAME):
+                    storage.create_index(self.schema, indexname=INDEX_NAME)
+            finally:
+                lock.release()
+        return storage.open_index(indexname=INDEX_NAME)
 
     @contextmanager
     def _writer(self, timeout: float | None = None) -> Iterator[writing.SegmentWriter]:
@@ -239,11 +262,11 @@ class WhooshBackend(SearchBackend):
         # whoosh-reloaded 2.7.5 even re-adds merged-away segments), so open afresh instead.
         ix = self._index()
         searcher = getattr(self._local, "searcher", None)
-        if searcher is not None and searcher.reader().generation() != ix.latest_generation():
+        if searcher is not None and searcher.reader().generation() != _reading_the_toc(ix.latest_generation):
             searcher.close()
             searcher = None
         if searcher is None:
-            searcher = self._local.searcher = ix.searcher()
+            searcher = self._local.searcher = _reading_the_toc(ix.searcher)
             self._local.filters = {}
         return searcher
 

@@ -152,9 +152,8 @@ def test_several_processes_write_one_whoosh_index_safely(tmp_path):
     directory = str(tmp_path / "shared-index")
     procs = [subprocess.Popen([sys.executable, "-c", script, directory, str(w)], cwd=ROOT,
                               stderr=subprocess.PIPE, text=True) for w in range(4)]
-    for proc in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
+    errors = [proc.communicate(timeout=300)[1] for proc in procs]  # wait for all, then judge
+    assert [proc.returncode for proc in procs] == [0, 0, 0, 0], errors
     backend = WhooshBackend(directory)
     assert backend.count() == 60
     assert backend.keys() == {f"question:{w * 1000 + n}" for w in range(4) for n in range(15)}
