@@ -98,6 +98,17 @@ def confirmation_notice(user: User | None) -> str | None:
             f"{user.email}. No email? Check your spam folder, or send a new link from Settings → Email.")
 
 
+def _member_action_refusal(user: User, member: User | None, *, only: str, yourself: str, verb: str) -> str | None:
+    """Moderators act on members, never on themselves or on other staff through the console."""
+    if not _is_moderator(user):
+        return only
+    if member is not None and member.id == user.id:
+        return yourself
+    if member is not None and member.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
+        return f"Staff accounts can't be {verb}; an admin can change their role first."
+    return None
+
+
 MODERATOR_ONLY: dict[Permission, str] = {
     Permission.MODERATE: "Only moderators can open the moderator console.",
     Permission.THREAD_CLOSE: "Only moderators can close or reopen questions.",
@@ -159,23 +170,15 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
                 return "You can edit this post directly."
             return None
         case Permission.MEMBER_SUSPEND:
-            if not _is_moderator(user):
-                return "Only moderators can suspend members."
-            if obj is not None and obj.id == user.id:
-                return "You can't suspend yourself."
-            if obj is not None and obj.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
-                return "Staff accounts can't be suspended; an admin can change their role first."
-            return None
+            return _member_action_refusal(user, obj, only="Only moderators can suspend members.",
+                                          yourself="You can't suspend yourself.", verb="suspended")
         case Permission.MEMBER_DELETE:
-            if not _is_moderator(user):
-                return "Only moderators can delete someone else's account."
-            if obj is not None and obj.id == user.id:
-                return "You can't delete your own account here; use Settings → Your data."
-            if obj is not None and obj.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
-                return "Staff accounts can't be deleted here; an admin can change their role first."
-            if obj is not None and obj.deleted_at is not None:
+            refused = _member_action_refusal(
+                user, obj, only="Only moderators can delete someone else's account.",
+                yourself="You can't delete your own account here; use Settings → Your data.", verb="deleted here")
+            if refused is None and obj is not None and obj.deleted_at is not None:
                 return "This account is already deleted."
-            return None
+            return refused
         case Permission.COMMENT_POST:
             own = obj is not None and obj.author_id == user.id
             thread = _thread_of(obj)

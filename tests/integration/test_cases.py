@@ -1,6 +1,5 @@
 """Support cases: escalation (idempotent, also under a race), workflow, the thread banner, privacy of notes."""
 
-import threading
 
 import pytest
 from flask import current_app
@@ -11,6 +10,7 @@ from forum.models import Case, CaseEvent, User
 from forum.services import tokens
 from forum.services.errors import NotAllowed, ValidationFailed
 from moderation import escalation, sla
+from tests.concurrent import at_once
 from tests.conftest import login
 from tests.factories import make_answer, make_question, make_user
 
@@ -61,28 +61,14 @@ def test_api_second_escalation_is_409_with_the_existing_case(client, agent):
 
 
 def test_two_racing_escalations_make_one_case(agent):
-    app = current_app._get_current_object()
-    q = make_question()
-    agent_id = agent.id
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
+    question_id, agent_id = make_question().id, agent.id
 
-    def race():
-        with app.app_context():
-            try:
-                barrier.wait()
-                escalation.escalate(q.id, actor=db.session.get(User, agent_id))
-                outcomes.append("created")
-            except escalation.CaseExists:
-                outcomes.append("existing")
-            finally:
-                db.session.remove()
+    def escalate():
+        return escalation.escalate(question_id, actor=db.session.get(User, agent_id)).case.id
 
-    threads = [threading.Thread(target=race) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = at_once([escalate] * 4)
+    outcomes = ["existing" if isinstance(r, escalation.CaseExists) else "created" if isinstance(r, int) else r
+                for r in results]
     assert sorted(outcomes) == ["created", "existing", "existing", "existing"]
     assert db.session.scalar(select(func.count(Case.id))) == 1
 

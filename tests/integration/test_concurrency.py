@@ -1,43 +1,19 @@
 """Many members voting on one post at the same moment lose nothing (SQLite and PostgreSQL)."""
 
-import threading
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, User, Vote
 from forum.services import ledger, verification, votes
 from reputation.events import PostKind
+from tests.concurrent import at_once
 from tests.factories import make_answer, make_question, make_user
 
 VOTERS = 32
 
 
-def _run_concurrently(app, jobs) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                job()
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
-
-
 def test_concurrent_voters_keep_score_ledger_and_cache_consistent():
-    app = current_app._get_current_object()
     q = make_question()
     answer = make_answer(q)
     voter_ids = [make_user(reputation_points=200).id for _ in range(VOTERS)]
@@ -53,8 +29,7 @@ def test_concurrent_voters_keep_score_ledger_and_cache_consistent():
                 votes.vote(voter, PostKind.ANSWER, answer_id, 0)
         return job
 
-    errors = _run_concurrently(app, [job_for(i) for i in range(VOTERS)])
-    assert errors == []
+    assert at_once([job_for(i) for i in range(VOTERS)]) == [None] * VOTERS
     db.session.expire_all()
     vote_sum = db.session.scalar(select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.answer_id == answer_id))
     # Half vote down, a few up-then-retract, the rest up: 16 upvotes ever cast stay under the daily
@@ -69,14 +44,13 @@ def test_concurrent_voters_keep_score_ledger_and_cache_consistent():
 
 
 def test_one_member_racing_themself_gets_one_vote():
-    app = current_app._get_current_object()
     q = make_question()
     voter_id = make_user(reputation_points=200).id
 
     def job():
         votes.vote(db.session.get(User, voter_id), PostKind.QUESTION, q.id, 1)
 
-    assert _run_concurrently(app, [job] * 8) == []
+    assert at_once([job] * 8) == [None] * 8
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Vote.id)).where(Vote.question_id == q.id)) == 1
     assert db.session.get(type(q), q.id).score == 1

@@ -1,9 +1,7 @@
 """Knowledge articles: publishing credits the author, versions keep history, drafts stay private."""
 
-import threading
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -11,6 +9,7 @@ from forum.models import Article, ArticleVersion, BadgeAward, User
 from forum.services import acceptance, tokens, verification
 from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import knowledge
+from tests.concurrent import at_once
 from tests.conftest import login
 from tests.factories import make_answer, make_question, make_user
 
@@ -102,29 +101,15 @@ def test_publish_via_web_form_and_api(client, moderator):
 
 def test_racing_publications_make_one_article_and_credit_once(moderator):
     """Four moderators publish the same answer at once: one article, one +25, the rest told why."""
-    app = current_app._get_current_object()
     q = make_question()
     a = make_answer(q)
     moderator_id, question_id, answer_id, author_id = moderator.id, q.id, a.id, a.author_id
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def race():
-        with app.app_context():
-            try:
-                barrier.wait()
-                knowledge.publish_answer(question_id, answer_id=answer_id, actor=db.session.get(User, moderator_id))
-                outcomes.append("published")
-            except Conflict:
-                outcomes.append("conflict")
-            finally:
-                db.session.remove()
+    def publish():
+        return knowledge.publish_answer(question_id, answer_id=answer_id, actor=db.session.get(User, moderator_id)).id
 
-    threads = [threading.Thread(target=race) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = ["conflict" if isinstance(r, Conflict) else "published" if isinstance(r, int) else r
+                for r in at_once([publish] * 4)]
     assert sorted(outcomes) == ["conflict", "conflict", "conflict", "published"]
     assert db.session.scalar(select(func.count(Article.id))) == 1
     assert db.session.get(User, author_id).reputation == 1 + 25

@@ -1,10 +1,8 @@
 """The review queue: what lands in it, each decision, and exactly-once handling under concurrency."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -26,6 +24,7 @@ from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import flags, queue, review, suggestions
 from moderation.review import Decision
 from reputation.events import PostKind
+from tests.concurrent import at_once
 from tests.conftest import login
 from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
 
@@ -145,31 +144,8 @@ def test_the_second_moderator_is_told_who_handled_it():
         review.handle(item.id, Decision("deleted"), moderator=second)
 
 
-def _race(app, jobs) -> list:
-    barrier = threading.Barrier(len(jobs))
-    results: list = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results.append(job())
-            except BaseException as exc:
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 @pytest.mark.parametrize("outcomes", [("deleted", "deleted"), ("spam", "dismissed"), ("dismissed", "spam")])
 def test_two_moderators_at_once_act_exactly_once(outcomes):
-    app = current_app._get_current_object()
     spammer = make_user(reputation_points=300)
     a = make_answer(make_question(), spammer)
     item_id = flagged(a).id
@@ -181,7 +157,7 @@ def test_two_moderators_at_once_act_exactly_once(outcomes):
             return outcomes[n]
         return job
 
-    results = _race(app, [job_for(0), job_for(1)])
+    results = at_once([job_for(0), job_for(1)])
     done = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(done) == 1 and len(refused) == 1, results
@@ -199,7 +175,6 @@ def test_two_moderators_at_once_act_exactly_once(outcomes):
 
 
 def test_many_moderators_on_many_items_each_item_once():
-    app = current_app._get_current_object()
     item_ids = [flagged(make_answer(make_question())).id for _ in range(4)]
     moderator_ids = [make_moderator().id for _ in range(4)]
 
@@ -215,7 +190,7 @@ def test_many_moderators_on_many_items_each_item_once():
             return outcome
         return job
 
-    results = _race(app, [job_for(m) for m in moderator_ids])
+    results = at_once([job_for(m) for m in moderator_ids])
     assert all(isinstance(r, list) for r in results), results
     assert sorted(i for r in results for i in r) == sorted(item_ids)
     db.session.expire_all()
