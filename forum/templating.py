@@ -8,7 +8,7 @@ from flask import request, url_for
 
 from forum.markup import stored
 from forum.models import utcnow
-from forum.permissions import can, confirmation_notice
+from forum.policy import can, confirmation_notice
 
 
 @functools.lru_cache(maxsize=8192)

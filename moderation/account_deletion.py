@@ -8,7 +8,7 @@ reason, nothing else about the member.
 
 from forum.extensions import db
 from forum.models import User
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import privacy
 from forum.services.errors import NotFound, ValidationFailed
 from moderation import audit

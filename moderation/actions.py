@@ -24,7 +24,7 @@ from forum.models import (
     User,
     utcnow,
 )
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import answers, comments, ledger, posts, questions
 from forum.services.errors import NotAllowed, ValidationFailed
 from moderation import audit, flags

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Flag, FlagReason, FlagStatus, Question, ReviewItem, ReviewKind, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from moderation import audit, queue, settings

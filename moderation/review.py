@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Question, ReviewItem, ReviewKind, ReviewOutcome, User
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import answers, questions
 from forum.services.errors import NotFound, ServiceError, ValidationFailed
 from moderation import actions, audit, flags, queue, suggestions, suspensions

@@ -6,7 +6,7 @@ from flask import current_app, g, has_app_context
 
 from forum.extensions import db
 from forum.models import SiteSetting, User
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services.errors import ValidationFailed
 from moderation import audit
 

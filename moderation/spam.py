@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, Question, Role, User, WatchedAction, WatchedWord, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from moderation import audit, settings

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, Question, ReviewKind, Revision, SuggestedEdit, SuggestionStatus, User
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import answers, posts, questions
 from forum.services.errors import Conflict, ValidationFailed
 from moderation import queue

@@ -1,6 +1,6 @@
 """Suspending members: until a date, with a reason shown to them; reading stays open.
 
-What a suspension stops is decided in one place, forum.permissions.refusal(): every write
+What a suspension stops is decided in one place, forum.policy.refusal(): every write
 permission is refused with the end date and reason, for sessions and API tokens alike.
 """
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Suspension, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services.errors import NotFound, ValidationFailed
 from moderation import audit
 

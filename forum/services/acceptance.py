@@ -2,7 +2,7 @@
 
 from forum.extensions import db
 from forum.models import User
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.events import Event, emit
 from reputation import rules

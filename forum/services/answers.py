@@ -4,7 +4,7 @@ from sqlalchemy import update
 
 from forum.extensions import db
 from forum.models import Answer, Question, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import NotAllowed, ValidationFailed
 from forum.services.events import Event, emit

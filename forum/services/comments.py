@@ -3,7 +3,7 @@
 from forum.extensions import db
 from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, emit

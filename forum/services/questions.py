@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, Tag, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import NotAllowed, ValidationFailed
 from forum.services.events import Event, emit

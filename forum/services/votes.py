@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, Question, User, Vote, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit

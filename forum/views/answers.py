@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 
 from forum import auth
 from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
 from forum.views.common import act, thread_url

@@ -8,7 +8,7 @@ from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts, queries, webhooks
 from forum.services.errors import ServiceError
 from forum.views.common import act, page_arg, thread_url

@@ -7,7 +7,7 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts, queries
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum import auth
 from forum.forms import EditAnswerForm, EditQuestionForm, apply_errors
 from forum.models import CLOSE_REASON_LABELS, WatchedAction
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import ServiceError, ValidationFailed
 from forum.views.common import act, page_arg, thread_url

@@ -8,7 +8,7 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, comments, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify

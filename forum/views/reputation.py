@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from forum import auth
 from forum.forms import ActionForm
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import badges, queries, reputation, settings
 from reputation.badges import BADGES
 from reputation.privileges import DEFAULT_THRESHOLDS, RULES, Privilege

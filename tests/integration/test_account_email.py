@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import ApiToken, User
-from forum.permissions import can
+from forum.policy import can
 from forum.services import account_email, accounts, comments, outbox, privacy, questions, tokens
 from forum.services.errors import NotAllowed
 from reputation.events import PostKind

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditLogEntry, Role, Suspension, User, utcnow
-from forum.permissions import Permission, can, refusal
+from forum.policy import Permission, can, refusal
 from forum.services import answers, comments, questions, tokens, votes
 from forum.services.errors import NotAllowed, ValidationFailed
 from moderation import flags, suspensions

@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from forum.models import Flag, ReviewItem
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services.errors import ValidationFailed
 from forum.views.api import actor, body, bp, text_field
 from forum.views.api.content import paging

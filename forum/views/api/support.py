@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from forum.models import Case, CaseStatus
-from forum.permissions import Permission, require
+from forum.policy import Permission, require
 from forum.services import queries
 from forum.services.errors import ValidationFailed
 from forum.views.api import actor, body, bp, text_field, viewer
