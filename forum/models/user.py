@@ -63,7 +63,7 @@ class User(db.Model):
     @property
     def has_password(self) -> bool:
         """Accounts made by single sign-on (and deleted ones) store an unusable marker, not a hash."""
-        return not self.password_hash.startswith("!")
+        return not self.password_hash.startswith("!")  # forum.services.accounts.NO_PASSWORD
 
     @property
     def is_suspended(self) -> bool:
