@@ -10,6 +10,7 @@ is `forum.services.sso`'s business: this package only proves who the provider sa
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -233,3 +234,25 @@ def logout_offer() -> Provider | None:
         session.pop(SESSION_KEY, None)
         return None
     return provider
+
+
+def form_action_origins() -> tuple[str, ...]:
+    """Origins the sign-in and sign-out buttons redirect to: the CSP's form-action must allow them.
+
+    The issuer's origin, plus the authorization and end-session endpoints' once discovery was read
+    (a provider may serve them from another host).
+    """
+    registry = current_app.extensions.get(EXTENSION)
+    if registry is None:
+        return ()
+    origins: list[str] = []
+    for provider in registry.providers.values():
+        urls = [provider.issuer]
+        metadata = registry.oauth.create_client(provider.key).server_metadata
+        urls += [metadata.get("authorization_endpoint") or "", metadata.get("end_session_endpoint") or ""]
+        for url in urls:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+            if origin and origin not in origins and all(c not in origin for c in " ;,'"):
+                origins.append(origin)
+    return tuple(origins)
