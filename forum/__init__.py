@@ -57,6 +57,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     from moderation import hooks  # noqa: F401 - moderation's event subscribers and content checks
 
     mail.init_app(app)
+    from forum import sso
+    from forum.services import profile_fields
+    from forum.services import sso as sso_accounts
+
+    sso.init_app(app)  # the OpenID Connect clients of the configured providers
+    sso_accounts.init_app(app)
+    profile_fields.init_app(app)
     from forum import search
 
     search.init_app(app)  # the search backend, its event subscribers and its outbox handler

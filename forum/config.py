@@ -9,6 +9,8 @@ from typing import ClassVar
 
 from celery.schedules import crontab
 
+from forum.sso.providers import from_environment as sso_providers_from_environment
+
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL when set (postgres:// spellings mapped to psycopg 3), else SQLite in the instance folder."""
@@ -133,6 +135,19 @@ class Config:
     # At most this many members are notified of @mentions in one post (spam and typo bound).
     MENTIONS_PER_POST = 10
     FEED_ITEMS = 30
+    # Single sign-on (forum/sso/providers.py): OpenID Connect providers from SSO_PROVIDERS and
+    # SSO_<KEY>_* variables. Their discovery document and keys are cached per process and
+    # re-read after SSO_METADATA_MAX_AGE seconds (keys also when a token names an unknown key).
+    SSO_PROVIDERS: ClassVar[dict] = sso_providers_from_environment(os.environ)
+    SSO_HTTP_TIMEOUT = 5
+    SSO_METADATA_MAX_AGE = 3600
+    SSO_CLOCK_LEEWAY = 60
+    # The ID token is kept in the session as the logout hint only up to this size (cookie limits).
+    SSO_ID_TOKEN_HINT_MAX = 1800
+    # How long an emailed "link this sign-in" link works, and how recent an SSO sign-in must be
+    # for a member without a password to delete their account.
+    SSO_LINK_MAX_AGE = 3600
+    SSO_REAUTHENTICATION_SECONDS = 600
 
 
 class TestConfig(Config):

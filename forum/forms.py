@@ -71,6 +71,7 @@ class PasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
     about = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
 
 

@@ -32,7 +32,9 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, form_targets: tuple[str, ...] = ()) -> str:
+    """The policy; `form_targets` are other origins a form may lead to (single sign-on providers)."""
+    form_action = " ".join(("'self'", *form_targets))
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
@@ -42,13 +44,16 @@ def content_security_policy(nonce: str) -> str:
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        f"form-action {form_action}",
         "frame-ancestors 'none'",
     ])
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    from forum import sso
+
+    response.headers.setdefault("Content-Security-Policy",
+                                content_security_policy(csp_nonce(), sso.form_action_origins()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

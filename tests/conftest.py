@@ -149,6 +149,31 @@ def count_queries():
     event.remove(db.engine, "before_cursor_execute", counter)
 
 
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on 127.0.0.1 for the whole session (tests/oidc_provider.py)."""
+    from tests.oidc_provider import Provider
+
+    provider = Provider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso_provider(app, oidc_provider):
+    """The app signs members in with the test provider, as "company" ("Sign in with Northwind ID")."""
+    from forum import sso
+
+    oidc_provider.reset()
+    app.config["SSO_PROVIDERS"] = {"company": {"issuer": oidc_provider.issuer, "client_id": "peercare-tests",
+                                               "client_secret": "client-secret", "label": "Northwind ID"}}
+    sso.init_app(app)  # fresh clients: no discovery document or keys cached from another test
+    yield oidc_provider
+    oidc_provider.reset()
+    app.config["SSO_PROVIDERS"] = {}
+    sso.init_app(app)
+
+
 def login(client, user, password: str = "correct-horse-battery"):
     return client.post("/login", data={"login": user.username, "password": password})
 

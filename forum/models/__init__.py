@@ -31,10 +31,12 @@ from forum.models.notifications import (
     QuietProduct,
 )
 from forum.models.outbox import OutboxMessage
+from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
 from forum.models.question import Answer, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
+from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",
+    "FieldKind",
     "Flag",
     "FlagReason",
     "FlagStatus",
@@ -65,7 +68,10 @@ __all__ = [
     "NotificationKind",
     "OutboxMessage",
     "Product",
+    "ProfileField",
+    "ProfileValue",
     "Question",
+    "QuestionFieldValue",
     "QuietProduct",
     "ReputationEntry",
     "ReviewItem",
@@ -76,6 +82,7 @@ __all__ = [
     "SearchDocument",
     "SearchWord",
     "SiteSetting",
+    "SsoIdentity",
     "SuggestedEdit",
     "SuggestionStatus",
     "Suspension",

@@ -28,6 +28,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     reputation: Mapped[int] = mapped_column(Integer, default=1, index=True)
     about: Mapped[str] = mapped_column(Text, default="")
+    # Filled from the identity provider's claims (single sign-on); the member may change or clear them.
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    locale: Mapped[str] = mapped_column(String(35), default="")
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     deleted_at: Mapped[datetime | None]
@@ -56,6 +59,11 @@ class User(db.Model):
     def get_id(self) -> str:
         """Tie the session to the password: changing it bumps auth_version and ends old sessions."""
         return f"{self.id}:{self.auth_version}"
+
+    @property
+    def has_password(self) -> bool:
+        """Accounts made by single sign-on (and deleted ones) store an unusable marker, not a hash."""
+        return not self.password_hash.startswith("!")  # forum.services.accounts.NO_PASSWORD
 
     @property
     def is_suspended(self) -> bool:

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     POST_DELETE_SPAM = "moderation:post:spam"
     MEMBER_SUSPEND = "moderation:member:suspend"
     MEMBER_DELETE = "moderation:member:delete"
+    PROFILE_FIELDS_MANAGE = "admin:profile-fields"
+    CUSTOMER_DETAILS_VIEW = "cases:customer-details"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -210,6 +212,12 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             return None
         case Permission.ADMIN_SETTINGS:
             return None if user.role == Role.ADMIN else "Only site admins can change site settings."
+        case Permission.PROFILE_FIELDS_MANAGE:
+            return None if user.role == Role.ADMIN else "Only site admins define customer profile fields."
+        case Permission.CUSTOMER_DETAILS_VIEW:
+            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+                return None
+            return "Only the support team sees customers' private details."
         case Permission.THREAD_ESCALATE | Permission.CASE_WORK:
             if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
                 return None

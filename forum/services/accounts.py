@@ -1,6 +1,7 @@
 """Sign-up, sign-in and account settings."""
 
 import re
+import secrets
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,8 @@ _DUMMY_HASH = generate_password_hash("peercare-timing-equaliser")
 # Outbox kinds whose handlers (forum.services.account_email) send the account's own mail.
 CONFIRMATION_EMAIL = "account.confirmation_email"
 PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
+# Stored instead of a hash for accounts without a password (single sign-on): it matches none.
+NO_PASSWORD = "!"  # noqa: S105 - a marker that no hash starts with, not a password
 
 
 def _hash(password: str) -> str:
@@ -104,9 +107,12 @@ def _email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def register(username: str, email: str, password: str, *, role: Role = Role.MEMBER,
+def register(username: str, email: str, password: str | None, *, role: Role = Role.MEMBER,
              email_confirmed: bool = False) -> User:
     """Create a member with the +1 "joined" ledger entry.
+
+    `password` None makes an account that signs in only through single sign-on until the
+    member sets a password (by the "Forgot password?" link).
 
     When REQUIRE_EMAIL_CONFIRMATION is on, a confirmation email is queued (sent after the
     commit); `email_confirmed` is for addresses an operator vouches for (create-admin, demo).
@@ -126,7 +132,8 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
         else:
             email_addr = value
     try:
-        _check_password(password, personal=(name or "", (email_addr or "").split("@")[0]))
+        if password is not None:
+            _check_password(password, personal=(name or "", (email_addr or "").split("@")[0]))
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if name and db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
@@ -136,7 +143,8 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
     if errors:
         raise ValidationFailed("Please correct the marked fields.", fields=errors)
     user = User(username=name, username_key=username_key(name), email=email_addr,
-                password_hash=_hash(password), role=role, reputation=1,
+                password_hash=_hash(password) if password is not None else unusable_password(),
+                role=role, reputation=1,
                 email_confirmed_at=utcnow() if email_confirmed else None)
     db.session.add(user)
     try:
@@ -153,6 +161,11 @@ def register(username: str, email: str, password: str, *, role: Role = Role.MEMB
     return user
 
 
+def unusable_password() -> str:
+    """A stored value that no password matches (see User.has_password)."""
+    return NO_PASSWORD + secrets.token_hex(16)
+
+
 def authenticate(login: str, password: str) -> User | None:
     """Return the member whose username or email and password match, else None."""
     login = (login or "").strip()
@@ -161,7 +174,7 @@ def authenticate(login: str, password: str) -> User | None:
         user = db.session.scalar(
             select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
         )
-    if user is None or user.deleted_at is not None:
+    if user is None or user.deleted_at is not None or not user.has_password:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
@@ -208,9 +221,16 @@ def set_password(user: User, new: str) -> None:
                        .values(revoked_at=utcnow()))
 
 
-def update_profile(user: User, about: str) -> None:
+def update_profile(user: User, about: str, display_name: str | None = None) -> None:
+    """Save the profile text and (when given) the display name, which single sign-on may have filled."""
     if len(about or "") > 2000:
         raise ValidationFailed("Your profile text is too long.", fields={"about": "Use at most 2,000 characters."})
+    if display_name is not None:
+        name = " ".join(display_name.split())
+        if len(name) > 80 or not name.isprintable():
+            raise ValidationFailed("Please shorten your display name.",
+                                   fields={"display_name": "At most 80 characters on one line."})
+        user.display_name = name
     user.about = (about or "").strip()
     db.session.commit()
 

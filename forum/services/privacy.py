@@ -4,7 +4,6 @@ Other features add their own parts of the export with `export_section`, so the e
 complete as the product grows (notifications, cases where the member is the customer…).
 """
 
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from sqlalchemy import delete, select
 
 from forum.extensions import db
 from forum.models import Answer, ApiToken, BadgeAward, Comment, Question, ReputationEntry, Revision, User, Vote, utcnow
-from forum.services.accounts import require_password, username_key
+from forum.services.accounts import require_password, unusable_password, username_key
 from forum.services.errors import NotAllowed, ValidationFailed
 from forum.services.events import Event, emit
 
@@ -83,27 +82,33 @@ def export(user: User) -> dict:
     return data
 
 
-def delete_account(user: User, *, password: str | None, confirmation: str, actor: User | None = None) -> None:
+def delete_account(user: User, *, password: str | None, confirmation: str, actor: User | None = None,
+                   reauthenticated: bool = False) -> None:
     """Erase the member's personal data and close the account; their posts and votes stay.
 
     Posts show as a former member, votes keep counting, the reputation ledger stays attached
-    to the anonymous account. A member confirms with their password and the word DELETE; a
-    moderator acting on a member's request (actor) confirms with the word only.
+    to the anonymous account. A member confirms with their password and the word DELETE (a
+    member without a password, who signs in with single sign-on, by having just signed in
+    again: `reauthenticated`); a moderator acting on a member's request (actor) confirms with
+    the word only.
     """
     if user.deleted_at is not None:
         raise ValidationFailed("This account is already deleted.")
     if actor is not None and actor.id != user.id:
         if actor.role not in ("moderator", "admin"):
             raise NotAllowed("Only moderators can delete someone else's account.")
-    else:
+    elif user.has_password:
         require_password(user, password or "", "password")
+    elif not reauthenticated:
+        raise ValidationFailed("Please confirm it's you.",
+                               fields={"password": "Sign in again with your company account, then delete."})
     if (confirmation or "").strip() != CONFIRMATION:
         raise ValidationFailed("Please confirm.", fields={"confirmation": f"Type {CONFIRMATION} to confirm."})
     placeholder = FORMER_MEMBER.format(id=user.id)
     user.username, user.username_key = placeholder, username_key(placeholder)
     user.email = f"{placeholder}@deleted.invalid"
     user.about = ""
-    user.password_hash = "!" + secrets.token_hex(16)  # matches no password
+    user.password_hash = unusable_password()
     user.auth_version += 1
     user.role = "member"
     user.deleted_at = utcnow()

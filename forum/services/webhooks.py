@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Case, CaseEvent, User, WebhookDelivery, WebhookEndpoint, utcnow
-from forum.services import outbox
+from forum.services import outbox, profile_fields, sso
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 
 SIGNATURE_HEADER = "X-PeerCare-Signature"
@@ -83,7 +83,10 @@ def payload(event: CaseEvent) -> dict:
         "case": {"reference": case.reference, "status": case.status, "priority": case.priority,
                  "question_id": case.question_id, "customer_id": case.customer_id,
                  "assignee": case.assignee.username if case.assignee else None,
-                 "sla_due_at": case.sla_due_at.isoformat(timespec="seconds") + "Z"},
+                 "sla_due_at": case.sla_due_at.isoformat(timespec="seconds") + "Z",
+                 # What the customer told us (staff-only answers too: the CRM is the support side).
+                 "customer_fields": profile_fields.webhook_fields(case.question_id),
+                 "customer_segments": sso.segments(case.customer_id)},
         "data": event.data,
     }
 

@@ -20,6 +20,10 @@ def register_blueprints(app) -> None:
 
     for module in (feeds, notifications, preferences):
         app.register_blueprint(module.bp)
+    from forum.views import profile_fields, sso
+
+    app.register_blueprint(sso.bp)
+    app.register_blueprint(profile_fields.bp)
     from forum.views import moderation
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):

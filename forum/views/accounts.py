@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from forum import auth, security
+from forum import auth, security, sso
 from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, apply_errors
 from forum.services import account_email, accounts
+from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
 from forum.views import twofactor
 
@@ -23,11 +24,19 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _sign_in_choices() -> dict:
+    """What the sign-in and sign-up pages offer besides their own form: the providers' buttons."""
+    return {"providers": sso.providers(), "sso_only": sso_accounts.sso_only(), "provider_form": ActionForm()}
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if auth.current():
         return redirect(url_for("questions.index"))
     form = RegisterForm()
+    if sso_accounts.sso_only():
+        status = 403 if request.method == "POST" else 200
+        return render_template("accounts/register.html", form=form, **_sign_in_choices()), status
     if form.validate_on_submit():
         try:
             user = accounts.register(form.username.data, form.email.data, form.password.data)
@@ -37,7 +46,8 @@ def register():
             auth.sign_in(user)
             flash(f"Welcome to the community, {user.username}!", "success")
             return redirect(url_for("questions.index"))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/register.html", form=form, **_sign_in_choices()), (
+        422 if form.errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,11 +57,15 @@ def login():
         wait = security.login_delay(form.login.data)
         if wait:
             form.form_errors.append(f"Too many failed sign-ins. Please wait {wait} seconds and try again.")
-            return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(wait)}
+            page = render_template("accounts/login.html", form=form, show_password=True, **_sign_in_choices())
+            return page, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(form.login.data, form.password.data)
+        refused = sso_accounts.password_sign_in_refusal(user) if user is not None else None
         if user is None:
             security.note_login_failure(form.login.data)
             form.form_errors.append("That username/email and password don't match.")
+        elif refused:
+            form.form_errors.append(refused)
         else:
             security.clear_login_failures(form.login.data)
             if user.totp_enabled_at is not None:
@@ -60,7 +74,11 @@ def login():
             auth.sign_in(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+    choices = _sign_in_choices()
+    # With "single sign-on only", the password form is the staff's way in: shown on request.
+    show_password = not choices["sso_only"] or request.args.get("staff") == "1" or request.method == "POST"
+    return render_template("accounts/login.html", form=form, show_password=show_password, **choices), (
+        422 if form.errors else 200)
 
 
 @bp.post("/logout")
@@ -68,6 +86,8 @@ def logout():
     form = ActionForm()
     if form.validate_on_submit():
         auth.sign_out()
+        if sso.logout_offer() is not None:
+            return redirect(url_for("sso.signed_out_here"))
         flash("You are signed out.", "info")
     return redirect(url_for("questions.index"))
 

@@ -8,8 +8,8 @@ from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
-from forum.policy import Permission, require
-from forum.services import posts, queries, webhooks
+from forum.policy import Permission, can, require
+from forum.services import posts, profile_fields, queries, sso, webhooks
 from forum.services.errors import ServiceError
 from forum.views.common import act, page_arg, thread_url
 from moderation import escalation
@@ -77,7 +77,15 @@ def show(reference: str):
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
                            now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), **_customer_details(me, case))
+
+
+def _customer_details(me, case) -> dict:
+    """What the customer told us (staff-only answers too) and their segment, for the support team only."""
+    if not can(me, Permission.CUSTOMER_DETAILS_VIEW):
+        return {"customer_answers": [], "customer_segments": []}
+    return {"customer_answers": profile_fields.question_answers(case.question_id, staff=True),
+            "customer_segments": sso.segments(case.customer_id)}
 
 
 def _case_action(reference: str, fn, message: str):

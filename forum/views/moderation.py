@@ -7,10 +7,11 @@ permission the API uses) answers 403 to everyone else, visitors and agents inclu
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth
+from forum import sso as sso_providers
 from forum.forms import EditAnswerForm, EditQuestionForm, apply_errors
 from forum.models import CLOSE_REASON_LABELS, WatchedAction
 from forum.policy import Permission, require
-from forum.services import posts
+from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
 from forum.views.common import act, page_arg, thread_url
 from moderation import (
@@ -110,7 +111,9 @@ def members():
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
     return render_template("mod/member.html", record=console.member_record(user_id), label=audit.label,
-                           flag_labels=flags.REASON_LABELS, rep_labels=REPUTATION_LABELS)
+                           flag_labels=flags.REASON_LABELS, rep_labels=REPUTATION_LABELS,
+                           customer_answers=profile_fields.member_answers(user_id),
+                           identities=sso.identities(user_id), provider_labels=sso_providers.labels())
 
 
 @bp.post("/members/<int:user_id>/suspend")

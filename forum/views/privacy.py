@@ -7,10 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length
 
-from forum import auth
-from forum.forms import apply_errors
+from forum import auth, sso
+from forum.forms import ActionForm, apply_errors
 from forum.services import privacy
+from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
+from forum.transaction import unit_of_work
+from forum.views.sso import recently_authenticated
 
 bp = Blueprint("privacy", __name__)
 
@@ -20,10 +23,18 @@ class DeleteAccountForm(FlaskForm):
     confirmation = StringField("Type DELETE to confirm", validators=[Length(max=20)])
 
 
+def _page(form: DeleteAccountForm, status: int = 200):
+    user = auth.current()
+    linked = {i.provider for i in sso_accounts.identities(user.id)}
+    return render_template("users/privacy.html", form=form, needs_password=user.has_password,
+                           reauthenticated=recently_authenticated(), provider_form=ActionForm(),
+                           providers=[p for p in sso.providers() if p.key in linked]), status
+
+
 @bp.get("/settings/privacy")
 @auth.login_required
 def page():
-    return render_template("users/privacy.html", form=DeleteAccountForm())
+    return _page(DeleteAccountForm())
 
 
 @bp.get("/settings/privacy/export.json")
@@ -42,7 +53,9 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            privacy.delete_account(auth.current(), password=form.password.data, confirmation=form.confirmation.data)
+            with unit_of_work():
+                privacy.delete_account(auth.current(), password=form.password.data,
+                                       confirmation=form.confirmation.data, reauthenticated=recently_authenticated())
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"confirmation": exc.message})
         else:
@@ -50,4 +63,4 @@ def delete():
             flash("Your account is deleted and your personal data erased. Your posts remain as a former member's.",
                   "info")
             return redirect(url_for("questions.index"))
-    return render_template("users/privacy.html", form=form), 422
+    return _page(form, 422)

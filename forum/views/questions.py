@@ -9,9 +9,11 @@ from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
 from forum.policy import Permission, require
-from forum.services import badges, comments, queries, questions, viewcounts, votes
+from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
+from forum.transaction import unit_of_work
+from forum.views import profile_fields as field_views
 from forum.views.common import act, page_arg, per_page, thread_url
 from reputation.events import PostKind
 
@@ -48,16 +50,27 @@ def ask():
     form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
     if request.method == "GET" and request.args.get("product"):
         form.product.data = request.args["product"]
+    details = profile_fields.active_fields_by_product()  # each product's customer profile fields
+    answer_errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            question = questions.ask(auth.current(), title=form.title.data, body=form.body.data,
-                                     tags=form.tags.data, product=form.product.data)
+            with unit_of_work():
+                question = profile_fields.ask_with_answers(
+                    auth.current(), title=form.title.data, body=form.body.data, tags=form.tags.data,
+                    product=form.product.data, raw=field_views.form_answer, name=field_views.input_name)
         except ValidationFailed as exc:
-            apply_errors(form, exc.fields)
+            answer_errors = {k: v for k, v in exc.fields.items() if k.startswith("pf-")}
+            apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
         else:
             flash("Your question is posted. You'll see answers here.", "success")
             return redirect(thread_url(question))
-    return render_template("questions/ask.html", form=form), 422 if form.errors else 200
+    if request.method == "POST":
+        answers = {f.id: request.form.get(field_views.input_name(f), "") for fs in details.values() for f in fs}
+    else:
+        answers = profile_fields.prefill(auth.current(), [f for fs in details.values() for f in fs])
+    return render_template("questions/ask.html", form=form, details=[(fs[0].product, fs) for fs in details.values()],
+                           answers=answers, answer_errors=answer_errors, input_name=field_views.input_name), (
+        422 if form.errors or answer_errors else 200)
 
 
 @bp.get("/questions/<int:question_id>")
@@ -82,7 +95,8 @@ def render_thread(thread, answer_form, status: int = 200):
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
-                           badge_counts=badges.counts_by_user(authors)), status
+                           badge_counts=badges.counts_by_user(authors),
+                           public_answers=profile_fields.question_answers(thread.question.id, staff=False)), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])

@@ -47,7 +47,7 @@ def _settings_page(**forms):
     context = {
         "email_form": EmailForm(formdata=None, email=user.email),
         "password_form": PasswordForm(formdata=None),
-        "profile_form": ProfileForm(formdata=None, about=user.about),
+        "profile_form": ProfileForm(formdata=None, about=user.about, display_name=user.display_name),
         "token_form": TokenForm(formdata=None),
         "action_form": ActionForm(),
         "tokens": tokens.active_tokens(user),
@@ -112,7 +112,7 @@ def change_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            accounts.update_profile(auth.current(), form.about.data or "")
+            accounts.update_profile(auth.current(), form.about.data or "", form.display_name.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:

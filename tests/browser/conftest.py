@@ -39,13 +39,20 @@ _LIVE_ENV: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Migrate a fresh database, add the demo products, and serve it with gunicorn."""
+def live_server(tmp_path_factory, oidc_provider):
+    """Migrate a fresh database, add the demo products, and serve it with gunicorn.
+
+    The server signs members in with the suite's OpenID provider too ("Sign in with Northwind ID"),
+    configured the way an operator does: SSO_* environment variables.
+    """
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
     workdir = tmp_path_factory.mktemp("live")
     env = {**os.environ, "FLASK_APP": "wsgi.py", "SECRET_KEY": "browser-test-secret",
-           "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "FORUM_SEARCH_INDEX_DIR": json.dumps(str(workdir))}
+           "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "FORUM_SEARCH_INDEX_DIR": json.dumps(str(workdir)),
+           "SSO_PROVIDERS": "company", "SSO_COMPANY_ISSUER": oidc_provider.issuer,
+           "SSO_COMPANY_CLIENT_ID": "peercare-browser", "SSO_COMPANY_CLIENT_SECRET": "browser-client-secret",
+           "SSO_COMPANY_LABEL": "Northwind ID"}
     # The served app gets a database of its own and runs its background work in-process: the
     # suite's worker (services mode) belongs to the suite's database.
     env.pop("CELERY_BROKER_URL", None)

@@ -36,7 +36,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.goto(base + "/login")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "Sign in with <provider>"
     expect(page.get_by_role("link", name=re.compile(username))).to_be_visible()
 
 

@@ -29,7 +29,7 @@ def _signed_in_member(live_server: str, env: dict, page, username: str) -> Site:
     page.goto(live_server + "/login")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name=re.compile(f"^{username}"))).to_be_visible()
     return Site(page, live_server)
 

@@ -33,7 +33,7 @@ def _sign_in(page, base: str, login: str, password: str) -> None:
     page.goto(base + "/login")
     page.get_by_label("Username or email").fill(login)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "Sign in with <provider>"
 
 
 def test_forgotten_password_is_reset_by_a_single_use_link(live_server, live_server_env, new_page):

@@ -38,5 +38,5 @@ def test_export_then_delete_account(live_server, new_page, tmp_path):
     page.goto(live_server + "/login")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "Sign in with <provider>"
     expect(page.get_by_text("don't match")).to_be_visible()

@@ -24,7 +24,7 @@ def _sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/login")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "Sign in with <provider>"
 
 
 def test_escalate_resolve_and_publish(live_server, live_server_env, new_page):

@@ -144,7 +144,7 @@ def test_openapi_document_lists_every_route(client, app):
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi_json":
             path = rule.rule.removeprefix("/api/v1")
             for name in rule.arguments:
-                placeholder = "{ref}" if name == "reference" else "{id}"
+                placeholder = {"reference": "{ref}", "slug": "{slug}"}.get(name, "{id}")
                 path = path.replace(f"<int:{name}>", placeholder).replace(f"<{name}>", placeholder)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method, path) in documented, (method, path)

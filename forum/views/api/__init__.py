@@ -77,6 +77,7 @@ from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
     notifications,
     openapi,
     people,
+    profile_fields,
     search,
     support,
 )

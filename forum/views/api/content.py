@@ -2,8 +2,9 @@
 
 from flask import current_app, jsonify, request
 
-from forum.services import acceptance, answers, comments, queries, questions, votes
+from forum.services import acceptance, answers, comments, profile_fields, queries, questions, votes
 from forum.services.errors import ValidationFailed
+from forum.transaction import unit_of_work
 from forum.views.api import actor, body, bp, text_field, viewer
 from forum.views.api import serialize as out
 from reputation.events import PostKind
@@ -50,8 +51,15 @@ def ask():
     product = data.get("product")
     if not isinstance(product, (str, int)) or isinstance(product, bool):
         raise ValidationFailed("“product” must be a product slug.", fields={"product": "Expected a product slug."})
-    question = questions.ask(actor(), title=text_field(data, "title"), body=text_field(data, "body"),
-                             tags=tags_value, product=product)
+    answers = data.get("fields", {})
+    if not isinstance(answers, dict):
+        raise ValidationFailed("“fields” must be an object of answers by field key.",
+                               fields={"fields": "Expected an object, e.g. {\"serial_number\": \"NW-1234\"}."})
+    with unit_of_work():
+        question = profile_fields.ask_with_answers(
+            actor(), title=text_field(data, "title"), body=text_field(data, "body"), tags=tags_value,
+            product=product, raw=lambda field: answers.get(field.key), name=lambda field: f"fields.{field.key}",
+            unknown=list(answers))
     return jsonify(_thread_json(question.id)), 201
 
 

@@ -9,7 +9,15 @@ QUESTION_IN = {"type": "object", "required": ["title", "body", "tags", "product"
     "title": {"type": "string", "minLength": 15, "maxLength": 150},
     "body": {"type": "string", "minLength": 30, "maxLength": 30000, "description": "Markdown"},
     "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 5},
-    "product": {"type": "string", "description": "Product slug"}}}
+    "product": {"type": "string", "description": "Product slug"},
+    "fields": {"type": "object", "additionalProperties": {"type": ["string", "number"]},
+               "description": "Answers to the product's customer profile fields, by field key"}}}
+FIELD_IN = {"type": "object", "properties": {
+    "label": {"type": "string", "maxLength": 80},
+    "kind": {"type": "string", "enum": ["text", "number", "choice", "date"]},
+    "choices": {"type": "array", "items": {"type": "string"}}, "required": {"type": "boolean"},
+    "staff_only": {"type": "boolean"}, "help_text": {"type": "string"}, "claim": {"type": "string"},
+    "retired": {"type": "boolean", "description": "PATCH only"}}}
 EDIT_IN = {"type": "object", "properties": {"title": {"type": "string"}, "body": {"type": "string"},
                                             "tags": {"type": "array", "items": {"type": "string"}},
                                             "comment": {"type": "string", "description": "Edit summary"}}}
@@ -52,6 +60,10 @@ SUSPEND_IN = {"type": "object", "required": ["until", "reason"], "properties": {
 OPERATIONS = [
     ("get", "/products", "List products", False, None, 200),
     ("get", "/tags", "List tags, most used first", False, None, 200),
+    ("get", "/products/{slug}/fields", "A product's customer profile fields (definitions, never answers)", False, None,
+     200),
+    ("post", "/products/{slug}/fields", "Admins: add a customer profile field", True, FIELD_IN, 201),
+    ("patch", "/profile-fields/{id}", "Admins: rename, change, retire or restore a field", True, FIELD_IN, 200),
     ("get", "/questions", "List questions (?product=&tag=&sort=newest|active|top|unanswered)", False, None, 200),
     ("post", "/questions", "Ask a question", True, QUESTION_IN, 201),
     ("get", "/questions/{id}", "A question with answers, comments, scores and accepted answer", False, None, 200),
@@ -159,6 +171,8 @@ def document() -> dict:
         }}
         if "{id}" in path:
             operation["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+        if "{slug}" in path:
+            operation["parameters"] = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}]
         if "{ref}" in path:
             operation["parameters"] = [{"name": "ref", "in": "path", "required": True,
                                         "schema": {"type": "string", "example": "CASE-000123"}}]
