@@ -29,7 +29,7 @@ from whoosh.index import LockError
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Require, Term
-from whoosh.reading import TermNotFound
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from forum.search.backend import (
@@ -281,6 +281,8 @@ class _PostingCache:
         self._size = 0
 
     def get(self, reader, field: str, text, weights: bool) -> tuple[array, array | None]:
+        if not isinstance(reader, SegmentReader):
+            return array("I"), array("f")  # an index with no segment yet: Whoosh's EmptyReader
         key = (reader.segment().segment_id(), field, text)
         entry = self._entries.get(key)
         if entry is None or (weights and entry[1] is None):
@@ -329,7 +331,7 @@ class _View:
         self._segments = searcher.subsearchers or [(searcher, 0)]
         self.deleted: set[int] = set()
         for sub, offset in self._segments:
-            self.deleted.update(d + offset for d in sub.reader().deleted_docs_set)
+            self.deleted.update(d + offset for d in getattr(sub.reader(), "deleted_docs_set", ()))
 
     def _postings(self, field: str, text) -> tuple[array, array]:
         """A term's document numbers (deleted ones included: matches() drops them) and weights.
@@ -354,7 +356,8 @@ class _View:
             parts = []
             for sub, _ in self.searcher.subsearchers or [(self.searcher, 0)]:
                 reader = sub.reader()
-                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                perdoc = getattr(reader, "_perdoc", None)
+                column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc is not None else None
                 data = column._bytes if isinstance(column, _Lengths) else b""
                 parts.append(data + bytes(reader.doc_count_all() - len(data)))
             self._lengths[field] = b"".join(parts)

@@ -160,6 +160,19 @@ def test_several_processes_write_one_whoosh_index_safely(tmp_path):
     backend.close()
 
 
+def test_an_empty_whoosh_index_answers_every_kind_of_search(tmp_path):
+    from forum.search.query import SearchRequest, parse
+
+    backend = WhooshBackend(str(tmp_path / "index"))
+    assert backend.count() == 0
+    for request in (SearchRequest(query=parse("wifi")), SearchRequest(query=parse(""), sort="newest"),
+                    SearchRequest(query=parse("wifi router"), sort="votes")):
+        assert backend.search(request).hits == [] and backend.search(request).total == 0
+    assert not backend.exists(SearchRequest(query=parse("wifi")))
+    assert backend.similar(parse("wifi router"), kinds=("question",)) == []
+    backend.close()
+
+
 def test_a_whoosh_searcher_is_kept_until_another_process_changes_the_index(tmp_path):
     """One searcher per thread between writes; a write by another process is seen on the next search."""
     from forum.search.documents import Document
