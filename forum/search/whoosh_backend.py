@@ -13,6 +13,7 @@ import re
 import sys
 import threading
 import time
+import weakref
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -323,6 +324,9 @@ class _View:
 
     def __init__(self, searcher, postings: _PostingCache) -> None:
         self.searcher = searcher
+        # The searcher holds the index files open (plain reads, no mmap): close them when a view
+        # is dropped without close(), e.g. with the thread that owned it.
+        self._close = weakref.finalize(self, searcher.close)  # runs once, whichever comes first
         self.generation = searcher.reader().generation()
         self._postings_cache = postings
         self._columns: dict[str, array] = {}
@@ -487,7 +491,7 @@ class _View:
         return [(docnum, 0.0) for docnum in heapq.nlargest(offset + limit, candidates, key=key)[offset:]]
 
     def close(self) -> None:
-        self.searcher.close()
+        self._close()
         self._columns.clear()
 
 
