@@ -4,7 +4,7 @@ Seeds MEMBERS members with mixed preferences (daily, weekly, off; time zones whe
 07:xx at the run and some where it is not; a few deleted accounts; following products, tags
 and questions, or nothing) and POSTS new posts in the last day (questions and answers to
 followed questions), then times what Celery beat and the workers do at Monday 07:05 in
-Central Europe: `digests.due()` (the fan-out's selection, batched) and `digests.deliver()`
+Central Europe: `digests.due()` (the fan-out's selection, batched) and `digests.deliver_many()`
 for every due member (claim the DigestDelivery row, build, render both parts, hand over).
 
 Mail goes to the default transport (.eml files in a temporary folder) unless --smtp HOST:PORT
@@ -151,16 +151,17 @@ def run_once(members: int, posts: int, smtp: str | None, seed_value: int) -> dic
         counter = Counter()
         event.listen(db.engine, "before_cursor_execute", counter)
         t0 = time.perf_counter()
-        due = [pair for batch in digests.due(RUN) for pair in batch]
+        batches = list(digests.due(RUN))
+        due = [pair for batch in batches for pair in batch]
         select_s = time.perf_counter() - t0
         select_queries = counter.count
         db.session.rollback()
         counter.count = 0
         t0, c0 = time.perf_counter(), time.process_time()
         sent = 0
-        for user_id, key in due:
-            if digests.deliver(user_id, key):
-                sent += 1
+        for batch in batches:  # what the beat task's fan-out hands to one send_digest_batch task each
+            user_ids = [user_id for user_id, _ in batch]
+            sent += sum(1 for count in digests.deliver_many(user_ids, batch[0][1]).values() if count)
         deliver_s, deliver_cpu = time.perf_counter() - t0, time.process_time() - c0
         deliver_queries = counter.count
         event.remove(db.engine, "before_cursor_execute", counter)

@@ -130,8 +130,8 @@ def register_digest_commands(app: Flask) -> None:
                     click.echo(f"nothing new for {item.username} (#{item.user_id}), {item.key}: nothing sent")
             click.echo(f"Dry run: {due} member(s) due, {sending} digest(s) would be sent.")
             return
-        task = current_app.extensions["celery"].tasks["forum.tasks.send_digest"]
-        count = digests.fan_out(lambda user_id, period: task.apply_async(args=[user_id, period]), now)
+        task = current_app.extensions["celery"].tasks["forum.tasks.send_digest_batch"]
+        count = digests.fan_out_batches(lambda user_ids, period: task.apply_async(args=[user_ids, period]), now)
         click.echo(f"Enqueued {count} digest(s).")
 
     app.cli.add_command(group)

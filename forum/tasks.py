@@ -37,13 +37,28 @@ def sweep_outbox() -> int:
 
 @shared_task(ignore_result=True)
 def send_digests() -> int:
-    """Beat, every 15 minutes: enqueue one `send_digest` per member whose 07:00 has come."""
+    """Beat, every 15 minutes: enqueue one `send_digest_batch` per batch of members whose 07:00 has come."""
     from flask import current_app
 
     from forum.services import digests
 
-    task = current_app.extensions["celery"].tasks[send_digest.name]
-    return digests.fan_out(lambda user_id, period: task.apply_async(args=[user_id, period]))
+    task = current_app.extensions["celery"].tasks[send_digest_batch.name]
+    return digests.fan_out_batches(lambda user_ids, period: task.apply_async(args=[user_ids, period]))
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
+def send_digest_batch(self, user_ids: list[int], period: str) -> None:
+    """Send a batch of members' digests for one period (each section read once); claims make repeats send nothing."""
+    from forum.services import digests, mail
+
+    try:
+        digests.deliver_many(user_ids, period)
+    except mail.MailUnavailable as exc:
+        if self.app.conf.task_always_eager:
+            log.warning("digests for %s members (%s) not all sent: %s; the next run retries", len(user_ids), period,
+                        exc)
+            return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)

@@ -27,10 +27,10 @@ def _is_control(ch: str) -> bool:
 
 def plain(text: str | None, limit: int = BODY_CHARS) -> str:
     """Text for the index: no control characters (the highlighters use two as markers), one space."""
-    text = (text or "")[:limit]
-    if not text.isprintable():  # fast path: most posts have nothing to strip but newlines
-        text = "".join(" " if _is_control(ch) else ch for ch in text)
-    return _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_RE.sub(" ", (text or "")[:limit])
+    if not text.isprintable():  # fast path: once whitespace is one space, most posts are printable
+        text = _SPACE_RE.sub(" ", "".join(" " if _is_control(ch) else ch for ch in text))
+    return text.strip()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ sides. Only public content becomes a document: deleted posts, posts in a deleted
 posts hidden by moderation never do, and `visible` re-checks at query time.
 """
 
-import html
 from collections.abc import Iterator
 
 from flask import url_for
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
-from forum.markup import strip_tags
+from forum.markup import stored
 from forum.models import Answer, Question
 from forum.search.documents import Document, Snapshot, document_key, plain, register
 from forum.templating import slugify
@@ -36,7 +35,12 @@ def _is_public(post) -> bool:
 
 
 def _text(body_html: str) -> str:
-    return plain(html.unescape(strip_tags(body_html)))
+    """The words of a post's stored HTML (already sanitized by forum/markup.py, so a tag pattern suffices).
+
+    MarkupSafe's striptags drops the tags and decodes entities with one regular expression,
+    where bleach would parse the whole document again: most of a rebuild's time went there.
+    """
+    return plain(stored(body_html).striptags())
 
 
 class ThreadSource:

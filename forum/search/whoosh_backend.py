@@ -7,20 +7,31 @@ see committed generations only. Each thread keeps one searcher and refreshes it 
 generation exists.
 """
 
+import heapq
 import os
 import re
+import sys
 import threading
 import time
+import weakref
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from whoosh import fields, highlight, index, sorting, writing
+from whoosh import fields, highlight, index, scoring, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.codec.whoosh3 import W3PerDocReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.index import LockError
-from whoosh.query import And, AndNot, Every, Or, Phrase, Term
+from whoosh.matching import NullMatcher
+from whoosh.matching.wrappers import RequireMatcher
+from whoosh.query import And, AndNot, Every, Or, Phrase, Require, Term
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from forum.search.backend import (
     COUNT_CAP,
@@ -51,8 +62,24 @@ def _cached_reader(self, fieldname, column):
         return self._readers[fieldname]
     except KeyError:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        if column is LENGTHS_COLUMN and isinstance(reader, NumericColumn.Reader):
+            reader = _Lengths(reader)
         self._readers[fieldname] = reader
         return reader
+
+
+class _Lengths:
+    """A segment's field-length column read into memory once (one byte a document).
+
+    BM25 reads the length of every document it scores; without mmap each of those would be
+    a seek and a read of one byte from the index file.
+    """
+
+    def __init__(self, column) -> None:
+        self._bytes = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+
+    def __getitem__(self, docnum: int) -> int:
+        return self._bytes[docnum] if docnum < len(self._bytes) else 0
 
 
 W3PerDocReader._cached_reader = _cached_reader
@@ -143,6 +170,331 @@ def _reading_the_toc(read):
     raise AssertionError("unreachable")
 
 
+class _RequireMatcher(RequireMatcher):
+    """RequireMatcher without two bugs of whoosh-reloaded 2.7.5 that top-k searches hit.
+
+    Upstream's skip_to_quality re-aligns the two matchers even when the skip left them on
+    the same document (an AssertionError inside IntersectionMatcher), and its replace()
+    drops the replaced filter matcher's type: both show once block skipping starts.
+    """
+
+    def replace(self, minquality=0):
+        if not self.child.is_active() or (minquality and self.a.max_quality() < minquality):
+            return NullMatcher()
+        replaced = self.a.replace(minquality)
+        if not replaced.is_active():
+            return NullMatcher()
+        return self if replaced is self.a else _RequireMatcher(replaced, self.b)
+
+    def skip_to_quality(self, minquality):
+        skipped = self.a.skip_to_quality(minquality)
+        self.child._find_first()
+        return skipped
+
+
+class _Require(Require):
+    """A query restricted to a filter's documents and scored by the query alone."""
+
+    def matcher(self, searcher, context=None):
+        return _RequireMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
+def _docnums(searcher, query) -> Iterator[int]:
+    """Every document matching `query`, in document order, by stepping its matcher (queries _View can't split)."""
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        try:
+            matcher = query.matcher(sub, sub.boolean_context())
+        except TermNotFound:
+            continue
+        while matcher.is_active():
+            yield matcher.id() + offset
+            matcher.next()
+
+
+def _numeric_column(reader, name: str) -> array:
+    """A segment's sortable numeric column as an array, in one read where the format allows."""
+    column = reader.column_reader(name, translate=False)
+    if isinstance(column, NumericColumn.Reader) and column._typecode == "Q":
+        values = array("Q")
+        values.frombytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # stored big-endian
+        values.extend([column._default] * (reader.doc_count_all() - len(values)))
+        return values
+    return array("Q", column)
+
+
+def _scored_terms(query) -> list[tuple[str, str]] | None:
+    """The terms whose scores add up to the query's score, or None if a part scores otherwise (phrases)."""
+    if isinstance(query, Term):
+        return [(query.fieldname, query.text)]
+    if isinstance(query, AndNot):
+        return _scored_terms(query.a)
+    if isinstance(query, And | Or):
+        terms = []
+        for part in query.subqueries:
+            found = _scored_terms(part)
+            if found is None:
+                return None
+            terms += found
+        return terms
+    return None
+
+
+def _posting_blocks(reader, field: str, text, weights: bool) -> Iterator[tuple]:
+    """A segment's postings of one term as (document numbers, weights) blocks.
+
+    The term's whole posting list is read from the file in one piece and decoded by
+    Whoosh's own block reader from memory: reading it through the file object costs a
+    seek and a read for every header field of every block.
+    """
+    info = reader._terms.term_info(field, reader._text_to_bytes(field, text))
+    if info.is_inlined():
+        ids, inlined_weights, _ = info.inlined_postings()
+        yield ids, inlined_weights
+        return
+    offset, length = info.extent()
+    length = length[0] if isinstance(length, tuple) else length  # whoosh-reloaded 2.7.5 unpacks it as a tuple
+    leaf = W3LeafMatcher(BufferFile(reader._terms._postfile.get(offset, length)), 0, length,
+                         reader.schema[field].format)
+    while leaf.is_active():
+        leaf.id()  # decodes the block's document numbers into leaf._ids
+        if weights:
+            leaf.weight()  # and its weights into leaf._weights
+        yield leaf._ids, leaf._weights if weights else None
+        leaf._next_block()
+
+
+TERM_CACHE_POSTINGS = 2_000_000  # document numbers kept per thread for recurring terms (4 bytes each)
+SCORE_AT_MOST = 1500  # phrase candidates scored one by one; more go through Whoosh's top-k search
+
+
+class _PostingCache:
+    """Decoded posting lists of recurring terms, per segment, kept across index generations.
+
+    A segment's postings never change once written (deletions are applied by the reader),
+    so a broad term read once serves every later search until its segment is merged away;
+    entries are dropped least recently used beyond TERM_CACHE_POSTINGS postings.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple, tuple[array, array | None]] = OrderedDict()
+        self._size = 0
+
+    def get(self, reader, field: str, text, weights: bool) -> tuple[array, array | None]:
+        if not isinstance(reader, SegmentReader):
+            return array("I"), array("f")  # an index with no segment yet: Whoosh's EmptyReader
+        key = (reader.segment().segment_id(), field, text)
+        entry = self._entries.get(key)
+        if entry is None or (weights and entry[1] is None):
+            ids, found = array("I"), array("f") if weights else None
+            if (field, text) in reader:
+                for block, block_weights in _posting_blocks(reader, field, text, weights):
+                    ids.extend(block)
+                    if found is not None:
+                        found.extend(block_weights)
+            if entry is not None:
+                self._size -= len(entry[0])
+            entry = self._entries[key] = (ids, found)
+            self._size += len(ids)
+            while self._size > TERM_CACHE_POSTINGS and len(self._entries) > 1:
+                _, (dropped, _) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+        else:
+            self._entries.move_to_end(key)
+        return entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._size = 0
+
+
+class _View:
+    """One thread's open searcher and what was read from it, dropped together on a new generation.
+
+    Matching is set algebra over document numbers: a term's postings are decoded into arrays
+    (kept in a _PostingCache), and AND, OR, NOT and the filters become set operations, run in
+    C. That gives exact counts and sorted pages without stepping Whoosh's matchers posting by
+    posting (pure Python: the slow part of broad searches). Relevance is BM25F computed from
+    the same arrays for one tier's candidates. Sort columns and field lengths are read whole
+    into arrays the first time a search needs them (8 bytes, and 1 byte, a document).
+    """
+
+    SORTS = {Sort.NEWEST: ("created",), Sort.VOTES: ("score", "created")}  # noqa: RUF012 - read-only table
+
+    def __init__(self, searcher, postings: _PostingCache) -> None:
+        self.searcher = searcher
+        # The searcher holds the index files open (plain reads, no mmap): close them when a view
+        # is dropped without close(), e.g. with the thread that owned it.
+        self._close = weakref.finalize(self, searcher.close)  # runs once, whichever comes first
+        self.generation = searcher.reader().generation()
+        self._postings_cache = postings
+        self._columns: dict[str, array] = {}
+        self._lengths: dict[str, bytes] = {}
+        self._live: set[int] | None = None
+        self._segments = searcher.subsearchers or [(searcher, 0)]
+        self.deleted: set[int] = set()
+        for sub, offset in self._segments:
+            self.deleted.update(d + offset for d in getattr(sub.reader(), "deleted_docs_set", ()))
+
+    def _postings(self, field: str, text) -> tuple[array, array]:
+        """A term's document numbers (deleted ones included: matches() drops them) and weights.
+
+        Weights are decoded with the numbers even where only matching needs them: they come
+        out of the same block, and a second decoding for scoring would cost more.
+        """
+        weights = True
+        if len(self._segments) == 1:
+            return self._postings_cache.get(self._segments[0][0].reader(), field, text, weights)
+        ids, found = array("I"), array("f") if weights else None
+        for sub, offset in self._segments:
+            part, part_weights = self._postings_cache.get(sub.reader(), field, text, weights)
+            ids.extend(d + offset for d in part) if offset else ids.extend(part)
+            if found is not None:
+                found.extend(part_weights)
+        return ids, found
+
+    def lengths(self, field: str) -> bytes:
+        """Every document's length byte for a field (Whoosh's own one-byte encoding of lengths)."""
+        if field not in self._lengths:
+            parts = []
+            for sub, _ in self.searcher.subsearchers or [(self.searcher, 0)]:
+                reader = sub.reader()
+                perdoc = getattr(reader, "_perdoc", None)
+                column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc is not None else None
+                data = column._bytes if isinstance(column, _Lengths) else b""
+                parts.append(data + bytes(reader.doc_count_all() - len(data)))
+            self._lengths[field] = b"".join(parts)
+        return self._lengths[field]
+
+    def live(self) -> set[int]:
+        if self._live is None:
+            self._live = set(self.searcher.reader().all_doc_ids())
+        return self._live
+
+    def matches(self, query) -> set[int]:
+        """The live documents matching a query built by WhooshBackend (terms, phrases, and/or/not)."""
+        found = self._operand(query)
+        found = set(found) if not isinstance(found, set) or found is self._live else found
+        if self.deleted:
+            found -= self.deleted
+        return found
+
+    def _operand(self, query):
+        """An array (a term's postings, not to be changed) or a fresh set of document numbers."""
+        if isinstance(query, Term):
+            return self._postings(query.fieldname, query.text)[0]
+        if isinstance(query, Every):
+            return self.live()
+        if isinstance(query, And | _Require):
+            parts = sorted((self._operand(q) for q in (query.subqueries if isinstance(query, And)
+                                                      else (query.a, query.b))), key=len)
+            result = set(parts[0])
+            for part in parts[1:]:
+                if not result:
+                    break
+                result.intersection_update(part)
+            return result
+        if isinstance(query, Or):
+            result: set[int] = set()
+            for q in query.subqueries:
+                result.update(self._operand(q))
+            return result
+        if isinstance(query, AndNot):
+            result = set(self._operand(query.a))
+            result.difference_update(self._operand(query.b))
+            return result
+        if isinstance(query, Phrase):
+            # Candidates have every word; Whoosh's phrase matcher checks positions among those only.
+            candidates = self.matches(And([Term(query.fieldname, w) for w in query.words]))
+            return {d for d, _ in self.scores(query, candidates)}
+        return set(_docnums(self.searcher, query))
+
+    # --- scoring and sorting ---
+
+    def scores(self, query, candidates: set[int]) -> list[tuple[int, float]]:
+        """(docnum, relevance) for the candidates the query matches, scored by Whoosh's matcher."""
+        found = []
+        for sub, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
+            local = sorted(d - offset for d in candidates if offset <= d < offset + sub.doc_count_all())
+            if not local:
+                continue
+            try:
+                matcher = query.matcher(sub, sub.context())
+            except TermNotFound:
+                continue
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    found.append((docnum + offset, matcher.score()))
+        return found
+
+    def ranked(self, query, candidates: set[int], offset: int, limit: int) -> list[tuple[int, float]]:
+        """One page of the candidates in relevance order (ties: lower document number first)."""
+        scored = self.bm25(query, candidates)
+        if scored is None and len(candidates) > SCORE_AT_MOST:
+            results = self.searcher.search(query, limit=offset + limit, filter=candidates)
+            # top_n, not iterating the Results: its len() re-runs the whole query to count it.
+            return [(docnum, score) for score, docnum in results.top_n[offset:offset + limit]]
+        if scored is None:
+            scored = self.scores(query, candidates)
+        return heapq.nsmallest(offset + limit, scored, key=lambda pair: (-pair[1], pair[0]))[offset:]
+
+    def bm25(self, query, candidates: set[int]) -> list[tuple[int, float]] | None:
+        """The scores Whoosh's matchers would give (BM25F summed over the query's terms), from arrays.
+
+        Only for queries of terms joined by AND, OR and NOT (None otherwise): a tight loop over
+        each term's cached postings instead of a matcher per term stepping document by document.
+        """
+        terms = _scored_terms(query)
+        weighting = self.searcher.weighting
+        if terms is None or not isinstance(weighting, scoring.BM25F):
+            return None
+        totals: dict[int, float] = {}
+        for field, text in terms:
+            ids, weights = self._postings(field, text)
+            if not ids:
+                continue  # an OR's alternative that no document has
+            scorer = weighting.scorer(self.searcher, field, text)
+            lengths = self.lengths(field)
+            factor, k1 = scorer.idf * (scorer.K1 + 1), scorer.K1
+            norm = [k1 * ((1 - scorer.B) + scorer.B * byte_to_length(b) / scorer.avgfl) for b in range(256)]
+            get = totals.get
+            for docnum, weight in zip(ids, weights, strict=True):
+                if docnum in candidates:
+                    totals[docnum] = get(docnum, 0.0) + factor * weight / (weight + norm[lengths[docnum]])
+        return list(totals.items())
+
+    def column(self, name: str) -> array:
+        if name not in self._columns:
+            values = array("Q")
+            for sub, _ in self.searcher.subsearchers or [(self.searcher, 0)]:
+                values.extend(_numeric_column(sub.reader(), name))
+            self._columns[name] = values
+        return self._columns[name]
+
+    def sorted_page(self, candidates: set[int], sort: str, offset: int, limit: int) -> list[tuple[int, float]]:
+        """One page in `sort` order (descending; ties: higher document number first)."""
+        columns = [self.column(name) for name in self.SORTS[sort]]
+        if len(columns) == 1:
+            key = columns[0].__getitem__
+        else:
+            first, second = columns
+
+            def key(docnum: int) -> tuple[int, int]:
+                return first[docnum], second[docnum]
+        return [(docnum, 0.0) for docnum in heapq.nlargest(offset + limit, candidates, key=key)[offset:]]
+
+    def close(self) -> None:
+        self._close()
+        self._columns.clear()
+
+
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
@@ -163,8 +515,18 @@ class WhooshBackend(SearchBackend):
         with self._ix_lock:
             if self._ix is None:
                 os.makedirs(self.directory, exist_ok=True)
-                self._ix = _reading_the_toc(lambda: self._open_or_create(FileStorage(self.directory)))
+                self._ix = _reading_the_toc(lambda: self._open_or_create(self._storage()))
         return self._ix
+
+    def _storage(self) -> FileStorage:
+        """The index folder, read through ordinary file reads rather than mmap.
+
+        Whoosh opens an optimized index's one compound file through mmap and then copies
+        every part it opens (the term table, the postings, each stored-field column) into
+        a BytesIO: every searcher held the whole index in memory, a copy per generation
+        and per thread. Plain reads fetch only the blocks a search touches.
+        """
+        return FileStorage(self.directory, supports_mmap=False)
 
     def _open_or_create(self, storage: FileStorage):
         """Open the index, creating it first (under the write lock) when there is none."""
@@ -258,23 +620,31 @@ class WhooshBackend(SearchBackend):
     # --- reading ---------------------------------------------------------------------------
 
     def _searcher(self):
-        # Not Searcher.refresh(): its reader reuse keeps a segment's old deletions (and
-        # whoosh-reloaded 2.7.5 even re-adds merged-away segments), so open afresh instead.
+        """This thread's searcher, reopened only when another commit made a newer generation.
+
+        Not Searcher.refresh(): its reader reuse keeps a segment's old deletions (and
+        whoosh-reloaded 2.7.5 even re-adds merged-away segments), so open afresh instead.
+        """
         ix = self._index()
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None and searcher.reader().generation() != _reading_the_toc(ix.latest_generation):
-            searcher.close()
-            searcher = None
-        if searcher is None:
-            searcher = self._local.searcher = _reading_the_toc(ix.searcher)
-            self._local.filters = {}
-        return searcher
+        view: _View | None = getattr(self._local, "view", None)
+        if view is not None and view.generation != _reading_the_toc(ix.latest_generation):
+            view.close()
+            view = None
+        if view is None:
+            if not hasattr(self._local, "postings"):
+                self._local.postings = _PostingCache()
+            view = self._local.view = _View(_reading_the_toc(ix.searcher), self._local.postings)
+        return view.searcher
+
+    def _view(self) -> "_View":
+        self._searcher()
+        return self._local.view
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
+        view = getattr(self._local, "view", None)
+        if view is not None:
+            view.close()
+            self._local.view = None
 
     def _tokens(self, words: Iterable[str]) -> list[str]:
         return [t.text for t in self.analyzer(" ".join(words), mode="query")]
@@ -298,11 +668,11 @@ class WhooshBackend(SearchBackend):
         return AndNot(compiled, Or(excluded)) if excluded and exclusions else compiled
 
     @staticmethod
-    def _filter(request: SearchRequest, kinds: tuple[str, ...] = ()):
+    def _filter(request: SearchRequest, kinds: tuple[str, ...] = (), product: str | None = None):
         f = request.filters
         terms = []
-        if f.product:
-            terms.append(Term("product", f.product))
+        if f.product or product:
+            terms.append(Term("product", f.product or product))
         if f.tag:
             terms.append(Term("tag", f.tag.lower()))
         if f.kind:
@@ -314,6 +684,17 @@ class WhooshBackend(SearchBackend):
         if not terms:
             return None
         return And(terms) if len(terms) > 1 else terms[0]
+
+    @staticmethod
+    def _filtered(query, filter_query):
+        """The query restricted to the filter's documents, scored by the query alone.
+
+        The filter is one more matcher leapfrogging with the query's (no set of allowed
+        document numbers is built or kept), so top-k searches keep skipping blocks.
+        """
+        if filter_query is None:
+            return query
+        return _Require(query, filter_query) if query is not None else filter_query
 
     def _highlight_terms(self, query: ParsedQuery) -> frozenset[str]:
         return frozenset(self._tokens(query.words()))
@@ -346,104 +727,68 @@ class WhooshBackend(SearchBackend):
         stems = sorted((re.escape(t) for t in terms if t), key=len, reverse=True)
         return re.compile(r"\b(?:" + "|".join(stems) + ")", re.IGNORECASE) if stems else None
 
-    def _hits(self, results, query: ParsedQuery | None) -> list[Hit]:
+    def _hits(self, searcher, found: list[tuple[int, float]], query: ParsedQuery | None) -> list[Hit]:
+        """Hits for (docnum, relevance) pairs: stored fields read, and highlighted, for these only."""
         terms = self._highlight_terms(query) if query is not None else frozenset()
         pattern = self._stem_pattern(terms)
         hits = []
-        for result in results:
-            stored = result.fields()
+        for docnum, relevance in found:
+            stored = searcher.stored_fields(docnum)
             hits.append(Hit(
                 kind=stored["kind"], object_id=stored["object_id"], ref_id=stored["ref_id"],
                 title=stored["title"], product=stored["product"],
                 tags=tuple(stored.get("tag", "").split()), created_at=stored["created"] if stored["created"] != EPOCH
                 else None, score=stored["score"], accepted=stored["accepted"], solved=stored["solved"],
-                relevance=result.score if isinstance(result.score, float) else 0.0,  # a sort key when sorted
-                title_segments=self._title(stored["title"], terms),
+                relevance=relevance, title_segments=self._title(stored["title"], terms),
                 snippet=self._snippet(stored.get("body", ""), terms, pattern),
             ))
         return hits
 
-    def _filter_set(self, searcher, filter_query) -> set[int] | None:
-        """The documents a filter allows, cached per searcher (a few filters recur on every page)."""
-        if filter_query is None:
-            return None
-        cache: dict = self._local.filters
-        key = repr(filter_query)
-        if key not in cache:
-            if len(cache) >= 64:
-                cache.clear()
-            cache[key] = set(searcher.docs_for_query(filter_query))
-        return cache[key]
-
     @staticmethod
-    def _count(searcher, results, compiled, allowed: set[int] | None) -> tuple[int, bool]:
-        """How many documents match, counting at most COUNT_CAP + 1 (top-k searches skip the rest)."""
-        if results is not None and results.has_exact_length():
-            total = len(results)
-            return min(total, COUNT_CAP), total > COUNT_CAP
-        total = 0
-        for docnum in searcher.docs_for_query(compiled):
-            if allowed is None or docnum in allowed:
-                total += 1
-                if total > COUNT_CAP:
-                    return COUNT_CAP, True
-        return total, False
-
-    def _page(self, searcher, compiled, allowed, sortedby, offset: int, limit: int):
-        results = searcher.search(compiled, limit=offset + limit, filter=allowed, sortedby=sortedby)
-        return results, list(results[offset:offset + limit]) if offset < results.scored_length() else []
+    def _top(searcher, query, offset: int, limit: int) -> list[tuple[int, float]]:
+        """One page of (docnum, score) in relevance order (Whoosh's top-k collector skips blocks)."""
+        if query is None:
+            return []
+        results = searcher.search(query, limit=offset + limit)
+        # top_n, not iterating the Results: its len() re-runs the whole query to count it.
+        return [(docnum, score) for score, docnum in results.top_n[offset:offset + limit]]
 
     def search(self, request: SearchRequest) -> Results:
-        compiled = self._query(request.query) if not request.query.is_empty else Every()
-        if compiled is None:
+        compiled = self._query(request.query) if not request.query.is_empty else None
+        if compiled is None and not request.query.is_empty:
             return Results([], 0)
-        searcher = self._searcher()
+        view = self._view()
+        filter_query = self._filter(request)
         sort = request.sort
         if request.query.is_empty and sort == Sort.RELEVANCE:
             sort = Sort.NEWEST
-        sortedby = None
-        if sort == Sort.NEWEST:
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("created", reverse=True),
-                                           sorting.FieldFacet("key")])
-        elif sort == Sort.VOTES:
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("score", reverse=True),
-                                           sorting.FieldFacet("created", reverse=True)])
-        allowed = self._filter_set(searcher, self._filter(request))
-        if allowed is not None and not allowed:
-            return Results([], 0)  # (Whoosh would read an empty filter as no filter)
+        matching = self._filtered(compiled, filter_query) or Every()
+        candidates = view.matches(matching)
         offset, limit = request.offset, request.per_page
-        if sortedby is None:
-            hits, results = self._tiered(searcher, request.query, compiled, allowed, offset, limit)
+        if not candidates:
+            found = []
+        elif sort == Sort.RELEVANCE:
+            found = self._tiered(view, request.query, compiled, candidates, offset, limit)
         else:
-            results, hits = self._page(searcher, compiled, allowed, sortedby, offset, limit)
-        if offset == 0 and len(hits) < limit:
-            total, capped = len(hits), False
-        else:
-            total, capped = self._count(searcher, results, compiled, allowed)
-        return Results(self._hits(hits, None if request.query.is_empty else request.query), total, capped)
+            found = view.sorted_page(candidates, sort, offset, limit)
+        return Results(self._hits(view.searcher, found, None if request.query.is_empty else request.query),
+                       min(len(candidates), COUNT_CAP), len(candidates) > COUNT_CAP)
 
-    def _tiered(self, searcher, query: ParsedQuery, compiled, allowed, offset: int, limit: int):
+    def _tiered(self, view: _View, query: ParsedQuery, compiled, candidates: set[int], offset: int, limit: int):
         """Relevance order in two tiers: title (and tag) matches, then the rest (see PostgresBackend._tiered)."""
         in_title = self._query(query, "heading", exclusions=False)
-        excluded = [q for q in (self._alternative(a) for a in query.excluded) if q is not None]
-        first = AndNot(in_title, Or(excluded)) if excluded else in_title
-        results, hits = self._page(searcher, first, allowed, None, offset, limit)
-        if len(hits) == limit:
-            return hits, None
-        title_total = offset + len(hits)
-        if not hits and offset:
-            title_total = self._count(searcher, results, first, allowed)[0]
-        _, rest = self._page(searcher, AndNot(compiled, in_title), allowed, None, max(0, offset - title_total),
-                             limit - len(hits))
-        return hits + rest, None
+        titled = candidates & view.matches(in_title) if in_title is not None else set()
+        hits = view.ranked(in_title, titled, offset, limit) if titled else []
+        if len(hits) == limit or len(titled) >= offset + limit:
+            return hits
+        rest = candidates - titled
+        return hits + (view.ranked(compiled, rest, max(0, offset - len(titled)), limit - len(hits)) if rest else [])
 
     def exists(self, request: SearchRequest) -> bool:
         compiled = self._query(request.query)
         if compiled is None:
             return False
-        searcher = self._searcher()
-        allowed = self._filter_set(searcher, self._filter(request))
-        return any(allowed is None or docnum in allowed for docnum in searcher.docs_for_query(compiled))
+        return bool(self._view().matches(self._filtered(compiled, self._filter(request))))
 
     def similar(self, query: ParsedQuery, *, kinds: tuple[str, ...], product: str | None = None,
                 limit: int = 5) -> list[Hit]:
@@ -451,15 +796,10 @@ class WhooshBackend(SearchBackend):
         if not tokens:
             return []
         searcher = self._searcher()
-        filters = self._filter(SearchRequest(query=query), kinds)
-        if product:
-            filters = And([filters, Term("product", product)])
-        allowed = self._filter_set(searcher, filters)
-        if not allowed:
-            return []
-        results = searcher.search(Or([Term("heading", t) for t in dict.fromkeys(tokens)]), limit=limit,
-                                  filter=allowed)
-        return self._hits(results, query)
+        wanted = Or([Term("heading", t) for t in dict.fromkeys(tokens)])
+        found = self._top(searcher, self._filtered(wanted, self._filter(SearchRequest(query=query), kinds, product)),
+                          0, limit)
+        return self._hits(searcher, found, query)
 
     def suggest(self, query: ParsedQuery) -> dict[str, str]:
         reader = self._searcher().reader()

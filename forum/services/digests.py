@@ -19,11 +19,12 @@ A builder gets the member's follows and the period's window and returns, newest 
 most ITEMS_PER_SECTION + 1 items (one more says "and more") with a constant number of queries.
 """
 
+import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, distinct, exists, or_, select
+from sqlalchemy import and_, delete, distinct, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -107,6 +108,9 @@ class Digest:
 
 
 Builder = Callable[[Reader], list[Item]]
+# A section's shared part: given a window [since, until), one read of everything any member could
+# get, returning the per-member selection (a Builder that runs no query).
+Pool = Callable[[datetime, datetime], Builder]
 
 
 @dataclass(frozen=True)
@@ -115,17 +119,22 @@ class SectionSpec:
     new: bool
     nouns: tuple[str, str]  # ("new answer", "new answers"): how the subject line counts the items
     build: Builder
+    pool: Pool | None = None  # lets a run of many members read the section once per window
 
 
 _sections: dict[str, SectionSpec] = {}
 
 
-def section(key: str, title: str, *, new: bool = True,
-            nouns: tuple[str, str] | None = None) -> Callable[[Builder], Builder]:
-    """Register a digest section. Only `new` sections decide whether there is anything to send."""
+def section(key: str, title: str, *, new: bool = True, nouns: tuple[str, str] | None = None,
+            pool: Pool | None = None) -> Callable[[Builder], Builder]:
+    """Register a digest section. Only `new` sections decide whether there is anything to send.
+
+    `pool`, optional, gives the same items as the builder for a whole run: it reads the window
+    once and returns a function choosing each member's items from what it read.
+    """
 
     def register(fn: Builder) -> Builder:
-        _sections[key] = SectionSpec(title, new, nouns or (title.lower(), title.lower()), fn)
+        _sections[key] = SectionSpec(title, new, nouns or (title.lower(), title.lower()), fn, pool)
         return fn
 
     return register
@@ -202,6 +211,20 @@ def due(now: datetime | None = None, *, batch: int = BATCH) -> Iterator[list[tup
             after = ids[-1]
 
 
+def fan_out_batches(enqueue: Callable[[list[int], str], object], now: datetime | None = None) -> int:
+    """Enqueue one delivery per batch of due members (`deliver_many`); returns how many members."""
+    count = 0
+    for batch in due(now):
+        db.session.rollback()  # end the read transaction before the (possibly in-process) deliveries
+        by_key: dict[str, list[int]] = {}
+        for user_id, key in batch:
+            by_key.setdefault(key, []).append(user_id)
+        for key, user_ids in by_key.items():
+            enqueue(user_ids, key)
+            count += len(user_ids)
+    return count
+
+
 def fan_out(enqueue: Callable[[int, str], object], now: datetime | None = None) -> int:
     """Enqueue one delivery per due member; returns how many were enqueued."""
     count = 0
@@ -216,33 +239,68 @@ def fan_out(enqueue: Callable[[int, str], object], now: datetime | None = None) 
 # --- building and delivering -----------------------------------------------------------------
 
 def reader_for(user_id: int, key: str, time_zone: str) -> Reader:
-    since, until = window(key, time_zone)
-    products, tags, questions = set(), set(), set()
-    for product_id, tag_id, question_id in db.session.execute(
-            select(Follow.product_id, Follow.tag_id, Follow.question_id).where(Follow.user_id == user_id)):
+    return _readers([user_id], key, {user_id: time_zone})[user_id]
+
+
+def _readers(user_ids: list[int], key: str, zones: dict[int, str]) -> dict[int, Reader]:
+    """The Readers of many members with two queries (their follows and their quiet products)."""
+    follows: dict[int, tuple[set, set, set]] = {u: (set(), set(), set()) for u in user_ids}
+    for user_id, product_id, tag_id, question_id in db.session.execute(
+            select(Follow.user_id, Follow.product_id, Follow.tag_id, Follow.question_id)
+            .where(Follow.user_id.in_(user_ids))):
+        products, tags, questions = follows[user_id]
         if product_id is not None:
             products.add(product_id)
         if tag_id is not None:
             tags.add(tag_id)
         if question_id is not None:
             questions.add(question_id)
-    return Reader(user_id, since, until, frozenset(products), frozenset(tags), frozenset(questions),
-                  mail.link_builder(), preferences.quiet_product_ids(user_id))
+    quiet = preferences.quiet_product_ids_of(user_ids)
+    link = mail.link_builder()
+    windows: dict[str, tuple[datetime, datetime]] = {}
+    readers = {}
+    for user_id in user_ids:
+        zone = zones[user_id]
+        if zone not in windows:
+            windows[zone] = window(key, zone)
+        since, until = windows[zone]
+        products, tags, questions = follows[user_id]
+        readers[user_id] = Reader(user_id, since, until, frozenset(products), frozenset(tags), frozenset(questions),
+                                  link, quiet.get(user_id, frozenset()))
+    return readers
 
 
-def build(user_id: int, key: str, time_zone: str) -> Digest:
-    """The member's digest for one period; sections without items are left out."""
+class _Run:
+    """What one digest run shares between members: each section's pool, read once per window."""
+
+    def __init__(self) -> None:
+        self._pools: dict[tuple[str, datetime, datetime], Builder] = {}
+
+    def builder(self, section_key: str, spec: SectionSpec, reader: Reader) -> Builder:
+        if spec.pool is None:
+            return spec.build
+        pool_key = (section_key, reader.since, reader.until)
+        if pool_key not in self._pools:
+            self._pools[pool_key] = spec.pool(reader.since, reader.until)
+        return self._pools[pool_key]
+
+
+def _build(reader: Reader, key: str, run: "_Run | None" = None) -> Digest:
     period, _ = parse_key(key)
-    reader = reader_for(user_id, key, time_zone)
     digest = Digest(period, key, reader.since, reader.until)
     if not reader.follows_anything:
         return digest
     for section_key, spec in _sections.items():
-        items = spec.build(reader)
+        items = (run.builder(section_key, spec, reader) if run is not None else spec.build)(reader)
         if items:
             digest.sections.append(Section(section_key, spec.title, items[:ITEMS_PER_SECTION], spec.new,
                                            more=len(items) > ITEMS_PER_SECTION))
     return digest
+
+
+def build(user_id: int, key: str, time_zone: str) -> Digest:
+    """The member's digest for one period; sections without items are left out."""
+    return _build(reader_for(user_id, key, time_zone), key)
 
 
 def deliver(user_id: int, key: str) -> int:
@@ -252,30 +310,56 @@ def deliver(user_id: int, key: str) -> int:
     stops. Nothing new records the claim with item_count 0 and sends nothing. Raises
     mail.MailUnavailable (claim released) when the mail server can't take the message now.
     """
+    return deliver_many([user_id], key).get(user_id, 0)
+
+
+def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
+    """Send many members' digests for one period, each at most once; {user_id: new items} for those handled.
+
+    The batch form of `deliver` (same rules, a fixed number of queries for the whole batch, each
+    section read once per window): the claims of the batch are flushed together before any mail
+    goes out and committed once. A member whose claim exists already (a duplicate run) is skipped.
+    When the mail server refuses mid-batch, the claims of the members not yet sent are released,
+    the sent ones committed, and mail.MailUnavailable raised: a later run sends the rest.
+    """
     period, _ = parse_key(key)
-    row = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
-                             .where(User.id == user_id)).first()
-    if row is None:
-        return 0
-    user, settings = row
-    if user.deleted_at is not None or settings.digest != period:
-        return 0  # account gone or the member changed their mind since the run started
-    digest = build(user_id, key, settings.time_zone)
-    db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
-                                  sent=digest.new_count > 0))
+    rows = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
+                              .where(User.id.in_(user_ids))).all()
+    claimed = set(db.session.scalars(select(DigestDelivery.user_id).where(
+        DigestDelivery.period == key, DigestDelivery.user_id.in_(user_ids))))
+    wanted = {user.id: (user, settings) for user, settings in rows
+              if user.deleted_at is None and settings.digest == period and user.id not in claimed}
+    # (account gone, the member changed their mind since the run started, or already handled)
+    if not wanted:
+        return {}
+    readers = _readers(list(wanted), key, {u: settings.time_zone for u, (_, settings) in wanted.items()})
+    run = _Run()
+    digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
+    for user_id, digest in digests.items():
+        db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
+                                      sent=digest.new_count > 0))
     try:
-        db.session.flush()  # the claim: a concurrent duplicate waits on the unique key, then fails here
+        db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
     except IntegrityError:
         db.session.rollback()
-        return 0
-    if digest.new_count:
+        if len(user_ids) == 1:
+            return {}
+        return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
+    sent: list[int] = []
+    for user_id, digest in digests.items():
+        if not digest.new_count:
+            continue
         try:
-            mail.send(render(user, digest))
+            mail.send(render(wanted[user_id][0], digest))
         except mail.MailUnavailable:
-            db.session.rollback()
+            unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
+            db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
+                                                            DigestDelivery.user_id.in_(unsent)))
+            db.session.commit()
             raise
+        sent.append(user_id)
     db.session.commit()
-    return digest.new_count
+    return {user_id: digest.new_count for user_id, digest in digests.items()}
 
 
 def subject(digest: Digest) -> str:
@@ -319,6 +403,119 @@ def preview(now: datetime | None = None) -> Iterator[Preview]:
 
 # --- the built-in sections ---------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Candidate:
+    """One item a pool may give members, with what decides who gets it."""
+
+    item: Item
+    product_id: int
+    author_id: int | None
+
+
+def _chooser(candidates: list[_Candidate], groups: dict[str, dict[int, list[int]]]) -> Builder:
+    """Each member's items from a pool: candidates newest first, grouped by what members follow.
+
+    `groups` maps "product", "tag" or "question" to {id: candidate positions, ascending}; a member
+    gets the candidates of what they follow, merged in order, without their quiet products or
+    their own posts: what the per-member query returns.
+    """
+
+    def choose(reader: Reader) -> list[Item]:
+        followed = {"product": reader.product_ids, "tag": reader.tag_ids, "question": reader.question_ids}
+        lists = [group[i] for kind, group in groups.items() for i in followed[kind] if i in group]
+        chosen: list[Item] = []
+        last = -1
+        for position in heapq.merge(*lists):
+            if position == last:
+                continue
+            last = position
+            candidate = candidates[position]
+            if candidate.product_id in reader.quiet_product_ids or candidate.author_id == reader.user_id:
+                continue
+            chosen.append(candidate.item)
+            if len(chosen) > ITEMS_PER_SECTION:
+                break
+        return chosen
+
+    return choose
+
+
+def _grouped(pairs) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for key, position in pairs:
+        groups.setdefault(key, []).append(position)
+    for positions in groups.values():
+        positions.sort()
+    return groups
+
+
+def _question_pool(*where) -> Builder:
+    """The questions pool behind new_questions and unanswered: every candidate in the window at once."""
+    rows = db.session.execute(
+        select(Question.id, Question.title, Question.created_at, Question.answer_count, Product.name,
+               Question.product_id, Question.author_id)
+        .join(Product, Product.id == Question.product_id)
+        .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
+        .order_by(Question.created_at.desc(), Question.id.desc())).all()
+    link = mail.link_builder()
+    candidates, positions = [], {}
+    for position, (qid, title, created, answers, product, product_id, author_id) in enumerate(rows):
+        positions[qid] = position
+        candidates.append(_Candidate(Item(title, link("questions.show", question_id=qid, slug=slugify(title)),
+                                          f"{product} · {answers} {'answer' if answers == 1 else 'answers'}",
+                                          created), product_id, author_id))
+    tags = db.session.execute(select(question_tags.c.tag_id, question_tags.c.question_id)
+                              .join(Question, Question.id == question_tags.c.question_id)
+                              .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where))
+    groups = {"product": _grouped((c.product_id, i) for i, c in enumerate(candidates)),
+              "tag": _grouped((tag_id, positions[qid]) for tag_id, qid in tags if qid in positions)}
+    return _chooser(candidates, groups)
+
+
+def _new_questions_pool(since: datetime, until: datetime) -> Builder:
+    return _question_pool(Question.created_at >= since, Question.created_at < until)
+
+
+def _unanswered_pool(since: datetime, until: datetime) -> Builder:
+    return _question_pool(Question.created_at >= since - UNANSWERED_LOOKBACK, Question.created_at < since,
+                          Question.answer_count == 0, Question.accepted_answer_id.is_(None))
+
+
+def _new_answers_pool(since: datetime, until: datetime) -> Builder:
+    rows = db.session.execute(
+        select(Answer.id, Answer.question_id, Answer.created_at, Question.title, User.username, Question.product_id,
+               Answer.author_id)
+        .join(Question, Question.id == Answer.question_id).join(User, User.id == Answer.author_id)
+        .where(Answer.deleted_at.is_(None), Answer.hidden_at.is_(None), Question.deleted_at.is_(None),
+               Question.hidden_at.is_(None), Answer.created_at >= since, Answer.created_at < until)
+        .order_by(Answer.created_at.desc(), Answer.id.desc())).all()
+    link = mail.link_builder()
+    candidates = [_Candidate(Item(title, link("questions.show", anchor=f"answer-{aid}", question_id=qid,
+                                              slug=slugify(title)), f"answered by {username}", created),
+                             product_id, author_id)
+                  for aid, qid, created, title, username, product_id, author_id in rows]
+    return _chooser(candidates, {"question": _grouped((row[1], i) for i, row in enumerate(rows))})
+
+
+def _new_articles_pool(since: datetime, until: datetime) -> Builder:
+    published = (Article.state == ArticleState.PUBLISHED.value, Article.published_at >= since,
+                 Article.published_at < until)
+    rows = db.session.execute(
+        select(Article.id, Article.title, Article.published_at, Product.name, Article.product_id)
+        .join(Product, Product.id == Article.product_id).where(*published)
+        .order_by(Article.published_at.desc(), Article.id.desc())).all()
+    link = mail.link_builder()
+    positions = {row[0]: i for i, row in enumerate(rows)}
+    candidates = [_Candidate(Item(title, link("knowledge.show", article_id=aid, slug=slugify(title)),
+                                  f"{product} · knowledge article", when), product_id, None)
+                  for aid, title, when, product, product_id in rows]
+    tags = db.session.execute(select(article_tags.c.tag_id, article_tags.c.article_id)
+                              .join(Article, Article.id == article_tags.c.article_id).where(*published))
+    groups = {"product": _grouped((c.product_id, i) for i, c in enumerate(candidates)),
+              "tag": _grouped((tag_id, positions[aid]) for tag_id, aid in tags if aid in positions)}
+    return _chooser(candidates, groups)
+
+
 def _in_followed_spaces(reader: Reader, product_column=Question.product_id, id_column=Question.id,
                         tag_links=question_tags.c.question_id):
     """Followed products or tags, minus the products the member made quiet (None: follows neither).
@@ -349,7 +546,7 @@ def _question_items(reader: Reader, *where) -> list[Item]:
             for qid, title, created, answers, product in rows]
 
 
-@section("questions", "New questions", nouns=("new question", "new questions"))
+@section("questions", "New questions", nouns=("new question", "new questions"), pool=_new_questions_pool)
 def new_questions(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -357,7 +554,8 @@ def new_questions(reader: Reader) -> list[Item]:
     return _question_items(reader, spaces, Question.created_at >= reader.since, Question.created_at < reader.until)
 
 
-@section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"))
+@section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
+         pool=_new_answers_pool)
 def new_answers(reader: Reader) -> list[Item]:
     if not reader.question_ids:
         return []
@@ -374,7 +572,7 @@ def new_answers(reader: Reader) -> list[Item]:
             for aid, qid, created, title, username in rows]
 
 
-@section("unanswered", "Still waiting for an answer", new=False)
+@section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)
 def unanswered(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -384,7 +582,7 @@ def unanswered(reader: Reader) -> list[Item]:
                            Question.answer_count == 0, Question.accepted_answer_id.is_(None))
 
 
-@section("articles", "New knowledge articles", nouns=("new article", "new articles"))
+@section("articles", "New knowledge articles", nouns=("new article", "new articles"), pool=_new_articles_pool)
 def new_articles(reader: Reader) -> list[Item]:
     """Articles published in the window about followed products or tags."""
     spaces = _in_followed_spaces(reader, Article.product_id, Article.id, article_tags.c.article_id)

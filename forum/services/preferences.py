@@ -64,6 +64,15 @@ def quiet_product_ids(user_id: int) -> frozenset[int]:
     return frozenset(db.session.scalars(select(QuietProduct.product_id).where(QuietProduct.user_id == user_id)))
 
 
+def quiet_product_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
+    """quiet_product_ids for many members in one query (members without any are left out)."""
+    found: dict[int, set[int]] = {}
+    for user_id, product_id in db.session.execute(
+            select(QuietProduct.user_id, QuietProduct.product_id).where(QuietProduct.user_id.in_(user_ids))):
+        found.setdefault(user_id, set()).add(product_id)
+    return {user_id: frozenset(products) for user_id, products in found.items()}
+
+
 def choices(user_id: int) -> Choices:
     settings = db.session.get(MailSettings, user_id)
     kinds = frozenset(db.session.scalars(select(EmailSubscription.kind).where(EmailSubscription.user_id == user_id)))

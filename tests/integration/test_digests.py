@@ -251,3 +251,54 @@ def test_digest_lists_new_knowledge_articles_of_followed_products(mailbox):
     [message] = mailbox.wait_for(1, to=reader.email)
     assert message["Subject"] == "Your daily digest: 1 new article"
     assert f"/kb/{article.id}/" in _parts(message)["text/plain"]
+
+
+def test_a_batch_run_gives_each_member_the_digest_a_single_delivery_would(mailbox):
+    """deliver_many reads each section once for the whole batch; every member still gets their own digest."""
+    by_tag = make_question(title="Pump hums loudly at night", product="thermostat", tags=["noise"])
+    quiet = make_question(title="Meter noise after the firmware update", product="meter", tags=["noise"])
+    followed = make_question(title="Which filter fits the return vent")
+    answer = make_answer(followed, body="The 16x25 one fits; change it every three months at least.")
+    older = make_question(title="Valve still clicks after bleeding the radiators", tags=["noise"])
+    for q in (by_tag, quiet):
+        _at(Question, q.id, IN_WINDOW)
+    _at(Answer, answer.id, IN_WINDOW)
+    _at(Question, followed.id, BEFORE_WINDOW)
+    _at(Question, older.id, LONG_AGO)
+    tagged = member(follow=(("tag", "noise"),))
+    preferences.update_choices(tagged, digest="daily", time_zone="Europe/Berlin", email_kinds=set(),
+                               quiet_products={quiet.product_id})
+    everything = member(follow=(("product", "thermostat"), ("product", "meter"), ("question", followed.id)))
+    own = member(follow=(("tag", "noise"),))
+    mine = make_question(own, title="My own pump question stays out of my digest", tags=["noise"])
+    _at(Question, mine.id, IN_WINDOW)
+    nothing = member(follow=(("question", older.id),))
+    users = (tagged, everything, own, nothing)
+    key = "daily:2026-03-02"
+    expected = {}
+    for user in users:
+        digest = digests.build(user.id, key, "Europe/Berlin")  # the per-member path: queries per section
+        expected[user.id] = digests.render(user, digest) if digest.new_count else None
+    counts = digests.deliver_many([u.id for u in users], key)
+    assert set(counts) == {u.id for u in users} and all((counts[u.id] > 0) == (expected[u.id] is not None)
+                                                         for u in users)
+    assert counts[nothing.id] == 0
+    for user in users:
+        sent = mailbox.messages(to=user.email)
+        if expected[user.id] is None:
+            assert sent == []
+            continue
+        [message] = mailbox.wait_for(1, to=user.email)
+        parts = _parts(message)
+        unsubscribe = expected[user.id].unsubscribe_url
+        assert message["Subject"] == expected[user.id].subject
+        for sent_part, rendered in ((parts["text/plain"], expected[user.id].text),
+                                    (parts["text/html"], expected[user.id].html)):
+            assert sent_part.replace("\r\n", "\n").strip() == rendered.replace("\r\n", "\n").strip()
+        assert unsubscribe and unsubscribe in parts["text/plain"]
+    text = {u.id: _parts(mailbox.wait_for(1, to=u.email)[0])["text/plain"] for u in (tagged, everything, own)}
+    assert by_tag.title in text[tagged.id] and quiet.title not in text[tagged.id]  # quiet product, even via a tag
+    assert quiet.title in text[everything.id] and f"#answer-{answer.id}" in text[everything.id]
+    assert mine.title not in text[own.id] and by_tag.title in text[own.id]
+    assert older.title in text[tagged.id]  # still waiting for an answer
+    assert digests.deliver_many([u.id for u in users], key) == {}  # once per period

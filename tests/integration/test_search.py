@@ -160,6 +160,44 @@ def test_several_processes_write_one_whoosh_index_safely(tmp_path):
     backend.close()
 
 
+def test_an_empty_whoosh_index_answers_every_kind_of_search(tmp_path):
+    from forum.search.query import SearchRequest, parse
+
+    backend = WhooshBackend(str(tmp_path / "index"))
+    assert backend.count() == 0
+    for request in (SearchRequest(query=parse("wifi")), SearchRequest(query=parse(""), sort="newest"),
+                    SearchRequest(query=parse("wifi router"), sort="votes")):
+        assert backend.search(request).hits == [] and backend.search(request).total == 0
+    assert not backend.exists(SearchRequest(query=parse("wifi")))
+    assert backend.similar(parse("wifi router"), kinds=("question",)) == []
+    backend.close()
+
+
+def test_a_whoosh_searcher_is_kept_until_another_process_changes_the_index(tmp_path):
+    """One searcher per thread between writes; a write by another process is seen on the next search."""
+    from forum.search.documents import Document
+    from forum.search.query import SearchRequest, parse
+
+    def doc(n: int, body: str) -> Document:
+        return Document(kind="question", object_id=n, ref_id=n, product="p", title=f"Refresh probe {n}", body=body)
+
+    def found(backend, words: str) -> list[int]:
+        return [h.object_id for h in backend.search(SearchRequest(query=parse(words))).hits]
+
+    reader = WhooshBackend(str(tmp_path / "index"))
+    writer = WhooshBackend(str(tmp_path / "index"))  # another process: its own handle on the folder
+    writer.index([doc(1, "The boiler pressure drops overnight."), doc(2, "The boiler light blinks.")])
+    assert sorted(found(reader, "boiler")) == [1, 2]
+    searcher = reader._searcher()
+    assert found(reader, "pressure") == [1] and reader._searcher() is searcher  # no write: the same searcher
+    writer.update([doc(3, "Boiler pressure is fine after bleeding the radiators.")], gone=["question:1"])
+    assert sorted(found(reader, "pressure")) == [3]  # the deletion and the addition, both seen
+    assert reader._searcher() is not searcher
+    assert reader.search(SearchRequest(query=parse("boiler"))).total == 2
+    reader.close()
+    writer.close()
+
+
 # --- the search page -----------------------------------------------------------------------
 
 def test_search_page_shows_highlighted_results_and_filters(client):
