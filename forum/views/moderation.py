@@ -252,11 +252,15 @@ def remove_word(word_id: int):
 def _flag(kind: str, target_id: int):
     target = flags.get_target(kind, target_id, viewer=auth.current())
     question = target if kind == "question" else posts.get_question(target.question_id, viewer=auth.current())
-    anchor = {"question": "question", "answer": f"answer-{target_id}", "comment": f"comment-{target_id}"}[kind]
-    url = thread_url(question, anchor)
+    if kind == "comment":
+        here = f"answer-{target.answer_id}-comments" if target.answer_id else "question-comments"
+    else:
+        here = {"question": "question-status", "answer": f"answer-{target_id}-status"}[kind]
+    url = thread_url(question)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
-               done=url, back=url, message="Thanks! Moderators will review your flag.")
+               done=url, back=url, message="Thanks! Moderators will review your flag.", here=here,
+               error_here=f"flag-{kind}-{target_id}")
 
 
 @flags_bp.post("/questions/<int:question_id>/flag")
