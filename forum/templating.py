@@ -38,6 +38,20 @@ def page_url(page: int, link_args: dict | None = None) -> str:
     return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
+THEME_COOKIE = "theme"
+
+
+def theme_choice() -> str | None:
+    """The signed-in member's theme for this browser ("light"/"dark"); None follows the device.
+
+    Only members' pages honour it: visitors' pages may be shared from the page cache.
+    """
+    from forum import auth
+
+    choice = request.cookies.get(THEME_COOKIE)
+    return choice if choice in ("light", "dark") and auth.current() is not None else None
+
+
 FLASH_KINDS = ("success", "info", "error", "warning", "privilege")
 
 
@@ -63,5 +77,5 @@ def flashes_for(target: str) -> list[tuple[str, str]]:
 def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url,
                                  offered=offered, needs_reputation=needs_reputation, refusal=refusal,
-                                 page_flashes=page_flashes, flashes_for=flashes_for)
+                                 page_flashes=page_flashes, flashes_for=flashes_for, theme_choice=theme_choice)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)
