@@ -9,6 +9,12 @@ PORT ?= 5000
 
 .PHONY: run test test-services lint serve-prod clean
 
+# Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
+NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -21,11 +27,11 @@ run: $(STAMP)
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: install and run the whole test suite (embedded defaults: SQLite)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-services: the same suite against PostgreSQL (a fresh database), as CI runs it
-test-services: $(STAMP)
+test-services: $(STAMP) $(NODE_STAMP)
 	bash .ci/services-suite
 
 lint: $(STAMP)
@@ -49,4 +55,4 @@ serve-prod: $(STAMP)
 	wait -n $$web $$worker $$beat; echo "serve-prod: a process exited; stopping the others" >&2
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

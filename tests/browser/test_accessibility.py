@@ -30,12 +30,11 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 def _violations(page) -> list[dict]:
     page.evaluate(Path(AXE).read_text())
-    result = page.evaluate("""async (tags) => {
+    return page.evaluate("""async (tags) => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
     }""", TAGS)
-    return result
 
 
 @pytest.fixture(scope="module")
