@@ -1,6 +1,15 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from forum.models.base import utcnow
+from forum.models.care import (
+    AgentAway,
+    CadenceReminder,
+    EscalationPolicy,
+    ProductAgent,
+    ProductCare,
+    QuestionOffer,
+    RoutingOptIn,
+)
 from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
@@ -41,6 +50,7 @@ from forum.models.user import ApiToken, Role, User
 
 __all__ = [
     "CLOSE_REASON_LABELS",
+    "AgentAway",
     "Answer",
     "ApiToken",
     "Article",
@@ -48,6 +58,7 @@ __all__ = [
     "ArticleVersion",
     "AuditLogEntry",
     "BadgeAward",
+    "CadenceReminder",
     "Case",
     "CaseEvent",
     "CasePriority",
@@ -58,6 +69,7 @@ __all__ = [
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",
+    "EscalationPolicy",
     "FieldKind",
     "Flag",
     "FlagReason",
@@ -68,10 +80,13 @@ __all__ = [
     "NotificationKind",
     "OutboxMessage",
     "Product",
+    "ProductAgent",
+    "ProductCare",
     "ProfileField",
     "ProfileValue",
     "Question",
     "QuestionFieldValue",
+    "QuestionOffer",
     "QuietProduct",
     "ReputationEntry",
     "ReviewItem",
@@ -79,6 +94,7 @@ __all__ = [
     "ReviewOutcome",
     "Revision",
     "Role",
+    "RoutingOptIn",
     "SearchDocument",
     "SearchWord",
     "SiteSetting",
