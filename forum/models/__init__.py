@@ -4,6 +4,7 @@ from forum.models.base import utcnow
 from forum.models.care import (
     AgentAway,
     CadenceReminder,
+    CareRun,
     EscalationPolicy,
     ProductAgent,
     ProductCare,
@@ -59,6 +60,7 @@ __all__ = [
     "AuditLogEntry",
     "BadgeAward",
     "CadenceReminder",
+    "CareRun",
     "Case",
     "CaseEvent",
     "CasePriority",

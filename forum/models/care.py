@@ -103,3 +103,16 @@ class RoutingOptIn(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CareRun(db.Model):
+    """One care run (escalation and cadence sweep); inserting it first serializes racing runs."""
+
+    __tablename__ = "care_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    as_of: Mapped[datetime]  # the "now" the run judged by (`flask care run --now`)
+    escalated: Mapped[int] = mapped_column(Integer, default=0)
+    reminded: Mapped[int] = mapped_column(Integer, default=0)
+    offered: Mapped[int] = mapped_column(Integer, default=0)

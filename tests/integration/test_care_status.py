@@ -133,3 +133,22 @@ def test_waiting_list_oldest_first_with_age_markers(client):
     listing = client.get("/questions").get_data(as_text=True)
     assert listing.count("Waiting · ") == 2
     assert client.get("/questions?sort=later").status_code == 400
+
+
+def test_api_question_json_carries_the_wait(client):
+    product = make_product()
+    set_targets(product, time_zone=None, first_response_hours=4, escalation_policy="every_question",
+                escalate_after_hours=8)
+    waiting, answered = make_question(), make_question()
+    answer = make_answer(answered)
+    db.session.commit()
+    data = client.get(f"/api/v1/questions/{waiting.id}").get_json()
+    created = waiting.created_at
+    assert data["first_response_at"] is None
+    assert data["waiting_since"] == created.isoformat(timespec="seconds") + "Z"
+    assert data["response_due_at"] == (created + timedelta(hours=4)).isoformat(timespec="seconds") + "Z"
+    assert data["escalation_due_at"] == (created + timedelta(hours=8)).isoformat(timespec="seconds") + "Z"
+    items = {i["id"]: i for i in client.get("/api/v1/questions").get_json()["items"]}
+    assert items[answered.id]["first_response_at"] == answer.created_at.isoformat(timespec="seconds") + "Z"
+    assert items[answered.id]["waiting_since"] is None and items[answered.id]["escalation_due_at"] is None
+    assert items[waiting.id]["escalation_due_at"] == data["escalation_due_at"]

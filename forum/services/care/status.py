@@ -8,7 +8,7 @@ time zone (Settings → Notifications and email; UTC for visitors).
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select, tuple_
 
 from forum.extensions import db
 from forum.models import Case, EscalationPolicy, MailSettings, Question, User, utcnow
@@ -107,3 +107,40 @@ def waiting_markers(questions: list[Question], *, now: datetime | None = None) -
                                                            first_response.waiting_clause())))
     now = now or utcnow()
     return {q.id: duration_text(now - q.created_at) for q in live if q.id in ids}
+
+
+def timings(questions: list[Question]) -> dict[int, dict[str, datetime | None]]:
+    """For the API: first_response_at, waiting_since, response_due_at, escalation_due_at per question
+    (None where they don't apply), for any number of questions in a fixed number of queries."""
+    if not questions:
+        return {}
+    ids = [q.id for q in questions]
+    care_by_product = targets.all_targets()
+    responded = first_response.first_responses(ids)
+    with_case = set(db.session.scalars(select(Case.question_id).where(Case.question_id.in_(ids))))
+    firsts: set[int] = set()
+    first_only = [q for q in questions
+                  if care_by_product.get(q.product_id) and care_by_product[q.product_id].policy
+                  is EscalationPolicy.FIRST_QUESTION]
+    if first_only:
+        pairs = {(q.author_id, q.product_id) for q in first_only}
+        firsts = set(db.session.scalars(
+            select(func.min(Question.id)).where(tuple_(Question.author_id, Question.product_id).in_(pairs))
+            .group_by(Question.author_id, Question.product_id)))
+    result = {}
+    for q in questions:
+        care = care_by_product.get(q.product_id) or targets.resolve(None, q.product_id)
+        answered_at = responded.get(q.id)
+        live = not (q.deleted_at or q.closed_at)
+        waiting = answered_at is None and live
+        applies = (waiting and care.escalates and q.id not in with_case and not (q.hidden_at or q.locked_at)
+                   and (care.policy is EscalationPolicy.EVERY_QUESTION or q.id in firsts))
+        result[q.id] = {
+            "first_response_at": answered_at,
+            "waiting_since": q.created_at if waiting else None,
+            "response_due_at": (hours.add_business_time(care.hours, q.created_at, care.first_response)
+                                if care.first_response and live else None),
+            "escalation_due_at": hours.add_business_time(care.hours, q.created_at, care.escalate_after)
+            if applies else None,
+        }
+    return result
