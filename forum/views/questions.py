@@ -99,7 +99,7 @@ def render_thread(thread, answer_form, status: int = 200):
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
-                           wait=care_status.thread_status(thread.question, auth.current()),
+                           wait=care_status.thread_status(thread, auth.current()),
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False)), status
 
 

@@ -67,6 +67,14 @@ def first_responses(question_ids: list[int]) -> dict[int, datetime]:
     return found
 
 
+def first_response_among(question: Question, answers, public_updates=()) -> datetime | None:
+    """The same rule applied to rows already loaded (the thread page has them): no query."""
+    times = [a.created_at for a in answers
+             if a.author_id != question.author_id and a.deleted_at is None and a.hidden_at is None]
+    times += [u.created_at for u in public_updates if u.public and u.author_id != question.author_id]
+    return min(times, default=None)
+
+
 def first_response_at(question_id: int) -> datetime | None:
     return first_responses([question_id]).get(question_id)
 

@@ -46,13 +46,15 @@ def _is_first_question(question: Question) -> bool:
     return not db.session.scalar(select(earlier))
 
 
-def escalation_applies(question: Question, care: targets.CareTargets) -> bool:
+def escalation_applies(question: Question, care: targets.CareTargets, *, has_case: bool | None = None) -> bool:
     """Whether the product's policy would escalate this question if it kept waiting."""
     if care.policy is EscalationPolicy.OFF:
         return False
     if question.deleted_at or question.hidden_at or question.closed_at or question.locked_at:
         return False
-    if db.session.scalar(select(exists().where(Case.question_id == question.id))):
+    if has_case is None:
+        has_case = bool(db.session.scalar(select(exists().where(Case.question_id == question.id))))
+    if has_case:
         return False
     return care.policy is EscalationPolicy.EVERY_QUESTION or _is_first_question(question)
 
@@ -68,34 +70,54 @@ class WaitStatus:
     due_text: str = ""
 
 
-def wait_status(question: Question, *, zone_name: str = "UTC", now: datetime | None = None) -> WaitStatus:
+def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datetime | None = None,
+                responded: datetime | None = None, known: bool = False,
+                has_case: bool | None = None) -> WaitStatus:
+    """The wait for `question`; `known` means `responded` was already worked out by the caller.
+
+    `zone_name` None is looked up lazily by the caller's `zone` callback only when a due time is shown.
+    """
     now = now or utcnow()
     care = targets.targets_for(question.product_id)
-    responded = first_response.first_response_at(question.id)
+    if not known:
+        responded = first_response.first_response_at(question.id)
     response_due = (hours.add_business_time(care.hours, question.created_at, care.first_response)
                     if care.first_response else None)
     if responded is not None:
         return WaitStatus(False, None, responded, response_due, None,
                           f"First answer in {duration_text(responded - question.created_at)}")
     escalation_due = (hours.add_business_time(care.hours, question.created_at, care.escalate_after)
-                      if escalation_applies(question, care) else None)
+                      if escalation_applies(question, care, has_case=has_case) else None)
     text = f"Waiting for a first answer · {duration_text(now - question.created_at)}"
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
         unit = "business hours" if care.hours is not None else "hours"
         text += f" · support steps in after {amount} {unit}"
-        due_text = f"by {local_text(escalation_due, zone_name)}"
+        due_text = f"by {local_text(escalation_due, zone_name or 'UTC')}"
     elif response_due is not None:
-        due_text = f"we aim to answer by {local_text(response_due, zone_name)}"
+        due_text = f"we aim to answer by {local_text(response_due, zone_name or 'UTC')}"
     return WaitStatus(True, question.created_at, None, response_due, escalation_due, text, due_text)
 
 
-def thread_status(question: Question, viewer: User | None) -> WaitStatus | None:
-    """The chip for the thread page; None where waiting means nothing (deleted or closed questions)."""
+def thread_status(thread, viewer: User | None) -> WaitStatus | None:
+    """The chip for the thread page (from the loaded thread: one query for the product's targets,
+    one more for the reader's time zone when a due time is shown); None for deleted or closed questions."""
+    question = thread.question
     if question.deleted_at is not None or question.closed_at is not None:
         return None
-    return wait_status(question, zone_name=reader_zone(viewer))
+    if thread.case is None:
+        responded = first_response.first_response_among(question, thread.answers)
+    else:  # an earlier, closed case may have answered first: ask the database
+        responded = first_response.first_response_at(question.id)
+    status = wait_status(question, zone_name=None, responded=responded, known=True,
+                         has_case=thread.case is not None)
+    if status.due_text and viewer is not None:
+        zone_name = reader_zone(viewer)
+        if zone_name != "UTC":
+            status = wait_status(question, zone_name=zone_name, responded=responded, known=True,
+                                 has_case=thread.case is not None)
+    return status
 
 
 def waiting_markers(questions: list[Question], *, now: datetime | None = None) -> dict[int, str]:
