@@ -33,6 +33,7 @@ from reputation.rules import LABELS
 REPUTATION_LABELS = {event.value: label for event, label in LABELS.items()}
 
 bp = Blueprint("mod", __name__, url_prefix="/mod")
+bp.add_app_template_global(audit.target_label, "audit_target")
 flags_bp = Blueprint("flags", __name__)
 suggestions_bp = Blueprint("suggestions", __name__)
 

@@ -1,0 +1,30 @@
+"""Staff tools in human words and one form style (issue 19)."""
+
+from forum.extensions import db
+from moderation import audit
+from tests.conftest import login
+from tests.factories import make_moderator, make_user
+
+
+def test_the_audit_log_speaks_in_words_not_codes(client):
+    mod = make_moderator()
+    audit.log("article.publish", mod, target="article:4")
+    db.session.commit()
+    login(client, mod)
+    page = client.get("/mod/audit").get_data(as_text=True)
+    assert "Published an answer as a knowledge article" in page
+    assert "Knowledge article 4" in page
+    assert "<code>article.publish</code>" not in page and "<code>article:4</code>" not in page
+    assert ">article.publish<" not in page
+
+
+def test_webhooks_form_has_a_proper_description_field_and_button(client):
+    login(client, make_user(role="admin"))
+    page = client.get("/admin/webhooks").get_data(as_text=True)
+    assert '<div class="field">\n      <label for="webhook-description">' in page
+    assert '<div class="form-actions"><button class="button button--primary" type="submit">Add endpoint' in page
+
+
+def test_labels_for_unknown_actions_are_words():
+    assert audit.label("widget.frobnicate") == "widget frobnicate"
+    assert audit.target_label("user:7") == "Member 7"
