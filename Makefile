@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# `make run` needs only what running needs; the dev and test tools come with `make test`.
+RUN_STAMP = $(VENV)/.run-installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -20,10 +22,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-## run: install, migrate, seed demo content if the database is empty, serve on http://127.0.0.1:5000
-run: $(STAMP)
-	$(BIN)/flask db upgrade heads
-	$(BIN)/flask seed-demo --if-empty
+$(RUN_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.run-installed-* && touch $@
+
+## run: install, migrate, seed demo content if the database is empty, serve on http://$(HOST):$(PORT)
+## (another port: make run PORT=8080). Plain log lines, not JSON, at a terminal.
+run: export LOG_FORMAT ?= text
+run: $(RUN_STAMP)
+	@$(BIN)/flask db upgrade heads
+	@$(BIN)/flask seed-demo --if-empty
+	@echo "PeerCare is starting: open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: install and run the whole test suite (embedded defaults: SQLite)
