@@ -56,7 +56,15 @@ def queue_list():
     kind = queue.parse_kind(request.args.get("kind"))
     page = queue.open_items(kind, page=page_arg(), per_page=QUEUE_PER_PAGE)
     return render_template("mod/queue.html", page=page, kind=kind, kinds=queue.KIND_LABELS, counts=queue.counts(),
-                           recent=queue.handled_items(limit=10))
+                           recent=queue.handled_items(limit=10), quick=_quick_decision)
+
+
+def _quick_decision(entry) -> tuple[str, str] | None:
+    """The one-click decision a queue card offers (outcome, button text): the post is fine."""
+    if entry.kind == "suggested_edit":
+        return None
+    outcome = review.outcomes_for(entry)[0]
+    return outcome.value, "Dismiss flags (post is fine)" if outcome.value == "dismissed" else "Approve (post is fine)"
 
 
 @bp.get("/queue/<int:item_id>")
@@ -78,13 +86,17 @@ def handle(item_id: int):
     decision = review.Decision(outcome=form.get("outcome", ""), note=form.get("note", ""), body=form.get("body"),
                                title=form.get("title"), tags=form.get("tags"), until=form.get("until"),
                                suspension_reason=form.get("suspension_reason"))
-    back = url_for("mod.item", item_id=item_id)
+    from_queue = form.get("return_to") == "queue"
+    back = url_for("mod.queue_list", kind=form.get("kind") or None) if from_queue else url_for(
+        "mod.item", item_id=item_id)
     try:
         handled = review.handle(item_id, decision, moderator=auth.current())
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
     flash(f"Review item #{handled.id}: {review.LABELS[handled.outcome].lower()} — done.", "success")
+    if from_queue:
+        return redirect(back)
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
     return redirect(url_for("mod.item", item_id=following[0].id) if following else url_for("mod.queue_list"))
 

@@ -105,3 +105,16 @@ with app.app_context():
     user.reputation = 20
     db.session.commit()
 """
+
+
+def test_enter_in_tags_posts_the_question(live_server, new_page):
+    site = Site(new_page(), live_server)
+    site.register("enterkey")
+    page = site.page
+    page.goto(live_server + "/questions/ask")
+    page.get_by_label("Title").fill("Display dims itself every evening at nine")
+    page.get_by_label("Details").fill("Every evening at nine the display dims, even with auto-dim off.")
+    page.get_by_label("Product").select_option(label="Northwind Thermostat")
+    page.get_by_label("Tags").fill("display")
+    page.get_by_label("Tags").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Display dims itself every evening at nine")

@@ -173,3 +173,31 @@ class TestMessagesBesideTheControl:
         r = client.post(f"/questions/{q.id}/answers", data={"body": "too short"})
         assert r.status_code == 422
         assert "data-focus-here" in r.get_data(as_text=True)
+
+
+def test_deleting_a_comment_asks_for_confirmation(client):
+    from tests.factories import make_comment
+
+    q = make_question()
+    comment = make_comment(q)
+    login(client, comment.author)
+    page = client.get(f"/questions/{q.id}", follow_redirects=True).get_data(as_text=True)
+    block = page[page.index(f'id="comment-{comment.id}"'):][:2500]
+    assert "Delete this comment?" in block and "Yes, delete the comment" in block
+    assert block.index("<details") < block.index(f'action="/comments/{comment.id}/delete"')
+
+
+def test_username_field_and_hint_agree_on_the_length(client):
+    page = client.get("/register").get_data(as_text=True)
+    assert "3–30 characters" in page
+    assert re.search(r'<input[^>]*id="username"[^>]*maxlength="30"', page)
+
+
+def test_enter_in_the_ask_form_posts_rather_than_checking_similar_questions(client):
+    make_product()
+    login(client, make_user())
+    page = client.get("/questions/ask").get_data(as_text=True)
+    form = page[page.index('<form class="stack-form card"'):]
+    first_submit = re.search(r'<button type="submit"[^>]*>([^<]*)<', form)
+    assert first_submit.group(1) == "Post your question"
+    assert "formaction" not in first_submit.group(0)
