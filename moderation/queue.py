@@ -136,8 +136,8 @@ def open_items(kind: ReviewKind | None = None, *, page: int = 1, per_page: int =
     if kind is not None:
         where.append(ReviewItem.kind == kind.value)
     total = db.session.scalar(select(func.count(ReviewItem.id)).where(*where)) or 0
-    hidden_first = case((ReviewItem.kind == ReviewKind.HIDDEN.value, 0), (ReviewItem.kind == ReviewKind.FLAGGED.value, 1),
-                        else_=2)
+    hidden_first = case((ReviewItem.kind == ReviewKind.HIDDEN.value, 0),
+                        (ReviewItem.kind == ReviewKind.FLAGGED.value, 1), else_=2)
     items = list(db.session.scalars(
         select(ReviewItem).where(*where)
         .options(joinedload(ReviewItem.question), joinedload(ReviewItem.answer), joinedload(ReviewItem.comment),
