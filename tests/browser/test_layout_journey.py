@@ -35,7 +35,7 @@ def test_dark_mode_follows_the_device_and_the_settings_switch(live_server, brows
         assert page.evaluate("document.documentElement.dataset.theme") == "light"
         assert _background(page) == "rgb(255, 255, 255)"
         page.emulate_media(color_scheme="light")
-        page.get_by_label("Dark").check()
+        page.get_by_label("Dark", exact=True).check()
         page.get_by_role("button", name="Save theme").click()
         assert _background(page) == "rgb(13, 17, 23)"
     finally:
