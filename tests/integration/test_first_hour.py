@@ -201,3 +201,28 @@ def test_enter_in_the_ask_form_posts_rather_than_checking_similar_questions(clie
     first_submit = re.search(r'<button type="submit"[^>]*>([^<]*)<', form)
     assert first_submit.group(1) == "Post your question"
     assert "formaction" not in first_submit.group(0)
+
+
+def test_the_demo_never_leaves_activity_in_the_future():
+    import random
+
+    from forum.extensions import db
+    from forum.models import utcnow
+    from forum.services import demo
+
+    class Extremes(random.Random):
+        """The youngest thread (0.2 days) with the latest reply (30 hours after it)."""
+
+        def uniform(self, a, b):
+            return b if b == 30 else a
+
+    threads = []
+    for n in range(3):
+        q = make_question(title=f"Demo thread number {n} about the schedule")
+        make_answer(q)
+        threads.append(q)
+    demo._spread_over_time(Extremes(), threads)
+    now = utcnow()
+    for q in threads:
+        db.session.refresh(q)
+        assert q.created_at <= q.last_activity_at <= now
