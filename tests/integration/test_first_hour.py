@@ -226,3 +226,16 @@ def test_the_demo_never_leaves_activity_in_the_future():
     for q in threads:
         db.session.refresh(q)
         assert q.created_at <= q.last_activity_at <= now
+
+
+def test_feed_links_open_a_page_that_explains_feeds(client):
+    page = client.get("/").get_data(as_text=True)
+    link = re.search(r'<a href="(/feeds/about\?feed=[^"]+)"[^>]*>RSS</a>', page)
+    assert link, "the visible RSS link leads to the explanation"
+    about = client.get(html.unescape(link.group(1)))
+    text = about.get_data(as_text=True)
+    assert about.status_code == 200 and "Subscribe with a feed reader" in text
+    assert re.search(r'value="http://localhost/feeds/[^"]+\.rss"', text)
+    assert '<link rel="alternate" type="application/rss+xml"' in page
+    for bad in ("https://evil.example/x.rss", "//evil.example/feeds/x.rss", "/feeds/../admin.rss", "/feeds/x.html"):
+        assert client.get("/feeds/about", query_string={"feed": bad}).status_code == 404, bad
