@@ -12,7 +12,7 @@ def test_the_audit_log_speaks_in_words_not_codes(client):
     db.session.commit()
     login(client, mod)
     page = client.get("/mod/audit").get_data(as_text=True)
-    assert "Published an answer as a knowledge article" in page
+    assert "published an answer as a knowledge article" in page
     assert "Knowledge article 4" in page
     assert "<code>article.publish</code>" not in page and "<code>article:4</code>" not in page
     assert ">article.publish<" not in page
