@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.policy import roles
 from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.votes import votes_of
@@ -172,15 +173,15 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
         select(Question).where(Question.id == question_id)
         .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
     )
-    if question is None or (question.is_deleted and not posts.is_moderator(viewer)):
+    if question is None or (question.is_deleted and not roles.is_moderator(viewer)):
         raise NotFound("That question doesn't exist or has been deleted.")
     # Posts hidden by flags pending review: only moderators and their author see them.
     viewer_id = getattr(viewer, "id", None)
-    if question.is_hidden and not posts.is_moderator(viewer) and question.author_id != viewer_id:
+    if question.is_hidden and not roles.is_moderator(viewer) and question.author_id != viewer_id:
         raise NotFound("That question is hidden until a moderator reviews it.")
     answer_filter = [Answer.question_id == question.id]
     comment_filter = [Comment.question_id == question.id, Comment.deleted_at.is_(None)]
-    if not posts.is_moderator(viewer):
+    if not roles.is_moderator(viewer):
         answer_filter.append(Answer.deleted_at.is_(None))
         answer_filter.append(Answer.hidden_at.is_(None) | (Answer.author_id == viewer_id))
         comment_filter.append(Comment.hidden_at.is_(None) | (Comment.author_id == viewer_id))

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReputationEntry, User, utcnow
+from forum.policy import Permission, require
 from forum.services import ledger
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 from forum.services.queries import Page
 from reputation.events import RepEvent
 
@@ -20,8 +21,8 @@ def award_bonus(user_id: int, amount: int, *, reason: str, actor: User | None) -
 
     Only admins may do it from the site; the CLI and tests pass actor=None.
     """
-    if actor is not None and actor.role != "admin":
-        raise NotAllowed("Only site admins can award reputation.")
+    if actor is not None:
+        require(actor, Permission.REPUTATION_AWARD)
     if not isinstance(amount, int) or amount == 0 or abs(amount) > MAX_BONUS:
         raise ValidationFailed("Please give a non-zero amount.", fields={"amount": f"1–{MAX_BONUS:,} either way."})
     if not reason or not reason.strip():
