@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Flag, FlagReason, FlagStatus, Question, ReviewItem, ReviewKind, User, utcnow
-from forum.policy import Permission, can, require, roles
+from forum.policy import Permission, can, require, visibility
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from moderation import audit, queue, settings
@@ -31,7 +31,7 @@ def get_target(kind: str, target_id: int, *, viewer: User | None) -> Question | 
     """A question, answer or comment that exists (deleted ones only for moderators)."""
     if kind == "comment":
         comment = db.session.get(Comment, target_id)
-        if comment is None or (comment.deleted_at is not None and not roles.is_moderator(viewer)):
+        if comment is None or not visibility.can_see(viewer, comment):
             raise NotFound("That comment doesn't exist or has been deleted.")
         return comment
     if kind not in TARGET_KINDS:

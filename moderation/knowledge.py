@@ -21,7 +21,7 @@ from forum.models import (
     article_tags,
     utcnow,
 )
-from forum.policy import Permission, can, require
+from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from forum.services.events import Event, emit
@@ -121,7 +121,7 @@ def _summary_of(question: Question) -> str:
 def get_article(article_id: int, *, viewer: User | None) -> Article:
     """Published articles for everyone; drafts and archived ones for the people who edit them."""
     article = db.session.get(Article, article_id)
-    if article is None or (article.state != ArticleState.PUBLISHED and not can(viewer, Permission.ARTICLE_VIEW_DRAFT)):
+    if article is None or not visibility.can_see(viewer, article):
         raise NotFound("No such article.")
     return article
 
@@ -177,9 +177,9 @@ def versions(article: Article) -> list[ArticleVersion]:
 
 
 def list_articles(*, product_id: int | None = None, tag: str | None = None, page: int = 1, per_page: int = 20,
-                  include_unpublished: bool = False) -> Page:
-    """A page of articles, newest change first; only published ones unless `include_unpublished`."""
-    where = [] if include_unpublished else [Article.state == ArticleState.PUBLISHED.value]
+                  viewer: User | None = None) -> Page:
+    """A page of the articles `viewer` may see (published ones, unless the support team), newest change first."""
+    where = [visibility.article_clause(viewer)]
     if product_id is not None:
         where.append(Article.product_id == product_id)
     if tag:
