@@ -30,10 +30,14 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     return answer
 
 
-def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "") -> Answer:
-    """Change an answer and keep the new version as a revision."""
+def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "",
+                permission: Permission = Permission.POST_EDIT) -> Answer:
+    """Change an answer and keep the new version as a revision.
+
+    `permission` is what entitles `actor`: editing, or approving a suggested edit (REVIEW).
+    """
     answer = posts.get_answer(answer_id, viewer=actor)
-    require(actor, Permission.POST_EDIT, answer)
+    require(actor, permission, answer)
     errors: dict[str, str] = {}
     body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
     posts.raise_if(errors)

@@ -59,10 +59,14 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
 
 
 def edit_question(question_id: int, actor: User, *, title: str | None = None, body: str | None = None,
-                  tags: str | list[str] | None = None, comment: str = "") -> Question:
-    """Change a question and keep the new version as a revision; unchanged input does nothing."""
+                  tags: str | list[str] | None = None, comment: str = "",
+                  permission: Permission = Permission.POST_EDIT) -> Question:
+    """Change a question and keep the new version as a revision; unchanged input does nothing.
+
+    `permission` is what entitles `actor`: editing, or approving a suggested edit (REVIEW).
+    """
     question = posts.get_question(question_id, viewer=actor)
-    require(actor, Permission.POST_EDIT, question)
+    require(actor, permission, question)
     errors: dict[str, str] = {}
     new_title = posts.check_title(question.title if title is None else title, errors)
     new_body = posts.check_body(question.body_md if body is None else body, errors)
