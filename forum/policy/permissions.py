@@ -52,6 +52,7 @@ class Permission(StrEnum):
     ARTICLE_VIEW_DRAFT = "knowledge:view-draft"
     REVIEW = "review:queue"
     QUESTION_VOTE_CLOSE = "question:vote-close"
+    PRODUCT_CARE_MANAGE = "admin:product-care"
 
 
 def _signed_in(user: User | None) -> bool:
@@ -136,6 +137,7 @@ ADMIN_ONLY: dict[Permission, str] = {
     Permission.PROFILE_FIELDS_MANAGE: "Only site admins define customer profile fields.",
     Permission.WEBHOOKS_MANAGE: "Only site admins manage webhook endpoints.",
     Permission.REPUTATION_AWARD: "Only site admins can award reputation.",
+    Permission.PRODUCT_CARE_MANAGE: "Only site admins set products' response targets and agents.",
 }
 SUPPORT_ONLY: dict[Permission, str] = {
     Permission.CUSTOMER_DETAILS_VIEW: "Only the support team sees customers' private details.",

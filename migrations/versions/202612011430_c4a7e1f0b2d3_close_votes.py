@@ -1,7 +1,7 @@
 """members' votes to close questions (the close-vote privilege)
 
 Revision ID: c4a7e1f0b2d3
-Revises: 7c41d9e0a6b2
+Revises: 012b0c6389bc
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7e1f0b2d3'
-down_revision = '7c41d9e0a6b2'
+down_revision = '012b0c6389bc'
 branch_labels = None
 depends_on = None
 
