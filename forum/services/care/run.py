@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.models import CareRun, Case, EscalationPolicy, Product, Question, utcnow
-from forum.services.care import cadence, first_response, hours, targets
+from forum.services.care import cadence, first_response, hours, offers, targets
 
 BATCH = 500  # escalations written per set of bulk statements
 LOCK_KEY = 16_016  # pg_advisory_xact_lock key of the care run
@@ -102,6 +102,7 @@ def run(now: datetime | None = None, *, dry_run: bool = False, limit: int | None
         report.escalations += [(d, cases[d.question_id].reference if d.question_id in cases else None)
                                for d in chunk]
     report.reminders = [(c.id, c.reference) for c in cadence.remind(now)]
-    record.escalated, record.reminded = report.escalated, len(report.reminders)
+    report.offers = offers.offer_waiting(now)
+    record.escalated, record.reminded, record.offered = report.escalated, len(report.reminders), report.offers
     db.session.flush()
     return report

@@ -92,7 +92,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
-        unit = "business hours" if care.hours is not None else "hours"
+        unit = ("business hour" if care.hours is not None else "hour") + ("" if amount == 1 else "s")
         text += f" · support steps in after {amount} {unit}"
         due_text = f"by {local_text(escalation_due, zone_name or 'UTC')}"
     elif response_due is not None:
