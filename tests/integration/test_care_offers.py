@@ -95,3 +95,21 @@ def test_for_you_page_and_opt_in(client):
     client.post("/questions/for-you/opt-in", data={"wanted": "off"})
     assert not offers.is_opted_in(member.id)
     assert client.get("/questions/for-you", follow_redirects=False).status_code == 200
+
+
+def test_offers_are_a_digest_section():
+    from forum.services import digests, preferences
+
+    old_answer = make_answer(make_question())
+    member = helper("digest_helper", 40, old_answer)
+    preferences.follow(member, "product", "thermostat")
+    db.session.commit()
+    q = waiting_question(title="Boiler relay clicks but nothing heats")
+    since, _until = digests.window("daily:2026-11-30", "UTC")
+    q.created_at = since + timedelta(hours=1)
+    db.session.commit()
+    with unit_of_work():
+        offers.offer_waiting(since + timedelta(hours=10))
+    digest = digests.build(member.id, "daily:2026-11-30", "UTC")
+    section = next(s for s in digest.sections if s.key == "for_you")
+    assert [item.title for item in section.items] == [q.title] and section.new
