@@ -78,7 +78,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
     `zone_name` None is looked up lazily by the caller's `zone` callback only when a due time is shown.
     """
     now = now or utcnow()
-    care = targets.targets_for(question.product_id)
+    care = targets.targets_of(question.product)
     if not known:
         responded = first_response.first_response_at(question.id)
     response_due = (hours.add_business_time(care.hours, question.created_at, care.first_response)
