@@ -34,6 +34,7 @@ from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
 from forum.models.question import Answer, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
+from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
@@ -52,6 +53,7 @@ __all__ = [
     "CaseEvent",
     "CasePriority",
     "CaseStatus",
+    "CaseSurvey",
     "CaseUpdate",
     "CloseReason",
     "Comment",
@@ -63,6 +65,7 @@ __all__ = [
     "FlagReason",
     "FlagStatus",
     "Follow",
+    "HelpfulVote",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -73,6 +76,7 @@ __all__ = [
     "Question",
     "QuestionFieldValue",
     "QuietProduct",
+    "Rating",
     "ReputationEntry",
     "ReviewItem",
     "ReviewKind",

@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     MENTION = "mention"                    # someone @mentioned you
     CASE_UPDATE = "case_update"            # support updated the case on your question
     MODERATOR_ACTION = "moderator_action"  # a moderator acted on your post
+    CASE_SURVEY = "case_survey"            # how satisfied are you with the help on your resolved case?
 
 
 class DigestPeriod(StrEnum):

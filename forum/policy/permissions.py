@@ -43,6 +43,9 @@ class Permission(StrEnum):
     MEMBER_DELETE = "moderation:member:delete"
     PROFILE_FIELDS_MANAGE = "admin:profile-fields"
     CUSTOMER_DETAILS_VIEW = "cases:customer-details"
+    CASE_RATE = "cases:rate"
+    HELPFUL_VOTE = "helpful:vote"
+    INSIGHTS_VIEW = "insights:view"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -228,6 +231,16 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
                 return None
             return "Only agents and moderators edit knowledge articles."
+        case Permission.CASE_RATE:
+            if obj is not None and getattr(obj, "customer_id", None) == user.id:
+                return None
+            return "Only the person who asked can answer this survey."
+        case Permission.HELPFUL_VOTE:
+            return None
+        case Permission.INSIGHTS_VIEW:
+            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+                return None
+            return "Only moderators, support agents and admins see the community health console."
         case Permission.CASE_RESPOND:
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None

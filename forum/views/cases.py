@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
 from forum.policy import Permission, can, require
-from forum.services import posts, profile_fields, queries, sso, webhooks
+from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.errors import ServiceError
 from forum.views.common import act, page_arg, thread_url
 from moderation import escalation
@@ -77,7 +77,8 @@ def show(reference: str):
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
                            now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
-                           action_form=ActionForm(), **_customer_details(me, case))
+                           action_form=ActionForm(), survey=satisfaction.survey_of_case(case.id),
+                           **_customer_details(me, case))
 
 
 def _customer_details(me, case) -> dict:
