@@ -1,11 +1,13 @@
-"""The satisfaction survey pages: from the emailed links, and from the in-app notification."""
+"""The satisfaction survey pages (from the emailed links and from the notification) and "did this help?" votes."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth
-from forum.models import Rating
+from forum.extensions import db
+from forum.models import Answer, Article, Question, Rating
 from forum.services import satisfaction
 from forum.services.errors import ServiceError, ValidationFailed
+from forum.templating import slugify
 from forum.transaction import unit_of_work
 
 bp = Blueprint("satisfaction", __name__)
@@ -78,3 +80,34 @@ def for_question(question_id: int):
 def record_for_question(question_id: int):
     return _record(lambda: satisfaction.survey_for_question(question_id, auth.current()),
                    url_for("satisfaction.for_question", question_id=question_id))
+
+
+def _helpful(kind: str, target_id: int, done: str):
+    try:
+        with unit_of_work():
+            satisfaction.vote_helpful(auth.current(), kind, target_id, request.form.get("helpful"))
+    except ServiceError as exc:
+        flash(exc.fields.get("helpful") or exc.message, "error")
+        return redirect(done) if exc.status == 422 else (render_template("errors/error.html", code=exc.status,
+                                                                          message=exc.message), exc.status)
+    flash("Thanks for telling us.", "success")
+    return redirect(done)
+
+
+@bp.post("/answers/<int:answer_id>/helpful")
+@auth.login_required
+def helpful_answer(answer_id: int):
+    answer = db.session.get(Answer, answer_id)
+    question = db.session.get(Question, answer.question_id) if answer is not None else None
+    done = (url_for("questions.show", question_id=question.id, slug=slugify(question.title),
+                    _anchor=f"answer-{answer_id}") if question is not None else url_for("questions.index"))
+    return _helpful("answer", answer_id, done)
+
+
+@bp.post("/kb/<int:article_id>/helpful")
+@auth.login_required
+def helpful_article(article_id: int):
+    article = db.session.get(Article, article_id)
+    done = (url_for("knowledge.show", article_id=article.id, slug=slugify(article.title))
+            if article is not None else url_for("knowledge.index"))
+    return _helpful("article", article_id, done)

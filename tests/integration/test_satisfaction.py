@@ -161,10 +161,10 @@ def test_comments_are_for_staff_only(client, agent):
     login(client, asker)
     client.post(f"/questions/{case.question_id}/satisfaction", data={"rating": "2", "comment": "Took nine days."})
     client.post("/logout")
-    thread = client.get(f"/questions/{case.question_id}").get_data(as_text=True)
+    thread = client.get(f"/questions/{case.question_id}", follow_redirects=True).get_data(as_text=True)
     assert "Took nine days." not in thread
     login(client, make_user(reputation_points=5000))
-    assert "Took nine days." not in client.get(f"/questions/{case.question_id}").get_data(as_text=True)
+    assert "Took nine days." not in client.get(f"/questions/{case.question_id}", follow_redirects=True).get_data(as_text=True)
     assert client.get(f"/cases/{case.reference}").status_code == 403
     client.post("/logout")
     login(client, agent)
