@@ -24,9 +24,10 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile_fields.bp)
-    from forum.views import satisfaction
+    from forum.views import insights, satisfaction
 
     app.register_blueprint(satisfaction.bp)
+    app.register_blueprint(insights.bp)
     from forum.views import moderation
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):

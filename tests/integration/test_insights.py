@@ -133,7 +133,7 @@ def test_contributors_and_filters(community):
     assert tagged.figure("questions_asked").value == 7
 
 
-@pytest.mark.parametrize("args, error", [
+@pytest.mark.parametrize(("args", "error"), [
     ({"period": "14"}, ValidationFailed), ({"from": "2026-13-01"}, ValidationFailed),
     ({"from": "2026-11-10", "to": "2026-11-01"}, ValidationFailed), ({"from": "2024-01-01", "to": "2026-01-01"},
                                                                      ValidationFailed),
@@ -152,3 +152,97 @@ def test_the_query_count_does_not_grow_with_the_community(community, count_queri
     count_queries.count = 0
     insights.report(community)
     assert count_queries.count == small <= 40
+
+
+PERIOD = "from=2026-11-01&to=2026-11-14"
+
+
+def _bearer(user) -> dict:
+    from forum.services import tokens
+
+    return {"Authorization": f"Bearer {tokens.create_token(user, 'insights')}"}
+
+
+def test_console_csv_and_api_report_the_same_numbers(client, community):
+    import csv
+    import io
+    import re
+
+    from tests.conftest import login
+
+    manager = make_user(role=Role.MODERATOR)
+    report = insights.report(community)
+    expected = {f.key: f.value for s in report.sections for f in s.figures}
+    api = client.get(f"/api/v1/insights?{PERIOD}", headers=_bearer(manager)).get_json()
+    from_api = {f["key"]: f["value"] for s in api["sections"] for f in s["figures"]}
+    assert from_api == expected
+    assert api["scope"]["from"] == "2026-11-01" and api["scope"]["previous"]["from"] == "2026-10-18"
+    ttfr = next(f for s in api["sections"] for f in s["figures"] if f["key"] == "first_response_median")
+    assert ttfr["weekly"] == [{"week_start": "2026-11-01", "value": 2 * H}, {"week_start": "2026-11-08", "value": 15 * H}]
+    login(client, manager)
+    rows = list(csv.reader(io.StringIO(client.get(f"/mod/insights.csv?{PERIOD}").get_data(as_text=True))))
+    assert rows[0][:6] == ["section", "figure", "label", "unit", "value", "previous"]
+    from_csv = {r[1]: r[4] for r in rows[1:]}
+    assert from_csv["first_response_median"] == str(4.0 * H) and from_csv["first_response_p90"] == str(57600.0)
+    assert {k: float(v) if v else None for k, v in from_csv.items()} == {
+        k: float(v) if v is not None else None for k, v in expected.items()}
+    only = list(csv.reader(io.StringIO(client.get(f"/mod/insights.csv?section=support&{PERIOD}").get_data(as_text=True))))
+    assert {r[0] for r in only[1:]} == {"support"}
+    page = client.get(f"/mod/insights?{PERIOD}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    shown = dict(re.findall(r'data-figure="([a-z0-9_]+)">([^<]*)<', html))
+    assert shown["first_response_median"] == "4 h 0 min" and shown["first_response_p90"] == "16 h 0 min"
+    assert shown["solved_7d"] == "50.0%" and shown["csat_average"] == "3.50" and shown["questions_asked"] == "6"
+    assert html.count('class="insights-chart" src="data:image/svg+xml;base64,') >= 15
+    assert "Weekly trend of time to first response, median: 01 Nov 2 h 0 min, 08 Nov 15 h 0 min." in html
+
+
+def test_console_is_for_moderators_agents_and_admins(client):
+    from tests.conftest import login
+
+    member = make_user(reputation_points=10_000)
+    assert client.get("/mod/insights").status_code == 302
+    assert client.get("/api/v1/insights").status_code == 401
+    assert client.get("/api/v1/insights", headers=_bearer(member)).status_code == 403
+    login(client, member)
+    assert client.get("/mod/insights").status_code == 403
+    assert client.get("/mod/insights.csv").status_code == 403
+    for role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+        staff = make_user(role=role)
+        assert client.get("/api/v1/insights?period=7", headers=_bearer(staff)).status_code == 200
+        client.post("/logout")
+        login(client, staff)
+        assert client.get("/mod/insights?period=90").status_code == 200
+
+
+def test_bad_filters_are_clear_4xx_on_every_surface(client):
+    from tests.conftest import login
+
+    agent = make_user(role=Role.AGENT)
+    for query, status in (("period=x", 422), ("from=yesterday", 422), ("product=nope", 404),
+                          ("from=2026-11-10&to=2026-11-01", 422)):
+        assert client.get(f"/api/v1/insights?{query}", headers=_bearer(agent)).status_code == status
+    login(client, agent)
+    page = client.get("/mod/insights?period=x")
+    assert page.status_code == 422 and "Choose the last 7, 30 or 90 days." in page.get_data(as_text=True)
+    assert client.get("/mod/insights.csv?from=2026-02-30").status_code == 422
+    assert client.get("/mod/insights.csv?section=nope").status_code == 400
+
+
+def test_the_page_and_api_query_count_is_bounded(client, community, count_queries):
+    from tests.conftest import login
+
+    agent = make_user(role=Role.AGENT)
+    login(client, agent)
+    client.get(f"/mod/insights?{PERIOD}")  # the session's first page also refreshes the member's session row
+    count_queries.count = 0
+    assert client.get(f"/mod/insights?{PERIOD}").status_code == 200
+    page_queries = count_queries.count
+    for day in range(1, 14):
+        answered(asked(day), 3 * H)
+    db.session.commit()
+    client.get(f"/mod/insights?{PERIOD}")  # the test's commits expired the member the page loads
+    count_queries.count = 0
+    client.get(f"/mod/insights?{PERIOD}")
+    assert count_queries.count == page_queries <= 50

@@ -73,6 +73,7 @@ def service_error(exc: ServiceError):
 
 from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
     content,
+    insights,
     moderation,
     notifications,
     openapi,
