@@ -261,7 +261,9 @@ def _ratio(numerator: float | int | None, denominator: float | int | None) -> fl
 
 def _grouped(scope: Scope, query: Callable[[Scope, ColumnElement], Select]) -> tuple[dict, list[dict]]:
     """Run a query of named sums grouped by week; returns the period's totals and per-week rows."""
-    rows = {int(r.bucket): r._asdict() for r in db.session.execute(query(scope, _bucket))}
+    # int(): PostgreSQL sums bigints as numeric, and a Decimal must not leak into JSON or ratios.
+    rows = {int(r.bucket): {k: int(v or 0) for k, v in r._asdict().items()}
+            for r in db.session.execute(query(scope, _bucket))}
     names = [c for c in next(iter(rows.values())) if c != "bucket"] if rows else []
     weekly = [rows.get(i, {}) for i in range(scope.weeks)]
     totals = {name: sum((r.get(name) or 0) for r in rows.values()) for name in names}
@@ -489,7 +491,7 @@ def _top_share(scope: Scope) -> tuple[float | None, int]:
     top = select(per_author.c.n).order_by(per_author.c.n.desc()).limit(10).subquery()
     total, top_sum = db.session.execute(select(select(func.coalesce(func.sum(per_author.c.n), 0)).scalar_subquery(),
                                                select(func.coalesce(func.sum(top.c.n), 0)).scalar_subquery())).one()
-    return _ratio(top_sum, total), int(total)
+    return _ratio(int(top_sum), int(total)), int(total)
 
 
 def contributors(scope: Scope) -> Section:
