@@ -46,6 +46,7 @@ class Permission(StrEnum):
     CASE_RATE = "cases:rate"
     HELPFUL_VOTE = "helpful:vote"
     INSIGHTS_VIEW = "insights:view"
+    PRODUCT_CARE_MANAGE = "admin:product-care"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -217,6 +218,8 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             return None if user.role == Role.ADMIN else "Only site admins can change site settings."
         case Permission.PROFILE_FIELDS_MANAGE:
             return None if user.role == Role.ADMIN else "Only site admins define customer profile fields."
+        case Permission.PRODUCT_CARE_MANAGE:
+            return None if user.role == Role.ADMIN else "Only site admins set products' response targets and agents."
         case Permission.CUSTOMER_DETAILS_VIEW:
             if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
                 return None

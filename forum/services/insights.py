@@ -41,6 +41,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
+from forum.services.care import first_response
 from forum.services.errors import NotFound, ValidationFailed
 
 PERIODS = (7, 30, 90)
@@ -194,21 +195,9 @@ def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
 
 
 def first_responses(question_ids: Select):
-    """THE definition of a question's first response, used by every figure that needs one.
-
-    For now: the first answer by someone other than the asker that is neither deleted nor
-    hidden. One row per question that has one: question_id, responded_at, responder_id.
-    """
-    ranked = (select(Answer.question_id.label("question_id"), Answer.created_at.label("responded_at"),
-                     Answer.author_id.label("responder_id"),
-                     func.row_number().over(partition_by=Answer.question_id,
-                                            order_by=(Answer.created_at, Answer.id)).label("rank"))
-              .join(Question, Question.id == Answer.question_id)
-              .where(Answer.question_id.in_(question_ids), Answer.author_id != Question.author_id,
-                     Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
-              .subquery())
-    return select(ranked.c.question_id, ranked.c.responded_at, ranked.c.responder_id).where(
-        ranked.c.rank == 1).subquery()
+    """Every figure's first responses (question_id, responded_at, responder_id), by the one
+    definition in forum/services/care/first_response.py."""
+    return first_response.first_response_rows(question_ids)
 
 
 @dataclass(frozen=True)
@@ -341,8 +330,9 @@ def responsiveness(scope: Scope) -> Section:
         Figure("questions_asked", "Questions asked", "count", asked, prev.get("asked", 0),
                [w.get("asked", 0) for w in counts[1]], "Questions asked in the period (deleted ones left out)."),
         *_spread_figures("first_response", "Time to first response", now, before,
-                         "From asking to the first answer by someone other than the asker (deleted and hidden "
-                         "answers don't count), over the questions asked in the period that have one."),
+                         "From asking to the first response: the first answer by someone other than the asker "
+                         "(deleted and hidden answers don't count) or the first public support update on its "
+                         "case, whichever came first; over the questions asked in the period that have one."),
     ]
     totals, weekly = counts
     figures.append(Figure(

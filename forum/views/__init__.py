@@ -24,11 +24,11 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile_fields.bp)
-    from forum.views import insights, satisfaction
+    from forum.views import care, insights, moderation, satisfaction
 
     app.register_blueprint(satisfaction.bp)
     app.register_blueprint(insights.bp)
-    from forum.views import moderation
+    app.register_blueprint(care.bp)
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
         app.register_blueprint(blueprint)

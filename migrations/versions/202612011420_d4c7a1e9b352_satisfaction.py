@@ -1,7 +1,7 @@
 """case satisfaction surveys and "did this help?" votes
 
 Revision ID: d4c7a1e9b352
-Revises: 7c41d9e0a6b2
+Revises: 012b0c6389bc
 Create Date: 2026-12-01 14:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4c7a1e9b352'
-down_revision = '7c41d9e0a6b2'
+down_revision = '012b0c6389bc'
 branch_labels = None
 depends_on = None
 
