@@ -1,5 +1,7 @@
 """The community health console (/mod/insights) for moderators, agents and admins, and its CSV export.
 
+Like the rest of /mod, visitors get a 403 page rather than the sign-in form.
+
 Every number comes from `forum.services.insights.report`; this module only formats it.
 """
 
@@ -61,7 +63,6 @@ def _week_labels(scope: insights.Scope) -> list[str]:
 
 
 @bp.get("/mod/insights")
-@auth.login_required
 def console():
     require(auth.current(), Permission.INSIGHTS_VIEW)
     products = db.session.scalars(select(Product).order_by(Product.name)).all()
@@ -101,7 +102,6 @@ def _raw(value: float | int | None) -> str:
 
 
 @bp.get("/mod/insights.csv")
-@auth.login_required
 def export_csv():
     require(auth.current(), Permission.INSIGHTS_VIEW)
     section = request.args.get("section") or None

@@ -202,7 +202,7 @@ def test_console_is_for_moderators_agents_and_admins(client):
     from tests.conftest import login
 
     member = make_user(reputation_points=10_000)
-    assert client.get("/mod/insights").status_code == 302
+    assert client.get("/mod/insights").status_code == 403
     assert client.get("/api/v1/insights").status_code == 401
     assert client.get("/api/v1/insights", headers=_bearer(member)).status_code == 403
     login(client, member)
