@@ -34,13 +34,13 @@ from forum.models import (
     Product,
     Question,
     ReviewItem,
-    Role,
     Tag,
     User,
     article_tags,
     question_tags,
     utcnow,
 )
+from forum.policy import roles
 from forum.services.care import first_response
 from forum.services.errors import NotFound, ValidationFailed
 
@@ -48,7 +48,6 @@ PERIODS = (7, 30, 90)
 MAX_DAYS = 366
 WEEK = 7 * 86400
 DAY = 86400
-STAFF = (Role.AGENT.value, Role.MODERATOR.value, Role.ADMIN.value)
 MEDIAN, P90 = Fraction(1, 2), Fraction(9, 10)
 BUCKET = literal_column("bucket")
 
@@ -292,7 +291,7 @@ def _question_counts(scope: Scope, bucket) -> Select:
             seconds_between(Question.created_at, Case.closed_at) <= days * DAY).exists()
         within[days] = _sum(or_(accepted_in_time, case_in_time)).label(f"solved_{days}")
     escalated = select(Case.id).where(Case.question_id == Question.id).exists()
-    staff_responder = select(User.id).where(User.id == fr.c.responder_id, User.role.in_(STAFF)).exists()
+    staff_responder = select(User.id).where(User.id == fr.c.responder_id, roles.role_clause(roles.STAFF)).exists()
     return (select(_bucketed(scope, Question.created_at, bucket), func.count(Question.id).label("asked"),
                    _sum(fr.c.question_id.is_not(None)).label("responded"),
                    _sum(and_(fr.c.question_id.is_not(None), staff_responder)).label("staff_first"),

@@ -14,6 +14,7 @@ from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.views import community
 from forum.views import profile_fields as field_views
 from forum.views.common import act, page_arg, per_page, thread_url
 from reputation.events import PostKind
@@ -103,7 +104,8 @@ def render_thread(thread, answer_form, status: int = 200):
                            wait=care_status.thread_status(thread, auth.current()),
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False),
                            helpful=satisfaction.helpful_count("answer", accepted, auth.current()) if accepted else None,
-                           can_vote_helpful=can(auth.current(), Permission.HELPFUL_VOTE)), status
+                           can_vote_helpful=can(auth.current(), Permission.HELPFUL_VOTE),
+                           **community.close_vote_context(thread.question, auth.current())), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])

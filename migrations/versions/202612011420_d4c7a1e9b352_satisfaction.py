@@ -1,7 +1,7 @@
 """case satisfaction surveys and "did this help?" votes
 
 Revision ID: d4c7a1e9b352
-Revises: 012b0c6389bc
+Revises: c4a7e1f0b2d3
 Create Date: 2026-12-01 14:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4c7a1e9b352'
-down_revision = '012b0c6389bc'
+down_revision = 'c4a7e1f0b2d3'
 branch_labels = None
 depends_on = None
 
