@@ -24,8 +24,10 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile_fields.bp)
-    from forum.views import admin, care, moderation
+    from forum.views import admin, care, insights, moderation, satisfaction
 
+    app.register_blueprint(satisfaction.bp)
+    app.register_blueprint(insights.bp)
     app.register_blueprint(care.bp)
     app.register_blueprint(admin.bp)
 
