@@ -52,8 +52,11 @@ def test_a_community_with_content_migrates_down_and_up_again(empty_database_url)
     from forum.services import demo
     from forum.transaction import unit_of_work
 
+    # Tasks run in-process here: the suite's real worker serves the suite's own database, not this one.
+    eager = {k: v for k, v in TestConfig.CELERY.items() if not k.startswith("broker")}
+    eager.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": empty_database_url})
+                      "SQLALCHEMY_DATABASE_URI": empty_database_url, "CELERY": eager})
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
         with unit_of_work():
