@@ -81,7 +81,7 @@ def check_request() -> None:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: ASCII digits that fit a 64-bit id column, else a 404."""
+    """`<int:…>` in every route: ASCII digits that fit an id column, else a 404."""
 
     regex = r"[0-9]{1,19}"
 

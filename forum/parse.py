@@ -1,14 +1,15 @@
 """The one parser for an id or a date someone sent: only values the database can hold.
 
 `str.isdigit()` accepts "²" (which `int()` refuses) and `int()` accepts any length, while every
-id column is a signed 64-bit integer on PostgreSQL and SQLite alike; `date.fromisoformat`
+id column is a signed 32-bit integer on PostgreSQL; `date.fromisoformat`
 accepts year 1 and 9999, which overflow date arithmetic and PostgreSQL's comparisons with them.
 """
 
 import re
 from datetime import date
 
-MAX_ID = 2**63 - 1
+# Id columns are INTEGER: 32 bits on PostgreSQL (SQLite's 64 bits hold them too).
+MAX_ID = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}\Z")
 
 
