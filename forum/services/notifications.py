@@ -45,6 +45,7 @@ KIND_LABELS: dict[str, str] = {
     NotificationKind.MENTION: "Someone @mentions me",
     NotificationKind.CASE_UPDATE: "Updates from support on my escalated questions",
     NotificationKind.MODERATOR_ACTION: "Moderator actions on my posts",
+    NotificationKind.CASE_SURVEY: "Satisfaction surveys when support resolves my case",
     NotificationKind.CASE_ASSIGNED: "A support case is assigned to me",
     NotificationKind.CASE_UPDATE_DUE: "A customer of my case is due an update",
     NotificationKind.QUESTION_FOR_YOU: "Questions for you (waiting questions you may know about)",
@@ -59,12 +60,12 @@ _MENTION = re.compile(r"(?<![\w@./+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 
 def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None = None,
            question_id: int | None = None, answer_id: int | None = None, comment_id: int | None = None,
-           text: str = "") -> Notification | None:
+           text: str = "", email: bool = True) -> Notification | None:
     """Tell a member something happened, in the caller's transaction (this does not commit).
 
     Returns None without notifying when the member doesn't exist, deleted their account or is
-    the actor. Queues an immediate email when they opted in to `kind`. Raises ValueError for
-    an unknown kind.
+    the actor. Queues an immediate email when they opted in to `kind`, unless `email` is False
+    (the feature sends its own email). Raises ValueError for an unknown kind.
     """
     kind = NotificationKind(kind)
     if user_id is None or (actor_id is not None and actor_id == user_id):
@@ -76,6 +77,8 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
     db.session.add(notification)
     db.session.flush()
+    if not email:
+        return notification
     product_id = (db.session.scalar(select(Question.product_id).where(Question.id == question_id))
                   if question_id is not None else None)
     if preferences.wants_email(user_id, kind.value, product_id=product_id):
@@ -270,6 +273,8 @@ def describe(n: Notification) -> str:
             return n.text or f"Support updated the case on {title}"
         case NotificationKind.MODERATOR_ACTION:
             return n.text or f"A moderator acted on your post on {title}"
+        case NotificationKind.CASE_SURVEY:
+            return n.text or f"How satisfied are you with the help you got on {title}?"
     return n.text or "Something happened"
 
 
