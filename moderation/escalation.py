@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
+from forum.parse import parse_id
 from forum.policy import Permission, require, roles
 from forum.services import notifications, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -211,7 +212,7 @@ def _route(case: Case, actor: User | None) -> None:
 def get_case(reference: str, *, viewer: User | None) -> Case:
     require_case_staff(viewer)
     number = reference.upper().removeprefix("CASE-")
-    case = db.session.get(Case, int(number)) if number.isdigit() else None
+    case = db.session.get(Case, parse_id(number)) if parse_id(number) is not None else None
     if case is None:
         raise NotFound(f"No case {reference[:20]}.")
     return case

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Answer, Article, Product, Question, Tag, question_tags
+from forum.parse import parse_id
 from forum.policy import visibility
 from forum.services.errors import NotFound
 from forum.templating import slugify
@@ -186,7 +187,7 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
 
 @source("questions", with_arg=True)
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
-    question = db.session.get(Question, int(arg)) if arg and arg.isdigit() else None
+    question = db.session.get(Question, parse_id(arg)) if parse_id(arg) is not None else None
     if question is None or not visibility.is_public(question):
         raise NotFound("That question doesn't exist or has been deleted.")
     answers = db.session.scalars(

@@ -8,6 +8,7 @@ from wtforms.validators import Optional
 
 from forum import auth
 from forum.forms import apply_errors
+from forum.parse import parse_id
 from forum.services import notifications, preferences, queries
 from forum.services.errors import ValidationFailed
 from forum.views.accounts import safe_next
@@ -76,8 +77,8 @@ def _target_page(kind: str, ref: str) -> str:
         return url_for("browse.product", slug=ref)
     if kind == "tag":
         return url_for("browse.tag", name=ref)
-    if kind == "question" and ref.isdigit():
-        return url_for("questions.show", question_id=int(ref))
+    if kind == "question" and parse_id(ref) is not None:
+        return url_for("questions.show", question_id=parse_id(ref))
     return url_for("preferences.page")
 
 
