@@ -53,7 +53,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum.services import viewcounts
 
     viewcounts.init_app(app)
-    from forum.services import account_email, digests, mail, notifications  # noqa: F401 - subscribers, outbox handlers, sections
+    from forum import mail
+    from forum.services import account_email, digests, notifications  # noqa: F401 - subscribers, outbox handlers, sections
     from moderation import hooks  # noqa: F401 - moderation's event subscribers and content checks
 
     mail.init_app(app)

@@ -1,7 +1,5 @@
-"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, slugs."""
+"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, the URLs of things."""
 
-import functools
-import re
 from datetime import datetime
 
 from flask import request, url_for
@@ -9,12 +7,7 @@ from flask import request, url_for
 from forum.markup import stored
 from forum.models import utcnow
 from forum.policy import can, confirmation_notice
-
-
-@functools.lru_cache(maxsize=8192)
-def slugify(text: str) -> str:
-    """URL slug of a title or name; memoized, as a thread page asks for the same names many times."""
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
+from forum.urls import TEMPLATE_GLOBALS, slugify
 
 
 def ago(when: datetime | None) -> str:
@@ -40,4 +33,5 @@ def page_url(page: int, link_args: dict | None = None) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

@@ -43,7 +43,7 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smtp_server(app):
     """A real SMTP server (aiosmtpd) for the session; the app (and the real worker) send all mail to it."""
-    from forum.services import mail
+    from forum import mail
     from tests import smtp_sink
 
     controller, sink = smtp_sink.start()

@@ -21,9 +21,10 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import User, utcnow
-from forum.services import accounts, mail, outbox
+from forum.services import accounts, outbox
 from forum.services.errors import ServiceError, ValidationFailed
 
 CONFIRM_SALT = "peercare.email-confirmation"
@@ -131,7 +132,7 @@ def send_confirmation(payload: dict) -> None:
     user = _live_user(payload["user_id"])
     if user is None or user.email_confirmed_at is not None:
         return
-    link = mail.external_url("auth.confirm_email", token=confirmation_token(user))
+    link = urls.site_url("auth.confirm_email", token=confirmation_token(user))
     _send(mail.render("confirm_email", to=user.email, subject="Confirm your email address",
                       unsubscribe_url=None, user=user, link=link,
                       hours=confirmation_hours(),
@@ -197,7 +198,7 @@ def send_password_reset(payload: dict) -> None:
     user = _live_user(payload["user_id"]) if payload.get("user_id") is not None else None
     if user is None:
         return
-    link = mail.external_url("auth.reset_password", token=reset_token(user))
+    link = urls.site_url("auth.reset_password", token=reset_token(user))
     _send(mail.render("reset_password", to=user.email, subject="Reset your password", unsubscribe_url=None,
                       user=user, link=link, hours=reset_hours()))
 

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, distinct, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import (
     Answer,
@@ -43,9 +44,8 @@ from forum.models import (
     question_tags,
     utcnow,
 )
-from forum.services import mail, preferences
+from forum.services import preferences
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
 
 DIGEST_HOUR = 7
 MONDAY = 0
@@ -256,7 +256,7 @@ def _readers(user_ids: list[int], key: str, zones: dict[int, str]) -> dict[int, 
         if question_id is not None:
             questions.add(question_id)
     quiet = preferences.quiet_product_ids_of(user_ids)
-    link = mail.link_builder()
+    link = urls.site_links()
     windows: dict[str, tuple[datetime, datetime]] = {}
     readers = {}
     for user_id in user_ids:
@@ -372,7 +372,7 @@ def subject(digest: Digest) -> str:
 
 
 def render(user: User, digest: Digest) -> mail.Email:
-    link = mail.link_builder()
+    link = urls.site_links()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
     return mail.render("digest", to=user.email, subject=subject(digest),
                        unsubscribe_url=link("notifications.unsubscribe", token=token),
@@ -457,11 +457,11 @@ def _question_pool(*where) -> Builder:
         .join(Product, Product.id == Question.product_id)
         .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
         .order_by(Question.created_at.desc(), Question.id.desc())).all()
-    link = mail.link_builder()
+    link = urls.site_links()
     candidates, positions = [], {}
     for position, (qid, title, created, answers, product, product_id, author_id) in enumerate(rows):
         positions[qid] = position
-        candidates.append(_Candidate(Item(title, link("questions.show", question_id=qid, slug=slugify(title)),
+        candidates.append(_Candidate(Item(title, urls.thread_url(qid, title, link=link),
                                           f"{product} · {answers} {'answer' if answers == 1 else 'answers'}",
                                           created), product_id, author_id))
     tags = db.session.execute(select(question_tags.c.tag_id, question_tags.c.question_id)
@@ -489,9 +489,9 @@ def _new_answers_pool(since: datetime, until: datetime) -> Builder:
         .where(Answer.deleted_at.is_(None), Answer.hidden_at.is_(None), Question.deleted_at.is_(None),
                Question.hidden_at.is_(None), Answer.created_at >= since, Answer.created_at < until)
         .order_by(Answer.created_at.desc(), Answer.id.desc())).all()
-    link = mail.link_builder()
-    candidates = [_Candidate(Item(title, link("questions.show", anchor=f"answer-{aid}", question_id=qid,
-                                              slug=slugify(title)), f"answered by {username}", created),
+    link = urls.site_links()
+    candidates = [_Candidate(Item(title, urls.thread_url(qid, title, urls.answer_anchor(aid), link=link),
+                                  f"answered by {username}", created),
                              product_id, author_id)
                   for aid, qid, created, title, username, product_id, author_id in rows]
     return _chooser(candidates, {"question": _grouped((row[1], i) for i, row in enumerate(rows))})
@@ -504,9 +504,9 @@ def _new_articles_pool(since: datetime, until: datetime) -> Builder:
         select(Article.id, Article.title, Article.published_at, Product.name, Article.product_id)
         .join(Product, Product.id == Article.product_id).where(*published)
         .order_by(Article.published_at.desc(), Article.id.desc())).all()
-    link = mail.link_builder()
+    link = urls.site_links()
     positions = {row[0]: i for i, row in enumerate(rows)}
-    candidates = [_Candidate(Item(title, link("knowledge.show", article_id=aid, slug=slugify(title)),
+    candidates = [_Candidate(Item(title, urls.article_page_url(aid, title, link=link),
                                   f"{product} · knowledge article", when), product_id, None)
                   for aid, title, when, product, product_id in rows]
     tags = db.session.execute(select(article_tags.c.tag_id, article_tags.c.article_id)
@@ -541,7 +541,7 @@ def _question_items(reader: Reader, *where) -> list[Item]:
         .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), Question.author_id != reader.user_id,
                *where)
         .order_by(Question.created_at.desc(), Question.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("questions.show", question_id=qid, slug=slugify(title)),
+    return [Item(title, urls.thread_url(qid, title, link=reader.link),
                  f"{product} · {answers} {'answer' if answers == 1 else 'answers'}", created)
             for qid, title, created, answers, product in rows]
 
@@ -567,7 +567,7 @@ def new_answers(reader: Reader) -> list[Item]:
                Question.deleted_at.is_(None), Question.hidden_at.is_(None), Answer.author_id != reader.user_id,
                Answer.created_at >= reader.since, Answer.created_at < reader.until)
         .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("questions.show", anchor=f"answer-{aid}", question_id=qid, slug=slugify(title)),
+    return [Item(title, urls.thread_url(qid, title, urls.answer_anchor(aid), link=reader.link),
                  f"answered by {username}", created)
             for aid, qid, created, title, username in rows]
 
@@ -594,6 +594,6 @@ def new_articles(reader: Reader) -> list[Item]:
         .where(Article.state == ArticleState.PUBLISHED.value, spaces,
                Article.published_at >= reader.since, Article.published_at < reader.until)
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("knowledge.show", article_id=aid, slug=slugify(title)),
+    return [Item(title, urls.article_page_url(aid, title, link=reader.link),
                  f"{product} · knowledge article", published)
             for aid, title, published, product in rows]

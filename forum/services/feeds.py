@@ -23,10 +23,10 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import urls
 from forum.extensions import db
 from forum.models import Answer, Article, ArticleState, Product, Question, Tag, question_tags
 from forum.services.errors import NotFound
-from forum.templating import slugify
 
 FORMATS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
 TAG_AUTHORITY = "peercare,2026"  # tag:peercare,2026:question/123 — stable whatever the host or title
@@ -138,7 +138,7 @@ def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
         select(Question).where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
         .options(joinedload(Question.author), selectinload(Question.tags)).order_by(*order).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:question/{q.id}", title=q.title,
-                  url=link("questions.show", question_id=q.id, slug=slugify(q.title)), html=q.body_html,
+                  url=urls.question_url(q, link=link), html=q.body_html,
                   author=q.author.username, published=q.created_at, updated=q.edited_at or q.created_at,
                   categories=tuple(t.name for t in q.tags))
             for q in questions]
@@ -167,7 +167,7 @@ def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
     if product is None:
         raise NotFound("No such product.")
     return Feed(f"products/{product.id}", f"{product.name}: latest questions", product.description,
-                link("browse.product", slug=product.slug),
+                urls.product_url(product, link=link),
                 _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
 
 
@@ -178,7 +178,7 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
         raise NotFound("No such tag.")
     tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)
     return Feed(f"tags/{tag.id}", f"Questions tagged [{tag.name}]", tag.description,
-                link("browse.tag", name=tag.name),
+                urls.tag_url(tag, link=link),
                 _question_entries(link, Question.id.in_(tagged), order=NEWEST, limit=limit))
 
 
@@ -192,14 +192,13 @@ def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
                              Answer.hidden_at.is_(None))
         .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
     entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}", title=f"Answer by {a.author.username}",
-                     url=link("questions.show", anchor=f"answer-{a.id}", question_id=question.id,
-                              slug=slugify(question.title)),
+                     url=urls.question_url(question, urls.answer_anchor(a.id), link=link),
                      html=a.body_html, author=a.author.username, published=a.created_at,
                      updated=a.edited_at or a.created_at)
                for a in answers]
     return Feed(f"questions/{question.id}", f"Answers to: {question.title}",
                 "New answers to this question.",
-                link("questions.show", question_id=question.id, slug=slugify(question.title)), entries)
+                urls.question_url(question, link=link), entries)
 
 
 def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
@@ -209,7 +208,7 @@ def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
         .options(joinedload(Article.author), selectinload(Article.tags))
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:article/{a.id}", title=a.title,
-                  url=link("knowledge.show", article_id=a.id, slug=slugify(a.title)), html=a.body_html,
+                  url=urls.article_url(a, link=link), html=a.body_html,
                   author=a.author.username if a.author else "PeerCare",
                   published=a.published_at or a.created_at, updated=a.updated_at,
                   categories=tuple(t.name for t in a.tags))

@@ -21,15 +21,15 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import Answer, Comment, Notification, NotificationKind, Product, Question, User, utcnow
-from forum.services import mail, outbox, preferences
+from forum.services import outbox, preferences
 from forum.services.accounts import username_key
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, subscribe
 from forum.services.privacy import export_section
 from forum.services.queries import Page
-from forum.templating import slugify
 
 REACT = "notifications.react"
 EMAIL = "notifications.email"
@@ -248,9 +248,9 @@ def describe(n: Notification) -> str:
 def anchor(n: Notification) -> str | None:
     """Where on the thread page the notification points."""
     if n.comment_id:
-        return f"comment-{n.comment_id}"
+        return urls.comment_anchor(n.comment_id)
     if n.answer_id:
-        return f"answer-{n.answer_id}"
+        return urls.answer_anchor(n.answer_id)
     return None
 
 
@@ -269,15 +269,14 @@ def email_notification(payload: dict) -> None:
                                                                                   product_id=product_id):
         return  # opted out (of the kind or the product) or deleted the account since
     summary = describe(n)
-    link = (mail.external_url("questions.show", anchor=anchor(n), question_id=n.question_id,
-                              slug=slugify(n.question.title))
-            if n.question is not None else mail.external_url("notifications.index"))
+    link = (urls.question_url(n.question, anchor(n), link=urls.site_links())
+            if n.question is not None else urls.site_url("notifications.index"))
     token = preferences.unsubscribe_token(user.id, n.kind)
     message = mail.render(
-        "notification", to=user.email, subject=summary, unsubscribe_url=mail.external_url(
+        "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
             "notifications.unsubscribe", token=token),
         user=user, summary=summary, link=link, kind_label=KIND_LABELS.get(n.kind, n.kind),
-        settings_url=mail.external_url("preferences.page"), excerpt=_excerpt(n))
+        settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

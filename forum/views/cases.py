@@ -11,7 +11,8 @@ from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Ro
 from forum.policy import Permission, can, require
 from forum.services import posts, profile_fields, queries, sso, webhooks
 from forum.services.errors import ServiceError
-from forum.views.common import act, page_arg, thread_url
+from forum.urls import SUPPORT_ANCHOR, case_url, question_url
+from forum.views.common import act, page_arg
 from moderation import escalation
 
 bp = Blueprint("cases", __name__)
@@ -91,7 +92,7 @@ def _customer_details(me, case) -> dict:
 def _case_action(reference: str, fn, message: str):
     me = auth.current()
     case = escalation.get_case(reference, viewer=me)
-    url = url_for("cases.show", reference=case.reference)
+    url = case_url(case)
     return act(lambda: fn(case, me), done=url, back=url, message=message)
 
 
@@ -136,12 +137,12 @@ def escalate(question_id: int):
                                      note=request.form.get("note", ""))
     except escalation.CaseExists as exc:
         flash(exc.message, "info")
-        return redirect(url_for("cases.show", reference=exc.case.reference))
+        return redirect(case_url(exc.case))
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
-        return redirect(thread_url(question))
+        return redirect(question_url(question))
     flash(f"Escalated as {result.case.reference}.", "success")
-    return redirect(url_for("cases.show", reference=result.case.reference))
+    return redirect(case_url(result.case))
 
 
 @bp.post("/questions/<int:question_id>/case-response")
@@ -151,7 +152,7 @@ def customer_response(question_id: int):
     question = posts.get_question(question_id, viewer=me)
     accept = request.form.get("response") == "accept"
     return act(lambda: escalation.customer_response(question_id, customer=me, accept=accept),
-               done=thread_url(question, "support"), back=thread_url(question, "support"),
+               done=question_url(question, SUPPORT_ANCHOR), back=question_url(question, SUPPORT_ANCHOR),
                message="Thanks! The case is closed." if accept else "The case is reopened; support will follow up.")
 
 

@@ -1,16 +1,10 @@
 """Small helpers the web blueprints share."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request
 from werkzeug.exceptions import BadRequest
 
 from forum.services.errors import ServiceError
 from forum.services.queries import check_paging
-from forum.templating import slugify
-
-
-def thread_url(question, anchor: str | None = None) -> str:
-    url = url_for("questions.show", question_id=question.id, slug=slugify(question.title))
-    return f"{url}#{anchor}" if anchor else url
 
 
 def page_arg() -> int:

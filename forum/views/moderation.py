@@ -13,7 +13,8 @@ from forum.models import CLOSE_REASON_LABELS, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
-from forum.views.common import act, page_arg, thread_url
+from forum.urls import QUESTION_ANCHOR, answer_anchor, answer_url, comment_anchor, question_url
+from forum.views.common import act, page_arg
 from moderation import (
     account_deletion,
     actions,
@@ -252,8 +253,9 @@ def remove_word(word_id: int):
 def _flag(kind: str, target_id: int):
     target = flags.get_target(kind, target_id, viewer=auth.current())
     question = target if kind == "question" else posts.get_question(target.question_id, viewer=auth.current())
-    anchor = {"question": "question", "answer": f"answer-{target_id}", "comment": f"comment-{target_id}"}[kind]
-    url = thread_url(question, anchor)
+    anchor = {"question": QUESTION_ANCHOR, "answer": answer_anchor(target_id),
+              "comment": comment_anchor(target_id)}[kind]
+    url = question_url(question, anchor)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
                done=url, back=url, message="Thanks! Moderators will review your flag.")
@@ -294,10 +296,10 @@ def suggest_question_edit(question_id: int):
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:
             flash(exc.message, "error")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
         else:
             flash("Thanks! Your edit is waiting for a moderator; it shows once approved.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     return render_template("mod/suggest_edit.html", form=form, q=question, answer=None), 422 if form.errors else 200
 
 
@@ -307,7 +309,7 @@ def suggest_answer_edit(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     require(auth.current(), Permission.POST_SUGGEST_EDIT, answer)
     form = EditAnswerForm()
-    url = thread_url(answer.question, f"answer-{answer.id}")
+    url = answer_url(answer)
     if request.method == "GET":
         form.body.data = answer.body_md
     if form.validate_on_submit():

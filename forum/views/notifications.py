@@ -6,7 +6,7 @@ from werkzeug.exceptions import BadRequest
 from forum import auth
 from forum.extensions import csrf
 from forum.services import notifications, preferences
-from forum.templating import slugify
+from forum.urls import question_url
 from forum.views.common import page_arg
 
 bp = Blueprint("notifications", __name__)
@@ -18,9 +18,7 @@ def link_for(n) -> str:
     """Where a notification leads: the thread (at the answer or comment), else the list."""
     if n.question is None:
         return url_for("notifications.index")
-    url = url_for("questions.show", question_id=n.question_id, slug=slugify(n.question.title))
-    anchor = notifications.anchor(n)
-    return f"{url}#{anchor}" if anchor else url
+    return question_url(n.question, notifications.anchor(n))
 
 
 @bp.app_template_global()

@@ -10,6 +10,7 @@ from forum import auth
 from forum.forms import apply_errors
 from forum.services import notifications, preferences, queries
 from forum.services.errors import ValidationFailed
+from forum.urls import product_url, question_number_url, tag_url
 from forum.views.accounts import safe_next
 from forum.views.common import act
 
@@ -73,11 +74,11 @@ def page():
 
 def _target_page(kind: str, ref: str) -> str:
     if kind == "product":
-        return url_for("browse.product", slug=ref)
+        return product_url(ref)
     if kind == "tag":
-        return url_for("browse.tag", name=ref)
+        return tag_url(ref)
     if kind == "question" and ref.isdigit():
-        return url_for("questions.show", question_id=int(ref))
+        return question_number_url(int(ref))
     return url_for("preferences.page")
 
 

@@ -11,10 +11,10 @@ from forum.models import Product
 from forum.policy import Permission, require
 from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.urls import QUESTION_COMMENTS_ANCHOR, question_url, slugify
 from forum.views import profile_fields as field_views
-from forum.views.common import act, page_arg, per_page, thread_url
+from forum.views.common import act, page_arg, per_page
 from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
@@ -63,7 +63,7 @@ def ask():
             apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
         else:
             flash("Your question is posted. You'll see answers here.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     if request.method == "POST":
         answers = {f.id: request.form.get(field_views.input_name(f), "") for fs in details.values() for f in fs}
     else:
@@ -79,7 +79,7 @@ def ask():
 def show(question_id: int, slug: str | None = None):
     thread = queries.load_thread(question_id, auth.current())
     if slug != slugify(thread.question.title):
-        return redirect(thread_url(thread.question), code=301)
+        return redirect(question_url(thread.question), code=301)
     viewcounts.count_view(question_id)
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
@@ -116,7 +116,7 @@ def edit(question_id: int):
             apply_errors(form, exc.fields)
         else:
             flash("Your edit is saved.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     return render_template("questions/edit.html", form=form, q=question), 422 if form.errors else 200
 
 
@@ -126,7 +126,7 @@ def delete(question_id: int):
     ActionForm().validate_on_submit()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.delete_question(question_id, auth.current()),
-               done=url_for("questions.index"), back=thread_url(question), message="The question is deleted.")
+               done=url_for("questions.index"), back=question_url(question), message="The question is deleted.")
 
 
 @bp.post("/questions/<int:question_id>/undelete")
@@ -134,7 +134,7 @@ def delete(question_id: int):
 def undelete(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.undelete_question(question_id, auth.current()),
-               done=thread_url(question), back=thread_url(question), message="The question is restored.")
+               done=question_url(question), back=question_url(question), message="The question is restored.")
 
 
 def vote_value() -> int:
@@ -150,7 +150,7 @@ def vote(question_id: int):
     value = vote_value()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: votes.vote(auth.current(), PostKind.QUESTION, question_id, value),
-               done=thread_url(question), back=thread_url(question),
+               done=question_url(question), back=question_url(question),
                message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value])
 
 
@@ -160,7 +160,8 @@ def comment(question_id: int):
     form = CommentForm()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: comments.post_comment(auth.current(), PostKind.QUESTION, question_id, body=form.body.data),
-               done=thread_url(question, "question-comments"), back=thread_url(question), message="Comment added.")
+               done=question_url(question, QUESTION_COMMENTS_ANCHOR), back=question_url(question),
+               message="Comment added.")
 
 
 @bp.get("/questions/<int:question_id>/revisions")

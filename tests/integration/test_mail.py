@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from forum import mail
 from forum.extensions import db
 from forum.models import EmailSubscription, Notification, OutboxMessage
-from forum.services import mail, notifications, outbox, preferences, privacy
+from forum.services import notifications, outbox, preferences, privacy
 from tests.broker import broker_down
 from tests.conftest import login
 from tests.factories import PASSWORD, make_answer, make_question, make_user
