@@ -1,25 +1,11 @@
 """Jinja globals and filters: the permission predicate, stored-HTML marking, dates, the URLs of things."""
 
-from datetime import datetime
-
 from flask import request, url_for
 
 from forum.markup import stored
-from forum.models import utcnow
 from forum.policy import can, confirmation_notice
+from forum.times import ago, formatted, machine
 from forum.urls import TEMPLATE_GLOBALS, slugify
-
-
-def ago(when: datetime | None) -> str:
-    """A human "3 hours ago" for a naive-UTC timestamp."""
-    if when is None:
-        return ""
-    seconds = int((utcnow() - when).total_seconds())
-    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("min", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
 
 
 def page_url(page: int, link_args: dict | None = None) -> str:
@@ -33,5 +19,5 @@ def page_url(page: int, link_args: dict | None = None) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

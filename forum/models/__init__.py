@@ -5,9 +5,7 @@ from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUp
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
-    CLOSE_REASON_LABELS,
     AuditLogEntry,
-    CloseReason,
     Flag,
     FlagReason,
     FlagStatus,
@@ -32,7 +30,7 @@ from forum.models.notifications import (
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
-from forum.models.question import Answer, Comment, Question, Revision, Vote
+from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
@@ -40,7 +38,6 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
-    "CLOSE_REASON_LABELS",
     "Answer",
     "ApiToken",
     "Article",

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag
 from forum.models.question import Question
 from forum.models.user import User
@@ -16,15 +16,18 @@ ONE_TARGET = ("(CASE WHEN product_id IS NULL THEN 0 ELSE 1 END + CASE WHEN tag_i
               " + CASE WHEN question_id IS NULL THEN 0 ELSE 1 END) = 1")
 
 
-class NotificationKind(StrEnum):
-    """What a notification is about; also the unit of email opt-in and unsubscribe."""
+class NotificationKind(LabeledEnum):
+    """What a notification is about; also the unit of email opt-in and unsubscribe.
 
-    ANSWER = "answer"                      # an answer to your question
-    COMMENT = "comment"                    # a comment on your question or answer
-    ACCEPTED = "accepted"                  # your answer was accepted
-    MENTION = "mention"                    # someone @mentioned you
-    CASE_UPDATE = "case_update"            # support updated the case on your question
-    MODERATOR_ACTION = "moderator_action"  # a moderator acted on your post
+    The label is the choice on the email preferences page (and the kind named in the mail).
+    """
+
+    ANSWER = "answer", "Answers to my questions"
+    COMMENT = "comment", "Comments on my questions and answers"
+    ACCEPTED = "accepted", "My answer is accepted"
+    MENTION = "mention", "Someone @mentions me"
+    CASE_UPDATE = "case_update", "Updates from support on my escalated questions"
+    MODERATOR_ACTION = "moderator_action", "Moderator actions on my posts"
 
 
 class DigestPeriod(StrEnum):

@@ -11,8 +11,8 @@ Other features add their own notifications with one call, inside their own trans
                          text="CASE-000123 is now resolved.")
 
 `notify` skips deleted accounts and people notifying themselves, and queues the email when
-the member opted in to that kind. A new kind is a new NotificationKind member plus its
-label in KIND_LABELS (the preferences page and unsubscribe links pick it up from there).
+the member opted in to that kind. A new kind is a new NotificationKind member with its
+label (the preferences page and unsubscribe links pick it up from there).
 """
 
 import re
@@ -37,14 +37,6 @@ FORGET = "notifications.forget"
 DEFAULT_MENTION_CAP = 10
 UNREAD_DISPLAY_CAP = 99
 
-KIND_LABELS: dict[str, str] = {
-    NotificationKind.ANSWER: "Answers to my questions",
-    NotificationKind.COMMENT: "Comments on my questions and answers",
-    NotificationKind.ACCEPTED: "My answer is accepted",
-    NotificationKind.MENTION: "Someone @mentions me",
-    NotificationKind.CASE_UPDATE: "Updates from support on my escalated questions",
-    NotificationKind.MODERATOR_ACTION: "Moderator actions on my posts",
-}
 
 _FENCED = re.compile(r"(^|\n)(```|~~~).*?(\n\2|$)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -275,7 +267,7 @@ def email_notification(payload: dict) -> None:
     message = mail.render(
         "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
             "notifications.unsubscribe", token=token),
-        user=user, summary=summary, link=link, kind_label=KIND_LABELS.get(n.kind, n.kind),
+        user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
         settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
     try:
         mail.send(message)

@@ -231,9 +231,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        from forum.services.notifications import KIND_LABELS
-
-        return "Digest emails" if self.kind == DIGEST else KIND_LABELS.get(self.kind, self.kind)
+        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:

@@ -62,7 +62,7 @@ def index():
     return render_template("cases/index.html", page=queries.Page(items, page, PER_PAGE, total), queue=queue,
                            queues=QUEUES, status=status, product=product, sort=sort, statuses=list(CaseStatus),
                            products=db.session.scalars(select(Product).order_by(Product.name)).all(),
-                           now=utcnow(), labels=escalation.STATUS_LABELS)
+                           now=utcnow())
 
 
 @bp.get("/cases/<reference>")
@@ -76,7 +76,7 @@ def show(reference: str):
     agents = db.session.scalars(select(User).where(User.role.in_([Role.AGENT, Role.MODERATOR, Role.ADMIN]),
                                                    User.deleted_at.is_(None)).order_by(User.username)).all()
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
-                           now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
+                           now=utcnow(), priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
                            action_form=ActionForm(), **_customer_details(me, case))
 

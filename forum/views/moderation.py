@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum import auth
 from forum import sso as sso_providers
 from forum.forms import EditAnswerForm, EditQuestionForm, apply_errors
-from forum.models import CLOSE_REASON_LABELS, WatchedAction
+from forum.models import CloseReason, ReviewKind, ReviewOutcome, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
@@ -48,22 +48,22 @@ def moderators_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=queue.KIND_LABELS, label=audit.label)
+    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=list(ReviewKind), label=audit.label)
 
 
 @bp.get("/queue")
 def queue_list():
     kind = queue.parse_kind(request.args.get("kind"))
     page = queue.open_items(kind, page=page_arg(), per_page=QUEUE_PER_PAGE)
-    return render_template("mod/queue.html", page=page, kind=kind, kinds=queue.KIND_LABELS, counts=queue.counts(),
+    return render_template("mod/queue.html", page=page, kind=kind, kinds=list(ReviewKind), counts=queue.counts(),
                            recent=queue.handled_items(limit=10))
 
 
 @bp.get("/queue/<int:item_id>")
 def item(item_id: int):
     entry = queue.get_item(item_id)
-    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry), labels=review.LABELS,
-                           flag_labels=flags.REASON_LABELS, diff=_suggestion_diff(entry), kinds=queue.KIND_LABELS)
+    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry),
+                           diff=_suggestion_diff(entry))
 
 
 def _suggestion_diff(entry):
@@ -84,7 +84,7 @@ def handle(item_id: int):
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
-    flash(f"Review item #{handled.id}: {review.LABELS[handled.outcome].lower()} — done.", "success")
+    flash(f"Review item #{handled.id}: {ReviewOutcome.label_of(handled.outcome).lower()} — done.", "success")
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
     return redirect(url_for("mod.item", item_id=following[0].id) if following else url_for("mod.queue_list"))
 
@@ -112,7 +112,7 @@ def members():
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
     return render_template("mod/member.html", record=console.member_record(user_id), label=audit.label,
-                           flag_labels=flags.REASON_LABELS, rep_labels=REPUTATION_LABELS,
+                           rep_labels=REPUTATION_LABELS,
                            customer_answers=profile_fields.member_answers(user_id),
                            identities=sso.identities(user_id), provider_labels=sso_providers.labels())
 
@@ -145,7 +145,7 @@ def delete_member(user_id: int):
 @bp.get("/questions/<int:question_id>")
 def thread(question_id: int):
     return render_template("mod/thread.html", record=console.thread_record(question_id),
-                           close_reasons=CLOSE_REASON_LABELS, label=audit.label, kinds=queue.KIND_LABELS)
+                           close_reasons=list(CloseReason), label=audit.label)
 
 
 def _thread_action(question_id: int, action, message: str):

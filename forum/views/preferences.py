@@ -8,7 +8,8 @@ from wtforms.validators import Optional
 
 from forum import auth
 from forum.forms import apply_errors
-from forum.services import notifications, preferences, queries
+from forum.models import NotificationKind
+from forum.services import preferences, queries
 from forum.services.errors import ValidationFailed
 from forum.urls import product_url, question_number_url, tag_url
 from forum.views.accounts import safe_next
@@ -67,7 +68,7 @@ def page():
     else:
         form = _form(choices)
     status = 422 if form.errors else 200
-    return render_template("preferences/notifications.html", form=form, kinds=notifications.KIND_LABELS,
+    return render_template("preferences/notifications.html", form=form, kinds=list(NotificationKind),
                            email_kinds=email_kinds, quiet_products=quiet, following=preferences.following(user.id),
                            products=[p for p, _ in queries.products()]), status
 

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import Product
-from forum.policy import Permission, require
+from forum.models import CasePriority, Product
+from forum.policy import Permission, refusal, require
 from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
@@ -88,11 +88,16 @@ def render_thread(thread, answer_form, status: int = 200):
     """The thread page; also re-rendered with an invalid answer form's messages.
 
     Visitors get no forms: building one puts a CSRF token in the session, which would give
-    every anonymous reader a session cookie and make the page uncacheable.
+    every anonymous reader a session cookie and make the page uncacheable. The policy decides
+    whether this member may answer, and if not, the words that say why.
     """
     authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
-    member = auth.current() is not None
+    viewer = auth.current()
+    member = viewer is not None
+    answer_refusal = refusal(viewer, Permission.ANSWER_POST, thread.question) if member else None
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
+                           can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
+                           case_priorities=list(CasePriority),
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
