@@ -100,7 +100,8 @@ class Config:
     }
     SITE_NAME = "PeerCare Community"
     CELERY: ClassVar[dict] = celery_settings()
-    # Extra modules that register outbox handlers or event subscribers (plug-ins, test doubles).
+    # Extra modules whose init_app(app) registers more outbox handlers or event subscribers (plug-ins;
+    # the test suite adds its test doubles here, in tests/conftest.py).
     OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = []
     # >0 makes a request wait until a real worker has attempted its outbox messages: only the
     # test suite uses it, so the same tests run eagerly and against a real broker and worker.
@@ -160,7 +161,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     REQUIRE_EMAIL_CONFIRMATION = False
     OUTBOX_WAIT_SECONDS = 30
-    OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SITE_URL = "http://localhost"

@@ -104,4 +104,9 @@ class ThreadSource:
         return urls.thread_url(ref_id, title, urls.answer_anchor(object_id) if kind == ANSWER else None)
 
 
-threads = register(ThreadSource())
+threads = ThreadSource()
+
+
+def init_app(app) -> None:
+    """Make questions and answers searchable."""
+    register(threads)

@@ -126,7 +126,6 @@ def resend_confirmation(user: User) -> None:
     db.session.commit()
 
 
-@outbox.handler(accounts.CONFIRMATION_EMAIL, background=True)
 def send_confirmation(payload: dict) -> None:
     """Email the confirmation link to the member's current address, unless confirmed or deleted meanwhile."""
     user = _live_user(payload["user_id"])
@@ -192,7 +191,6 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-@outbox.handler(accounts.PASSWORD_RESET_EMAIL, background=True)
 def send_password_reset(payload: dict) -> None:
     """Email a reset link; nothing for an unknown address or an account deleted meanwhile."""
     user = _live_user(payload["user_id"]) if payload.get("user_id") is not None else None
@@ -208,3 +206,9 @@ def _send(message: mail.Email) -> None:
         mail.send(message)
     except mail.MailUnavailable as exc:
         raise outbox.RetryLater(f"mail server unavailable: {exc}") from exc
+
+
+def init_app(app) -> None:
+    """Register the outbox handlers that send the confirmation and password-reset emails."""
+    outbox.handler(accounts.CONFIRMATION_EMAIL, background=True)(send_confirmation)
+    outbox.handler(accounts.PASSWORD_RESET_EMAIL, background=True)(send_password_reset)

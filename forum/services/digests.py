@@ -2,18 +2,21 @@
 
 A digest is made of what the member follows: new questions in followed products and tags,
 new answers to followed questions, older questions there still waiting for an answer, and
-whatever other features add with `@section(...)`. Nothing is sent when nothing is new.
+whatever other features add with `section(...)`. Nothing is sent when nothing is new.
 
 Delivery fans out the Discourse way: `due()` pages through the members whose 07:00 has come
 (in batches, a fixed number of queries per batch), the caller enqueues one `send_digest`
 task per member, and `deliver()` claims a unique DigestDelivery(user_id, period) row before
 the mail goes out, so a retried or duplicated task never sends twice.
 
-Another feature adds a section by registering a builder, for example release notes:
+Another feature adds a section by registering a builder from its init_app (which create_app
+calls), for example release notes:
 
-    @digests.section("releases", "New releases")
     def new_releases(reader: digests.Reader) -> list[digests.Item]:
         ...published between reader.since and reader.until in reader.product_ids / reader.tag_ids...
+
+    def init_app(app):
+        digests.section("releases", "New releases")(new_releases)
 
 A builder gets the member's follows and the period's window and returns, newest first, at
 most ITEMS_PER_SECTION + 1 items (one more says "and more") with a constant number of queries.
@@ -546,7 +549,6 @@ def _question_items(reader: Reader, *where) -> list[Item]:
             for qid, title, created, answers, product in rows]
 
 
-@section("questions", "New questions", nouns=("new question", "new questions"), pool=_new_questions_pool)
 def new_questions(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -554,8 +556,6 @@ def new_questions(reader: Reader) -> list[Item]:
     return _question_items(reader, spaces, Question.created_at >= reader.since, Question.created_at < reader.until)
 
 
-@section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
-         pool=_new_answers_pool)
 def new_answers(reader: Reader) -> list[Item]:
     if not reader.question_ids:
         return []
@@ -572,7 +572,6 @@ def new_answers(reader: Reader) -> list[Item]:
             for aid, qid, created, title, username in rows]
 
 
-@section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)
 def unanswered(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -582,7 +581,6 @@ def unanswered(reader: Reader) -> list[Item]:
                            Question.answer_count == 0, Question.accepted_answer_id.is_(None))
 
 
-@section("articles", "New knowledge articles", nouns=("new article", "new articles"), pool=_new_articles_pool)
 def new_articles(reader: Reader) -> list[Item]:
     """Articles published in the window about followed products or tags."""
     spaces = _in_followed_spaces(reader, Article.product_id, Article.id, article_tags.c.article_id)
@@ -597,3 +595,14 @@ def new_articles(reader: Reader) -> list[Item]:
     return [Item(title, urls.article_page_url(aid, title, link=reader.link),
                  f"{product} · knowledge article", published)
             for aid, title, published, product in rows]
+
+
+def init_app(app) -> None:
+    """Register the built-in digest sections (in the order digests show them)."""
+    section("questions", "New questions", nouns=("new question", "new questions"),
+            pool=_new_questions_pool)(new_questions)
+    section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
+            pool=_new_answers_pool)(new_answers)
+    section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)(unanswered)
+    section("articles", "New knowledge articles", nouns=("new article", "new articles"),
+            pool=_new_articles_pool)(new_articles)

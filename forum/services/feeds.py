@@ -4,10 +4,10 @@ A source returns a Feed (entries newest first) in one or two queries; the web la
 into XML in either format and answers conditional requests from `validators()` before any
 XML is built. Built in: latest questions, unanswered questions, a product's and a tag's
 questions, a question's answers and published knowledge articles (all, or one product's).
-Another feature adds one with a decorator, e.g.
+Another feature registers one from its init_app (which create_app calls), e.g.
 
-    @feeds.source("releases", with_arg=True)
-    def releases(link, arg, limit) -> feeds.Feed: ...
+    def init_app(app):
+        feeds.source("releases", with_arg=True)(releases)  # releases(link, arg, limit) -> feeds.Feed
 
 which serves /feeds/releases/<arg>.rss and .atom. Entry ids are tag: URIs that never change
 with titles or hosts.
@@ -147,13 +147,11 @@ def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
 NEWEST = (Question.created_at.desc(), Question.id.desc())
 
 
-@source("questions")
 def latest_questions(link: Link, _arg: str | None, limit: int) -> Feed:
     return Feed("questions", "Latest questions", "The newest questions in the community.",
                 link("questions.listing", sort="newest"), _question_entries(link, order=NEWEST, limit=limit))
 
 
-@source("unanswered")
 def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
     upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0, Answer.deleted_at.is_(None))
     return Feed("unanswered", "Unanswered questions", "Questions still waiting for a good answer.",
@@ -161,7 +159,6 @@ def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
                 _question_entries(link, Question.accepted_answer_id.is_(None), ~upvoted, order=NEWEST, limit=limit))
 
 
-@source("products", with_arg=True)
 def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
@@ -171,7 +168,6 @@ def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
                 _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
 
 
-@source("tags", with_arg=True)
 def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
@@ -182,7 +178,6 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
                 _question_entries(link, Question.id.in_(tagged), order=NEWEST, limit=limit))
 
 
-@source("questions", with_arg=True)
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     question = db.session.get(Question, int(arg)) if arg and arg.isdigit() else None
     if question is None or question.is_deleted or question.is_hidden:
@@ -215,13 +210,11 @@ def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
             for a in articles]
 
 
-@source("articles")
 def knowledge_articles(link: Link, _arg: str | None, limit: int) -> Feed:
     return Feed("articles", "Knowledge articles", "Answers from the community, published as knowledge.",
                 link("knowledge.index"), _article_entries(link, limit=limit))
 
 
-@source("articles", with_arg=True)
 def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
@@ -229,3 +222,14 @@ def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     return Feed(f"articles/{product.id}", f"{product.name}: knowledge articles", product.description,
                 link("knowledge.index", product=product.slug),
                 _article_entries(link, Article.product_id == product.id, limit=limit))
+
+
+def init_app(app) -> None:
+    """Register the built-in feed sources."""
+    source("questions")(latest_questions)
+    source("unanswered")(unanswered_questions)
+    source("products", with_arg=True)(product_questions)
+    source("tags", with_arg=True)(tag_questions)
+    source("questions", with_arg=True)(question_answers)
+    source("articles")(knowledge_articles)
+    source("articles", with_arg=True)(product_articles)

@@ -71,18 +71,14 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
     return notification
 
 
-@subscribe(Event.ANSWER_POSTED, Event.COMMENT_POSTED, Event.ANSWER_ACCEPTED, Event.QUESTION_ASKED,
-           Event.QUESTION_EDITED, Event.ANSWER_EDITED)
 def _on_event(event: Event, **ids: int | None) -> None:
     outbox.defer(REACT, event=event.value, **ids)
 
 
-@subscribe(Event.ACCOUNT_DELETED)
 def _on_account_deleted(event: Event, *, user_id: int, **_ids: int | None) -> None:
     outbox.defer(FORGET, user_id=user_id)
 
 
-@outbox.handler(REACT)
 def react(payload: dict) -> None:
     """Create the notifications one domain event calls for (runs once per event, after commit)."""
     event = Event(payload["event"])
@@ -170,7 +166,6 @@ def _mentions(text: str, author_id: int, *, question_id: int, answer_id: int | N
                answer_id=answer_id, comment_id=comment_id)
 
 
-@outbox.handler(FORGET)
 def forget(payload: dict) -> None:
     """A deleted account keeps no notifications, follows or email choices."""
     user_id = payload["user_id"]
@@ -248,7 +243,6 @@ def anchor(n: Notification) -> str | None:
 
 # --- immediate email -------------------------------------------------------------------------
 
-@outbox.handler(EMAIL, background=True)
 def email_notification(payload: dict) -> None:
     """Email one notification, unless the member opted out or deleted their account meanwhile."""
     n = db.session.scalar(select(Notification).where(Notification.id == payload["notification_id"])
@@ -288,7 +282,6 @@ def _excerpt(n: Notification) -> str:
     return text if len(text) <= 400 else text[:399].rstrip() + "…"
 
 
-@export_section("notifications")
 def _export(user_id: int) -> dict:
     choices = preferences.choices(user_id)
     follows = preferences.following(user_id)
@@ -307,3 +300,13 @@ def _export(user_id: int) -> dict:
                                         .order_by(Notification.id))],
     }
 
+
+def init_app(app) -> None:
+    """Register the reactions to Q&A events, the outbox handlers and the export section."""
+    subscribe(Event.ANSWER_POSTED, Event.COMMENT_POSTED, Event.ANSWER_ACCEPTED, Event.QUESTION_ASKED,
+              Event.QUESTION_EDITED, Event.ANSWER_EDITED)(_on_event)
+    subscribe(Event.ACCOUNT_DELETED)(_on_account_deleted)
+    outbox.handler(REACT)(react)
+    outbox.handler(FORGET)(forget)
+    outbox.handler(EMAIL, background=True)(email_notification)
+    export_section("notifications")(_export)
