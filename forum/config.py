@@ -1,4 +1,4 @@
-"""Configuration from environment variables with embedded defaults (DESIGN §10).
+"""Configuration from environment variables with embedded defaults (README, "Configuration" and "Command line").
 
 The embedded default needs nothing installed: SQLite in the instance folder, Celery tasks
 run in-process, mail written to the log. Any setting can also be given as FORUM_<NAME>.
@@ -91,7 +91,7 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_REQUESTS = True
-    # Moderation (DESIGN §4): spam/abuse flags that hide a post pending review (one moderator flag
+    # Moderation (README, "Moderation"): spam/abuse flags that hide a post pending review (one moderator flag
     # always does), and what new members (reputation below new_member_reputation) may post per UTC
     # day. Admins override these at run time in the moderator console (/mod/settings).
     MODERATION_THRESHOLDS: ClassVar[dict[str, int]] = {
@@ -111,7 +111,7 @@ class Config:
     # Support cases: SLA targets per priority ("4h", "3d", "1bd" = business days) and webhook calls.
     CASE_SLA_TARGETS: ClassVar[dict[str, str]] = {"urgent": "4h", "high": "1bd", "normal": "3d", "low": "7d"}
     WEBHOOK_TIMEOUT_SECONDS = 5
-    # Search (DESIGN §7): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
+    # Search (README, "Search"): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
     # the embedded Whoosh index otherwise; "whoosh" or "postgresql" forces one.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")
     # The Whoosh index folder; None means "search-index" in the instance folder.
@@ -119,7 +119,8 @@ class Config:
     # How long an index update waits for another process's writer before it is retried later.
     SEARCH_WRITE_TIMEOUT = 5.0
     SEARCH_PER_PAGE = 20
-    # Email (DESIGN §8): SMTP through Flask-Mail when MAIL_SERVER is set; without it every
+    # Email (README, "Notifications, email digests and feeds"): SMTP through Flask-Mail when
+    # MAIL_SERVER is set; without it every
     # message is written to MAIL_FOLDER (default: "mail" in the instance folder) and logged.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

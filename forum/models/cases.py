@@ -1,4 +1,7 @@
-"""Support cases escalated from community threads (DESIGN §5), their history and webhooks."""
+"""Support cases escalated from community threads, their history and webhooks.
+
+What they are for: README, "Support cases and the knowledge base".
+"""
 
 from datetime import datetime
 

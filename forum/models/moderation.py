@@ -1,4 +1,5 @@
-"""Moderation (DESIGN §4): flags, the review queue, suggested edits, suspensions, watched words, the audit log."""
+"""Moderation (README, "Moderation"): flags, the review queue, suggested edits, suspensions,
+watched words, the audit log."""
 
 from datetime import datetime
 from enum import StrEnum

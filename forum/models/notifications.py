@@ -1,4 +1,7 @@
-"""Notifications, follows, email preferences and digest deliveries (DESIGN §8, §9)."""
+"""Notifications, follows, email preferences and digest deliveries.
+
+What members see of them: README, "Notifications, email digests and feeds" and "Security".
+"""
 
 from datetime import datetime
 from enum import StrEnum
@@ -110,7 +113,8 @@ class EmailSubscription(db.Model):
 class QuietProduct(db.Model):
     """The member gets no email about this product at all (immediate or digest), whatever else they chose.
 
-    In-app notifications still arrive: the opt-out is about the inbox (DESIGN §9, per product).
+    In-app notifications still arrive: the opt-out is about the inbox (README, "Notifications,
+    email digests and feeds": per product).
     """
 
     __tablename__ = "quiet_products"

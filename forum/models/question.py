@@ -63,7 +63,7 @@ class Question(Visibility, db.Model):
     )
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # Moderation (DESIGN §4): closed with a reason (a duplicate names its target), locked,
+    # Moderation (README, "Moderation"): closed with a reason (a duplicate names its target), locked,
     # hidden pending review after flags, and whether a deletion was "as spam" (−100 to the author).
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

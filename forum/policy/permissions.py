@@ -1,4 +1,4 @@
-"""One predicate per action (DESIGN §1), shared by views, the API, services and templates.
+"""One predicate per action (docs/architecture.md, "Policy"), shared by views, the API, services and templates.
 
 `can()` answers yes/no for templates; `require()` raises NotAllowed with a message a member
 can act on (naming the privilege and its threshold when reputation is what is missing).

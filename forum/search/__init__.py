@@ -1,4 +1,4 @@
-"""Search (DESIGN §7): one SearchBackend interface, a Whoosh and a PostgreSQL implementation.
+"""Search (README, "Search"): one SearchBackend interface, a Whoosh and a PostgreSQL implementation.
 
 create_app calls `init_app`, which picks the backend (SEARCH_BACKEND, or PostgreSQL when the
 database is PostgreSQL), stores it in `app.extensions["search"]` and registers the thread

@@ -1,4 +1,4 @@
-"""The account's own email: confirm your address, reset your password (DESIGN §9).
+"""The account's own email: confirm your address, reset your password (README, "Security": your data).
 
 Both links carry a token signed with SECRET_KEY (itsdangerous, a salt per purpose) and
 stamped with its creation time, so it expires: EMAIL_CONFIRMATION_MAX_AGE (48 h) and

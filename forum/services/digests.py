@@ -1,4 +1,6 @@
-"""Email digests (DESIGN §8): daily at 07:00 in the member's time zone, or weekly on Monday.
+"""Email digests: daily at 07:00 in the member's time zone, or weekly on Monday.
+
+What members get: README, "Notifications, email digests and feeds".
 
 A digest is made of what the member follows: new questions in followed products and tags,
 new answers to followed questions, older questions there still waiting for an answer, and

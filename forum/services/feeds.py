@@ -1,4 +1,6 @@
-"""RSS 2.0 and Atom feeds (DESIGN §8), built with feedgen from a registry of sources.
+"""RSS 2.0 and Atom feeds, built with feedgen from a registry of sources.
+
+The feeds on offer: README, "Notifications, email digests and feeds".
 
 A source returns a Feed (entries newest first) in one or two queries; the web layer turns it
 into XML in either format and answers conditional requests from `validators()` before any

@@ -1,4 +1,4 @@
-"""In-app notifications (DESIGN §8) and their immediate emails.
+"""In-app notifications (README, "Notifications, email digests and feeds") and their immediate emails.
 
 The Q&A services announce events; `_on_event` records one outbox message per event, and
 its handler (after the commit, in the worker) creates the notifications: an answer to your

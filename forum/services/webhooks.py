@@ -1,4 +1,4 @@
-"""Signed webhooks: every case event goes to each configured endpoint (DESIGN §5).
+"""Signed webhooks: every case event goes to each configured endpoint (README, "Support cases and the knowledge base").
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:

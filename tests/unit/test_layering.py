@@ -6,6 +6,7 @@ the project's modules import each other at module level, however indirectly.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,14 @@ def test_the_parser_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "late.py"
     module.write_text("def f():\n    from forum.views import questions\n    import flask.json\n")
     assert {"forum.views", "forum.views.questions", "flask.json"} <= _imports(module)
+
+
+def test_comments_point_inside_the_repository():
+    """A newcomer has only the repository: no comment cites the product spec or house style by section."""
+    outside = re.compile(r"\bDESIGN\s*§|\bSTYLE\b(?!S)")
+    cited = [f"{path.relative_to(ROOT)}:{number}"
+             for package in (*PROJECT, "tests", "bench", "migrations") for path in _modules(package)
+             for number, line in enumerate(path.read_text().splitlines(), 1) if outside.search(line)]
+    cited += [f"{name}:{number}" for name in ("requirements.txt", "requirements-dev.txt", "Makefile")
+              for number, line in enumerate((ROOT / name).read_text().splitlines(), 1) if outside.search(line)]
+    assert cited == []

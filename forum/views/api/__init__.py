@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN §11): the same services as the web views, JSON in and out.
+"""JSON API v1 (README, "JSON API"): the same services as the web views, JSON in and out.
 
 Token requests (`Authorization: Bearer …`) need no CSRF token; cookie-session writes do.
 """
