@@ -8,7 +8,7 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, Product
-from forum.policy import Permission, refusal, require
+from forum.policy import Permission, refusal, require, suspension_notice
 from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
@@ -95,6 +95,8 @@ def render_thread(thread, answer_form, status: int = 200):
     viewer = auth.current()
     member = viewer is not None
     answer_refusal = refusal(viewer, Permission.ANSWER_POST, thread.question) if member else None
+    if answer_refusal is not None and answer_refusal == suspension_notice(viewer):  # the banner says the rest
+        answer_refusal = "You can't answer while your account is suspended."
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
                            case_priorities=list(CasePriority),
