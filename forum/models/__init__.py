@@ -1,6 +1,16 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from forum.models.base import utcnow
+from forum.models.care import (
+    AgentAway,
+    CadenceReminder,
+    CareRun,
+    EscalationPolicy,
+    ProductAgent,
+    ProductCare,
+    QuestionOffer,
+    RoutingOptIn,
+)
 from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
@@ -38,6 +48,7 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
+    "AgentAway",
     "Answer",
     "ApiToken",
     "Article",
@@ -45,6 +56,8 @@ __all__ = [
     "ArticleVersion",
     "AuditLogEntry",
     "BadgeAward",
+    "CadenceReminder",
+    "CareRun",
     "Case",
     "CaseEvent",
     "CasePriority",
@@ -55,6 +68,7 @@ __all__ = [
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",
+    "EscalationPolicy",
     "FieldKind",
     "Flag",
     "FlagReason",
@@ -65,10 +79,13 @@ __all__ = [
     "NotificationKind",
     "OutboxMessage",
     "Product",
+    "ProductAgent",
+    "ProductCare",
     "ProfileField",
     "ProfileValue",
     "Question",
     "QuestionFieldValue",
+    "QuestionOffer",
     "QuietProduct",
     "ReputationEntry",
     "ReviewItem",
@@ -76,6 +93,7 @@ __all__ = [
     "ReviewOutcome",
     "Revision",
     "Role",
+    "RoutingOptIn",
     "SearchDocument",
     "SearchWord",
     "SiteSetting",

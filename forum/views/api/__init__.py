@@ -78,6 +78,7 @@ def init_app(app) -> None:
     here, when the app is built, never at import time (no import cycle).
     """
     from forum.views.api import (  # noqa: F401  (each module adds its routes to bp)
+        care,
         content,
         moderation,
         notifications,
