@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import CasePriority, Product
-from forum.policy import Permission, refusal, require, suspension_notice
+from forum.models import CasePriority, CaseStatus, Product
+from forum.policy import Permission, can, refusal, require, suspension_notice
 from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
@@ -87,6 +87,21 @@ def show(question_id: int, slug: str | None = None):
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
 
+def support_choices(thread, viewer) -> dict[str, bool]:
+    """What the support banner offers this viewer: the policy's answers, and the case's state."""
+    case, question = thread.case, thread.question
+    staff_tools = viewer is not None and not question.is_deleted
+    return {
+        "can_work_case": can(viewer, Permission.CASE_WORK),
+        "can_confirm_resolution": case is not None and case.status == CaseStatus.RESOLVED
+        and can(viewer, Permission.CASE_RESPOND, case),
+        # A closed case may be followed by a new one; an open or resolved one may not.
+        "can_escalate": staff_tools and can(viewer, Permission.THREAD_ESCALATE)
+        and (case is None or case.status == CaseStatus.CLOSED),
+        "can_publish": staff_tools and can(viewer, Permission.ARTICLE_PUBLISH) and bool(thread.answers),
+    }
+
+
 def render_thread(thread, answer_form, status: int = 200):
     """The thread page; also re-rendered with an invalid answer form's messages.
 
@@ -102,7 +117,7 @@ def render_thread(thread, answer_form, status: int = 200):
         answer_refusal = "You can't answer while your account is suspended."
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
-                           case_priorities=list(CasePriority),
+                           case_priorities=list(CasePriority), support=support_choices(thread, viewer),
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
