@@ -89,7 +89,11 @@ def live_server(tmp_path_factory, oidc_provider):
         raise RuntimeError("gunicorn did not start: " + log.read_text())
     yield base
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=60)  # gunicorn stops its workers gracefully; on a loaded machine that takes a while
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
     _drop_own_database()
 
 
