@@ -16,6 +16,7 @@ from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
     AuditLogEntry,
+    CloseVote,
     Flag,
     FlagReason,
     FlagStatus,
@@ -64,6 +65,7 @@ __all__ = [
     "CaseStatus",
     "CaseUpdate",
     "CloseReason",
+    "CloseVote",
     "Comment",
     "DigestDelivery",
     "DigestPeriod",
