@@ -54,7 +54,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     viewcounts.init_app(app)
     from forum import mail, search, sso
-    from forum.services import account_email, digests, feeds, notifications, profile_fields, queries, webhooks
+    from forum.services import account_email, care, digests, feeds, notifications, profile_fields, queries, webhooks
     from forum.services import sso as sso_accounts
     from moderation import hooks
 
@@ -72,6 +72,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     webhooks.init_app(app)
     feeds.init_app(app)
     digests.init_app(app)
+    care.init_app(app)  # the "Questions for you" digest section
     celery_init_app(app)
     return app
 

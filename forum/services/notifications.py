@@ -18,7 +18,7 @@ label (the preferences page and unsubscribe links pick it up from there).
 import re
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from forum import mail, urls
@@ -70,6 +70,30 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
     if preferences.wants_email(user_id, kind.value, product_id=product_id):
         outbox.defer(EMAIL, notification_id=notification.id)
     return notification
+
+
+def notify_many(items: list[dict]) -> int:
+    """`notify` for many notifications at once (the care run): each item has `user_id`, `kind` and
+    optionally `question_id`, `text`, `actor_id`. Same rules, a fixed number of queries."""
+    items = [i for i in items if i["user_id"] is not None and i.get("actor_id") != i["user_id"]]
+    if not items:
+        return 0
+    live = set(db.session.scalars(select(User.id).where(User.id.in_({i["user_id"] for i in items}),
+                                                        User.deleted_at.is_(None))))
+    rows = [{"user_id": i["user_id"], "kind": NotificationKind(i["kind"]).value, "actor_id": i.get("actor_id"),
+             "question_id": i.get("question_id"), "text": mail.header_text(i.get("text", ""), 300)}
+            for i in items if i["user_id"] in live]
+    if not rows:
+        return 0
+    created = list(db.session.execute(insert(Notification).returning(Notification.id), rows).scalars())
+    question_ids = {r["question_id"] for r in rows if r["question_id"] is not None}
+    products = dict(db.session.execute(select(Question.id, Question.product_id)
+                                       .where(Question.id.in_(question_ids))).all()) if question_ids else {}
+    pairs = [(r["user_id"], r["kind"], products.get(r["question_id"])) for r in rows]
+    wanted = preferences.email_wanted(pairs)
+    outbox.defer_many(EMAIL, [{"notification_id": nid} for nid, pair in zip(created, pairs, strict=True)
+                              if pair in wanted])
+    return len(created)
 
 
 def _on_event(event: Event, **ids: int | None) -> None:

@@ -61,7 +61,7 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
                                         "webhook.deliver", "search.index", "sso.link_email"])
     assert after["feeds"] == sorted(["questions/False", "unanswered/False", "products/True", "tags/True",
                                      "questions/True", "articles/False", "articles/True"])
-    assert after["digest_sections"] == ["questions", "answers", "unanswered", "articles"]
+    assert after["digest_sections"] == ["questions", "answers", "unanswered", "articles", "for_you"]
     assert after["search_sources"] == ["thread"]
     assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile"]
 
