@@ -72,6 +72,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     webhooks.init_app(app)
     feeds.init_app(app)
     digests.init_app(app)
+    from forum.services import satisfaction
+
+    satisfaction.init_app(app)  # the survey email, its export section, anonymisation on deletion
     care.init_app(app)  # the "Questions for you" digest section
     celery_init_app(app)
     return app

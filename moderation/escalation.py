@@ -19,7 +19,7 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
 from forum.policy import Permission, require, roles
-from forum.services import notifications, webhooks
+from forum.services import notifications, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import sla
 
@@ -242,6 +242,8 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         case.resolved_at = utcnow()
         _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
     _apply_status(case, target, actor)
+    if target is CaseStatus.RESOLVED:
+        satisfaction.request_survey(case)
     db.session.commit()
     return case
 

@@ -43,6 +43,7 @@ from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
 from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
+from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
@@ -63,6 +64,7 @@ __all__ = [
     "CaseEvent",
     "CasePriority",
     "CaseStatus",
+    "CaseSurvey",
     "CaseUpdate",
     "CloseReason",
     "CloseVote",
@@ -76,6 +78,7 @@ __all__ = [
     "FlagReason",
     "FlagStatus",
     "Follow",
+    "HelpfulVote",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -89,6 +92,7 @@ __all__ = [
     "QuestionFieldValue",
     "QuestionOffer",
     "QuietProduct",
+    "Rating",
     "ReputationEntry",
     "ReviewItem",
     "ReviewKind",

@@ -31,6 +31,7 @@ class NotificationKind(LabeledEnum):
     MENTION = "mention", "Someone @mentions me"
     CASE_UPDATE = "case_update", "Updates from support on my escalated questions"
     MODERATOR_ACTION = "moderator_action", "Moderator actions on my posts"
+    CASE_SURVEY = "case_survey", "Satisfaction surveys when support resolves my case"
     CASE_ASSIGNED = "case_assigned", "A support case is assigned to me"
     CASE_UPDATE_DUE = "case_update_due", "A customer of my case is due an update"
     QUESTION_FOR_YOU = "question_for_you", "Questions for you (waiting questions you may know about)"

@@ -48,12 +48,12 @@ _MENTION = re.compile(r"(?<![\w@./+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 
 def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None = None,
            question_id: int | None = None, answer_id: int | None = None, comment_id: int | None = None,
-           text: str = "") -> Notification | None:
+           text: str = "", email: bool = True) -> Notification | None:
     """Tell a member something happened, in the caller's transaction (this does not commit).
 
     Returns None without notifying when the member doesn't exist, deleted their account or is
-    the actor. Queues an immediate email when they opted in to `kind`. Raises ValueError for
-    an unknown kind.
+    the actor. Queues an immediate email when they opted in to `kind`, unless `email` is False
+    (the feature sends its own email). Raises ValueError for an unknown kind.
     """
     kind = NotificationKind(kind)
     if user_id is None or (actor_id is not None and actor_id == user_id):
@@ -65,6 +65,8 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
     db.session.add(notification)
     db.session.flush()
+    if not email:
+        return notification
     product_id = (db.session.scalar(select(Question.product_id).where(Question.id == question_id))
                   if question_id is not None else None)
     if preferences.wants_email(user_id, kind.value, product_id=product_id):
@@ -254,6 +256,8 @@ def describe(n: Notification) -> str:
             return n.text or f"Support updated the case on {title}"
         case NotificationKind.MODERATOR_ACTION:
             return n.text or f"A moderator acted on your post on {title}"
+        case NotificationKind.CASE_SURVEY:
+            return n.text or f"How satisfied are you with the help you got on {title}?"
     return n.text or "Something happened"
 
 

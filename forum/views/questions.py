@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, CaseStatus, Product
 from forum.policy import Permission, can, refusal, require, suspension_notice
-from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
+from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
@@ -116,6 +116,7 @@ def render_thread(thread, answer_form, status: int = 200):
     answer_refusal = refusal(viewer, Permission.ANSWER_POST, thread.question) if member else None
     if answer_refusal is not None and answer_refusal == suspension_notice(viewer):  # the banner says the rest
         answer_refusal = "You can't answer while your account is suspended."
+    accepted = thread.question.accepted_answer_id
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
                            case_priorities=list(CasePriority), support=support_choices(thread, viewer),
@@ -124,6 +125,8 @@ def render_thread(thread, answer_form, status: int = 200):
                            badge_counts=badges.counts_by_user(authors),
                            wait=care_status.thread_status(thread, auth.current()),
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False),
+                           helpful=satisfaction.helpful_count("answer", accepted, auth.current()) if accepted else None,
+                           can_vote_helpful=can(auth.current(), Permission.HELPFUL_VOTE),
                            **community.close_vote_context(thread.question, auth.current())), status
 
 

@@ -90,10 +90,10 @@ def live_server(tmp_path_factory, oidc_provider):
     yield base
     server.terminate()
     try:
-        server.wait(timeout=60)  # gunicorn stops its workers gracefully; on a loaded machine that takes a while
-    except subprocess.TimeoutExpired:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # a loaded machine can take longer to finish gunicorn's graceful stop
         server.kill()
-        server.wait()
+        server.wait(timeout=10)
     _drop_own_database()
 
 

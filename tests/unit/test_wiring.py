@@ -53,17 +53,17 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
         "forum.pagecache._forget_pages", "forum.services.queries._forget_counts",
         "forum.services.notifications._on_event", "forum.search.indexing.thread_changed",
         "moderation.hooks.review_new_post"]
-    assert after["subscribers"]["account.deleted"][-3:] == [
+    assert after["subscribers"]["account.deleted"][-4:] == [
         "forum.services.notifications._on_account_deleted", "forum.services.sso._forget",
-        "forum.services.profile_fields._forget"]
+        "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted"]
     assert after["handlers"] == sorted(["account.confirmation_email", "account.password_reset_email",
                                         "notifications.react", "notifications.forget", "notifications.email",
-                                        "webhook.deliver", "search.index", "sso.link_email"])
+                                        "webhook.deliver", "search.index", "sso.link_email", "satisfaction.email"])
     assert after["feeds"] == sorted(["questions/False", "unanswered/False", "products/True", "tags/True",
                                      "questions/True", "articles/False", "articles/True"])
     assert after["digest_sections"] == ["questions", "answers", "unanswered", "articles", "for_you"]
     assert after["search_sources"] == ["thread"]
-    assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile"]
+    assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile", "satisfaction"]
 
 
 def test_test_doubles_come_from_the_tests_not_the_production_config():

@@ -83,6 +83,7 @@ def init_app(app) -> None:
     from forum.views.api import (  # noqa: F401  (each module adds its routes to bp)
         care,
         content,
+        insights,
         moderation,
         notifications,
         openapi,
