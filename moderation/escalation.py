@@ -16,6 +16,7 @@ from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, Role, User, utcnow
 from forum.services import notifications, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import sla
 
 CASE_STAFF = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
@@ -109,11 +110,11 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
                 product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
                 created_by_id=actor.id, created_at=now, updated_at=now,
                 sla_due_at=sla.due_at(level.value, now, current_app.config["CASE_SLA_TARGETS"]))
-    db.session.add(case)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(case)
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         winner = active_case_for(question_id)
         if winner is None:
             raise
@@ -124,7 +125,7 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
         _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
     _notify_customer(case, "escalated", f"Your question is now handled by the support team as {case.reference}.")
-    db.session.commit()
+    db.session.flush()
     return Escalation(case, True)
 
 
@@ -167,7 +168,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         case.resolved_at = utcnow()
         _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
     _apply_status(case, target, actor)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -199,12 +200,12 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:
         return case
-    case.assignee_id = assignee.id if assignee else None
+    case.assignee = assignee
     case.updated_at = utcnow()
     _event(case, "case.assigned", actor, before=before, after=assignee.username if assignee else None)
     _audit(actor, "case.assign", case, before={"assignee": before},
            after={"assignee": assignee.username if assignee else None})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -220,7 +221,7 @@ def set_priority(case: Case, priority: str, *, actor: User) -> Case:
     case.updated_at = utcnow()
     _event(case, "case.priority_changed", actor, before=before, after=level.value)
     _audit(actor, "case.priority", case, before={"priority": before}, after={"priority": level.value})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -239,7 +240,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     _audit(actor, "case.update" if public else "case.note", case)
     if public:
         _notify_customer(case, "update", f"New update from support on {case.reference}.")
-    db.session.commit()
+    db.session.flush()
     return update
 
 
@@ -251,7 +252,7 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     if case.status != CaseStatus.RESOLVED:
         raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
-    db.session.commit()
+    db.session.flush()
     return case
 
 

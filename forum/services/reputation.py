@@ -32,7 +32,7 @@ def award_bonus(user_id: int, amount: int, *, reason: str, actor: User | None) -
     ledger.record(RepEvent.BONUS, user_id=user_id, amount=amount, actor_id=actor.id if actor else None,
                   reason=reason.strip()[:200])
     ledger.refresh_cache([user_id])
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
