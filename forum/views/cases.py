@@ -11,6 +11,7 @@ from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Ro
 from forum.policy import Permission, can, require
 from forum.services import posts, profile_fields, queries, sso, webhooks
 from forum.services.errors import ServiceError
+from forum.transaction import unit_of_work
 from forum.views.common import act, page_arg, thread_url
 from moderation import escalation
 
@@ -132,8 +133,9 @@ def escalate(question_id: int):
     require(me, Permission.THREAD_ESCALATE)
     question = posts.get_question(question_id, viewer=me)
     try:
-        result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
-                                     note=request.form.get("note", ""))
+        with unit_of_work():
+            result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
+                                         note=request.form.get("note", ""))
     except escalation.CaseExists as exc:
         flash(exc.message, "info")
         return redirect(url_for("cases.show", reference=exc.case.reference))
@@ -166,8 +168,9 @@ def webhook_settings():
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
-                                                  description=request.form.get("description", ""), actor=me)
+            with unit_of_work():
+                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                                                      description=request.form.get("description", ""), actor=me)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:

@@ -6,6 +6,7 @@ from werkzeug.exceptions import BadRequest
 from forum.services.errors import ServiceError
 from forum.services.queries import check_paging
 from forum.templating import slugify
+from forum.transaction import unit_of_work
 
 
 def thread_url(question, anchor: str | None = None) -> str:
@@ -27,9 +28,13 @@ def per_page() -> int:
 
 
 def act(action, *, done: str, back: str, message: str | None = None):
-    """Run a POST action; flash its outcome and redirect (success to `done`, refusal to `back`)."""
+    """Run a POST action as one unit of work; flash its outcome and redirect (success to `done`, refusal to `back`).
+
+    A refusal rolls back whatever the action had written before it was refused.
+    """
     try:
-        action()
+        with unit_of_work():
+            action()
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(back)

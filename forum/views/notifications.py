@@ -7,6 +7,7 @@ from forum import auth
 from forum.extensions import csrf
 from forum.services import notifications, preferences
 from forum.templating import slugify
+from forum.transaction import transactional
 from forum.views.common import page_arg
 
 bp = Blueprint("notifications", __name__)
@@ -45,6 +46,7 @@ def index():
 
 @bp.post("/notifications/read")
 @auth.login_required
+@transactional
 def mark_read():
     raw = request.form.getlist("id")
     try:
@@ -66,6 +68,7 @@ def unsubscribe(token: str):
 
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
+@transactional
 def unsubscribe_one_click(token: str):
     """RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookies or CSRF token.
 
