@@ -1,7 +1,8 @@
 """Every Celery task: ids in, a service call out; idempotent and retried with backoff.
 
-Each run is one unit of work (forum/transaction.py): it commits when the run succeeds and
-rolls back when it raises, so a retry starts from what the failed run left committed.
+Each run that writes is one unit of work (forum/transaction.py): it commits when the run
+succeeds and rolls back when it raises, so a retry starts from what the failed run left
+committed. The beat tasks that only read and enqueue (`sweep_outbox`, `send_digests`) need none.
 """
 
 import logging

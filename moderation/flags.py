@@ -82,6 +82,10 @@ def flag(kind: str, target_id: int, *, actor: User, reason: str, text: str = "")
 
 
 def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) -> Flag:
+    # Flaggers of one post take turns (a row lock on PostgreSQL; SQLite writers are serial
+    # anyway), so each counts the flags committed before it and the threshold hides it once.
+    db.session.execute(select(type(target)).where(type(target).id == target.id).with_for_update()
+                       .execution_options(populate_existing=True))
     column = {"question": Flag.question_id, "answer": Flag.answer_id, "comment": Flag.comment_id}[kind]
     if db.session.scalar(select(Flag.id).where(Flag.flagger_id == actor.id, column == target.id)) is not None:
         raise Conflict("You have already flagged this. Moderators will look at it.")
