@@ -3,6 +3,7 @@
 from flask import current_app, jsonify, request
 
 from forum.services import acceptance, answers, comments, profile_fields, queries, questions, votes
+from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
 from forum.views.api import actor, body, bp, text_field, viewer
@@ -35,11 +36,14 @@ def list_questions():
     page, per_page = paging()
     result = queries.list_questions(request.args.get("sort", "newest"), product=request.args.get("product"),
                                     tag=request.args.get("tag"), page=page, per_page=per_page)
-    return jsonify(out.page(result, out.question_summary))
+    timing = care_status.timings(result.items)
+    return jsonify(out.page(result, lambda q: {**out.question_summary(q), **out.care_timing(timing[q.id])}))
 
 
 def _thread_json(question_id: int):
-    return out.question_detail(queries.load_thread(question_id, viewer()))
+    thread = queries.load_thread(question_id, viewer())
+    timing = care_status.timings([thread.question])[thread.question.id]
+    return {**out.question_detail(thread), **out.care_timing(timing)}
 
 
 @bp.post("/questions")

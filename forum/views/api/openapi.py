@@ -18,6 +18,19 @@ FIELD_IN = {"type": "object", "properties": {
     "choices": {"type": "array", "items": {"type": "string"}}, "required": {"type": "boolean"},
     "staff_only": {"type": "boolean"}, "help_text": {"type": "string"}, "claim": {"type": "string"},
     "retired": {"type": "boolean", "description": "PATCH only"}}}
+HOURS = {"type": ["integer", "null"], "minimum": 1, "maximum": 720}
+CARE_IN = {"type": "object", "properties": {
+    "time_zone": {"type": ["string", "null"], "description": "IANA zone; null: 24 × 7"},
+    "working_days": {"type": "array", "items": {"type": ["integer", "string"]},
+                     "description": "0 = Monday, or mon…sun"},
+    "opens_at": {"type": "string", "description": "HH:MM"},
+    "closes_at": {"type": "string", "description": "HH:MM; 24:00: midnight"},
+    "holidays": {"type": "array", "items": {"type": "string", "format": "date"}},
+    "first_response_hours": HOURS,
+    "escalation_policy": {"type": "string", "enum": ["off", "every_question", "first_question"]},
+    "escalate_after_hours": {"type": "integer", "minimum": 1, "maximum": 720},
+    "escalation_priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
+    "update_cadence": {"type": "object", "properties": dict.fromkeys(("low", "normal", "high", "urgent"), HOURS)}}}
 EDIT_IN = {"type": "object", "properties": {"title": {"type": "string"}, "body": {"type": "string"},
                                             "tags": {"type": "array", "items": {"type": "string"}},
                                             "comment": {"type": "string", "description": "Edit summary"}}}
@@ -64,6 +77,9 @@ OPERATIONS = [
      200),
     ("post", "/products/{slug}/fields", "Admins: add a customer profile field", True, FIELD_IN, 201),
     ("patch", "/profile-fields/{id}", "Admins: rename, change, retire or restore a field", True, FIELD_IN, 200),
+    ("get", "/products/{slug}/care", "Admins: a product's response targets", True, None, 200),
+    ("patch", "/products/{slug}/care", "Admins: change response targets (the keys sent)", True, CARE_IN, 200),
+    ("put", "/products/{slug}/care", "Admins: change response targets (as PATCH)", True, CARE_IN, 200),
     ("get", "/questions", "List questions (?product=&tag=&sort=newest|active|top|unanswered)", False, None, 200),
     ("post", "/questions", "Ask a question", True, QUESTION_IN, 201),
     ("get", "/questions/{id}", "A question with answers, comments, scores and accepted answer", False, None, 200),
