@@ -154,7 +154,7 @@ def escalate_automatically(question: Question, *, priority: str, product_name: s
                 created_by_id=None, created_at=opened, updated_at=opened,
                 sla_due_at=sla.due_at(level.value, opened, current_app.config["CASE_SLA_TARGETS"]))
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(case)
             db.session.flush()
     except IntegrityError:
