@@ -117,6 +117,12 @@ def _after_flush(session: Session, _context) -> None:
     session.info[_UNSAVED] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _after_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:  # bulk statements skip the flush
+        state.session.info[_UNSAVED] = True
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _after_end(session: Session) -> None:

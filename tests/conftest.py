@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 from forum import create_app
 from forum.config import TestConfig
 from forum.extensions import db
-from forum.transaction import unit_of_work
+from forum.transaction import has_unsaved_changes, unit_of_work
 
 
 def _database_uri(tmp_path_factory) -> str:
@@ -115,8 +115,9 @@ def _commit_setup(sender, **extra) -> None:
     The test client shares the test's session, so without this a request's rollback would
     undo the test's setup, and a request would see rows no other process could.
     """
-    with unit_of_work():
-        pass
+    if has_unsaved_changes(db.session):
+        with unit_of_work():
+            pass
 
 
 def _wipe() -> None:
