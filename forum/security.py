@@ -16,6 +16,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from reputation.privileges import Privilege
+
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - the known development key that production refuses
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
@@ -119,8 +121,9 @@ def reset_address_key() -> str:
 
 
 def is_staff() -> bool:
-    user = requester()
-    return user is not None and getattr(user, "role", None) in ("moderator", "admin")
+    from forum.policy import roles
+
+    return roles.is_staff(requester())
 
 
 def no_token() -> bool:
@@ -131,21 +134,29 @@ def not_post() -> bool:
     return request.method != "POST"
 
 
-def _reputation() -> int:
-    user = requester()
-    return getattr(user, "reputation", 0) if user is not None else 0
+# The limits grow with the privileges: the thresholds are the ones in force (admin overrides,
+# "new community" mode), read through the policy like every other privilege decision.
+
+def _holds(privilege: Privilege) -> bool:
+    from forum.policy import holds_privilege
+
+    return holds_privilege(requester(), privilege)
 
 
 def question_limit() -> str:
-    return current_app.config["RATELIMIT_NEW_MEMBER_QUESTIONS"] if _reputation() < 10 else "30/hour"
+    from moderation.spam import is_new_member
+
+    user = requester()
+    new = user is None or is_new_member(user)
+    return current_app.config["RATELIMIT_NEW_MEMBER_QUESTIONS"] if new else "30/hour"
 
 
 def vote_limit() -> str:
-    return "40/day" if _reputation() >= 125 else "30/day"
+    return "40/day" if _holds(Privilege.VOTE_DOWN) else "30/day"
 
 
 def flag_limit() -> str:
-    return "100/day" if _reputation() >= 500 else "10/day"
+    return "100/day" if _holds(Privilege.REVIEW_QUEUE) else "10/day"
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,10 @@ def _exempt_staff_or_read() -> bool:
     return not_post() or is_staff()
 
 
+def _exempt_staff_or_not_edit() -> bool:
+    return request.method not in ("POST", "PATCH") or is_staff()
+
+
 RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
     Rule(("auth.login",), "10/minute", login_key, "login-account", not_post),
@@ -171,6 +186,9 @@ RULES: tuple[Rule, ...] = (
     Rule(("questions.ask", "api.ask"), question_limit, member_key, "ask", _exempt_staff_or_read),
     Rule(("questions.ask", "api.ask", "answers.create", "api.post_answer", "questions.comment", "answers.comment",
           "api.comment_question", "api.comment_answer"), "5/30 seconds", member_key, "posting", _exempt_staff_or_read),
+    # Every edit renders markdown again, so edits (web, API and suggested) are limited like posting.
+    Rule(("questions.edit", "answers.edit", "api.edit_question", "api.edit_answer", "suggestions.suggest_question_edit",
+          "suggestions.suggest_answer_edit"), "5/30 seconds", member_key, "editing", _exempt_staff_or_not_edit),
     Rule(("questions.vote", "answers.vote", "api.vote_question", "api.vote_answer"), vote_limit, member_key,
          "votes", _exempt_staff_or_read),
 )

@@ -24,8 +24,9 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Case, CaseEvent, User, WebhookDelivery, WebhookEndpoint, utcnow
+from forum.policy import Permission, require
 from forum.services import outbox, profile_fields, sso
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 
 SIGNATURE_HEADER = "X-PeerCare-Signature"
 USER_AGENT = "PeerCare-Webhooks/1"
@@ -37,14 +38,9 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _require_admin(actor: User) -> None:
-    if getattr(actor, "role", None) != "admin":
-        raise NotAllowed("Only site admins manage webhook endpoints.")
-
-
 def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its signing secret (shown to the admin once)."""
-    _require_admin(actor)
+    require(actor, Permission.WEBHOOKS_MANAGE)
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
@@ -57,7 +53,7 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
 
 
 def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
-    _require_admin(actor)
+    require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
         raise NotFound("No such endpoint.")

@@ -7,6 +7,7 @@ from wtforms.validators import Length
 
 from forum import auth, security
 from forum.forms import ActionForm, apply_errors
+from forum.policy import roles
 from forum.services import accounts, twofactor
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
@@ -68,7 +69,8 @@ def settings():
     secret = user.totp_secret if user.totp_enabled_at is None else None
     uri = twofactor.provisioning_uri(user, secret, current_app.config["SITE_NAME"]) if secret else None
     return render_template("users/two_factor.html", user=user, secret=secret, uri=uri, code_form=CodeForm(),
-                           disable_form=DisableForm(), action_form=ActionForm())
+                           disable_form=DisableForm(), action_form=ActionForm(),
+                           staff_must=roles.is_staff(user))
 
 
 @bp.post("/settings/two-factor/setup")
@@ -91,6 +93,7 @@ def enable():
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()), "error")
         else:
+            auth.sign_in(auth.current())  # this session goes on; every other one has ended
             flash("Two-factor sign-in is on. You'll be asked for a code each time you sign in.", "success")
     return redirect(url_for("twofactor.settings"))
 
@@ -106,6 +109,7 @@ def disable():
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:
+            auth.sign_in(auth.current())
             flash("Two-factor sign-in is off.", "info")
     return redirect(url_for("twofactor.settings"))
 

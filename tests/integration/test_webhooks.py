@@ -14,6 +14,7 @@ from forum import tasks
 from forum.extensions import db
 from forum.models import WebhookDelivery
 from forum.services import outbox, webhooks
+from forum.services.errors import NotAllowed
 from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.broker import broker_down
@@ -146,7 +147,7 @@ def test_timeouts_count_as_failures(app):
 def test_only_admins_manage_endpoints(client):
     from tests.conftest import login
 
-    with pytest.raises(webhooks.NotAllowed), unit_of_work():
+    with pytest.raises(NotAllowed), unit_of_work():
         webhooks.add_endpoint("https://crm.example.com/x", description="", actor=make_user(role="agent"))
     admin = make_user(role="admin")
     with pytest.raises(webhooks.ValidationFailed), unit_of_work():

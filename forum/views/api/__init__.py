@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, g, request
 
 from forum import auth
 from forum.extensions import csrf
-from forum.services import tokens
+from forum.services import tokens, twofactor
 from forum.services.errors import ServiceError, ValidationFailed
 from forum.transaction import unit_of_work
 from forum.views.errors import json_error
@@ -32,6 +32,9 @@ def authenticate():
             user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
         if user is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
+        if twofactor.required_for(user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
+            return json_error(403, "Your role needs two-factor sign-in: turn it on under Settings → Two-factor "
+                                   "sign-in, then create a new token.", code="two_factor_required")
         g.api_user = user
         return None
     g.api_user = auth.current()

@@ -3,7 +3,7 @@
 from flask import jsonify
 
 from forum.services import accounts, badges, queries, reputation
-from forum.views.api import actor, bp
+from forum.views.api import actor, bp, viewer
 from forum.views.api import serialize as out
 from forum.views.api.content import paging
 
@@ -26,5 +26,5 @@ def user(user_id: int):
 def user_reputation(user_id: int):
     accounts.get_user(user_id)
     page, per_page = paging()
-    result = reputation.history(user_id, page=page, per_page=per_page)
+    result = reputation.history(user_id, page=page, per_page=per_page, viewer=viewer())
     return jsonify(out.page(result, out.reputation_item))
