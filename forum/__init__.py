@@ -67,6 +67,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     sso.init_app(app)  # the OpenID Connect clients of the configured providers
     sso_accounts.init_app(app)
     profile_fields.init_app(app)
+    from forum.services import satisfaction
+
+    satisfaction.init_app(app)  # the survey email, its export section, anonymisation on deletion
+    from forum.services import care
+
+    care.init_app(app)  # the "Questions for you" digest section
     from forum import search
 
     search.init_app(app)  # the search backend, its event subscribers and its outbox handler

@@ -29,3 +29,10 @@ class ValidationFailed(ServiceError):
 class Conflict(ServiceError):
     status = 409
     code = "conflict"
+
+
+class Gone(ServiceError):
+    """A link that worked once and no longer does (used, or expired)."""
+
+    status = 410
+    code = "gone"

@@ -134,10 +134,22 @@ OPERATIONS = [
     ("delete", "/users/{id}/suspension", "Moderators: lift a member's suspension", True, None, 204),
     ("get", "/mod/audit", "Moderators: the audit log (?actor=&action=&target=&since=&until=), newest first",
      True, None, 200),
+    ("get", "/insights", "Moderators, agents, admins: the community health figures (the console's numbers) for "
+     "a period, with the previous period and weekly values", True, None, 200),
 ]
 
 # Query parameters of operations beyond paging, by (method, path).
 QUERY_PARAMETERS: dict[tuple[str, str], list[dict]] = {
+    ("get", "/insights"): [
+        {"name": "period", "in": "query", "schema": {"type": "integer", "enum": [7, 30, 90]},
+         "description": "The last N days up to today (default 30); ignored when from is given"},
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "First day (UTC), inclusive"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "Last day (UTC), inclusive; default today"},
+        {"name": "product", "in": "query", "schema": {"type": "string"}, "description": "Product slug"},
+        {"name": "tag", "in": "query", "schema": {"type": "string"}},
+    ],
     ("get", "/notifications"): [
         {"name": "unread", "in": "query", "schema": {"type": "boolean"}, "description": "Only unread ones"},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
