@@ -249,7 +249,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     _apply_status(case, target, actor)
     if target is CaseStatus.RESOLVED:
         satisfaction.request_survey(case)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
