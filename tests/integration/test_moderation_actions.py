@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, ReputationEntry, User
 from forum.services import acceptance, answers, comments, questions, tokens, verification, votes
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import actions
 from reputation.events import PostKind
 from tests.conftest import login
@@ -25,12 +25,12 @@ def test_close_reopen_with_reasons_and_clear_messages():
         actions.close_question(q.id, moderator=mod, reason="boring")
     assert "reason" in unknown.value.fields
     actions.close_question(q.id, moderator=mod, reason="off_topic", note="Not about our products")
-    with pytest.raises(ValidationFailed, match=r"already closed \(off-topic\)"):
+    with pytest.raises(Conflict, match=r"already closed \(off-topic\)"):
         actions.close_question(q.id, moderator=mod, reason="needs_detail")
     with pytest.raises(NotAllowed, match="closed"):
         answers.post_answer(q.id, make_user(), body="Here is an answer that should not be accepted now.")
     actions.reopen_question(q.id, moderator=mod)
-    with pytest.raises(ValidationFailed, match="open already"):
+    with pytest.raises(Conflict, match="open already"):
         actions.reopen_question(q.id, moderator=mod)
     answers.post_answer(q.id, make_user(), body="Now the thread takes answers again, good.")
     entry = db.session.scalar(select(AuditLogEntry).where(AuditLogEntry.action == "question.close"))
@@ -66,7 +66,7 @@ def test_lock_refuses_answers_comments_and_votes_until_unlocked():
     a = make_answer(q)
     mod = make_moderator()
     actions.lock_thread(q.id, moderator=mod)
-    with pytest.raises(ValidationFailed, match="already locked"):
+    with pytest.raises(Conflict, match="already locked"):
         actions.lock_thread(q.id, moderator=mod)
     voter = make_user(reputation_points=200)
     for attempt in (lambda: answers.post_answer(q.id, voter, body="An answer to a locked thread, refused."),
@@ -198,7 +198,7 @@ def test_moderator_api_close_lock_and_audit(client):
     r = client.post(f"/api/v1/questions/{q.id}/close", headers=headers, json={"reason": "needs_detail"})
     assert r.status_code == 200 and r.get_json()["closed"] is True
     r = client.post(f"/api/v1/questions/{q.id}/close", headers=headers, json={"reason": "needs_detail"})
-    assert r.status_code == 422 and "already closed" in r.get_json()["error"]["message"]
+    assert r.status_code == 409 and "already closed" in r.get_json()["error"]["message"]
     assert client.post(f"/api/v1/questions/{q.id}/lock", headers=headers).get_json()["locked"] is True
     assert client.post(f"/api/v1/questions/{q.id}/reopen", headers=headers).get_json()["closed"] is False
     r = client.get(f"/api/v1/mod/audit?target=question:{q.id}", headers=headers).get_json()

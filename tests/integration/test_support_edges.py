@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import ArticleVersion, CaseEvent, Question, Tag
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import account_deletion, escalation, knowledge, sla
 from tests.factories import make_answer, make_question, make_user
 
@@ -38,7 +38,7 @@ def test_escalation_refuses_bad_priority_long_note_missing_and_hidden_threads(ag
         escalation.escalate(999_999, actor=agent)
     db.session.execute(update(Question).where(Question.id == q.id).values(hidden_at=datetime(2026, 11, 1)))
     db.session.commit()
-    with pytest.raises(ValidationFailed, match="hidden pending review"):
+    with pytest.raises(Conflict, match="hidden pending review"):
         escalation.escalate(q.id, actor=agent)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, request
 from forum import auth
 from forum.extensions import csrf
 from forum.services import tokens
-from forum.services.errors import ServiceError, ValidationFailed
+from forum.services.errors import ServiceError
 from forum.views.errors import json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -49,23 +49,6 @@ def viewer():
     return g.get("api_user")
 
 
-def body() -> dict:
-    """The JSON object sent, or a 400 error."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError("Send a JSON object with Content-Type: application/json.")
-    return data
-
-
-def text_field(data: dict, name: str, *, required: bool = True) -> str | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed(f"“{name}” must be a string.", fields={name: "Expected a string."})
-    return value
-
-
 @bp.errorhandler(ServiceError)
 def service_error(exc: ServiceError):
     return json_error(exc.status, exc.message, exc.fields, exc.code)
@@ -73,9 +56,9 @@ def service_error(exc: ServiceError):
 
 from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
     content,
+    document,
     moderation,
     notifications,
-    openapi,
     people,
     profile_fields,
     search,

@@ -1,0 +1,145 @@
+"""Each API operation is declared once: its route, its input and output models, its statuses.
+
+`operation()` registers the Flask route, validates the path ids, query string and JSON body
+against the declared pydantic models (refusing with the API's error shape), checks the output
+against the response model where the app asks for it (the test suite does), and records the
+operation so that `/api/v1/openapi.json` is generated from the same declarations.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import Response, current_app, jsonify, make_response, request
+from pydantic import BaseModel, ValidationError
+
+from forum.services.errors import NotFound, ServiceError, ValidationFailed
+
+# Ids are 32-bit database integers everywhere: a larger id names nothing that exists.
+MAX_ID = 2**31 - 1
+ERROR_STATUSES = (400, 401, 403, 404, 413, 422, 429)
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+@dataclass
+class Operation:
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    description: str
+    tag: str
+    body: type[BaseModel] | None
+    body_required: bool
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    token: bool
+    errors: tuple[int, ...]
+    links: dict[str, dict] = field(default_factory=dict)
+    error_models: dict[int, type[BaseModel]] = field(default_factory=dict)
+
+    @property
+    def extra_models(self) -> list[type[BaseModel]]:
+        return list(self.error_models.values())
+
+    @property
+    def path(self) -> str:
+        """The OpenAPI path: `/questions/<int:question_id>` becomes `/questions/{question_id}`."""
+        return CONVERTER.sub(lambda m: "{" + m.group(2) + "}", self.rule)
+
+    @property
+    def path_parameters(self) -> list[tuple[str, str]]:
+        return [(m.group(2), m.group(1) or "string") for m in CONVERTER.finditer(self.rule)]
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _fields(error: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        fields.setdefault(name, item["msg"])
+    return fields
+
+
+def parse_body(model: type[BaseModel], *, required: bool) -> BaseModel:
+    """The JSON object sent, validated; 400 when it isn't a JSON object, 422 when a field is wrong."""
+    if not request.get_data() and not required:
+        data: object = {}
+    else:
+        data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ServiceError("Send a JSON object with Content-Type: application/json.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields = _fields(exc)
+        raise ValidationFailed(f"Please correct: {', '.join(sorted(fields))}.", fields=fields) from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    names = {info.alias or name for name, info in model.model_fields.items()}
+    try:
+        return model.model_validate({k: request.args.get(k) for k in names if k in request.args})
+    except ValidationError as exc:
+        fields = _fields(exc)
+        raise ValidationFailed(f"Please correct the query parameters: {', '.join(sorted(fields))}.",
+                               fields=fields) from None
+
+
+def _check_ids(values: dict) -> None:
+    for name, value in values.items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound(f"Nothing has that {name.replace('_', ' ')}.")
+
+
+def _respond(op: Operation, result):
+    if op.status == 204:
+        return "", 204
+    if isinstance(result, Response) or (isinstance(result, tuple) and isinstance(result[-1], int)):
+        return result
+    headers = {}
+    if isinstance(result, tuple):
+        result, headers = result
+    if isinstance(result, BaseModel):
+        payload = result.model_dump(mode="json")
+    else:
+        payload = result
+        if op.response is not None and current_app.config.get("API_CHECK_RESPONSES"):
+            op.response.model_validate(payload)
+    response = make_response(jsonify(payload), op.status)
+    response.headers.update(headers)
+    return response
+
+
+def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: type[BaseModel] | None = None,
+              body: type[BaseModel] | None = None, body_required: bool = True, query: type[BaseModel] | None = None,
+              status: int = 200, token: bool = True, errors: tuple[int, ...] = (), description: str = "",
+              links: dict[str, dict] | None = None,
+              error_models: dict[int, type[BaseModel]] | None = None) -> Callable:
+    """Declare an API operation; the view gets the path values plus `data` (body) and `query` models."""
+
+    def decorate(view: Callable) -> Callable:
+        op = Operation(method.upper(), rule, view.__name__, summary, description or (view.__doc__ or "").strip(), tag,
+                       body, body_required, query, response, status, token,
+                       tuple(sorted({*ERROR_STATUSES, *errors, *(error_models or {})})), links or {},
+                       error_models or {})
+        OPERATIONS.append(op)
+
+        @wraps(view)
+        def handle(**values):
+            _check_ids(values)
+            if query is not None:
+                values["query"] = parse_query(query)
+            if body is not None:
+                values["data"] = parse_body(body, required=body_required)
+            return _respond(op, view(**values))
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handle, methods=[op.method])
+        return view
+
+    return decorate
+
