@@ -240,3 +240,17 @@ def test_malformed_input_gets_a_4xx_json_error(client, method, path, payload, st
     if payload is not None:
         kwargs["json"] = payload
     assert_error(getattr(client, method)(path.format(q=q.id), **kwargs), status)
+
+
+def test_lists_send_rfc8288_link_headers(client):
+    for i in range(5):
+        make_question(title=f"Question number {i} about the schedule")
+    r = client.get("/api/v1/questions?per_page=2&page=2&sort=top")
+    links = r.headers["Link"]
+    assert '; rel="next"' in links and '; rel="prev"' in links
+    nxt = links.split(", ")[0].split(";")[0].strip("<>")
+    assert "page=3" in nxt and "sort=top" in nxt and "per_page=2" in nxt
+    assert client.get(nxt).get_json()["page"] == 3
+    last = client.get("/api/v1/questions?per_page=2&page=3")
+    assert 'rel="next"' not in last.headers["Link"] and 'rel="prev"' in last.headers["Link"]
+    assert "Link" not in client.get("/api/v1/questions?per_page=10").headers

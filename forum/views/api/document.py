@@ -95,6 +95,10 @@ def _operation(op: Operation, refs: dict) -> dict:
             success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
         if op.links:
             success["links"] = op.links
+        if op.paged:
+            success["headers"] = {"Link": {"description": 'RFC 8288 links to the next and previous pages '
+                                                          '(rel="next", rel="prev"), when there are any',
+                                           "schema": {"type": "string"}}}
         responses[str(op.status)] = success
     error = refs[(Error, "serialization")]
     for status in op.errors:

@@ -8,6 +8,8 @@ operation so that `/api/v1/openapi.json` is generated from the same declarations
 
 import re
 from collections.abc import Callable
+from math import ceil
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -43,6 +45,10 @@ class Operation:
     @property
     def extra_models(self) -> list[type[BaseModel]]:
         return list(self.error_models.values())
+
+    @property
+    def paged(self) -> bool:
+        return self.query is not None and "page" in self.query.model_fields
 
     @property
     def path(self) -> str:
@@ -112,7 +118,22 @@ def _respond(op: Operation, result):
             op.response.model_validate(payload)
     response = make_response(jsonify(payload), op.status)
     response.headers.update(headers)
+    if op.paged and isinstance(payload, dict):
+        link = page_links(payload["page"], payload["per_page"], payload["total"])
+        if link:
+            response.headers["Link"] = link
     return response
+
+
+def page_links(page: int, per_page: int, total: int) -> str:
+    """RFC 8288 `Link` header with the next and previous pages (same query, other page)."""
+    last = max(1, ceil(total / per_page)) if per_page else 1
+    links = []
+    for rel, number in (("next", page + 1), ("prev", page - 1)):
+        if 1 <= number <= last:
+            args = request.args.to_dict(flat=False) | {"page": [str(number)]}
+            links.append(f'<{request.base_url}?{urlencode(args, doseq=True)}>; rel="{rel}"')
+    return ", ".join(links)
 
 
 def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: type[BaseModel] | None = None,
