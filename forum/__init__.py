@@ -64,6 +64,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     sso.init_app(app)  # the OpenID Connect clients of the configured providers
     sso_accounts.init_app(app)
     profile_fields.init_app(app)
+    from forum.services import webhooks
+
+    webhooks.init_app(app)  # community events for the endpoints subscribed to them
     from forum import search
 
     search.init_app(app)  # the search backend, its event subscribers and its outbox handler
