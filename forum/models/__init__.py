@@ -37,7 +37,7 @@ from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, Role, User
+from forum.models.user import ApiToken, IdempotencyKey, Role, TokenScope, User
 
 __all__ = [
     "CLOSE_REASON_LABELS",
@@ -63,6 +63,7 @@ __all__ = [
     "FlagReason",
     "FlagStatus",
     "Follow",
+    "IdempotencyKey",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -87,6 +88,7 @@ __all__ = [
     "SuggestionStatus",
     "Suspension",
     "Tag",
+    "TokenScope",
     "User",
     "Vote",
     "WatchedAction",

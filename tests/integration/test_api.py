@@ -254,3 +254,52 @@ def test_lists_send_rfc8288_link_headers(client):
     last = client.get("/api/v1/questions?per_page=2&page=3")
     assert 'rel="next"' not in last.headers["Link"] and 'rel="prev"' in last.headers["Link"]
     assert "Link" not in client.get("/api/v1/questions?per_page=10").headers
+
+
+def test_token_scopes_limit_what_a_token_may_do(client):
+    q = make_question()
+    member, agent = make_user(), make_moderator()
+    read_only = {"Authorization": f"Bearer {tokens.create_token(member, 'reader', 'read')}"}
+    assert client.get("/api/v1/me", headers=read_only).status_code == 200
+    error = assert_error(client.post(f"/api/v1/questions/{q.id}/answers", headers=read_only,
+                                     json={"body": "Hold the menu button for ten seconds."}), 403, "forbidden")
+    assert "read-only" in error["message"]
+    writer = {"Authorization": f"Bearer {tokens.create_token(agent, 'crm', 'read-write')}"}
+    error = assert_error(client.get("/api/v1/cases", headers=writer), 403)
+    assert "read-write-cases" in error["message"]
+    cases = {"Authorization": f"Bearer {tokens.create_token(agent, 'crm', 'read-write-cases')}"}
+    assert client.get("/api/v1/cases", headers=cases).status_code == 200
+    with pytest.raises(tokens.ValidationFailed):
+        tokens.create_token(member, "sneaky", "read-write-cases")
+    assert {t.scope for t in tokens.active_tokens(agent)} == {"read-write", "read-write-cases"}
+
+
+def test_settings_page_creates_a_scoped_token_and_lists_its_scope(client):
+    from tests.conftest import login
+
+    member = make_user()
+    login(client, member)
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'value="read"' in page and 'value="read-write-cases"' not in page
+    r = client.post("/settings/tokens", data={"name": "Reader", "scope": "read"})
+    assert r.status_code == 200
+    assert [t.scope for t in tokens.active_tokens(member)] == ["read"]
+    assert ">read<" in r.get_data(as_text=True)
+
+
+def test_idempotency_key_replays_the_first_response_per_token(client):
+    q = make_question()
+    user = make_user()
+    headers = {**bearer(user), "Idempotency-Key": "retry-1"}
+    body = {"body": "Hold the menu button for ten seconds, then clear it."}
+    first = client.post(f"/api/v1/questions/{q.id}/answers", headers=headers, json=body)
+    again = client.post(f"/api/v1/questions/{q.id}/answers", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    assert client.get(f"/api/v1/questions/{q.id}").get_json()["answer_count"] == 1
+    assert_error(client.post(f"/api/v1/questions/{q.id}/answers", headers=headers,
+                             json={"body": "A different answer that is long enough."}), 409, "conflict")
+    other_token = {**bearer(user), "Idempotency-Key": "retry-1"}
+    assert client.post(f"/api/v1/questions/{q.id}/answers", headers=other_token, json=body).status_code == 201
+    assert_error(client.post(f"/api/v1/questions/{q.id}/answers", headers={**bearer(user), "Idempotency-Key": ""},
+                             json=body), 422)

@@ -27,10 +27,10 @@ def authenticate():
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
-        if user is None:
+        row = tokens.token_row(token.strip()) if scheme == "Bearer" else None
+        if row is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
-        g.api_user = user
+        g.api_user, g.api_token = row.user, row
         return None
     g.api_user = auth.current()
     if g.api_user is not None and request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:

@@ -6,6 +6,7 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.services import idempotency
 from forum.services.profile_fields import MAX_VALUE
 from forum.views.api import bp
 from forum.views.api.operations import MAX_ID, OPERATIONS, Operation
@@ -106,6 +107,8 @@ def _operation(op: Operation, refs: dict) -> dict:
             text = "A token was sent and is malformed or revoked"
         else:
             text = ERROR_TEXT.get(status, "Error")
+        if status == 403 and op.token:
+            text += f"; this operation needs a token with the “{op.scope.value}” scope (or a wider one)"
         schema = refs[(op.error_models[status], "serialization")] if status in op.error_models else error
         responses[str(status)] = {"description": text, "content": {"application/json": {"schema": schema}}}
     result: dict = {"operationId": op.endpoint, "summary": op.summary, "tags": [op.tag], "responses": responses}
@@ -115,6 +118,11 @@ def _operation(op: Operation, refs: dict) -> dict:
                   for name, kind in op.path_parameters]
     if op.query is not None:
         parameters += _query_parameters(op.query)
+    if op.method == "POST" and op.token:
+        parameters.append({"name": idempotency.HEADER, "in": "header", "required": False,
+                           "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN},
+                           "description": "Retry safely: the same token and key within 24 h get the first "
+                                          "response back (a key reused for a different request is 409)"})
     if parameters:
         result["parameters"] = parameters
     if op.body is not None:

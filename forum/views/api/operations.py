@@ -8,15 +8,17 @@ operation so that `/api/v1/openapi.json` is generated from the same declarations
 
 import re
 from collections.abc import Callable
-from math import ceil
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from functools import wraps
+from math import ceil
+from urllib.parse import urlencode
 
-from flask import Response, current_app, jsonify, make_response, request
+from flask import Response, current_app, g, jsonify, make_response, request
 from pydantic import BaseModel, ValidationError
 
-from forum.services.errors import NotFound, ServiceError, ValidationFailed
+from forum.models import TokenScope
+from forum.services import idempotency
+from forum.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 
 # Ids are 32-bit database integers everywhere: a larger id names nothing that exists.
 MAX_ID = 2**31 - 1
@@ -47,6 +49,13 @@ class Operation:
         return list(self.error_models.values())
 
     @property
+    def scope(self) -> TokenScope:
+        """The token scope this operation needs."""
+        if self.tag == "cases":
+            return TokenScope.CASES
+        return TokenScope.READ if self.method == "GET" else TokenScope.WRITE
+
+    @property
     def paged(self) -> bool:
         return self.query is not None and "page" in self.query.model_fields
 
@@ -61,6 +70,7 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+SCOPE_RANK = {TokenScope.READ: 0, TokenScope.WRITE: 1, TokenScope.CASES: 2}
 
 
 def _fields(error: ValidationError) -> dict[str, str]:
@@ -94,6 +104,40 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         fields = _fields(exc)
         raise ValidationFailed(f"Please correct the query parameters: {', '.join(sorted(fields))}.",
                                fields=fields) from None
+
+
+def _run(op: Operation, view: Callable, values: dict):
+    if op.query is not None:
+        values["query"] = parse_query(op.query)
+    if op.body is not None:
+        values["data"] = parse_body(op.body, required=op.body_required)
+    return _respond(op, view(**values))
+
+
+def _idempotent(op: Operation, view: Callable, values: dict, token_id: int, key: str):
+    request_hash = idempotency.fingerprint(op.method, request.path, request.get_data())
+    stored = idempotency.replay(token_id, key, request_hash)
+    if stored is not None:
+        response = make_response(stored.body, stored.status)
+        response.headers.update({"Content-Type": "application/json", "Idempotent-Replayed": "true"})
+        return response
+    response = make_response(_run(op, view, values))
+    if 200 <= response.status_code < 300:
+        idempotency.remember(token_id, key, request_hash, response.status_code, response.get_data(as_text=True))
+    return response
+
+
+def _check_scope(op: Operation) -> None:
+    """A token does what its scope allows (chosen when it was made); a signed-in browser is not limited."""
+    token = g.get("api_token")
+    if token is None:
+        return
+    have = SCOPE_RANK[TokenScope(token.scope)]
+    if have < SCOPE_RANK[op.scope]:
+        raise NotAllowed({
+            TokenScope.WRITE: "This token is read-only. Create a read-write token under Settings → API tokens.",
+            TokenScope.CASES: "This token has no access to support cases. Create a token with the "
+                              "“read-write-cases” scope under Settings → API tokens (staff only)."}[op.scope])
 
 
 def _check_ids(values: dict) -> None:
@@ -143,21 +187,25 @@ def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: t
               error_models: dict[int, type[BaseModel]] | None = None) -> Callable:
     """Declare an API operation; the view gets the path values plus `data` (body) and `query` models."""
 
+    op_method = method.upper()
+
     def decorate(view: Callable) -> Callable:
         op = Operation(method.upper(), rule, view.__name__, summary, description or (view.__doc__ or "").strip(), tag,
                        body, body_required, query, response, status, token,
-                       tuple(sorted({*ERROR_STATUSES, *errors, *(error_models or {})})), links or {},
+                       tuple(sorted({*ERROR_STATUSES, *errors, *(error_models or {}),
+                                     *((409,) if op_method == "POST" and token else ())})), links or {},
                        error_models or {})
         OPERATIONS.append(op)
 
         @wraps(view)
         def handle(**values):
+            _check_scope(op)
             _check_ids(values)
-            if query is not None:
-                values["query"] = parse_query(query)
-            if body is not None:
-                values["data"] = parse_body(body, required=body_required)
-            return _respond(op, view(**values))
+            token = g.get("api_token")
+            key = request.headers.get(idempotency.HEADER) if op.method == "POST" else None
+            if key is not None and token is not None:
+                return _idempotent(op, view, values, token.id, idempotency.check_key(key))
+            return _run(op, view, values)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=handle, methods=[op.method])
         return view

@@ -479,7 +479,7 @@ class Member(Out):
     id: int
     username: str
     reputation: int
-    role: Literal["member", "moderator", "admin"]
+    role: Literal["member", "moderator", "agent", "admin"]
     about: str
     created_at: datetime
     url: str
