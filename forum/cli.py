@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
 
     register_search_commands(app)
     register_digest_commands(app)
+    register_care_commands(app)
 
     @app.cli.command("create-admin")
     @click.argument("username")
@@ -100,6 +101,51 @@ def register_reputation_commands(app: Flask) -> None:
     app.cli.add_command(group)
 
 
+def _parse_now(now_text: str | None):
+    """--now as naive UTC (an offset in the text is honoured), or None for the current time."""
+    from datetime import UTC, datetime
+
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else None
+    except ValueError as exc:
+        raise click.BadParameter("use an ISO time such as 2026-11-23T07:05", param_hint="--now") from exc
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    return now
+
+
+def register_care_commands(app: Flask) -> None:
+    group = click.Group("care", help="Response targets: automatic escalation and update cadence.")
+
+    @group.command("run")
+    @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+    @click.option("--now", "now_text", metavar="ISO-TIME",
+                  help="Judge as of this time (UTC unless it has an offset), e.g. 2026-11-30T10:05.")
+    def care_run(dry_run: bool, now_text: str | None) -> None:
+        """Escalate questions past their product's threshold and remind agents (what beat runs every 5 minutes)."""
+        from forum.services.care import run
+        from forum.transaction import unit_of_work
+
+        now = _parse_now(now_text)
+        with unit_of_work():
+            report = run.run(now, dry_run=dry_run)
+        verb = "would escalate" if dry_run else "escalated"
+        for due, reference in report.escalations:
+            if dry_run or reference:
+                target = f" as {reference}" if reference else ""
+                click.echo(f"{verb} question #{due.question_id} ({due.product_name}, {due.priority}){target}: "
+                           f"{due.title}")
+        for _case_id, reference in report.reminders:
+            click.echo(f"{'would remind' if dry_run else 'reminded'} the agent of {reference}: update due")
+        if dry_run:
+            click.echo(f"Dry run: {len(report.escalations)} question(s) would be escalated, "
+                       f"{len(report.reminders)} update reminder(s); nothing changed.")
+        else:
+            click.echo(f"Escalated {report.escalated} question(s); {len(report.reminders)} update reminder(s).")
+
+    app.cli.add_command(group)
+
+
 def register_digest_commands(app: Flask) -> None:
     group = click.Group("digests", help="Email digests (daily 07:00 member time, weekly on Monday).")
 
@@ -109,18 +155,11 @@ def register_digest_commands(app: Flask) -> None:
                   help="Pretend it is this UTC time, e.g. 2026-11-23T07:05 (default: now).")
     def send(dry_run: bool, now_text: str | None) -> None:
         """Send the digests that are due now (what Celery beat runs every 15 minutes)."""
-        from datetime import UTC, datetime
-
         from flask import current_app
 
         from forum.services import digests
 
-        try:
-            now = datetime.fromisoformat(now_text) if now_text else None
-            if now is not None and now.tzinfo is not None:
-                now = now.astimezone(UTC).replace(tzinfo=None)
-        except ValueError as exc:
-            raise click.BadParameter("use an ISO time such as 2026-11-23T07:05", param_hint="--now") from exc
+        now = _parse_now(now_text)
         if dry_run:
             due = sending = 0
             for item in digests.preview(now):

@@ -36,6 +36,8 @@ def celery_settings() -> dict:
             # Digests go out at 07:00 in each member's time zone: a run every 15 minutes finds the
             # zones where it is 07:xx (half-hour zones included); already-sent periods are skipped.
             "send-digests": {"task": "forum.tasks.send_digests", "schedule": crontab(minute="*/15")},
+            # Automatic escalation and update-cadence reminders (forum/services/care/run.py).
+            "care-run": {"task": "forum.tasks.care_run", "schedule": crontab(minute="*/5")},
         },
     }
     if broker:
@@ -110,6 +112,8 @@ class Config:
     # Support cases: SLA targets per priority ("4h", "3d", "1bd" = business days) and webhook calls.
     CASE_SLA_TARGETS: ClassVar[dict[str, str]] = {"urgent": "4h", "high": "1bd", "normal": "3d", "low": "7d"}
     WEBHOOK_TIMEOUT_SECONDS = 5
+    # At most this many automatic escalations per care run (the rest wait for the next run).
+    CARE_RUN_LIMIT = 20_000
     # Search (DESIGN §7): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
     # the embedded Whoosh index otherwise; "whoosh" or "postgresql" forces one.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")

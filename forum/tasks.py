@@ -73,3 +73,15 @@ def send_digest(self, user_id: int, period: str) -> None:
             log.warning("digest for member %s (%s) not sent: %s; the next run retries", user_id, period, exc)
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True)
+def care_run() -> int:
+    """Beat, every 5 minutes: escalate questions past their product's threshold, remind agents of lapsed cadences."""
+    from forum.services.care import run
+    from forum.transaction import unit_of_work
+
+    with unit_of_work():
+        report = run.run()
+    log.info("care run: %s escalated, %s update reminders", report.escalated, len(report.reminders))
+    return report.escalated

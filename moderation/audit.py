@@ -43,6 +43,8 @@ LABELS = {
     "watched_word.add": "added a watched word",
     "watched_word.remove": "removed a watched word",
     "settings.change": "changed moderation settings",
+    "case.auto_escalate": "escalated a question automatically",
+    "product.care": "changed a product's response targets or agents",
 }
 
 

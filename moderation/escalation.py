@@ -6,6 +6,7 @@ Internal notes stay on the case: no public page, feed, search index, digest or p
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -69,7 +70,12 @@ def _event(case: Case, kind: str, actor: User | None, **data) -> CaseEvent:
     return event
 
 
-def _audit(actor: User, action: str, case: Case, reason: str = "", before: dict | None = None,
+def record_event(case: Case, kind: str, actor: User | None, **data) -> CaseEvent:
+    """Append an event to the case's history (and to the webhooks), for other case features."""
+    return _event(case, kind, actor, **data)
+
+
+def _audit(actor: User | None, action: str, case: Case, reason: str = "", before: dict | None = None,
            after: dict | None = None) -> None:
     from moderation import audit
 
@@ -119,6 +125,7 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
             raise
         raise CaseExists(winner) from None
     _event(case, "case.created", actor, priority=case.priority, question_id=question.id)
+    _route(case, actor)
     if note.strip():
         update = _add_update(case, actor, note.strip(), public=False, kind="note")
         _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
@@ -126,6 +133,53 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     _notify_customer(case, "escalated", f"Your question is now handled by the support team as {case.reference}.")
     db.session.commit()
     return Escalation(case, True)
+
+
+AUTO_ESCALATED_TEXT = "Our support team is looking at your question."
+
+
+def escalate_automatically(question: Question, *, priority: str, product_name: str,
+                           now: datetime | None = None) -> Case | None:
+    """Open a case for a question that waited past its product's threshold (the care run calls this).
+
+    Only flushes: the run's unit of work commits. Returns None, changing nothing, when the thread
+    already has or ever had a case (a racing run got there first: the unique active_question_id
+    refuses the second one inside a savepoint).
+    """
+    level = _parse_priority(priority)
+    opened = now or utcnow()
+    case = Case(question_id=question.id, active_question_id=question.id, customer_id=question.author_id,
+                product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
+                created_by_id=None, created_at=opened, updated_at=opened,
+                sla_due_at=sla.due_at(level.value, opened, current_app.config["CASE_SLA_TARGETS"]))
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    reason = f"escalated automatically (policy of product {product_name})"
+    _event(case, "case.created", None, priority=case.priority, question_id=question.id, automatic=True)
+    _event(case, "case.auto_escalated", None, priority=case.priority, question_id=question.id, reason=reason)
+    _route(case, None)
+    _audit(None, "case.auto_escalate", case, reason=reason, after={"question_id": question.id})
+    _notify_customer(case, "escalated", AUTO_ESCALATED_TEXT)
+    return case
+
+
+def _route(case: Case, actor: User | None) -> None:
+    """A new case goes to the product's least busy agent who isn't away (none: it stays unassigned)."""
+    from forum.services.care import routing
+
+    agent_id = routing.pick_agent(case.product_id)
+    if agent_id is None:
+        return
+    case.assignee_id = agent_id
+    db.session.flush()
+    username = db.session.scalar(select(User.username).where(User.id == agent_id))
+    _event(case, "case.assigned", actor, before=None, after=username, routed=True)
+    notifications.notify(agent_id, "case_assigned", actor_id=actor.id if actor else None,
+                         question_id=case.question_id, text=f"{case.reference} is assigned to you.")
 
 
 def get_case(reference: str, *, viewer: User | None) -> Case:

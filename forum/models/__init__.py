@@ -1,6 +1,16 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 
 from forum.models.base import utcnow
+from forum.models.care import (
+    AgentAway,
+    CadenceReminder,
+    CareRun,
+    EscalationPolicy,
+    ProductAgent,
+    ProductCare,
+    QuestionOffer,
+    RoutingOptIn,
+)
 from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
@@ -41,6 +51,7 @@ from forum.models.user import ApiToken, IdempotencyKey, Role, TokenScope, User
 
 __all__ = [
     "CLOSE_REASON_LABELS",
+    "AgentAway",
     "Answer",
     "ApiToken",
     "Article",
@@ -48,6 +59,8 @@ __all__ = [
     "ArticleVersion",
     "AuditLogEntry",
     "BadgeAward",
+    "CadenceReminder",
+    "CareRun",
     "Case",
     "CaseEvent",
     "CasePriority",
@@ -58,6 +71,7 @@ __all__ = [
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",
+    "EscalationPolicy",
     "FieldKind",
     "Flag",
     "FlagReason",
@@ -69,10 +83,13 @@ __all__ = [
     "NotificationKind",
     "OutboxMessage",
     "Product",
+    "ProductAgent",
+    "ProductCare",
     "ProfileField",
     "ProfileValue",
     "Question",
     "QuestionFieldValue",
+    "QuestionOffer",
     "QuietProduct",
     "ReputationEntry",
     "ReviewItem",
@@ -80,6 +97,7 @@ __all__ = [
     "ReviewOutcome",
     "Revision",
     "Role",
+    "RoutingOptIn",
     "SearchDocument",
     "SearchWord",
     "SiteSetting",

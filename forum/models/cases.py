@@ -46,7 +46,7 @@ class Case(db.Model):
     priority: Mapped[str] = mapped_column(String(10), default=CasePriority.NORMAL)
     status: Mapped[str] = mapped_column(String(24), default=CaseStatus.NEW, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: automatic
     sla_due_at: Mapped[datetime] = mapped_column(index=True)
     resolution_summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

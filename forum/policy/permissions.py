@@ -43,6 +43,7 @@ class Permission(StrEnum):
     MEMBER_DELETE = "moderation:member:delete"
     PROFILE_FIELDS_MANAGE = "admin:profile-fields"
     CUSTOMER_DETAILS_VIEW = "cases:customer-details"
+    PRODUCT_CARE_MANAGE = "admin:product-care"
 
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -214,6 +215,8 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             return None if user.role == Role.ADMIN else "Only site admins can change site settings."
         case Permission.PROFILE_FIELDS_MANAGE:
             return None if user.role == Role.ADMIN else "Only site admins define customer profile fields."
+        case Permission.PRODUCT_CARE_MANAGE:
+            return None if user.role == Role.ADMIN else "Only site admins set products' response targets and agents."
         case Permission.CUSTOMER_DETAILS_VIEW:
             if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
                 return None

@@ -44,6 +44,9 @@ KIND_LABELS: dict[str, str] = {
     NotificationKind.MENTION: "Someone @mentions me",
     NotificationKind.CASE_UPDATE: "Updates from support on my escalated questions",
     NotificationKind.MODERATOR_ACTION: "Moderator actions on my posts",
+    NotificationKind.CASE_ASSIGNED: "A support case is assigned to me",
+    NotificationKind.CASE_UPDATE_DUE: "A customer of my case is due an update",
+    NotificationKind.QUESTION_FOR_YOU: "Questions for you (waiting questions you may know about)",
 }
 
 _FENCED = re.compile(r"(^|\n)(```|~~~).*?(\n\2|$)", re.S)

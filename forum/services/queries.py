@@ -16,7 +16,7 @@ from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.votes import votes_of
 
-SORTS = ("newest", "active", "top", "unanswered")
+SORTS = ("newest", "active", "top", "unanswered", "waiting")
 # A tag on at least this share of all questions is listed by walking the sort index and probing
 # each question's tags; rarer tags fetch their few questions and sort them.
 POPULAR_TAG_SHARE = 0.01
@@ -145,13 +145,18 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
         where.append(Question.author_id == author_id)
     if sort == "unanswered":
         where.append(_unanswered())
+    if sort == "waiting":  # still waiting for a first response, oldest wait first
+        from forum.services.care.first_response import waiting_clause
+
+        where += [waiting_clause(), Question.closed_at.is_(None)]
     order = {
         "newest": [Question.created_at.desc(), Question.id.desc()],
         "active": [Question.last_activity_at.desc(), Question.id.desc()],
         "top": [Question.score.desc(), Question.id.desc()],
         "unanswered": [Question.created_at.desc(), Question.id.desc()],
+        "waiting": [Question.created_at, Question.id],
     }[sort]
-    key = ("questions", sort == "unanswered", product, tag, author_id)
+    key = ("questions", {"unanswered": True, "waiting": "waiting"}.get(sort, False), product, tag, author_id)
     total = counts_cache.get(key, lambda: db.session.scalar(select(func.count(Question.id)).where(*where)) or 0)
     if tag and total >= POPULAR_TAG_SHARE * _live_questions():
         where[tag_clause] = exists().where(

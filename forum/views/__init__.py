@@ -24,7 +24,9 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile_fields.bp)
-    from forum.views import moderation
+    from forum.views import care, moderation
+
+    app.register_blueprint(care.bp)
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
         app.register_blueprint(blueprint)

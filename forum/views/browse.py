@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 
 from forum import pagecache
 from forum.services import queries
+from forum.services.care import status as care_status
 from forum.views.common import page_arg, per_page
 from forum.views.questions import SORT_LABELS, _sort
 
@@ -22,7 +23,8 @@ def tag(name: str):
     sort = _sort()
     page = queries.list_questions(sort, tag=tag_row.name, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
-                           heading=f"Questions tagged [{tag_row.name}]", tag=tag_row, products=queries.products())
+                           heading=f"Questions tagged [{tag_row.name}]", tag=tag_row, products=queries.products(),
+                           waiting=care_status.waiting_markers(page.items))
 
 
 @bp.get("/products")
@@ -37,4 +39,5 @@ def product(slug: str):
     sort = _sort()
     page = queries.list_questions(sort, product=product_row.slug, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
-                           heading=product_row.name, product=product_row, products=queries.products())
+                           heading=product_row.name, product=product_row, products=queries.products(),
+                           waiting=care_status.waiting_markers(page.items))

@@ -7,17 +7,24 @@ from sqlalchemy.orm import joinedload
 from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
-from forum.models import Case, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
 from forum.policy import Permission, can, require
 from forum.services import posts, profile_fields, queries, sso, webhooks
+from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
+from forum.transaction import unit_of_work
 from forum.views.common import act, page_arg, thread_url
 from moderation import escalation
 
 bp = Blueprint("cases", __name__)
 
-QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue"}
+QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue",
+          "update_due": "Update due"}
 PER_PAGE = 30
+HISTORY_LABELS = {"case.created": "Case opened", "case.auto_escalated": "Escalated automatically",
+                  "case.status_changed": "Status changed", "case.assigned": "Assigned",
+                  "case.priority_changed": "Priority changed", "case.public_update": "Public update",
+                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update"}
 
 
 def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
@@ -35,6 +42,8 @@ def _queue_query(queue: str, status: str | None, product: str | None, sort: str,
     elif queue == "overdue":
         query = query.where(Case.sla_due_at < utcnow(),
                             Case.status.in_([CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING.value]))
+    elif queue == "update_due":
+        query = query.where(Case.id.in_([c.id for c in cadence.lapsed_cases()]))
     if product:
         query = query.where(Case.product_id == queries.get_product(product).id)
     order = {"due": [Case.sla_due_at, Case.id], "newest": [Case.created_at.desc(), Case.id.desc()],
@@ -61,7 +70,28 @@ def index():
     return render_template("cases/index.html", page=queries.Page(items, page, PER_PAGE, total), queue=queue,
                            queues=QUEUES, status=status, product=product, sort=sort, statuses=list(CaseStatus),
                            products=db.session.scalars(select(Product).order_by(Product.name)).all(),
-                           now=utcnow(), labels=escalation.STATUS_LABELS)
+                           now=utcnow(), labels=escalation.STATUS_LABELS,
+                           update_due=cadence.update_due_ids([c.id for c in items]), away=routing.is_away(me.id),
+                           action_form=ActionForm())
+
+
+@bp.post("/cases/away")
+@auth.login_required
+def away():
+    """An agent marks themselves away (new cases skip them) or back."""
+    me = auth.current()
+    require(me, Permission.CASE_WORK)
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form expired; please go back and try again.")
+    going = request.form.get("away") == "on"
+
+    def run():
+        with unit_of_work():
+            routing.set_away(me, going)
+
+    return act(run, done=url_for("cases.index"), back=url_for("cases.index"),
+               message="You're marked away: new cases go to the other agents." if going else
+               "Welcome back: new cases can come to you again.")
 
 
 @bp.get("/cases/<reference>")
@@ -74,7 +104,12 @@ def show(reference: str):
     thread = queries.load_thread(case.question_id, me)
     agents = db.session.scalars(select(User).where(User.role.in_([Role.AGENT, Role.MODERATOR, Role.ADMIN]),
                                                    User.deleted_at.is_(None)).order_by(User.username)).all()
+    history = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                                      .order_by(CaseEvent.created_at, CaseEvent.id)))
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
+                           history=[(e, HISTORY_LABELS.get(e.kind, e.kind), (e.data or {}).get("reason", ""))
+                                    for e in history],
+                           update_due=case.id in cadence.update_due_ids([case.id]),
                            now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
                            action_form=ActionForm(), **_customer_details(me, case))

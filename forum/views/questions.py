@@ -10,6 +10,7 @@ from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuesti
 from forum.models import Product
 from forum.policy import Permission, require
 from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
+from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.transaction import unit_of_work
@@ -19,13 +20,14 @@ from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
 
-SORT_LABELS = {"newest": "Newest", "active": "Active", "top": "Top", "unanswered": "Unanswered"}
+SORT_LABELS = {"newest": "Newest", "active": "Active", "top": "Top", "unanswered": "Unanswered",
+               "waiting": "Waiting"}
 
 
 def _sort() -> str:
     sort = request.args.get("sort", "active")
     if sort not in queries.SORTS:
-        abort(400, description=f"Unknown sort “{sort[:30]}”: use newest, active, top or unanswered.")
+        abort(400, description=f"Unknown sort “{sort[:30]}”: use newest, active, top, unanswered or waiting.")
     return sort
 
 
@@ -35,7 +37,8 @@ def index():
     sort = _sort()
     page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
-                           heading="All questions", products=queries.products())
+                           heading="All questions", products=queries.products(),
+                           waiting=care_status.waiting_markers(page.items))
 
 
 @bp.get("/questions")
@@ -96,6 +99,7 @@ def render_thread(thread, answer_form, status: int = 200):
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
+                           wait=care_status.thread_status(thread, auth.current()),
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False)), status
 
 

@@ -55,6 +55,7 @@ def service_error(exc: ServiceError):
 
 
 from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
+    care,
     content,
     document,
     moderation,

@@ -3,6 +3,7 @@
 from functools import partial
 
 from forum.services import acceptance, answers, comments, profile_fields, queries, questions, votes
+from forum.services.care import status as care_status
 from forum.transaction import unit_of_work
 from forum.views.api import actor, bp, viewer
 from forum.views.api import schemas as s
@@ -38,11 +39,14 @@ def tags(query: s.Paging):
 def list_questions(query: s.QuestionsQuery):
     result = queries.list_questions(query.sort, product=query.product, tag=query.tag, page=query.page,
                                     per_page=query.per_page)
-    return out.page(result, out.question_summary)
+    timing = care_status.timings(result.items)
+    return out.page(result, lambda q: {**out.question_summary(q), **out.care_timing(timing[q.id])})
 
 
-def _thread_json(question_id: int) -> dict:
-    return out.question_detail(queries.load_thread(question_id, viewer()), viewer())
+def thread_json(question_id: int) -> dict:
+    thread = queries.load_thread(question_id, viewer())
+    timing = care_status.timings([thread.question])[thread.question.id]
+    return {**out.question_detail(thread, viewer()), **out.care_timing(timing)}
 
 
 @api("POST", "/questions", summary="Ask a question", tag="content", body=s.QuestionIn, response=s.QuestionDetail,
@@ -54,13 +58,13 @@ def ask(data: s.QuestionIn):
             user, title=data.title, body=data.body, tags=data.tags, product=data.product,
             raw=lambda field: data.fields.get(field.key), name=lambda field: f"fields.{field.key}",
             unknown=list(data.fields))
-    return _thread_json(question.id)
+    return thread_json(question.id)
 
 
 @api("GET", "/questions/<int:question_id>", tag="content", token=False, response=s.QuestionDetail,
      summary="A question with its state, answers, comments, accepted answer and public support case")
 def show_question(question_id: int):
-    return _thread_json(question_id)
+    return thread_json(question_id)
 
 
 @api("PATCH", "/questions/<int:question_id>", summary="Edit a question (new revision)", tag="content",
@@ -68,7 +72,7 @@ def show_question(question_id: int):
 def edit_question(question_id: int, data: s.QuestionEdit):
     questions.edit_question(question_id, actor(), title=data.title, body=data.body, tags=data.tags,
                             comment=data.comment or "")
-    return _thread_json(question_id)
+    return thread_json(question_id)
 
 
 @api("DELETE", "/questions/<int:question_id>", summary="Delete your question", tag="content", status=204)

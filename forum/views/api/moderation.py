@@ -4,11 +4,10 @@ from functools import partial
 
 from forum.models import Flag, ReviewItem
 from forum.policy import Permission, require
-from forum.services import queries
 from forum.views.api import actor, bp
 from forum.views.api import schemas as s
 from forum.views.api.operations import operation
-from forum.views.api.serialize import iso, question_detail
+from forum.views.api.serialize import iso
 from moderation import actions, audit, flags, queue, review, suspensions
 
 api = partial(operation, bp)
@@ -81,7 +80,9 @@ def mod_handle(item_id: int, data: s.ReviewIn):
 
 
 def _thread(question_id: int) -> dict:
-    return question_detail(queries.load_thread(question_id, actor()), actor())
+    from forum.views.api.content import thread_json
+
+    return thread_json(question_id)
 
 
 STATE = {"tag": "moderation", "response": s.QuestionDetail, "errors": (409,)}

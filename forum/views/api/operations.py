@@ -76,7 +76,8 @@ SCOPE_RANK = {TokenScope.READ: 0, TokenScope.WRITE: 1, TokenScope.CASES: 2}
 def _fields(error: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors(include_url=False):
-        name = ".".join(str(part) for part in item["loc"]) or "body"
+        # Name the field, not the list position or pydantic's union branch ("function-before[...]").
+        name = ".".join(part for part in item["loc"] if isinstance(part, str) and "[" not in part) or "body"
         fields.setdefault(name, item["msg"])
     return fields
 

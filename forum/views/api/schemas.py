@@ -407,6 +407,10 @@ class QuestionSummary(Out):
     created_at: datetime
     edited_at: datetime | None
     last_activity_at: datetime
+    first_response_at: datetime | None = Field(description="When someone other than the asker first responded")
+    waiting_since: datetime | None = Field(description="Still waiting for a first response since")
+    response_due_at: datetime | None = Field(description="The product's first-response target, in business hours")
+    escalation_due_at: datetime | None = Field(description="When it escalates to support automatically")
 
 
 class StaffReply(Out):
@@ -729,6 +733,50 @@ class ProfileField(Out):
     claim: str | None
     retired: bool
     product: str
+
+
+HOURS = Annotated[int, Field(strict=False, ge=1, le=720), BeforeValidator(_json_integer)]
+CLOCK = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+
+
+class Cadence(In):
+    low: HOURS | None = None
+    normal: HOURS | None = None
+    high: HOURS | None = None
+    urgent: HOURS | None = None
+
+
+class CareIn(In):
+    """The keys sent change; the others keep their value (opening must stay before closing)."""
+
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)] | None = Field(
+        None, description="IANA zone; null: 24 × 7")
+    working_days: list[Annotated[int, Field(strict=False, ge=0, le=6), BeforeValidator(_json_integer)]
+                       | Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        None, min_length=1, max_length=7, description="0 = Monday, or mon…sun")
+    opens_at: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(None, description="HH:MM")
+    closes_at: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
+        None, description="HH:MM; 24:00: midnight")
+    holidays: list[Annotated[str, StringConstraints(pattern=DATE)]] = Field(None, max_length=366)
+    first_response_hours: HOURS | None = None
+    escalation_policy: Literal["off", "every_question", "first_question"] = None
+    escalate_after_hours: HOURS = None
+    escalation_priority: Priority = None
+    update_cadence: Cadence | None = None
+
+
+class CareOut(Out):
+    product: str
+    time_zone: str | None
+    working_days: list[int]
+    opens_at: str
+    closes_at: str
+    holidays: list[str]
+    first_response_hours: int | None
+    escalation_policy: str
+    escalate_after_hours: int
+    escalation_priority: str
+    update_cadence: dict[str, int | None]
 
 
 class ProfileFieldList(PageOf):

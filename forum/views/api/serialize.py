@@ -57,6 +57,11 @@ def question_summary(q: Question) -> dict:
     }
 
 
+def care_timing(timing: dict[str, datetime | None]) -> dict:
+    """The wait for a first response (forum/services/care/status.py): ISO times or null."""
+    return {key: iso(value) for key, value in timing.items()}
+
+
 def answer(a: Answer, accepted_id: int | None, comments: list[Comment] = (), article_id: int | None = None) -> dict:
     return {
         "id": a.id, "question_id": a.question_id, "body": a.body_md, "body_html": a.body_html,

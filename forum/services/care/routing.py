@@ -1,0 +1,81 @@
+"""Routing new cases to the right agent: admins assign agents to products; a new case (manual or
+automatic) goes to the product's agent with the fewest open cases (ties: the one assigned to the
+product longest ago), skipping agents marked away. A product without agents leaves it unassigned.
+"""
+
+from sqlalchemy import delete, func, select
+
+from forum.extensions import db
+from forum.models import AgentAway, Case, CaseStatus, Product, ProductAgent, Role, User, utcnow
+from forum.policy import Permission, require
+from forum.services.errors import NotFound, ValidationFailed
+
+OPEN_STATUSES = (CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING.value)
+AGENT_ROLES = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
+
+
+def product_agents(product_id: int) -> list[tuple[ProductAgent, bool, int]]:
+    """The product's agents in routing order: (assignment, away?, open cases)."""
+    open_cases = (select(Case.assignee_id, func.count(Case.id).label("n")).where(Case.status.in_(OPEN_STATUSES))
+                  .group_by(Case.assignee_id).subquery())
+    rows = db.session.execute(
+        select(ProductAgent, AgentAway.user_id.is_not(None), func.coalesce(open_cases.c.n, 0))
+        .join(User, User.id == ProductAgent.user_id)
+        .outerjoin(AgentAway, AgentAway.user_id == ProductAgent.user_id)
+        .outerjoin(open_cases, open_cases.c.assignee_id == ProductAgent.user_id)
+        .where(ProductAgent.product_id == product_id, User.deleted_at.is_(None), User.role.in_(AGENT_ROLES))
+        .order_by(func.coalesce(open_cases.c.n, 0), ProductAgent.assigned_at, ProductAgent.id))
+    return [(agent, bool(away), count) for agent, away, count in rows]
+
+
+def pick_agent(product_id: int) -> int | None:
+    for agent, away, _count in product_agents(product_id):
+        if not away:
+            return agent.user_id
+    return None
+
+
+def add_agent(product: Product, username: str, *, actor: User) -> ProductAgent:
+    require(actor, Permission.PRODUCT_CARE_MANAGE)
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip(),
+                                                User.deleted_at.is_(None)))
+    if user is None or user.role not in AGENT_ROLES:
+        raise ValidationFailed("That person can't take cases.",
+                               fields={"username": "Choose an agent, moderator or admin by username."})
+    existing = db.session.scalar(select(ProductAgent).where(ProductAgent.product_id == product.id,
+                                                            ProductAgent.user_id == user.id))
+    if existing is not None:
+        return existing
+    assignment = ProductAgent(product_id=product.id, user_id=user.id, assigned_at=utcnow())
+    db.session.add(assignment)
+    db.session.flush()
+    from moderation import audit
+
+    audit.log("product.care", actor, target=f"product:{product.id}", after={"agent_added": user.username})
+    return assignment
+
+
+def remove_agent(product: Product, user_id: int, *, actor: User) -> None:
+    require(actor, Permission.PRODUCT_CARE_MANAGE)
+    removed = db.session.execute(delete(ProductAgent).where(ProductAgent.product_id == product.id,
+                                                            ProductAgent.user_id == user_id)).rowcount
+    if not removed:
+        raise NotFound("That agent doesn't take this product's cases.")
+    from moderation import audit
+
+    audit.log("product.care", actor, target=f"product:{product.id}", before={"agent_removed": user_id})
+
+
+def set_away(user: User, away: bool) -> None:
+    """An agent marks themselves away (or back); routing skips them while away."""
+    require(user, Permission.CASE_WORK)
+    current = db.session.get(AgentAway, user.id)
+    if away and current is None:
+        db.session.add(AgentAway(user_id=user.id, since=utcnow()))
+    elif not away and current is not None:
+        db.session.delete(current)
+    db.session.flush()
+
+
+def is_away(user_id: int) -> bool:
+    return db.session.get(AgentAway, user_id) is not None

@@ -1,0 +1,104 @@
+"""The care run: escalate questions waiting past their product's threshold, remind agents whose
+customers are due an update, offer waiting questions to members who can help.
+
+Celery beat runs it every 5 minutes (`forum.tasks.care_run`); without a broker, cron runs
+`flask care run`. A run is one unit of work that first inserts its `CareRun` row (and, on
+PostgreSQL, takes a transaction-scoped advisory lock), so racing runs take turns: the second
+finds nothing left to do. The unique active case per thread stays the last line of defence.
+
+Work per run is bounded (`CARE_RUN_LIMIT` escalations, the rest wait for the next run) and the
+number of queries to find the work does not grow with the number of questions: one query per
+product with a policy (its business-hours cutoff is computed in Python: a question is past the
+threshold exactly when it was asked at or before `subtract_business_time(now, threshold)`).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import exists, select, text
+from sqlalchemy.orm import aliased, joinedload
+
+from forum.extensions import db
+from forum.models import CareRun, Case, EscalationPolicy, Product, Question, utcnow
+from forum.services.care import cadence, first_response, hours, targets
+
+LOCK_KEY = 16_016  # pg_advisory_xact_lock key of the care run
+
+
+@dataclass(frozen=True)
+class Due:
+    question_id: int
+    title: str
+    product_name: str
+    priority: str
+
+
+@dataclass
+class RunReport:
+    as_of: datetime
+    dry_run: bool
+    escalations: list[tuple[Due, str | None]] = field(default_factory=list)  # (question, case reference)
+    reminders: list[tuple[int, str]] = field(default_factory=list)  # (case id, reference)
+    offers: int = 0
+
+    @property
+    def escalated(self) -> int:
+        return sum(1 for _due, ref in self.escalations if ref)
+
+
+def _serialize_runs() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def due_escalations(now: datetime, *, limit: int) -> list[Due]:
+    """Questions past their product's escalation threshold, oldest first, at most `limit`."""
+    found: list[Due] = []
+    products = {p.id: p.name for p in db.session.scalars(select(Product))}
+    for product_id, care in sorted(targets.all_targets().items()):
+        if care.policy is EscalationPolicy.OFF or len(found) >= limit:
+            continue
+        cutoff = hours.subtract_business_time(care.hours, now, care.escalate_after)
+        query = (select(Question.id, Question.title)
+                 .where(Question.product_id == product_id, Question.created_at <= cutoff,
+                        Question.deleted_at.is_(None), Question.hidden_at.is_(None), Question.closed_at.is_(None),
+                        Question.locked_at.is_(None), ~exists().where(Case.question_id == Question.id),
+                        first_response.waiting_clause()))
+        if care.policy is EscalationPolicy.FIRST_QUESTION:
+            earlier = aliased(Question)
+            query = query.where(~exists().where(earlier.author_id == Question.author_id,
+                                                earlier.product_id == Question.product_id, earlier.id < Question.id))
+        for question_id, title in db.session.execute(
+                query.order_by(Question.created_at, Question.id).limit(limit - len(found))):
+            found.append(Due(question_id, title, products[product_id], care.escalation_priority))
+    return found
+
+
+def run(now: datetime | None = None, *, dry_run: bool = False, limit: int | None = None) -> RunReport:
+    """One care run as of `now` (default: the current time). Call it inside a unit of work."""
+    from moderation import escalation
+
+    now = now or utcnow()
+    limit = limit if limit is not None else current_app.config["CARE_RUN_LIMIT"]
+    report = RunReport(now, dry_run)
+    if not dry_run:
+        record = CareRun(as_of=now, started_at=utcnow())
+        db.session.add(record)
+        db.session.flush()  # the first write: racing runs on SQLite queue here
+        _serialize_runs()
+    due = due_escalations(now, limit=limit)
+    if dry_run:
+        report.escalations = [(item, None) for item in due]
+        report.reminders = [(c.id, c.reference) for c in cadence.lapsed_cases(now)]
+        return report
+    batch = {q.id: q for q in db.session.scalars(
+        select(Question).where(Question.id.in_([d.question_id for d in due])).options(joinedload(Question.product)))}
+    for item in due:
+        case = escalation.escalate_automatically(batch[item.question_id], priority=item.priority,
+                                                 product_name=item.product_name, now=now)
+        report.escalations.append((item, case.reference if case else None))
+    report.reminders = [(c.id, c.reference) for c in cadence.remind(now)]
+    record.escalated, record.reminded = report.escalated, len(report.reminders)
+    db.session.flush()
+    return report
