@@ -9,16 +9,15 @@ two; the seed is fixed so a failure reproduces.
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from forum.extensions import db
 from forum.services import tokens
 from moderation import escalation
 from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
+from tests.live_api import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("PEERCARE_CONTRACT_EXAMPLES", "12"))
@@ -35,15 +34,9 @@ def served(app):
     make_comment(answer, member)
     escalation.escalate(questions[1].id, actor=moderator, priority="high", note="seeded")
     db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"base": f"http://127.0.0.1:{server.server_port}", "member": tokens.create_token(member, "contract"),
+    with serve(app) as base:
+        yield {"base": base, "member": tokens.create_token(member, "contract"),
                "moderator": tokens.create_token(moderator, "contract")}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def run_schemathesis(base: str, token: str, workdir: Path) -> dict:
