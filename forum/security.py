@@ -16,6 +16,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from reputation.privileges import Privilege
+
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - the known development key that production refuses
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
@@ -116,8 +118,9 @@ def reset_address_key() -> str:
 
 
 def is_staff() -> bool:
-    user = requester()
-    return user is not None and getattr(user, "role", None) in ("moderator", "admin")
+    from forum.policy import roles
+
+    return roles.is_staff(requester())
 
 
 def no_token() -> bool:
@@ -128,21 +131,29 @@ def not_post() -> bool:
     return request.method != "POST"
 
 
-def _reputation() -> int:
-    user = requester()
-    return getattr(user, "reputation", 0) if user is not None else 0
+# The limits grow with the privileges: the thresholds are the ones in force (admin overrides,
+# "new community" mode), read through the policy like every other privilege decision.
+
+def _holds(privilege: Privilege) -> bool:
+    from forum.policy import holds_privilege
+
+    return holds_privilege(requester(), privilege)
 
 
 def question_limit() -> str:
-    return current_app.config["RATELIMIT_NEW_MEMBER_QUESTIONS"] if _reputation() < 10 else "30/hour"
+    from moderation.spam import is_new_member
+
+    user = requester()
+    new = user is None or is_new_member(user)
+    return current_app.config["RATELIMIT_NEW_MEMBER_QUESTIONS"] if new else "30/hour"
 
 
 def vote_limit() -> str:
-    return "40/day" if _reputation() >= 125 else "30/day"
+    return "40/day" if _holds(Privilege.VOTE_DOWN) else "30/day"
 
 
 def flag_limit() -> str:
-    return "100/day" if _reputation() >= 500 else "10/day"
+    return "100/day" if _holds(Privilege.REVIEW_QUEUE) else "10/day"
 
 
 @dataclass(frozen=True)

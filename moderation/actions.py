@@ -10,13 +10,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from forum.extensions import db
 from forum.models import (
     CLOSE_REASON_LABELS,
     Answer,
     CloseReason,
+    CloseVote,
     Comment,
     Product,
     Question,
@@ -81,7 +82,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     except ValueError as exc:
         raise ValidationFailed("Please choose why the question is closed.",
                                fields={"reason": "Choose duplicate, off-topic or needs detail."}) from exc
-    target = _duplicate_target(question, duplicate_of) if close_reason is CloseReason.DUPLICATE else None
+    target = duplicate_target(question, duplicate_of) if close_reason is CloseReason.DUPLICATE else None
     with atomic():
         _close(question, moderator, close_reason, target)
         audit.log("question.close", moderator, target=audit.target_of(question), reason=_note(note),
@@ -95,9 +96,11 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
 def _close(question: Question, moderator: User, reason: CloseReason, target: Question | None) -> None:
     question.closed_at, question.closed_by_id = utcnow(), moderator.id
     question.close_reason, question.duplicate_of_id = reason.value, target.id if target else None
+    # Members' pending close votes end with the closing: after a reopen, voting starts afresh.
+    db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id))
 
 
-def _duplicate_target(question: Question, raw: object) -> Question:
+def duplicate_target(question: Question, raw: object) -> Question:
     target_id = parse_question_ref(raw)
     if target_id is None:
         raise ValidationFailed("Name the question this duplicates.",
@@ -182,7 +185,7 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
     require(moderator, Permission.THREAD_MERGE)
     source = _question(source_id, moderator)
     _live(source)
-    target = _duplicate_target(source, into)
+    target = duplicate_target(source, into)
     moved = list(db.session.scalars(select(Answer).where(Answer.question_id == source.id)))
     live = sum(1 for a in moved if a.deleted_at is None)
     with atomic():

@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, Role, User, utcnow
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
+from forum.policy import Permission, require, roles
 from forum.services import notifications, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import sla
 
-CASE_STAFF = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
 NOTE_MAX = 10_000
 SUMMARY_MIN = 10
 
@@ -51,8 +51,7 @@ class Escalation:
 
 
 def require_case_staff(user: User | None) -> None:
-    if user is None or getattr(user, "role", None) not in CASE_STAFF:
-        raise NotAllowed("Only the support team (agents, moderators, admins) can work cases.")
+    require(user, Permission.CASE_WORK)
 
 
 def _parse_priority(priority: str) -> CasePriority:
@@ -247,7 +246,7 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     assignee = None
     if assignee_username:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
-        if assignee is None or assignee.role not in CASE_STAFF:
+        if assignee is None or not roles.is_support(assignee):
             raise NotFound("No agent has that username: cases go to agents, moderators or admins.",
                                    fields={"assignee": "Choose an agent, moderator or admin."})
     before = case.assignee.username if case.assignee else None

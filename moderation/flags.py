@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Flag, FlagReason, FlagStatus, Question, ReviewItem, ReviewKind, User, utcnow
-from forum.policy import Permission, require
+from forum.policy import Permission, can, require, visibility
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from moderation import audit, queue, settings
@@ -31,7 +31,7 @@ def get_target(kind: str, target_id: int, *, viewer: User | None) -> Question | 
     """A question, answer or comment that exists (deleted ones only for moderators)."""
     if kind == "comment":
         comment = db.session.get(Comment, target_id)
-        if comment is None or (comment.deleted_at is not None and not posts.is_moderator(viewer)):
+        if comment is None or not visibility.can_see(viewer, comment):
             raise NotFound("That comment doesn't exist or has been deleted.")
         return comment
     if kind not in TARGET_KINDS:
@@ -99,7 +99,7 @@ def _flag_once(kind: str, target_id: int, actor: User, reason: FlagReason, text:
 def _reaches_threshold(item: ReviewItem, actor: User, reason: FlagReason) -> bool:
     if reason.value not in HIDING_REASONS:
         return False
-    if posts.is_moderator(actor):
+    if can(actor, Permission.POST_HIDE):
         return True
     pending = db.session.scalar(select(func.count(Flag.id)).where(
         Flag.review_item_id == item.id, Flag.status == FlagStatus.PENDING.value,
@@ -110,7 +110,7 @@ def _reaches_threshold(item: ReviewItem, actor: User, reason: FlagReason) -> boo
 def _hide(target: Question | Answer | Comment, item: ReviewItem, actor: User) -> None:
     target.hidden_at = utcnow()
     item.kind = ReviewKind.HIDDEN.value
-    by_moderator = posts.is_moderator(actor)
+    by_moderator = can(actor, Permission.POST_HIDE)
     audit.log("post.hide", actor if by_moderator else None, target=audit.target_of(target),
               reason="flagged by a moderator" if by_moderator else "spam/abuse flags reached the threshold",
               after={"hidden": True, "review_item": item.id}, subject=target.author_id,

@@ -10,11 +10,10 @@
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Answer, Comment, Question, ReviewKind, Role, User, WatchedAction
+from forum.models import Answer, Comment, Question, ReviewKind, User, WatchedAction
+from forum.policy import roles
 from forum.services.events import Event, subscribe
 from moderation import audit, queue, spam
-
-STAFF = (Role.MODERATOR, Role.AGENT, Role.ADMIN)
 
 
 def _review_words(target: Question | Answer | Comment, text: str) -> None:
@@ -66,7 +65,7 @@ def audit_staff_action(event: Event, *, actor_id: int | None = None, question_id
     target = (db.session.get(Comment, comment_id) if comment_id else
               db.session.get(Answer, answer_id) if answer_id else db.session.get(Question, question_id))
     actor = db.session.get(User, actor_id) if actor_id else None
-    if actor is None or actor.role not in STAFF or target is None or target.author_id == actor.id:
+    if not roles.is_staff(actor) or target is None or target.author_id == actor.id:
         return
     name = audit.target_of(target)
     if audit.logged_in_this_transaction(name):

@@ -16,14 +16,14 @@ from forum.models import (
     ArticleState,
     ArticleVersion,
     Question,
-    Role,
     Tag,
     User,
     article_tags,
     utcnow,
 )
+from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger
-from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import Conflict, NotFound, ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
 from forum.services.posts import BODY_MIN as ARTICLE_BODY_MIN
@@ -31,8 +31,6 @@ from forum.services.queries import Page
 from reputation.events import RepEvent
 
 SUMMARY_MIN, SUMMARY_MAX = 20, 500
-PUBLISHERS = (Role.MODERATOR, Role.ADMIN)
-EDITORS = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
 
 
 def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple[str, str, str]:
@@ -78,8 +76,7 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
 
     Raises Conflict when that answer is already an article, NotAllowed for non-moderators.
     """
-    if getattr(actor, "role", None) not in PUBLISHERS:
-        raise NotAllowed("Only moderators publish answers as knowledge articles.")
+    require(actor, Permission.ARTICLE_PUBLISH)
     question = db.session.get(Question, question_id)
     answer = db.session.get(Answer, answer_id) if isinstance(answer_id, int) else None
     if question is None or question.deleted_at is not None:
@@ -127,7 +124,7 @@ def _summary_of(question: Question) -> str:
 def get_article(article_id: int, *, viewer: User | None) -> Article:
     """Published articles for everyone; drafts and archived ones for the people who edit them."""
     article = db.session.get(Article, article_id)
-    if article is None or (article.state != ArticleState.PUBLISHED and getattr(viewer, "role", None) not in EDITORS):
+    if article is None or not visibility.can_see(viewer, article):
         raise NotFound("No such article.")
     return article
 
@@ -135,8 +132,7 @@ def get_article(article_id: int, *, viewer: User | None) -> Article:
 def edit_article(article_id: int, *, actor: User, title: str, summary: str, body: str,
                  tags: list[str] | str | None = None, note: str = "") -> Article:
     """Save a new version of an article (agents and moderators)."""
-    if getattr(actor, "role", None) not in EDITORS:
-        raise NotAllowed("Only agents and moderators edit knowledge articles.")
+    require(actor, Permission.ARTICLE_EDIT)
     article = get_article(article_id, viewer=actor)
     errors: dict[str, str] = {}
     title, summary, body = _check(title, summary, body, errors)
@@ -158,8 +154,7 @@ def edit_article(article_id: int, *, actor: User, title: str, summary: str, body
 
 def set_state(article_id: int, state: str, *, actor: User, note: str = "") -> Article:
     """Move an article between draft, published and archived (a new version records it)."""
-    if getattr(actor, "role", None) not in EDITORS:
-        raise NotAllowed("Only agents and moderators change knowledge articles.")
+    require(actor, Permission.ARTICLE_EDIT)
     try:
         target = ArticleState(state)
     except ValueError as exc:
@@ -185,9 +180,9 @@ def versions(article: Article) -> list[ArticleVersion]:
 
 
 def list_articles(*, product_id: int | None = None, tag: str | None = None, page: int = 1, per_page: int = 20,
-                  include_unpublished: bool = False) -> Page:
-    """A page of articles, newest change first; only published ones unless `include_unpublished`."""
-    where = [] if include_unpublished else [Article.state == ArticleState.PUBLISHED.value]
+                  viewer: User | None = None) -> Page:
+    """A page of the articles `viewer` may see (published ones, unless the support team), newest change first."""
+    where = [visibility.article_clause(viewer)]
     if product_id is not None:
         where.append(Article.product_id == product_id)
     if tag:

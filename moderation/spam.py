@@ -12,15 +12,14 @@ from flask import g, has_app_context
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Answer, Question, Role, User, WatchedAction, WatchedWord, utcnow
-from forum.policy import Permission, require
+from forum.models import Answer, Question, User, WatchedAction, WatchedWord, utcnow
+from forum.policy import Permission, require, roles
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from moderation import audit, settings
 
 LINK_RE = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
 PHRASE_RE = re.compile(r"^[\w][\w .'+#-]{0,78}[\w.+#]?$")
-EXEMPT_ROLES = (Role.MODERATOR, Role.AGENT, Role.ADMIN)
 
 
 def count_links(text: str) -> int:
@@ -38,7 +37,8 @@ def _limits_lifted() -> bool:
 
 
 def is_new_member(user: User) -> bool:
-    return user.role not in EXEMPT_ROLES and user.reputation < settings.thresholds()["new_member_reputation"]
+    """Staff never count as new; members do below the moderators' "new member" reputation."""
+    return not roles.is_staff(user) and user.reputation < settings.thresholds()["new_member_reputation"]
 
 
 def _posted_today(model, author_id: int) -> int:

@@ -74,7 +74,8 @@ def apply(suggestion: SuggestedEdit, *, moderator: User, body: str | None = None
           tags: str | None = None) -> None:
     """Apply the suggestion (or the moderator's corrected version of it) as a new revision.
 
-    The revision is the moderator's, its summary credits the member who suggested it. A post
+    The revision is the reviewer's (a moderator or a member with the review privilege), its
+    summary credits the member who suggested it. A post
     edited since the suggestion was written makes it stale: ValidationFailed.
     """
     post = post_of(suggestion)
@@ -87,9 +88,11 @@ def apply(suggestion: SuggestedEdit, *, moderator: User, body: str | None = None
     if isinstance(post, Question):
         questions.edit_question(post.id, moderator, title=suggestion.title if title is None else title,
                                 body=suggestion.body_md if body is None else body,
-                                tags=suggestion.tags if tags is None else tags, comment=summary)
+                                tags=suggestion.tags if tags is None else tags, comment=summary,
+                                permission=Permission.REVIEW)
     else:
-        answers.edit_answer(post.id, moderator, body=suggestion.body_md if body is None else body, comment=summary)
+        answers.edit_answer(post.id, moderator, body=suggestion.body_md if body is None else body, comment=summary,
+                            permission=Permission.REVIEW)
 
 
 def reject(suggestion: SuggestedEdit) -> None:

@@ -29,6 +29,26 @@ CLOSE_REASON_LABELS = {
 }
 
 
+class CloseVote(db.Model):
+    """A member's vote to close a question (the close-vote privilege); it counts for 14 days.
+
+    The third vote that counts closes the question with the reason most of them gave; the votes
+    are then consumed (deleted) and the audit log keeps who voted.
+    """
+
+    __tablename__ = "close_votes"
+    __table_args__ = (UniqueConstraint("question_id", "voter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    voter: Mapped[User] = relationship(foreign_keys=[voter_id])
+
+
 class FlagReason(StrEnum):
     SPAM = "spam"
     RUDE = "rude"

@@ -69,10 +69,6 @@ class User(db.Model):
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN)
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username}>"
 

@@ -1,7 +1,8 @@
-"""The one policy: who may do what (`permissions`) and, soon beside it, who may see what.
+"""The one policy: who holds which role (`roles`), who may do what (`permissions`) and who may
+see what (`visibility`).
 
 Views, the API, services, CLI commands and templates all ask here; nothing else compares
-roles or reputation thresholds.
+roles or reputation thresholds, and nothing else re-types "not deleted, not hidden".
 """
 
 from forum.policy.permissions import (
@@ -9,6 +10,7 @@ from forum.policy.permissions import (
     Permission,
     can,
     confirmation_notice,
+    holds_privilege,
     refusal,
     require,
     suspension_notice,
@@ -19,6 +21,7 @@ __all__ = [
     "Permission",
     "can",
     "confirmation_notice",
+    "holds_privilege",
     "refusal",
     "require",
     "suspension_notice",

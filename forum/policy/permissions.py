@@ -1,4 +1,4 @@
-"""One predicate per action (DESIGN §1), shared by views, the API, services and templates.
+"""One predicate per action, shared by views, the API, services and templates.
 
 `can()` answers yes/no for templates; `require()` raises NotAllowed with a message a member
 can act on (naming the privilege and its threshold when reputation is what is missing).
@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 
-from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, Role, User
+from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, User
+from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
 from forum.services.errors import NotAllowed
 from forum.services.settings import privilege_thresholds
 from reputation.privileges import Privilege, rule_for
@@ -43,27 +44,36 @@ class Permission(StrEnum):
     MEMBER_DELETE = "moderation:member:delete"
     PROFILE_FIELDS_MANAGE = "admin:profile-fields"
     CUSTOMER_DETAILS_VIEW = "cases:customer-details"
+    POST_UNDELETE = "moderation:post:undelete"
+    POST_DELETE_INVESTED = "moderation:post:delete-invested"
+    POST_HIDE = "moderation:post:hide"
+    WEBHOOKS_MANAGE = "admin:webhooks"
+    REPUTATION_AWARD = "admin:reputation-award"
+    ARTICLE_VIEW_DRAFT = "knowledge:view-draft"
+    REVIEW = "review:queue"
+    QUESTION_VOTE_CLOSE = "question:vote-close"
     PRODUCT_CARE_MANAGE = "admin:product-care"
-
-
-STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
 
 
 def _signed_in(user: User | None) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def _is_moderator(user: User) -> bool:
-    return user.role in STAFF_ROLES
+def holds_privilege(user: User | None, privilege: Privilege) -> bool:
+    """Moderators and admins hold every privilege; members earn them with reputation.
+
+    The one place `reputation >= threshold` is written; the thresholds are the ones in force
+    (admin overrides, "new community" mode).
+    """
+    if not _signed_in(user):
+        return False
+    return is_moderator(user) or user.reputation >= privilege_thresholds()[privilege]
 
 
 def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
-    """Moderators and admins hold every privilege; members earn them with reputation."""
-    if _is_moderator(user):
+    if holds_privilege(user, privilege):
         return None
     threshold = privilege_thresholds()[privilege]
-    if user.reputation >= threshold:
-        return None
     rule = rule_for(privilege)
     return f"“{rule.label}” needs {threshold} reputation; you have {user.reputation}."
 
@@ -103,11 +113,11 @@ def confirmation_notice(user: User | None) -> str | None:
 
 def _member_action_refusal(user: User, member: User | None, *, only: str, yourself: str, verb: str) -> str | None:
     """Moderators act on members, never on themselves or on other staff through the console."""
-    if not _is_moderator(user):
+    if not is_moderator(user):
         return only
     if member is not None and member.id == user.id:
         return yourself
-    if member is not None and member.role in (Role.MODERATOR, Role.AGENT, Role.ADMIN):
+    if member is not None and is_staff(member):
         return f"Staff accounts can't be {verb}; an admin can change their role first."
     return None
 
@@ -119,6 +129,22 @@ MODERATOR_ONLY: dict[Permission, str] = {
     Permission.THREAD_MOVE: "Only moderators can move questions.",
     Permission.THREAD_MERGE: "Only moderators can merge questions.",
     Permission.POST_DELETE_SPAM: "Only moderators can delete posts as spam.",
+    Permission.POST_UNDELETE: "Only moderators can undelete.",
+    Permission.POST_HIDE: "Only moderators hide posts at once.",
+}
+ADMIN_ONLY: dict[Permission, str] = {
+    Permission.ADMIN_SETTINGS: "Only site admins can change site settings.",
+    Permission.PROFILE_FIELDS_MANAGE: "Only site admins define customer profile fields.",
+    Permission.WEBHOOKS_MANAGE: "Only site admins manage webhook endpoints.",
+    Permission.REPUTATION_AWARD: "Only site admins can award reputation.",
+    Permission.PRODUCT_CARE_MANAGE: "Only site admins set products' response targets and agents.",
+}
+SUPPORT_ONLY: dict[Permission, str] = {
+    Permission.CUSTOMER_DETAILS_VIEW: "Only the support team sees customers' private details.",
+    Permission.THREAD_ESCALATE: "Only the support team (agents, moderators, admins) can work cases.",
+    Permission.CASE_WORK: "Only the support team (agents, moderators, admins) can work cases.",
+    Permission.ARTICLE_EDIT: "Only agents and moderators edit knowledge articles.",
+    Permission.ARTICLE_VIEW_DRAFT: "Only agents and moderators see draft and archived articles.",
 }
 
 
@@ -129,9 +155,10 @@ def _thread_state_refusal(user: User, perm: Permission, thread: Question | None)
     if perm is Permission.ANSWER_POST and thread.closed_at is not None:
         reason = CLOSE_REASON_LABELS.get(thread.close_reason, thread.close_reason or "closed")
         return f"This question is closed ({reason}), so it doesn't take new answers."
-    locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT)
+    locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT,
+                  Permission.QUESTION_VOTE_CLOSE)
     if thread.locked_at is not None and (
-            perm in locked_for or (perm is Permission.COMMENT_POST and not _is_moderator(user))):
+            perm in locked_for or (perm is Permission.COMMENT_POST and not is_moderator(user))):
         return "This thread is locked by a moderator: no new answers, comments or votes."
     return None
 
@@ -145,9 +172,9 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
     suspended = suspension_notice(user)
     if suspended is not None:
         return suspended
-    if getattr(obj, "is_deleted", False) and not _is_moderator(user):
+    if getattr(obj, "is_deleted", False) and not is_moderator(user):
         return "That post has been deleted."
-    if (getattr(obj, "hidden_at", None) is not None and not _is_moderator(user)
+    if (getattr(obj, "hidden_at", None) is not None and not is_moderator(user)
             and getattr(obj, "author_id", None) != user.id):
         return "That post is hidden until a moderator reviews it."
     thread_state = _thread_state_refusal(user, perm, _thread_of(obj))
@@ -158,7 +185,11 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
         if unconfirmed is not None:
             return unconfirmed
     if perm in MODERATOR_ONLY:
-        return None if _is_moderator(user) else MODERATOR_ONLY[perm]
+        return None if is_moderator(user) else MODERATOR_ONLY[perm]
+    if perm in ADMIN_ONLY:
+        return None if is_admin(user) else ADMIN_ONLY[perm]
+    if perm in SUPPORT_ONLY:
+        return None if is_support(user) else SUPPORT_ONLY[perm]
     match perm:
         case Permission.QUESTION_ASK | Permission.ANSWER_POST | Permission.VOTE_RETRACT:
             return None
@@ -167,7 +198,7 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
                 return "You can't flag your own post."
             return _privilege_refusal(user, Privilege.FLAG)
         case Permission.POST_SUGGEST_EDIT:
-            if obj is not None and (obj.author_id == user.id or _is_moderator(user)):
+            if obj is not None and (obj.author_id == user.id or is_moderator(user)):
                 return "You can edit this post directly."
             if _privilege_refusal(user, Privilege.EDIT_OTHERS) is None:
                 return "You can edit this post directly."
@@ -185,19 +216,19 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
         case Permission.COMMENT_POST:
             own = obj is not None and obj.author_id == user.id
             thread = _thread_of(obj)
-            if own or (thread is not None and thread.author_id == user.id) or _is_moderator(user):
+            if own or (thread is not None and thread.author_id == user.id) or is_moderator(user):
                 return None
             return _privilege_refusal(user, Privilege.COMMENT_ANYWHERE)
         case Permission.POST_EDIT:
-            if (obj is not None and obj.author_id == user.id) or _is_moderator(user):
+            if (obj is not None and obj.author_id == user.id) or is_moderator(user):
                 return None
             return _privilege_refusal(user, Privilege.EDIT_OTHERS)
         case Permission.COMMENT_DELETE:
-            if _is_moderator(user) or (obj is not None and obj.author_id == user.id):
+            if is_moderator(user) or (obj is not None and obj.author_id == user.id):
                 return None
             return "Only the author or a moderator can delete this comment."
         case Permission.POST_DELETE:
-            if _is_moderator(user):
+            if is_moderator(user):
                 return None
             if obj is None or obj.author_id != user.id:
                 return "Only the author or a moderator can delete this post."
@@ -211,26 +242,21 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             if obj is None or obj.question.author_id != user.id:
                 return "Only the person who asked can accept an answer."
             return None
-        case Permission.ADMIN_SETTINGS:
-            return None if user.role == Role.ADMIN else "Only site admins can change site settings."
-        case Permission.PROFILE_FIELDS_MANAGE:
-            return None if user.role == Role.ADMIN else "Only site admins define customer profile fields."
-        case Permission.PRODUCT_CARE_MANAGE:
-            return None if user.role == Role.ADMIN else "Only site admins set products' response targets and agents."
-        case Permission.CUSTOMER_DETAILS_VIEW:
-            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
-                return None
-            return "Only the support team sees customers' private details."
-        case Permission.THREAD_ESCALATE | Permission.CASE_WORK:
-            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
-                return None
-            return "Only the support team (agents, moderators, admins) can work cases."
+        case Permission.REVIEW:
+            return _privilege_refusal(user, Privilege.REVIEW_QUEUE)
+        case Permission.QUESTION_VOTE_CLOSE:
+            if isinstance(obj, Question) and obj.closed_at is not None:
+                return "This question is already closed."
+            return _privilege_refusal(user, Privilege.VOTE_CLOSE)
         case Permission.ARTICLE_PUBLISH:
-            return None if user.role in (Role.MODERATOR, Role.ADMIN) else "Only moderators publish knowledge articles."
-        case Permission.ARTICLE_EDIT:
-            if user.role in (Role.AGENT, Role.MODERATOR, Role.ADMIN):
+            return None if is_moderator(user) else "Only moderators publish answers as knowledge articles."
+        case Permission.POST_DELETE_INVESTED:
+            if is_moderator(user):
                 return None
-            return "Only agents and moderators edit knowledge articles."
+            if isinstance(obj, Answer):
+                return "You can't delete an accepted answer."
+            return ("You can't delete this question: others have invested in answering it. "
+                    "Flag it for a moderator if it must go.")
         case Permission.CASE_RESPOND:
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None

@@ -15,23 +15,11 @@ from sqlalchemy.orm import selectinload
 from forum.extensions import db
 from forum.markup import stored
 from forum.models import Answer, Question
+from forum.policy import visibility
 from forum.search.documents import Document, Snapshot, document_key, plain, register
 from forum.templating import slugify
 
 QUESTION, ANSWER = "question", "answer"
-
-
-def _public(model):
-    """The one visibility rule for posts: not deleted, and not hidden pending review (when moderation hides)."""
-    clause = model.deleted_at.is_(None)
-    hidden = getattr(model, "hidden_at", None)  # added by moderation; absent until then
-    if hidden is not None:
-        clause = clause & hidden.is_(None)
-    return clause
-
-
-def _is_public(post) -> bool:
-    return post.deleted_at is None and getattr(post, "hidden_at", None) is None
 
 
 def _text(body_html: str) -> str:
@@ -66,27 +54,29 @@ class ThreadSource:
         question = db.session.get(Question, ref_id, options=[selectinload(Question.tags),
                                                              selectinload(Question.product)])
         answers = list(db.session.scalars(select(Answer).where(Answer.question_id == ref_id).order_by(Answer.id)))
-        if question is None or not _is_public(question):
+        if question is None or not visibility.is_public(question):
             return Snapshot([], [document_key(QUESTION, ref_id), *(document_key(ANSWER, a.id) for a in answers)])
-        public = [a for a in answers if _is_public(a)]
-        gone = [document_key(ANSWER, a.id) for a in answers if not _is_public(a)]
+        public = [a for a in answers if visibility.is_public(a)]
+        gone = [document_key(ANSWER, a.id) for a in answers if not visibility.is_public(a)]
         return Snapshot(self._documents(question, public), gone)
 
     def count(self) -> int:
-        return db.session.scalar(select(func.count(Question.id)).where(_public(Question))) or 0
+        return db.session.scalar(select(func.count(Question.id)).where(visibility.public_questions())) or 0
 
     def batches(self, size: int) -> Iterator[tuple[int, list[Document]]]:
         last = 0
         while True:
             questions = list(db.session.scalars(
-                select(Question).where(_public(Question), Question.id > last).order_by(Question.id).limit(size)
+                select(Question).where(visibility.public_questions(), Question.id > last)
+                .order_by(Question.id).limit(size)
                 .options(selectinload(Question.tags), selectinload(Question.product))))
             if not questions:
                 return
             last = questions[-1].id
             by_question: dict[int, list[Answer]] = {q.id: [] for q in questions}
             for answer in db.session.scalars(select(Answer).where(
-                    Answer.question_id.in_(list(by_question)), _public(Answer)).order_by(Answer.id)):
+                    Answer.question_id.in_(list(by_question)), visibility.public_answers(with_question=False))
+                    .order_by(Answer.id)):
                 by_question[answer.question_id].append(answer)
             docs = [d for q in questions for d in self._documents(q, by_question[q.id])]
             yield len(questions), docs
@@ -95,10 +85,11 @@ class ThreadSource:
         if not object_ids:
             return set()
         if kind == QUESTION:
-            query = select(Question.id).where(Question.id.in_(object_ids), _public(Question))
+            query = select(Question.id).where(Question.id.in_(object_ids), visibility.public_questions())
         else:
             query = (select(Answer.id).join(Question, Question.id == Answer.question_id)
-                     .where(Answer.id.in_(object_ids), _public(Answer), _public(Question)))
+                     .where(Answer.id.in_(object_ids), visibility.public_answers(with_question=False),
+                            visibility.public_questions()))
         return set(db.session.scalars(query))
 
     def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:

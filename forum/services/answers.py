@@ -6,7 +6,7 @@ from forum.extensions import db
 from forum.models import Answer, Question, User, utcnow
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
 
 
@@ -30,10 +30,14 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     return answer
 
 
-def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "") -> Answer:
-    """Change an answer and keep the new version as a revision."""
+def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "",
+                permission: Permission = Permission.POST_EDIT) -> Answer:
+    """Change an answer and keep the new version as a revision.
+
+    `permission` is what entitles `actor`: editing, or approving a suggested edit (REVIEW).
+    """
     answer = posts.get_answer(answer_id, viewer=actor)
-    require(actor, Permission.POST_EDIT, answer)
+    require(actor, permission, answer)
     errors: dict[str, str] = {}
     body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
     posts.raise_if(errors)
@@ -59,8 +63,8 @@ def delete_answer(answer_id: int, actor: User) -> int:
     if answer.is_deleted:
         return answer.question_id
     question = answer.question
-    if question.accepted_answer_id == answer.id and not posts.is_moderator(actor):
-        raise NotAllowed("You can't delete an accepted answer.")
+    if question.accepted_answer_id == answer.id:
+        require(actor, Permission.POST_DELETE_INVESTED, answer)
     answer.deleted_at, answer.deleted_by_id = utcnow(), actor.id
     touched = posts.withdraw_reputation(None, [answer])
     if question.accepted_answer_id == answer.id:
@@ -76,8 +80,7 @@ def delete_answer(answer_id: int, actor: User) -> int:
 def undelete_answer(answer_id: int, actor: User) -> int:
     """Restore a deleted answer (moderators) and grant its votes' reputation again."""
     answer = posts.get_answer(answer_id, viewer=actor)
-    if not posts.is_moderator(actor):
-        raise NotAllowed("Only moderators can undelete.")
+    require(actor, Permission.POST_UNDELETE)
     if not answer.is_deleted:
         raise ValidationFailed("That answer is not deleted.")
     answer.deleted_at = answer.deleted_by_id = None

@@ -31,7 +31,6 @@ from forum.extensions import db
 from forum.models import (
     Answer,
     Article,
-    ArticleState,
     DigestDelivery,
     DigestPeriod,
     Follow,
@@ -43,6 +42,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
+from forum.policy import visibility
 from forum.services import mail, preferences
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
@@ -455,7 +455,7 @@ def _question_pool(*where) -> Builder:
         select(Question.id, Question.title, Question.created_at, Question.answer_count, Product.name,
                Question.product_id, Question.author_id)
         .join(Product, Product.id == Question.product_id)
-        .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
+        .where(visibility.public_questions(), *where)
         .order_by(Question.created_at.desc(), Question.id.desc())).all()
     link = mail.link_builder()
     candidates, positions = [], {}
@@ -466,7 +466,7 @@ def _question_pool(*where) -> Builder:
                                           created), product_id, author_id))
     tags = db.session.execute(select(question_tags.c.tag_id, question_tags.c.question_id)
                               .join(Question, Question.id == question_tags.c.question_id)
-                              .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where))
+                              .where(visibility.public_questions(), *where))
     groups = {"product": _grouped((c.product_id, i) for i, c in enumerate(candidates)),
               "tag": _grouped((tag_id, positions[qid]) for tag_id, qid in tags if qid in positions)}
     return _chooser(candidates, groups)
@@ -486,8 +486,8 @@ def _new_answers_pool(since: datetime, until: datetime) -> Builder:
         select(Answer.id, Answer.question_id, Answer.created_at, Question.title, User.username, Question.product_id,
                Answer.author_id)
         .join(Question, Question.id == Answer.question_id).join(User, User.id == Answer.author_id)
-        .where(Answer.deleted_at.is_(None), Answer.hidden_at.is_(None), Question.deleted_at.is_(None),
-               Question.hidden_at.is_(None), Answer.created_at >= since, Answer.created_at < until)
+        .where(visibility.public_answers(with_question=False), visibility.public_questions(),
+               Answer.created_at >= since, Answer.created_at < until)
         .order_by(Answer.created_at.desc(), Answer.id.desc())).all()
     link = mail.link_builder()
     candidates = [_Candidate(Item(title, link("questions.show", anchor=f"answer-{aid}", question_id=qid,
@@ -498,7 +498,7 @@ def _new_answers_pool(since: datetime, until: datetime) -> Builder:
 
 
 def _new_articles_pool(since: datetime, until: datetime) -> Builder:
-    published = (Article.state == ArticleState.PUBLISHED.value, Article.published_at >= since,
+    published = (visibility.public_articles(), Article.published_at >= since,
                  Article.published_at < until)
     rows = db.session.execute(
         select(Article.id, Article.title, Article.published_at, Product.name, Article.product_id)
@@ -538,8 +538,7 @@ def _question_items(reader: Reader, *where) -> list[Item]:
     rows = db.session.execute(
         select(Question.id, Question.title, Question.created_at, Question.answer_count, Product.name)
         .join(Product, Product.id == Question.product_id)
-        .where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), Question.author_id != reader.user_id,
-               *where)
+        .where(visibility.public_questions(), Question.author_id != reader.user_id, *where)
         .order_by(Question.created_at.desc(), Question.id.desc()).limit(ITEMS_PER_SECTION + 1))
     return [Item(title, reader.link("questions.show", question_id=qid, slug=slugify(title)),
                  f"{product} · {answers} {'answer' if answers == 1 else 'answers'}", created)
@@ -562,9 +561,9 @@ def new_answers(reader: Reader) -> list[Item]:
     rows = db.session.execute(
         select(Answer.id, Answer.question_id, Answer.created_at, Question.title, User.username)
         .join(Question, Question.id == Answer.question_id).join(User, User.id == Answer.author_id)
-        .where(Answer.question_id.in_(reader.question_ids), Answer.deleted_at.is_(None), Answer.hidden_at.is_(None),
+        .where(Answer.question_id.in_(reader.question_ids), visibility.public_answers(with_question=False),
                Question.product_id.not_in(reader.quiet_product_ids),
-               Question.deleted_at.is_(None), Question.hidden_at.is_(None), Answer.author_id != reader.user_id,
+               visibility.public_questions(), Answer.author_id != reader.user_id,
                Answer.created_at >= reader.since, Answer.created_at < reader.until)
         .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(ITEMS_PER_SECTION + 1))
     return [Item(title, reader.link("questions.show", anchor=f"answer-{aid}", question_id=qid, slug=slugify(title)),
@@ -591,7 +590,7 @@ def new_articles(reader: Reader) -> list[Item]:
     rows = db.session.execute(
         select(Article.id, Article.title, Article.published_at, Product.name)
         .join(Product, Product.id == Article.product_id)
-        .where(Article.state == ArticleState.PUBLISHED.value, spaces,
+        .where(visibility.public_articles(), spaces,
                Article.published_at >= reader.since, Article.published_at < reader.until)
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(ITEMS_PER_SECTION + 1))
     return [Item(title, reader.link("knowledge.show", article_id=aid, slug=slugify(title)),

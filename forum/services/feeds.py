@@ -24,7 +24,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Answer, Article, ArticleState, Product, Question, Tag, question_tags
+from forum.models import Answer, Article, Product, Question, Tag, question_tags
+from forum.policy import visibility
 from forum.services.errors import NotFound
 from forum.templating import slugify
 
@@ -135,7 +136,7 @@ def render(feed: Feed, fmt: str, *, self_url: str, root_url: str) -> bytes:
 
 def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
     questions = db.session.scalars(
-        select(Question).where(Question.deleted_at.is_(None), Question.hidden_at.is_(None), *where)
+        select(Question).where(visibility.public_questions(), *where)
         .options(joinedload(Question.author), selectinload(Question.tags)).order_by(*order).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:question/{q.id}", title=q.title,
                   url=link("questions.show", question_id=q.id, slug=slugify(q.title)), html=q.body_html,
@@ -155,7 +156,8 @@ def latest_questions(link: Link, _arg: str | None, limit: int) -> Feed:
 
 @source("unanswered")
 def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
-    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0, Answer.deleted_at.is_(None))
+    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0,
+                             visibility.public_answers(with_question=False))
     return Feed("unanswered", "Unanswered questions", "Questions still waiting for a good answer.",
                 link("questions.listing", sort="unanswered"),
                 _question_entries(link, Question.accepted_answer_id.is_(None), ~upvoted, order=NEWEST, limit=limit))
@@ -185,11 +187,10 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
 @source("questions", with_arg=True)
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     question = db.session.get(Question, int(arg)) if arg and arg.isdigit() else None
-    if question is None or question.is_deleted or question.is_hidden:
+    if question is None or not visibility.is_public(question):
         raise NotFound("That question doesn't exist or has been deleted.")
     answers = db.session.scalars(
-        select(Answer).where(Answer.question_id == question.id, Answer.deleted_at.is_(None),
-                             Answer.hidden_at.is_(None))
+        select(Answer).where(Answer.question_id == question.id, visibility.public_answers(with_question=False))
         .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
     entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}", title=f"Answer by {a.author.username}",
                      url=link("questions.show", anchor=f"answer-{a.id}", question_id=question.id,
@@ -205,7 +206,7 @@ def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
 def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
     """Published articles only: drafts and archived ones are not public."""
     articles = db.session.scalars(
-        select(Article).where(Article.state == ArticleState.PUBLISHED.value, *where)
+        select(Article).where(visibility.public_articles(), *where)
         .options(joinedload(Article.author), selectinload(Article.tags))
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:article/{a.id}", title=a.title,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Notification, NotificationKind, Product, Question, User, utcnow
+from forum.policy import visibility
 from forum.services import mail, outbox, preferences
 from forum.services.accounts import username_key
 from forum.services.errors import ValidationFailed
@@ -106,17 +107,17 @@ def react(payload: dict) -> None:
             _answer_accepted(payload["answer_id"])
         case Event.QUESTION_ASKED | Event.QUESTION_EDITED:
             question = db.session.get(Question, payload["question_id"])
-            if question is not None and not question.is_deleted and not question.is_hidden:
+            if question is not None and visibility.is_public(question):
                 _mentions(question.body_md, question.author_id, question_id=question.id)
         case Event.ANSWER_EDITED:
             answer = db.session.get(Answer, payload["answer_id"])
-            if answer is not None and not answer.is_deleted and not answer.is_hidden:
+            if answer is not None and visibility.is_public(answer):
                 _mentions(answer.body_md, answer.author_id, question_id=answer.question_id, answer_id=answer.id)
 
 
 def _answer_posted(answer_id: int) -> None:
     answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.is_deleted or answer.is_hidden or answer.question.is_deleted:
+    if answer is None or not visibility.is_public(answer):
         return  # a post hidden for review (spam flags, watched words) notifies nobody
     notify(answer.question.author_id, NotificationKind.ANSWER, actor_id=answer.author_id,
            question_id=answer.question_id, answer_id=answer.id)
@@ -126,7 +127,7 @@ def _answer_posted(answer_id: int) -> None:
 
 def _comment_posted(comment_id: int) -> None:
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None or comment.hidden_at is not None:
+    if comment is None or not visibility.is_public(comment):
         return
     if comment.answer_id is not None:
         post_author = db.session.scalar(select(Answer.author_id).where(Answer.id == comment.answer_id))
@@ -140,7 +141,7 @@ def _comment_posted(comment_id: int) -> None:
 
 def _answer_accepted(answer_id: int) -> None:
     answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.is_deleted or answer.question.accepted_answer_id != answer.id:
+    if answer is None or not visibility.is_public(answer) or answer.question.accepted_answer_id != answer.id:
         return
     notify(answer.author_id, NotificationKind.ACCEPTED, actor_id=answer.question.author_id,
            question_id=answer.question_id, answer_id=answer.id)

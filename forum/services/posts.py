@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Answer, Question, Revision, Role, User, Vote, utcnow
+from forum.models import Answer, Question, Revision, User, Vote, utcnow
+from forum.policy import visibility
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
 from reputation import rules
@@ -41,21 +42,17 @@ def check_content(author: User, kind: str, text: str, *, new: bool) -> None:
         fn(author, kind, text, new=new)
 
 
-def is_moderator(user: User | None) -> bool:
-    return user is not None and getattr(user, "role", None) in (Role.MODERATOR, Role.ADMIN)
-
-
 def get_question(question_id: int, *, viewer: User | None = None) -> Question:
-    """Return a question; deleted ones exist only for moderators."""
+    """Return a question the viewer may see (forum.policy.visibility), else NotFound."""
     question = db.session.get(Question, question_id)
-    if question is None or (question.is_deleted and not is_moderator(viewer)):
+    if question is None or not visibility.can_see(viewer, question):
         raise NotFound("That question doesn't exist or has been deleted.")
     return question
 
 
 def get_answer(answer_id: int, *, viewer: User | None = None) -> Answer:
     answer = db.session.get(Answer, answer_id)
-    if answer is None or ((answer.is_deleted or answer.question.is_deleted) and not is_moderator(viewer)):
+    if answer is None or not visibility.can_see(viewer, answer):
         raise NotFound("That answer doesn't exist or has been deleted.")
     return answer
 

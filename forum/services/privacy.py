@@ -10,9 +10,22 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from forum.extensions import db
-from forum.models import Answer, ApiToken, BadgeAward, Comment, Question, ReputationEntry, Revision, User, Vote, utcnow
+from forum.models import (
+    Answer,
+    ApiToken,
+    BadgeAward,
+    Comment,
+    Question,
+    ReputationEntry,
+    Revision,
+    Role,
+    User,
+    Vote,
+    utcnow,
+)
+from forum.policy import Permission, require
 from forum.services.accounts import require_password, unusable_password, username_key
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
 
 FORMER_MEMBER = "former-member-{id}"
@@ -95,8 +108,7 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     if user.deleted_at is not None:
         raise ValidationFailed("This account is already deleted.")
     if actor is not None and actor.id != user.id:
-        if actor.role not in ("moderator", "admin"):
-            raise NotAllowed("Only moderators can delete someone else's account.")
+        require(actor, Permission.MEMBER_DELETE, user)
     elif user.has_password:
         require_password(user, password or "", "password")
     elif not reauthenticated:
@@ -110,7 +122,7 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     user.about = ""
     user.password_hash = unusable_password()
     user.auth_version += 1
-    user.role = "member"
+    user.role = Role.MEMBER
     user.deleted_at = utcnow()
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     emit(Event.ACCOUNT_DELETED, user_id=user.id, actor_id=actor.id if actor else user.id)

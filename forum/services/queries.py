@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.policy import visibility
 from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.votes import votes_of
@@ -111,7 +112,8 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
 
 
 def _unanswered():
-    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0, Answer.deleted_at.is_(None))
+    upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0,
+                             visibility.public_answers(with_question=False))
     return (Question.accepted_answer_id.is_(None)) & ~upvoted
 
 
@@ -121,7 +123,7 @@ def _tagged(tag_id: int):
 
 def _live_questions() -> int:
     return counts_cache.get(("questions", False, None, None, None), lambda: db.session.scalar(
-        select(func.count(Question.id)).where(Question.deleted_at.is_(None))) or 0)
+        select(func.count(Question.id)).where(visibility.public_questions())) or 0)
 
 
 def list_questions(sort: str = "newest", *, product: str | None = None, tag: str | None = None,
@@ -129,7 +131,7 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
     """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
     if sort not in SORTS:
         raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": "Unknown sort."})
-    where = [Question.deleted_at.is_(None), Question.hidden_at.is_(None)]
+    where = [visibility.public_questions()]
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
@@ -177,18 +179,12 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
         select(Question).where(Question.id == question_id)
         .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
     )
-    if question is None or (question.is_deleted and not posts.is_moderator(viewer)):
+    if question is None or not visibility.can_see(viewer, question):
+        if question is not None and not question.is_deleted:
+            raise NotFound("That question is hidden until a moderator reviews it.")
         raise NotFound("That question doesn't exist or has been deleted.")
-    # Posts hidden by flags pending review: only moderators and their author see them.
-    viewer_id = getattr(viewer, "id", None)
-    if question.is_hidden and not posts.is_moderator(viewer) and question.author_id != viewer_id:
-        raise NotFound("That question is hidden until a moderator reviews it.")
-    answer_filter = [Answer.question_id == question.id]
-    comment_filter = [Comment.question_id == question.id, Comment.deleted_at.is_(None)]
-    if not posts.is_moderator(viewer):
-        answer_filter.append(Answer.deleted_at.is_(None))
-        answer_filter.append(Answer.hidden_at.is_(None) | (Answer.author_id == viewer_id))
-        comment_filter.append(Comment.hidden_at.is_(None) | (Comment.author_id == viewer_id))
+    answer_filter = [Answer.question_id == question.id, visibility.answer_clause(viewer, with_question=False)]
+    comment_filter = [Comment.question_id == question.id, visibility.comment_clause(viewer)]
     accepted_first = case((Answer.id == question.accepted_answer_id, 0), else_=1)
     answers = list(db.session.scalars(
         select(Answer).where(*answer_filter).options(joinedload(Answer.author))
@@ -208,7 +204,7 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
 
 def _attach_support(thread: Thread) -> None:
     """The thread's latest support case with its public updates, and answers published as articles."""
-    from forum.models import Article, ArticleState, Case, CaseUpdate
+    from forum.models import Article, Case, CaseUpdate
 
     question = thread.question
     thread.case = db.session.scalar(select(Case).where(Case.question_id == question.id)
@@ -218,11 +214,11 @@ def _attach_support(thread: Thread) -> None:
             select(CaseUpdate).where(CaseUpdate.case_id == thread.case.id, CaseUpdate.public.is_(True))
             .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at, CaseUpdate.id)))
     thread.articles = {a.answer_id: a for a in db.session.scalars(
-        select(Article).where(Article.question_id == question.id, Article.state == ArticleState.PUBLISHED.value))}
+        select(Article).where(Article.question_id == question.id, visibility.public_articles()))}
 
 
 def revisions(kind: str, post_id: int, viewer: User | None) -> tuple[object, list[Revision]]:
-    """A post and its revisions, oldest first."""
+    """A post and its revisions, oldest first: only when the viewer may see the post itself."""
     if kind == "question":
         post = posts.get_question(post_id, viewer=viewer)
         column = Revision.question_id
@@ -236,8 +232,7 @@ def revisions(kind: str, post_id: int, viewer: User | None) -> tuple[object, lis
 
 
 def user_answers(user_id: int, *, page: int = 1, per_page: int = 20) -> Page:
-    where = [Answer.author_id == user_id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None),
-             Answer.question_id.in_(select(Question.id).where(Question.deleted_at.is_(None)))]
+    where = [Answer.author_id == user_id, visibility.public_answers()]
     total = db.session.scalar(select(func.count(Answer.id)).where(*where)) or 0
     items = list(db.session.scalars(
         select(Answer).where(*where).options(joinedload(Answer.question))
@@ -247,10 +242,11 @@ def user_answers(user_id: int, *, page: int = 1, per_page: int = 20) -> Page:
 
 
 def user_counts(user_id: int) -> dict[str, int]:
+    """The numbers beside a member's question and answer lists: counted with the lists' own rule."""
     questions = db.session.scalar(select(func.count(Question.id)).where(
-        Question.author_id == user_id, Question.deleted_at.is_(None))) or 0
+        Question.author_id == user_id, visibility.public_questions())) or 0
     answers = db.session.scalar(select(func.count(Answer.id)).where(
-        Answer.author_id == user_id, Answer.deleted_at.is_(None))) or 0
+        Answer.author_id == user_id, visibility.public_answers())) or 0
     return {"questions": questions, "answers": answers}
 
 
@@ -258,7 +254,7 @@ def products() -> list[tuple[Product, int]]:
     """Every product with its number of live questions (counts from the count cache)."""
     counts = counts_cache.get("per-product", lambda: dict(db.session.execute(
         select(Question.product_id, func.count(Question.id))
-        .where(Question.deleted_at.is_(None)).group_by(Question.product_id)).all()))
+        .where(visibility.public_questions()).group_by(Question.product_id)).all()))
     return [(p, counts.get(p.id, 0)) for p in db.session.scalars(select(Product).order_by(Product.name))]
 
 
@@ -266,7 +262,7 @@ def tags(*, page: int = 1, per_page: int = 60) -> Page:
     """Tags by number of live questions, most used first."""
     counts = (select(question_tags.c.tag_id, func.count().label("n"))
               .join(Question, Question.id == question_tags.c.question_id)
-              .where(Question.deleted_at.is_(None)).group_by(question_tags.c.tag_id).subquery())
+              .where(visibility.public_questions()).group_by(question_tags.c.tag_id).subquery())
     total = db.session.scalar(select(func.count(Tag.id))) or 0
     rows = db.session.execute(
         select(Tag, func.coalesce(counts.c.n, 0).label("n")).outerjoin(counts, counts.c.tag_id == Tag.id)
@@ -290,7 +286,8 @@ def get_product(slug: str) -> Product:
 
 
 def users(*, page: int = 1, per_page: int = 36) -> Page:
-    total = db.session.scalar(select(func.count(User.id))) or 0
+    total = db.session.scalar(select(func.count(User.id)).where(visibility.member_clause())) or 0
     items = list(db.session.scalars(
-        select(User).order_by(User.reputation.desc(), User.id).limit(per_page).offset((page - 1) * per_page)))
+        select(User).where(visibility.member_clause()).order_by(User.reputation.desc(), User.id)
+        .limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, per_page, total)

@@ -6,7 +6,7 @@ from forum.extensions import db
 from forum.models import Answer, Product, Question, Tag, User, utcnow
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
 
 
@@ -59,10 +59,14 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
 
 
 def edit_question(question_id: int, actor: User, *, title: str | None = None, body: str | None = None,
-                  tags: str | list[str] | None = None, comment: str = "") -> Question:
-    """Change a question and keep the new version as a revision; unchanged input does nothing."""
+                  tags: str | list[str] | None = None, comment: str = "",
+                  permission: Permission = Permission.POST_EDIT) -> Question:
+    """Change a question and keep the new version as a revision; unchanged input does nothing.
+
+    `permission` is what entitles `actor`: editing, or approving a suggested edit (REVIEW).
+    """
     question = posts.get_question(question_id, viewer=actor)
-    require(actor, Permission.POST_EDIT, question)
+    require(actor, permission, question)
     errors: dict[str, str] = {}
     new_title = posts.check_title(question.title if title is None else title, errors)
     new_body = posts.check_body(question.body_md if body is None else body, errors)
@@ -94,11 +98,8 @@ def delete_question(question_id: int, actor: User) -> None:
         return
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
                                                            Answer.deleted_at.is_(None))))
-    if not posts.is_moderator(actor) and (
-        question.accepted_answer_id is not None or any(a.score > 0 for a in answers)
-    ):
-        raise NotAllowed("You can't delete this question: others have invested in answering it. "
-                         "Flag it for a moderator if it must go.")
+    if question.accepted_answer_id is not None or any(a.score > 0 for a in answers):
+        require(actor, Permission.POST_DELETE_INVESTED, question)
     question.deleted_at, question.deleted_by_id = utcnow(), actor.id
     touched = posts.withdraw_reputation(question, answers)
     ledger.refresh_cache(touched)
@@ -109,8 +110,7 @@ def delete_question(question_id: int, actor: User) -> None:
 def undelete_question(question_id: int, actor: User) -> None:
     """Restore a deleted question (moderators) and grant its reputation again."""
     question = posts.get_question(question_id, viewer=actor)
-    if not posts.is_moderator(actor):
-        raise NotAllowed("Only moderators can undelete.")
+    require(actor, Permission.POST_UNDELETE)
     if not question.is_deleted:
         raise ValidationFailed("That question is not deleted.")
     question.deleted_at = question.deleted_by_id = None

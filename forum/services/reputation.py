@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReputationEntry, User, utcnow
+from forum.policy import Permission, require, visibility
 from forum.services import ledger
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 from forum.services.queries import Page
 from reputation.events import RepEvent
 
@@ -20,8 +21,8 @@ def award_bonus(user_id: int, amount: int, *, reason: str, actor: User | None) -
 
     Only admins may do it from the site; the CLI and tests pass actor=None.
     """
-    if actor is not None and actor.role != "admin":
-        raise NotAllowed("Only site admins can award reputation.")
+    if actor is not None:
+        require(actor, Permission.REPUTATION_AWARD)
     if not isinstance(amount, int) or amount == 0 or abs(amount) > MAX_BONUS:
         raise ValidationFailed("Please give a non-zero amount.", fields={"amount": f"1–{MAX_BONUS:,} either way."})
     if not reason or not reason.strip():
@@ -43,8 +44,12 @@ class HistoryItem:
     answer_id: int | None
 
 
-def history(user_id: int, *, page: int = 1, per_page: int = 50) -> Page:
-    """A member's ledger, newest first, each entry with the thread it links to (three queries)."""
+def history(user_id: int, *, page: int = 1, per_page: int = 50, viewer: User | None = None) -> Page:
+    """A member's ledger, newest first, each entry with the thread it links to (three queries).
+
+    Every entry is listed (the points must add up), but a thread the viewer may not see (deleted,
+    hidden) is not named or linked.
+    """
     where = ReputationEntry.user_id == user_id
     total = db.session.scalar(select(func.count(ReputationEntry.id)).where(where)) or 0
     entries = list(db.session.scalars(select(ReputationEntry).where(where)
@@ -55,11 +60,13 @@ def history(user_id: int, *, page: int = 1, per_page: int = 50) -> Page:
                                              .where(Answer.id.in_(answer_ids))).all()) if answer_ids else {}
     question_ids = {e.question_id for e in entries if e.question_id} | set(answer_threads.values())
     titles = dict(db.session.execute(select(Question.id, Question.title)
-                                     .where(Question.id.in_(question_ids))).all()) if question_ids else {}
+                                     .where(Question.id.in_(question_ids), visibility.question_clause(viewer))
+                                     ).all()) if question_ids else {}
     items = []
     for e in entries:
         qid = e.question_id or answer_threads.get(e.answer_id)
-        items.append(HistoryItem(e, qid, titles.get(qid), e.answer_id))
+        seen = qid in titles
+        items.append(HistoryItem(e, qid if seen else None, titles.get(qid), e.answer_id if seen else None))
     return Page(items, page, per_page, total)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select
 
 from forum.extensions import db
 from forum.models import Product, SiteSetting, SsoIdentity, User, utcnow
-from forum.policy import Permission, require
+from forum.policy import Permission, require, roles
 from forum.services import accounts, mail, outbox, preferences, twofactor
 from forum.services.account_email import LinkNotValid
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -110,7 +110,7 @@ def set_sso_only(enabled: bool, *, actor: User, providers_configured: bool) -> N
 
 def password_sign_in_refusal(user: User) -> str | None:
     """Why this member may not sign in with a password (single sign-on only), else None. Staff always may."""
-    if sso_only() and not user.is_staff:
+    if sso_only() and not roles.is_staff(user):
         return "Members sign in with their company account here: use the button above."
     return None
 
@@ -386,7 +386,7 @@ def unlink(user: User, identity_id: int, *, password: str) -> None:
         raise ValidationFailed("Set a password first.", fields={
             "password": "You sign in only with this account: set a password (Forgot password?) before unlinking."})
     accounts.require_password(user, password, "password")
-    if sso_only() and not user.is_staff and len(identities(user.id)) == 1:
+    if sso_only() and not roles.is_staff(user) and len(identities(user.id)) == 1:
         raise NotAllowed("Members sign in only with a company account here, so you can't unlink your only one.")
     db.session.delete(identity)
     db.session.flush()

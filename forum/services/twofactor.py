@@ -10,6 +10,7 @@ import pyotp
 
 from forum.extensions import db
 from forum.models import User, utcnow
+from forum.policy import roles
 from forum.services.accounts import require_password
 from forum.services.errors import ValidationFailed
 
@@ -75,4 +76,4 @@ def verify(user: User, code: str) -> None:
 
 def required_for(user: User, *, staff_must: bool) -> bool:
     """Whether this member must set up two-factor sign-in before doing anything else."""
-    return staff_must and user.is_staff and user.totp_enabled_at is None
+    return staff_must and roles.is_staff(user) and user.totp_enabled_at is None

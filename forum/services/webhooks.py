@@ -40,8 +40,9 @@ from forum.models import (
     WebhookEndpoint,
     utcnow,
 )
+from forum.policy import Permission, require
 from forum.services import outbox, profile_fields, sso
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
 
 CASE_EVENTS = "case"
@@ -63,11 +64,6 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _require_admin(actor: User) -> None:
-    if getattr(actor, "role", None) != "admin":
-        raise NotAllowed("Only site admins manage webhook endpoints.")
-
-
 def check_event_types(chosen: list[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(chosen or []))
     unknown = [t for t in chosen if t not in EVENT_TYPES]
@@ -80,7 +76,7 @@ def check_event_types(chosen: list[str] | None) -> list[str]:
 def add_endpoint(url: str, *, description: str, actor: User, events: list[str] | None = None,
                  ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint for some event types (case events when none are named); returns its secret once."""
-    _require_admin(actor)
+    require(actor, Permission.WEBHOOKS_MANAGE)
     chosen = check_event_types(events if events is not None else [CASE_EVENTS])
     url = (url or "").strip()
     parts = urlsplit(url)
@@ -94,7 +90,7 @@ def add_endpoint(url: str, *, description: str, actor: User, events: list[str] |
 
 
 def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
-    _require_admin(actor)
+    require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
         raise NotFound("No such endpoint.")

@@ -30,4 +30,7 @@ def register_blueprints(app) -> None:
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
         app.register_blueprint(blueprint)
+    from forum.views import community
+
+    app.register_blueprint(community.bp)
     errors.init_app(app)

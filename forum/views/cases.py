@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload
 from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, Role, User, utcnow
-from forum.policy import Permission, can, require
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, User, utcnow
+from forum.policy import Permission, can, require, roles
 from forum.services import posts, profile_fields, queries, sso, webhooks
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
@@ -102,7 +102,7 @@ def show(reference: str):
     updates = list(db.session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id)
                                       .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at)))
     thread = queries.load_thread(case.question_id, me)
-    agents = db.session.scalars(select(User).where(User.role.in_([Role.AGENT, Role.MODERATOR, Role.ADMIN]),
+    agents = db.session.scalars(select(User).where(roles.role_clause(roles.SUPPORT_TEAM),
                                                    User.deleted_at.is_(None)).order_by(User.username)).all()
     history = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                       .order_by(CaseEvent.created_at, CaseEvent.id)))

@@ -7,7 +7,7 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import posts, queries
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
@@ -93,7 +93,8 @@ def publish(question_id: int):
     me = auth.current()
     require(me, Permission.ARTICLE_PUBLISH)
     question = posts.get_question(question_id, viewer=me)
-    answers = db.session.scalars(select(Answer).where(Answer.question_id == question.id, Answer.deleted_at.is_(None))
+    answers = db.session.scalars(select(Answer).where(Answer.question_id == question.id,
+                                                      visibility.public_answers(with_question=False))
                                  .order_by(Answer.score.desc())).all()
     if not answers:
         flash("This thread has no answer to publish yet.", "error")

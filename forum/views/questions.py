@@ -14,6 +14,7 @@ from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.views import community
 from forum.views import profile_fields as field_views
 from forum.views.common import act, page_arg, per_page, thread_url
 from reputation.events import PostKind
@@ -100,7 +101,8 @@ def render_thread(thread, answer_form, status: int = 200):
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
                            wait=care_status.thread_status(thread, auth.current()),
-                           public_answers=profile_fields.question_answers(thread.question.id, staff=False)), status
+                           public_answers=profile_fields.question_answers(thread.question.id, staff=False),
+                           **community.close_vote_context(thread.question, auth.current())), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])

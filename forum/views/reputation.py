@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from forum import auth
 from forum.forms import ActionForm
-from forum.policy import Permission, require
+from forum.policy import Permission, holds_privilege, require
 from forum.services import badges, queries, reputation, settings
 from reputation.badges import BADGES
 from reputation.privileges import DEFAULT_THRESHOLDS, RULES, Privilege
@@ -16,7 +16,7 @@ bp = Blueprint("reputation", __name__)
 def privileges():
     thresholds = settings.privilege_thresholds()
     user = auth.current()
-    rows = [(rule, thresholds[rule.privilege]) for rule in RULES]
+    rows = [(rule, thresholds[rule.privilege], holds_privilege(user, rule.privilege)) for rule in RULES]
     return render_template("reputation/privileges.html", rows=rows, user=user)
 
 

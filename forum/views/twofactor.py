@@ -7,6 +7,7 @@ from wtforms.validators import Length
 
 from forum import auth, security
 from forum.forms import ActionForm, apply_errors
+from forum.policy import roles
 from forum.services import accounts, twofactor
 from forum.services.errors import ValidationFailed
 
@@ -66,7 +67,8 @@ def settings():
     secret = user.totp_secret if user.totp_enabled_at is None else None
     uri = twofactor.provisioning_uri(user, secret, current_app.config["SITE_NAME"]) if secret else None
     return render_template("users/two_factor.html", user=user, secret=secret, uri=uri, code_form=CodeForm(),
-                           disable_form=DisableForm(), action_form=ActionForm())
+                           disable_form=DisableForm(), action_form=ActionForm(),
+                           staff_must=roles.is_staff(user))
 
 
 @bp.post("/settings/two-factor/setup")

@@ -35,7 +35,7 @@ def profile(user_id: int, slug: str | None = None):
     elif tab == "answers":
         listing = queries.user_answers(user.id, page=page)
     else:
-        listing = reputation.history(user.id, page=page, per_page=50)
+        listing = reputation.history(user.id, page=page, per_page=50, viewer=auth.current())
         days = reputation.group_by_day(listing.items)
     return render_template("users/profile.html", user=user, tab=tab, page=listing, days=days,
                            counts=queries.user_counts(user.id), awards=badges.awards_of(user.id),

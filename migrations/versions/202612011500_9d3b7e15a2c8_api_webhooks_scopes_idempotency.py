@@ -3,7 +3,7 @@
 Tokens that exist keep what they could do: staff tokens get the cases scope, others read-write.
 
 Revision ID: 9d3b7e15a2c8
-Revises: 012b0c6389bc
+Revises: c4a7e1f0b2d3
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d3b7e15a2c8'
-down_revision = '012b0c6389bc'
+down_revision = 'c4a7e1f0b2d3'
 branch_labels = None
 depends_on = None
 

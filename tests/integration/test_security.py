@@ -223,6 +223,39 @@ class TestRateLimits:
                  for n in range(8)]
         assert set(codes) == {302}
 
+    def test_agents_count_as_staff_and_are_exempt_from_posting_limits(self, client):
+        q = make_question()
+        login(client, make_user(role="agent"))
+        codes = [client.post(f"/questions/{q.id}/comments", data={"body": f"Support note {n}"}).status_code
+                 for n in range(8)]
+        assert set(codes) == {302}
+
+
+def _limits_for(app, user):
+    from flask import g
+
+    from forum import security
+
+    with app.test_request_context("/", method="POST"):
+        g.rate_limit_user = user
+        return security.question_limit(), security.vote_limit(), security.flag_limit()
+
+
+def test_rate_limits_follow_the_thresholds_in_force(app):
+    """The limits grow with the vote-down (125) and review-queue (500) privileges as the admin set them."""
+    from forum.services import settings
+
+    newcomer, regular, reviewer = make_user(), make_user(reputation_points=130), make_user(reputation_points=600)
+    new_member_questions = app.config["RATELIMIT_NEW_MEMBER_QUESTIONS"]
+    assert _limits_for(app, newcomer) == (new_member_questions, "30/day", "10/day")
+    assert _limits_for(app, regular) == ("30/hour", "40/day", "10/day")
+    assert _limits_for(app, reviewer) == ("30/hour", "40/day", "100/day")
+    settings.set_reputation_settings({"vote_down": 1000, "review_queue": 100}, False)
+    assert _limits_for(app, regular) == ("30/hour", "30/day", "100/day")
+    settings.set_reputation_settings({}, True)  # "new community": every threshold ÷ 10
+    assert _limits_for(app, make_user(reputation_points=20)) == ("30/hour", "40/day", "10/day")
+    assert _limits_for(app, make_user(reputation_points=60)) == ("30/hour", "40/day", "100/day")
+
 
 def test_privacy_export_contains_my_data_and_nobody_elses(client):
     q = make_question()

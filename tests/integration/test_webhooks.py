@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import WebhookDelivery
 from forum.services import outbox, webhooks
-from forum.services.errors import ValidationFailed
+from forum.services.errors import NotAllowed, ValidationFailed
 from moderation import escalation
 from tests.broker import broker_down
 from tests.factories import make_question, make_user
@@ -141,7 +141,7 @@ def test_timeouts_count_as_failures(app):
 def test_only_admins_manage_endpoints(client):
     from tests.conftest import login
 
-    with pytest.raises(webhooks.NotAllowed):
+    with pytest.raises(NotAllowed):
         webhooks.add_endpoint("https://crm.example.com/x", description="", actor=make_user(role="agent"))
     admin = make_user(role="admin")
     with pytest.raises(webhooks.ValidationFailed):

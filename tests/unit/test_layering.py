@@ -56,3 +56,86 @@ def test_the_parser_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "late.py"
     module.write_text("def f():\n    from forum.views import questions\n    import flask.json\n")
     assert {"forum.views", "forum.views.questions", "flask.json"} <= _imports(module)
+
+
+# --- roles are compared only in the policy package (forum/policy/roles.py) and the models ------
+
+ROLE_NAMES = {"member", "moderator", "agent", "admin"}
+ROLE_CHECK_HOMES = ("forum/policy/", "forum/models/")
+
+
+def _mentions_role(node: ast.AST) -> bool:
+    """`x.role`, `getattr(x, "role")`, `Role.ADMIN`, "admin", or a tuple/set/list of those."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "role" or (isinstance(node.value, ast.Name) and node.value.id == "Role")
+    if isinstance(node, ast.Constant):
+        return node.value in ROLE_NAMES
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        return any(isinstance(a, ast.Constant) and a.value == "role" for a in node.args)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_mentions_role(e) for e in node.elts)
+    return False
+
+
+def _reads_role(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr == "role"
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and any(
+        isinstance(a, ast.Constant) and a.value == "role" for a in node.args)
+
+
+def _grant_role(node: ast.AST) -> bool:
+    """reputation's Grant.role (author or actor of a ledger entry) is not a member's role."""
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "GrantRole"
+
+
+def role_comparisons(source: str, filename: str = "<source>") -> list[int]:
+    """Line numbers where the source compares a member's role (==, !=, in, is) or filters on `User.role`."""
+    lines = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(_grant_role(o) for o in operands):
+                continue
+            if any(_reads_role(o) for o in operands) and any(_mentions_role(o) for o in operands):
+                lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "in_"
+              and _reads_role(node.func.value)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_roles_are_compared_only_in_the_policy_package_and_models():
+    wrong = []
+    for package in ("forum", "moderation", "reputation"):
+        for path in _modules(package):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith(ROLE_CHECK_HOMES):
+                continue
+            wrong += [f"{relative}:{line}" for line in role_comparisons(path.read_text(), relative)]
+    assert wrong == [], "compare roles through forum.policy (roles.is_moderator, can(), require())"
+
+
+def test_templates_do_not_decide_permissions():
+    """Templates ask `can()` or display the view's booleans; they don't test roles or thresholds."""
+    templates = ROOT / "forum" / "templates"
+    wrong = [f"{p.relative_to(ROOT)}" for p in templates.rglob("*.html")
+             if any(needle in p.read_text() for needle in (".role in ", ".role not in ", ".reputation >="))]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("source", [
+    'if user.role == "admin": pass',
+    "ok = actor.role in (Role.MODERATOR, Role.ADMIN)",
+    'ok = getattr(actor, "role", None) not in STAFF or getattr(actor, "role", None) != "agent"',
+    "q = select(User).where(User.role.in_([Role.AGENT]))",
+    "ok = Role.ADMIN == user.role",
+])
+def test_the_role_check_finds_comparisons(source):
+    assert role_comparisons(source) != []
+
+
+def test_the_role_check_ignores_assignments_and_ledger_grants():
+    source = ("user.role = Role.MEMBER\nregister(role=Role.ADMIN)\n"
+              "x = a if grant.role is GrantRole.AUTHOR else b\n")
+    assert role_comparisons(source) == []

@@ -17,11 +17,12 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from forum.extensions import db
 from forum.models import Answer, Case, CaseEvent, CaseStatus, CaseUpdate, Question
+from forum.policy import visibility
 
 
 def _answer_responses():
     return (Answer.question_id == Question.id, Answer.author_id != Question.author_id,
-            Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
+            visibility.public_answers(with_question=False))
 
 
 def _staff_update_responses():

@@ -6,12 +6,11 @@ product longest ago), skipping agents marked away. A product without agents leav
 from sqlalchemy import delete, func, select
 
 from forum.extensions import db
-from forum.models import AgentAway, Case, CaseStatus, Product, ProductAgent, Role, User, utcnow
-from forum.policy import Permission, require
+from forum.models import AgentAway, Case, CaseStatus, Product, ProductAgent, User, utcnow
+from forum.policy import Permission, require, roles
 from forum.services.errors import NotFound, ValidationFailed
 
 OPEN_STATUSES = (CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING.value)
-AGENT_ROLES = (Role.AGENT, Role.MODERATOR, Role.ADMIN)
 
 
 def product_agents(product_id: int) -> list[tuple[ProductAgent, bool, int]]:
@@ -23,7 +22,7 @@ def product_agents(product_id: int) -> list[tuple[ProductAgent, bool, int]]:
         .join(User, User.id == ProductAgent.user_id)
         .outerjoin(AgentAway, AgentAway.user_id == ProductAgent.user_id)
         .outerjoin(open_cases, open_cases.c.assignee_id == ProductAgent.user_id)
-        .where(ProductAgent.product_id == product_id, User.deleted_at.is_(None), User.role.in_(AGENT_ROLES))
+        .where(ProductAgent.product_id == product_id, User.deleted_at.is_(None), roles.role_clause(roles.SUPPORT_TEAM))
         .order_by(func.coalesce(open_cases.c.n, 0), ProductAgent.assigned_at, ProductAgent.id))
     return [(agent, bool(away), count) for agent, away, count in rows]
 
@@ -39,7 +38,7 @@ def add_agent(product: Product, username: str, *, actor: User) -> ProductAgent:
     require(actor, Permission.PRODUCT_CARE_MANAGE)
     user = db.session.scalar(select(User).where(User.username == (username or "").strip(),
                                                 User.deleted_at.is_(None)))
-    if user is None or user.role not in AGENT_ROLES:
+    if user is None or not roles.is_support(user):
         raise ValidationFailed("That person can't take cases.",
                                fields={"username": "Choose an agent, moderator or admin by username."})
     existing = db.session.scalar(select(ProductAgent).where(ProductAgent.product_id == product.id,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from forum.extensions import db
 from forum.models import CareRun, Case, EscalationPolicy, Product, Question, utcnow
+from forum.policy import visibility
 from forum.services.care import cadence, first_response, hours, targets
 
 LOCK_KEY = 16_016  # pg_advisory_xact_lock key of the care run
@@ -62,7 +63,7 @@ def due_escalations(now: datetime, *, limit: int) -> list[Due]:
         cutoff = hours.subtract_business_time(care.hours, now, care.escalate_after)
         query = (select(Question.id, Question.title)
                  .where(Question.product_id == product_id, Question.created_at <= cutoff,
-                        Question.deleted_at.is_(None), Question.hidden_at.is_(None), Question.closed_at.is_(None),
+                        visibility.public_questions(), Question.closed_at.is_(None),
                         Question.locked_at.is_(None), ~exists().where(Case.question_id == Question.id),
                         first_response.waiting_clause()))
         if care.policy is EscalationPolicy.FIRST_QUESTION:

@@ -30,5 +30,5 @@ def user(user_id: int):
      token=False, query=s.Paging, response=s.ReputationList)
 def user_reputation(user_id: int, query: s.Paging):
     accounts.get_user(user_id)
-    result = reputation.history(user_id, page=query.page, per_page=query.per_page)
+    result = reputation.history(user_id, page=query.page, per_page=query.per_page, viewer=viewer())
     return out.page(result, out.reputation_item)
