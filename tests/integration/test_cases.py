@@ -180,7 +180,7 @@ def test_deleted_threads_cannot_be_escalated(agent):
     from forum.services import questions
 
     questions.delete_question(q.id, q.author)
-    with pytest.raises(ValidationFailed, match="deleted"):
+    with pytest.raises(Conflict, match="deleted"):
         escalation.escalate(q.id, actor=agent)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, ReputationEntry, User
 from forum.services import acceptance, answers, comments, questions, tokens, verification, votes
-from forum.services.errors import Conflict, NotAllowed, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import actions
 from reputation.events import PostKind
 from tests.conftest import login
@@ -42,12 +42,14 @@ def test_close_reopen_with_reasons_and_clear_messages():
 def test_duplicate_target_must_be_a_different_existing_public_question():
     q, other = make_question(), make_question()
     mod = make_moderator()
-    for bad in (None, "", "abc", q.id, 999_999):
-        with pytest.raises(ValidationFailed) as exc:
+    # Unreadable refs are invalid (422), itself conflicts (409), a missing question is not found (404).
+    for bad, error in ((None, ValidationFailed), ("", ValidationFailed), ("abc", ValidationFailed), (q.id, Conflict),
+                       (999_999, NotFound)):
+        with pytest.raises(error) as exc:
             actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=bad)
         assert "duplicate_of" in exc.value.fields
     questions.delete_question(other.id, other.author)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=other.id)
     target = make_question()
     actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=f"http://x/questions/{target.id}/slug")
@@ -112,7 +114,7 @@ def test_merge_moves_answers_and_comments_and_unaccepts_without_breaking_reputat
     assert db.session.get(User, accepted.author_id).reputation == before - 15
     assert verification.verify().ok
     assert audit_actions(f"question:{source.id}") == ["question.merge"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):
         actions.merge_question(target.id, target.id, moderator=make_moderator())
 
 
