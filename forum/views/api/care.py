@@ -18,7 +18,7 @@ def _json(product) -> dict:
 
 
 @api("GET", "/products/<slug>/care", summary="Admins: a product's response targets", tag="care",
-     response=s.CareOut)
+     response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
 def product_care(slug: str):
     require(actor(), Permission.PRODUCT_CARE_MANAGE)
     return _json(queries.get_product(slug))
@@ -33,12 +33,12 @@ def _save(slug: str, data: s.CareIn) -> dict:
 
 
 @api("PATCH", "/products/<slug>/care", summary="Admins: change response targets (the keys sent)", tag="care",
-     body=s.CareIn, response=s.CareOut)
+     body=s.CareIn, response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
 def update_product_care(slug: str, data: s.CareIn):
     return _save(slug, data)
 
 
 @api("PUT", "/products/<slug>/care", summary="Admins: change response targets (as PATCH)", tag="care",
-     body=s.CareIn, response=s.CareOut)
+     body=s.CareIn, response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
 def replace_product_care(slug: str, data: s.CareIn):
     return _save(slug, data)

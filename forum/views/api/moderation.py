@@ -54,7 +54,7 @@ def flag_comment(comment_id: int, data: s.FlagIn):
 
 
 @api("GET", "/mod/queue", summary="Moderators: open review items with counts per kind", tag="moderation",
-     query=s.QueueQuery, response=s.Queue)
+     query=s.QueueQuery, response=s.Queue, permission=Permission.MODERATE)
 def mod_queue(query: s.QueueQuery):
     require(actor(), Permission.MODERATE)
     result = queue.open_items(queue.parse_kind(query.kind), page=query.page, per_page=query.per_page)
@@ -63,14 +63,14 @@ def mod_queue(query: s.QueueQuery):
 
 
 @api("GET", "/mod/queue/<int:item_id>", summary="Moderators: one review item", tag="moderation",
-     response=s.ReviewItemOut)
+     response=s.ReviewItemOut, permission=Permission.MODERATE)
 def mod_item(item_id: int):
     require(actor(), Permission.MODERATE)
     return item_json(queue.get_item(item_id))
 
 
 @api("POST", "/mod/queue/<int:item_id>", summary="Moderators: handle a review item once; 409 when already handled",
-     tag="moderation", body=s.ReviewIn, response=s.ReviewItemOut, errors=(409,))
+     tag="moderation", body=s.ReviewIn, response=s.ReviewItemOut, errors=(409,), permission=Permission.MODERATE)
 def mod_handle(item_id: int, data: s.ReviewIn):
     require(actor(), Permission.MODERATE)
     decision = review.Decision(outcome=data.outcome, note=data.note or "", body=data.body, title=data.title,
@@ -89,7 +89,7 @@ STATE = {"tag": "moderation", "response": s.QuestionDetail, "errors": (409,)}
 
 
 @api("POST", "/questions/<int:question_id>/close", summary="Moderators: close a question with a reason",
-     body=s.CloseIn, **STATE)
+     body=s.CloseIn, **STATE, permission=Permission.THREAD_CLOSE)
 def close_question(question_id: int, data: s.CloseIn):
     require(actor(), Permission.THREAD_CLOSE)
     actions.close_question(question_id, moderator=actor(), reason=data.reason, duplicate_of=data.duplicate_of,
@@ -98,7 +98,7 @@ def close_question(question_id: int, data: s.CloseIn):
 
 
 @api("POST", "/questions/<int:question_id>/reopen", summary="Moderators: reopen a closed question",
-     body=s.NoteIn, body_required=False, **STATE)
+     body=s.NoteIn, body_required=False, **STATE, permission=Permission.THREAD_CLOSE)
 def reopen_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_CLOSE)
     actions.reopen_question(question_id, moderator=actor(), note=data.note or "")
@@ -106,7 +106,7 @@ def reopen_question(question_id: int, data: s.NoteIn):
 
 
 @api("POST", "/questions/<int:question_id>/lock", summary="Moderators: lock a thread (no answers, comments or votes)",
-     body=s.NoteIn, body_required=False, **STATE)
+     body=s.NoteIn, body_required=False, **STATE, permission=Permission.THREAD_LOCK)
 def lock_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_LOCK)
     actions.lock_thread(question_id, moderator=actor(), note=data.note or "")
@@ -114,7 +114,7 @@ def lock_question(question_id: int, data: s.NoteIn):
 
 
 @api("POST", "/questions/<int:question_id>/unlock", summary="Moderators: unlock a thread", body=s.NoteIn,
-     body_required=False, **STATE)
+     body_required=False, **STATE, permission=Permission.THREAD_LOCK)
 def unlock_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_LOCK)
     actions.unlock_thread(question_id, moderator=actor(), note=data.note or "")
@@ -122,7 +122,7 @@ def unlock_question(question_id: int, data: s.NoteIn):
 
 
 @api("POST", "/users/<int:user_id>/suspension", summary="Moderators: suspend a member until a date, with a reason",
-     tag="moderation", body=s.SuspendIn, response=s.Suspension, status=201)
+     tag="moderation", body=s.SuspendIn, response=s.Suspension, status=201, permission=Permission.MEMBER_SUSPEND)
 def suspend_user(user_id: int, data: s.SuspendIn):
     require(actor(), Permission.MEMBER_SUSPEND)
     suspension = suspensions.suspend(user_id, moderator=actor(), until=data.until, reason=data.reason)
@@ -130,14 +130,14 @@ def suspend_user(user_id: int, data: s.SuspendIn):
 
 
 @api("DELETE", "/users/<int:user_id>/suspension", summary="Moderators: lift a member's suspension",
-     tag="moderation", status=204, errors=(409,))
+     tag="moderation", status=204, errors=(409,), permission=Permission.MEMBER_SUSPEND)
 def unsuspend_user(user_id: int):
     require(actor(), Permission.MEMBER_SUSPEND)
     suspensions.unsuspend(user_id, moderator=actor())
 
 
 @api("GET", "/mod/audit", summary="Moderators: the audit log, newest first", tag="moderation", query=s.AuditQuery,
-     response=s.AuditList)
+     response=s.AuditList, permission=Permission.MODERATE)
 def mod_audit(query: s.AuditQuery):
     require(actor(), Permission.MODERATE)
     if query.since and query.until and query.since > query.until:

@@ -185,7 +185,7 @@ def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: t
               body: type[BaseModel] | None = None, body_required: bool = True, query: type[BaseModel] | None = None,
               status: int = 200, token: bool = True, errors: tuple[int, ...] = (), description: str = "",
               links: dict[str, dict] | None = None,
-              error_models: dict[int, type[BaseModel]] | None = None) -> Callable:
+              error_models: dict[int, type[BaseModel]] | None = None, permission=None) -> Callable:
     """Declare an API operation; the view gets the path values plus `data` (body) and `query` models."""
 
     op_method = method.upper()
@@ -201,6 +201,12 @@ def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: t
         @wraps(view)
         def handle(**values):
             _check_scope(op)
+            if permission is not None:
+                # Who may call it is answered before what was sent is checked: a member gets 403, not 422.
+                from forum.policy import require
+                from forum.views.api import actor
+
+                require(actor(), permission)
             _check_ids(values)
             token = g.get("api_token")
             key = request.headers.get(idempotency.HEADER) if op.method == "POST" else None

@@ -22,7 +22,7 @@ CASE_LINKS = {"GetCase": {"operationId": "show_case", "parameters": {"reference"
 
 @api("POST", "/questions/<int:question_id>/escalate", tag="cases", body=s.EscalateIn, body_required=False,
      response=s.CaseOut, status=201, error_models={409: s.CaseConflict}, links=CASE_LINKS,
-     summary="Moderator/agent: open a support case; 409 with the existing case")
+     summary="Moderator/agent: open a support case; 409 with the existing case", permission=Permission.THREAD_ESCALATE)
 def escalate(question_id: int, data: s.EscalateIn):
     user = actor()
     require(user, Permission.THREAD_ESCALATE)
@@ -33,7 +33,8 @@ def escalate(question_id: int, data: s.EscalateIn):
     return case_json(result.case)
 
 
-@api("GET", "/cases", summary="Agents: cases, due first", tag="cases", query=s.CasesQuery, response=s.CaseList)
+@api("GET", "/cases", summary="Agents: cases, due first", tag="cases", query=s.CasesQuery, response=s.CaseList,
+     permission=Permission.CASE_WORK)
 def list_cases(query: s.CasesQuery):
     require(actor(), Permission.CASE_WORK)
     statement = select(Case)
@@ -54,6 +55,7 @@ def show_case(reference: str):
 
 
 @api("PATCH", "/cases/<reference>", tag="cases", body=s.CasePatch, response=s.CaseOut, errors=(409,),
+     permission=Permission.CASE_WORK,
      summary="Agents/CRM: change status (a summary is needed to resolve), assignee, priority")
 def update_case(reference: str, data: s.CasePatch):
     user = actor()
@@ -68,6 +70,7 @@ def update_case(reference: str, data: s.CasePatch):
 
 
 @api("POST", "/cases/<reference>/updates", tag="cases", body=s.CaseUpdateIn, response=s.CaseUpdateCreated,
+     permission=Permission.CASE_WORK,
      status=201, summary="Agents/CRM: a public update (posted on the thread) or an internal note")
 def post_case_update(reference: str, data: s.CaseUpdateIn):
     user = actor()
@@ -77,7 +80,8 @@ def post_case_update(reference: str, data: s.CaseUpdateIn):
 
 
 @api("POST", "/questions/<int:question_id>/publish", tag="knowledge", body=s.PublishIn, response=s.ArticleDetail,
-     status=201, errors=(409,), summary="Moderator: publish an answer as a knowledge article")
+     status=201, errors=(409,), summary="Moderator: publish an answer as a knowledge article",
+     permission=Permission.ARTICLE_PUBLISH)
 def publish(question_id: int, data: s.PublishIn):
     user = actor()
     require(user, Permission.ARTICLE_PUBLISH)
