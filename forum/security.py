@@ -169,6 +169,10 @@ def _exempt_staff_or_read() -> bool:
     return not_post() or is_staff()
 
 
+def _exempt_staff_or_not_edit() -> bool:
+    return request.method not in ("POST", "PATCH") or is_staff()
+
+
 RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
     Rule(("auth.login",), "10/minute", login_key, "login-account", not_post),
@@ -179,6 +183,9 @@ RULES: tuple[Rule, ...] = (
     Rule(("questions.ask", "api.ask"), question_limit, member_key, "ask", _exempt_staff_or_read),
     Rule(("questions.ask", "api.ask", "answers.create", "api.post_answer", "questions.comment", "answers.comment",
           "api.comment_question", "api.comment_answer"), "5/30 seconds", member_key, "posting", _exempt_staff_or_read),
+    # Every edit renders markdown again, so edits (web, API and suggested) are limited like posting.
+    Rule(("questions.edit", "answers.edit", "api.edit_question", "api.edit_answer", "suggestions.suggest_question_edit",
+          "suggestions.suggest_answer_edit"), "5/30 seconds", member_key, "editing", _exempt_staff_or_not_edit),
     Rule(("questions.vote", "answers.vote", "api.vote_question", "api.vote_answer"), vote_limit, member_key,
          "votes", _exempt_staff_or_read),
 )

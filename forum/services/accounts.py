@@ -216,6 +216,15 @@ def change_password(user: User, current: str, new: str) -> None:
 def set_password(user: User, new: str) -> None:
     """Store a new password and end every existing session and API token (caller commits)."""
     user.password_hash = _hash(new)
+    end_sessions_and_tokens(user)
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    """End every session of `user` (auth_version is in the session id) and revoke every API token.
+
+    For changes to how the account signs in; the caller signs the current session in again if it
+    should survive, and commits.
+    """
     user.auth_version += 1
     db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))

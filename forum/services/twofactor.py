@@ -11,7 +11,7 @@ import pyotp
 from forum.extensions import db
 from forum.models import User, utcnow
 from forum.policy import roles
-from forum.services.accounts import require_password
+from forum.services.accounts import end_sessions_and_tokens, require_password
 from forum.services.errors import ValidationFailed
 
 ISSUER = "PeerCare"
@@ -49,12 +49,16 @@ def begin_setup(user: User) -> None:
 
 
 def enable(user: User, code: str) -> None:
-    """Turn on two-factor sign-in once the member proves their app produces the right codes."""
+    """Turn on two-factor sign-in once the member proves their app produces the right codes.
+
+    Sessions and tokens made without the second factor end with it.
+    """
     counter = _matching_counter(user.totp_secret or "", code) if user.totp_enabled_at is None else None
     if counter is None:
         raise ValidationFailed("That code doesn't match.",
                                fields={"code": "Enter the 6-digit code your app shows now."})
     user.totp_enabled_at, user.totp_last_counter = utcnow(), counter
+    end_sessions_and_tokens(user)
     db.session.commit()
 
 
@@ -62,6 +66,7 @@ def disable(user: User, password: str, code: str) -> None:
     require_password(user, password, "password")
     verify(user, code)
     user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
+    end_sessions_and_tokens(user)
     db.session.commit()
 
 

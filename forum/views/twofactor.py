@@ -89,6 +89,7 @@ def enable():
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()), "error")
         else:
+            auth.sign_in(auth.current())  # this session goes on; every other one has ended
             flash("Two-factor sign-in is on. You'll be asked for a code each time you sign in.", "success")
     return redirect(url_for("twofactor.settings"))
 
@@ -103,6 +104,7 @@ def disable():
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:
+            auth.sign_in(auth.current())
             flash("Two-factor sign-in is off.", "info")
     return redirect(url_for("twofactor.settings"))
 

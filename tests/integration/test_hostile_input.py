@@ -77,9 +77,9 @@ def test_wrong_types_in_json_are_422_not_500(client):
     assert client.patch(f"/api/v1/questions/{q.id}", headers=headers, json={"tags": {"a": 1}}).status_code == 422
 
 
-def test_query_string_cannot_steer_pager_links(app, client):
+def test_query_string_cannot_steer_pager_links(app, client, monkeypatch):
     """Pager links copy the list's filters; url_for's own keywords in a query string must not reach it."""
-    app.config["QUESTIONS_PER_PAGE"] = 2
+    monkeypatch.setitem(app.config, "QUESTIONS_PER_PAGE", 2)
     author = make_user()
     for n in range(3):
         make_question(author=author, title=f"Pager question number {n} about descaling")

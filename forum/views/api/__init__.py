@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, g, request
 
 from forum import auth
 from forum.extensions import csrf
-from forum.services import tokens
+from forum.services import tokens, twofactor
 from forum.services.errors import ServiceError
 from forum.views.errors import json_error
 
@@ -30,6 +30,9 @@ def authenticate():
         row = tokens.token_row(token.strip()) if scheme == "Bearer" else None
         if row is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
+        if twofactor.required_for(row.user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
+            return json_error(403, "Your role needs two-factor sign-in: turn it on under Settings → Two-factor "
+                                   "sign-in, then create a new token.", code="two_factor_required")
         g.api_user, g.api_token = row.user, row
         return None
     g.api_user = auth.current()
