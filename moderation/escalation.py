@@ -17,7 +17,7 @@ from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
 from forum.policy import Permission, require, roles
 from forum.services import notifications, webhooks
-from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from moderation import sla
 
 NOTE_MAX = 10_000
@@ -103,9 +103,9 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     if question is None:
         raise NotFound("No such question.")
     if question.deleted_at is not None:
-        raise Conflict("A deleted thread can't be escalated: undelete it first.")
+        raise StateConflict("A deleted thread can't be escalated: undelete it first.")
     if getattr(question, "hidden_at", None) is not None:
-        raise Conflict("This thread is hidden pending review (spam or abuse flags); review it first.")
+        raise StateConflict("This thread is hidden pending review (spam or abuse flags); review it first.")
     existing = active_case_for(question.id)
     if existing is not None:
         raise CaseExists(existing)
@@ -210,7 +210,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise Conflict(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
+        raise StateConflict(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -247,7 +247,7 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     if assignee_username:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
         if assignee is None or not roles.is_support(assignee):
-            raise NotFound("No agent has that username: cases go to agents, moderators or admins.",
+            raise MissingReference("No agent has that username: cases go to agents, moderators or admins.",
                                    fields={"assignee": "Choose an agent, moderator or admin."})
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Suspension, User, utcnow
 from forum.policy import Permission, require
-from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.services.errors import NotFound, StateConflict, ValidationFailed
 from moderation import audit
 
 REASON_MIN, REASON_MAX = 5, 500
@@ -91,7 +91,7 @@ def unsuspend(user_id: int, *, moderator: User, reason: str = "") -> None:
     member = _member(user_id)
     require(moderator, Permission.MEMBER_SUSPEND, member)
     if not member.is_suspended:
-        raise Conflict(f"{member.username} is not suspended.")
+        raise StateConflict(f"{member.username} is not suspended.")
     reason = " ".join((reason or "").split())[:REASON_MAX]
     current = active(member)
     if current is not None:
