@@ -154,7 +154,7 @@ def _community_data(event: Event, ids: dict) -> tuple[str | None, dict]:
     if event is Event.QUESTION_ASKED:
         return "question.created", {"question": _question_data(question)}
     if event in (Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED):
-        answer = db.session.get(Answer, ids["answer_id"])
+        answer = db.session.get(Answer, ids["answer_id"]) if ids.get("answer_id") else None
         if not _public(answer):
             return None, {}
         data = {"id": answer.id, "author": answer.author.username, "score": answer.score,
@@ -168,7 +168,9 @@ def _community_data(event: Event, ids: dict) -> tuple[str | None, dict]:
         return "question.closed", {"question": _question_data(question),
                                    "closed_at": _iso(question.closed_at)}
     if event is Event.ARTICLE_PUBLISHED:
-        article = db.session.get(Article, ids["article_id"])
+        article = db.session.get(Article, ids["article_id"]) if ids.get("article_id") else None
+        if article is None:
+            return None, {}
         return "article.published", {"question": _question_data(question), "article": {
             "id": article.id, "title": article.title, "summary": article.summary, "answer_id": article.answer_id,
             "version": article.version, "published_at": _iso(article.published_at)}}

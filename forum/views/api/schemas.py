@@ -143,7 +143,8 @@ class NotificationsQuery(Paging):
 
 class SearchQuery(Paging):
     page: QueryInt = Field(1, ge=1, le=SEARCH_MAX_PAGE, description="Page number, from 1 (search stops deep)")
-    q: Text = Field("", description='Words (all must match), "a phrase", a OR b, -excluded')
+    q: Annotated[str, StringConstraints(max_length=2000)] = Field(
+        "", description='Words (all must match), "a phrase", a OR b, -excluded; longer input is shortened')
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
     kind: Literal["question", "answer"] | None = None
@@ -152,7 +153,7 @@ class SearchQuery(Paging):
 
 
 class SimilarQuery(BaseModel):
-    title: Text = Field(description="The draft title")
+    title: Annotated[str, StringConstraints(max_length=2000)] = Field("", description="The draft title")
     product: Text | None = None
     limit: QueryInt = Field(5, ge=1, le=10)
 
