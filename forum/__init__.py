@@ -67,6 +67,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum.services import webhooks
 
     webhooks.init_app(app)  # community events for the endpoints subscribed to them
+    from forum.services import satisfaction
+
+    satisfaction.init_app(app)  # the survey email, its export section, anonymisation on deletion
+    from forum.services import care
+
+    care.init_app(app)  # the "Questions for you" digest section
     from forum import search
 
     search.init_app(app)  # the search backend, its event subscribers and its outbox handler

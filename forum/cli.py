@@ -141,7 +141,8 @@ def register_care_commands(app: Flask) -> None:
             click.echo(f"Dry run: {len(report.escalations)} question(s) would be escalated, "
                        f"{len(report.reminders)} update reminder(s); nothing changed.")
         else:
-            click.echo(f"Escalated {report.escalated} question(s); {len(report.reminders)} update reminder(s).")
+            click.echo(f"Escalated {report.escalated} question(s); {len(report.reminders)} update reminder(s); "
+                       f"{report.offers} question offer(s) to members.")
 
     app.cli.add_command(group)
 

@@ -8,7 +8,7 @@ removes an entry; the model refuses it too.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from forum.extensions import db
@@ -73,6 +73,26 @@ def log(action: str, actor: User | None, *, target: str, reason: str = "", befor
     emit(Event.MODERATION_ACTION, audit_id=entry.id, subject_id=subject_id,
          actor_id=entry.actor_id, question_id=question_id)
     return entry
+
+
+def log_many(action: str, actor: User | None, entries: list[dict]) -> list[int]:
+    """`log()` for many entries of one action in one statement (the care run's escalations).
+
+    Each entry is a dict with `target` and optionally `reason`, `before`, `after`, `subject_id`,
+    `question_id`; each still emits Event.MODERATION_ACTION.
+    """
+    if not entries:
+        return []
+    rows = [{"actor_id": actor.id if actor is not None else None, "action": action[:40],
+             "target": e["target"][:60], "subject_id": e.get("subject_id"),
+             "reason": (e.get("reason") or "").strip()[:REASON_MAX], "before": e.get("before"),
+             "after": e.get("after")} for e in entries]
+    ids = list(db.session.scalars(insert(AuditLogEntry).returning(AuditLogEntry.id), rows))
+    db.session.info.setdefault(_LOGGED_TARGETS, set()).update(row["target"] for row in rows)
+    for entry_id, row, e in zip(ids, rows, entries, strict=True):
+        emit(Event.MODERATION_ACTION, audit_id=entry_id, subject_id=row["subject_id"], actor_id=row["actor_id"],
+             question_id=e.get("question_id"))
+    return ids
 
 
 def logged_in_this_transaction(target: str) -> bool:

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
 from forum.policy import Permission, require, roles
-from forum.services import notifications, webhooks
+from forum.services import notifications, satisfaction, webhooks
 from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from moderation import sla
 
@@ -137,33 +140,56 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
 AUTO_ESCALATED_TEXT = "Our support team is looking at your question."
 
 
-def escalate_automatically(question: Question, *, priority: str, product_name: str,
-                           now: datetime | None = None) -> Case | None:
-    """Open a case for a question that waited past its product's threshold (the care run calls this).
-
-    Only flushes: the run's unit of work commits. Returns None, changing nothing, when the thread
-    already has or ever had a case (a racing run got there first: the unique active_question_id
-    refuses the second one inside a savepoint).
+def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: datetime) -> dict[int, Case]:
+    """`escalate_automatically` for a batch of (question, priority, product name), in a fixed number of
+    statements per batch: the care run's path. Questions that already have an active case are left
+    out (ON CONFLICT DO NOTHING on the unique active_question_id). Returns the new cases by question id.
     """
-    level = _parse_priority(priority)
-    opened = now or utcnow()
-    case = Case(question_id=question.id, active_question_id=question.id, customer_id=question.author_id,
-                product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
-                created_by_id=None, created_at=opened, updated_at=opened,
-                sla_due_at=sla.due_at(level.value, opened, current_app.config["CASE_SLA_TARGETS"]))
-    try:
-        with db.session.begin_nested():
-            db.session.add(case)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    reason = f"escalated automatically (policy of product {product_name})"
-    _event(case, "case.created", None, priority=case.priority, question_id=question.id, automatic=True)
-    _event(case, "case.auto_escalated", None, priority=case.priority, question_id=question.id, reason=reason)
-    _route(case, None)
-    _audit(None, "case.auto_escalate", case, reason=reason, after={"question_id": question.id})
-    _notify_customer(case, "escalated", AUTO_ESCALATED_TEXT)
-    return case
+    if not items:
+        return {}
+    from forum.services.care import routing
+
+    router = routing.Router({q.product_id for q, _p, _n in items})
+    targets = current_app.config["CASE_SLA_TARGETS"]
+    rows, names = [], {}
+    for question, priority, product_name in items:
+        level = _parse_priority(priority)
+        names[question.id] = product_name
+        rows.append({"question_id": question.id, "active_question_id": question.id,
+                     "customer_id": question.author_id, "product_id": question.product_id, "priority": level.value,
+                     "status": CaseStatus.NEW.value, "created_by_id": None, "created_at": now, "updated_at": now,
+                     "sla_due_at": sla.due_at(level.value, now, targets),
+                     "assignee_id": router.pick(question.product_id)})
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(Case)
+    statement = insert.on_conflict_do_nothing(index_elements=["active_question_id"]).returning(Case.id)
+    ids = list(db.session.scalars(statement, rows))
+    cases = {c.question_id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+    usernames = dict(db.session.execute(select(User.id, User.username).where(
+        User.id.in_({c.assignee_id for c in cases.values() if c.assignee_id}))).all())
+    events, audits, notes = [], [], []
+    for question_id, case in sorted(cases.items()):
+        reason = f"escalated automatically (policy of product {names[question_id]})"
+        events += [{"case_id": case.id, "kind": "case.created", "data": {
+                       "priority": case.priority, "question_id": question_id, "automatic": True}},
+                   {"case_id": case.id, "kind": "case.auto_escalated", "data": {
+                       "priority": case.priority, "question_id": question_id, "reason": reason}}]
+        audits.append({"target": case.reference, "reason": reason, "after": {"question_id": question_id}})
+        notes.append({"user_id": case.customer_id, "kind": "case_update", "question_id": question_id,
+                      "text": AUTO_ESCALATED_TEXT})
+        if case.assignee_id:
+            events.append({"case_id": case.id, "kind": "case.assigned", "data": {
+                "before": None, "after": usernames.get(case.assignee_id), "routed": True}})
+            notes.append({"user_id": case.assignee_id, "kind": "case_assigned", "question_id": question_id,
+                          "text": f"{case.reference} is assigned to you."})
+    for event in events:
+        event["created_at"] = now
+    event_ids = list(db.session.scalars(sa_insert(CaseEvent).returning(CaseEvent.id), events))
+    webhooks.fan_out_many(event_ids)
+    from moderation import audit
+
+    audit.log_many("case.auto_escalate", None, audits)
+    notifications.notify_many(notes)
+    return cases
 
 
 def _route(case: Case, actor: User | None) -> None:
@@ -220,6 +246,8 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         case.resolved_at = utcnow()
         _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
     _apply_status(case, target, actor)
+    if target is CaseStatus.RESOLVED:
+        satisfaction.request_survey(case)
     db.session.commit()
     return case
 

@@ -45,6 +45,7 @@ from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
 from forum.models.question import Answer, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
+from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
@@ -66,6 +67,7 @@ __all__ = [
     "CaseEvent",
     "CasePriority",
     "CaseStatus",
+    "CaseSurvey",
     "CaseUpdate",
     "CloseReason",
     "CloseVote",
@@ -80,6 +82,7 @@ __all__ = [
     "FlagStatus",
     "Follow",
     "IdempotencyKey",
+    "HelpfulVote",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -93,6 +96,7 @@ __all__ = [
     "QuestionFieldValue",
     "QuestionOffer",
     "QuietProduct",
+    "Rating",
     "ReputationEntry",
     "ReviewItem",
     "ReviewKind",

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.base import utcnow
@@ -46,7 +46,8 @@ class ProductCare(db.Model):
     update_cadence: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    product: Mapped[Product] = relationship()
+    # `Product.care` (None: never set up), so a thread page loads the targets with its product.
+    product: Mapped[Product] = relationship(backref=backref("care", uselist=False, viewonly=True))
 
 
 class ProductAgent(db.Model):

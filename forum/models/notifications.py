@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     MENTION = "mention"                    # someone @mentioned you
     CASE_UPDATE = "case_update"            # support updated the case on your question
     MODERATOR_ACTION = "moderator_action"  # a moderator acted on your post
+    CASE_SURVEY = "case_survey"            # how satisfied are you with the help on your resolved case?
     CASE_ASSIGNED = "case_assigned"        # a support case was assigned to you (agents)
     CASE_UPDATE_DUE = "case_update_due"    # your case's customer is due an update (agents)
     QUESTION_FOR_YOU = "question_for_you"  # a waiting question you may know the answer to

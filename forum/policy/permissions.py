@@ -52,6 +52,9 @@ class Permission(StrEnum):
     ARTICLE_VIEW_DRAFT = "knowledge:view-draft"
     REVIEW = "review:queue"
     QUESTION_VOTE_CLOSE = "question:vote-close"
+    CASE_RATE = "cases:rate"
+    HELPFUL_VOTE = "helpful:vote"
+    INSIGHTS_VIEW = "insights:view"
     PRODUCT_CARE_MANAGE = "admin:product-care"
 
 
@@ -145,6 +148,7 @@ SUPPORT_ONLY: dict[Permission, str] = {
     Permission.CASE_WORK: "Only the support team (agents, moderators, admins) can work cases.",
     Permission.ARTICLE_EDIT: "Only agents and moderators edit knowledge articles.",
     Permission.ARTICLE_VIEW_DRAFT: "Only agents and moderators see draft and archived articles.",
+    Permission.INSIGHTS_VIEW: "Only moderators, support agents and admins see the community health console.",
 }
 
 
@@ -257,6 +261,12 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
                 return "You can't delete an accepted answer."
             return ("You can't delete this question: others have invested in answering it. "
                     "Flag it for a moderator if it must go.")
+        case Permission.CASE_RATE:
+            if obj is not None and getattr(obj, "customer_id", None) == user.id:
+                return None
+            return "Only the person who asked can answer this survey."
+        case Permission.HELPFUL_VOTE:
+            return None
         case Permission.CASE_RESPOND:
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None

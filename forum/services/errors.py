@@ -46,3 +46,8 @@ class MissingReference(ValidationFailed, NotFound):
 
     status = 404
     code = "not_found"
+class Gone(ServiceError):
+    """A link that worked once and no longer does (used, or expired)."""
+
+    status = 410
+    code = "gone"

@@ -18,7 +18,7 @@ label in KIND_LABELS (the preferences page and unsubscribe links pick it up from
 import re
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
@@ -45,6 +45,7 @@ KIND_LABELS: dict[str, str] = {
     NotificationKind.MENTION: "Someone @mentions me",
     NotificationKind.CASE_UPDATE: "Updates from support on my escalated questions",
     NotificationKind.MODERATOR_ACTION: "Moderator actions on my posts",
+    NotificationKind.CASE_SURVEY: "Satisfaction surveys when support resolves my case",
     NotificationKind.CASE_ASSIGNED: "A support case is assigned to me",
     NotificationKind.CASE_UPDATE_DUE: "A customer of my case is due an update",
     NotificationKind.QUESTION_FOR_YOU: "Questions for you (waiting questions you may know about)",
@@ -59,12 +60,12 @@ _MENTION = re.compile(r"(?<![\w@./+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 
 def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None = None,
            question_id: int | None = None, answer_id: int | None = None, comment_id: int | None = None,
-           text: str = "") -> Notification | None:
+           text: str = "", email: bool = True) -> Notification | None:
     """Tell a member something happened, in the caller's transaction (this does not commit).
 
     Returns None without notifying when the member doesn't exist, deleted their account or is
-    the actor. Queues an immediate email when they opted in to `kind`. Raises ValueError for
-    an unknown kind.
+    the actor. Queues an immediate email when they opted in to `kind`, unless `email` is False
+    (the feature sends its own email). Raises ValueError for an unknown kind.
     """
     kind = NotificationKind(kind)
     if user_id is None or (actor_id is not None and actor_id == user_id):
@@ -76,11 +77,37 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
     db.session.add(notification)
     db.session.flush()
+    if not email:
+        return notification
     product_id = (db.session.scalar(select(Question.product_id).where(Question.id == question_id))
                   if question_id is not None else None)
     if preferences.wants_email(user_id, kind.value, product_id=product_id):
         outbox.defer(EMAIL, notification_id=notification.id)
     return notification
+
+
+def notify_many(items: list[dict]) -> int:
+    """`notify` for many notifications at once (the care run): each item has `user_id`, `kind` and
+    optionally `question_id`, `text`, `actor_id`. Same rules, a fixed number of queries."""
+    items = [i for i in items if i["user_id"] is not None and i.get("actor_id") != i["user_id"]]
+    if not items:
+        return 0
+    live = set(db.session.scalars(select(User.id).where(User.id.in_({i["user_id"] for i in items}),
+                                                        User.deleted_at.is_(None))))
+    rows = [{"user_id": i["user_id"], "kind": NotificationKind(i["kind"]).value, "actor_id": i.get("actor_id"),
+             "question_id": i.get("question_id"), "text": mail.header_text(i.get("text", ""), 300)}
+            for i in items if i["user_id"] in live]
+    if not rows:
+        return 0
+    created = list(db.session.execute(insert(Notification).returning(Notification.id), rows).scalars())
+    question_ids = {r["question_id"] for r in rows if r["question_id"] is not None}
+    products = dict(db.session.execute(select(Question.id, Question.product_id)
+                                       .where(Question.id.in_(question_ids))).all()) if question_ids else {}
+    pairs = [(r["user_id"], r["kind"], products.get(r["question_id"])) for r in rows]
+    wanted = preferences.email_wanted(pairs)
+    outbox.defer_many(EMAIL, [{"notification_id": nid} for nid, pair in zip(created, pairs, strict=True)
+                              if pair in wanted])
+    return len(created)
 
 
 @subscribe(Event.ANSWER_POSTED, Event.COMMENT_POSTED, Event.ANSWER_ACCEPTED, Event.QUESTION_ASKED,
@@ -246,6 +273,8 @@ def describe(n: Notification) -> str:
             return n.text or f"Support updated the case on {title}"
         case NotificationKind.MODERATOR_ACTION:
             return n.text or f"A moderator acted on your post on {title}"
+        case NotificationKind.CASE_SURVEY:
+            return n.text or f"How satisfied are you with the help you got on {title}?"
     return n.text or "Something happened"
 
 

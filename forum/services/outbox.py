@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from forum.extensions import db
@@ -70,6 +70,16 @@ def defer(kind: str, **payload) -> OutboxMessage:
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append((message.id, kind))
     return message
+
+
+def defer_many(kind: str, payloads: list[dict]) -> list[int]:
+    """`defer` for many messages of one kind in one statement (batch jobs such as the care run)."""
+    if not payloads:
+        return []
+    ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id),
+                                  [{"kind": kind, "payload": payload} for payload in payloads]))
+    db.session.info.setdefault(PENDING_KEY, []).extend((message_id, kind) for message_id in ids)
+    return ids
 
 
 @event.listens_for(Session, "after_commit")

@@ -136,6 +136,21 @@ def wants_email(user_id: int, kind: str, *, product_id: int | None = None) -> bo
     ) is not None
 
 
+def email_wanted(pairs: list[tuple[int, str, int | None]]) -> set[tuple[int, str, int | None]]:
+    """`wants_email` for many (member, kind, product) at once (two queries)."""
+    if not pairs:
+        return set()
+    user_ids = {user_id for user_id, _kind, _product in pairs}
+    subscribed = set(db.session.execute(
+        select(EmailSubscription.user_id, EmailSubscription.kind).join(User, User.id == EmailSubscription.user_id)
+        .where(EmailSubscription.user_id.in_(user_ids), User.deleted_at.is_(None))).tuples())
+    if not subscribed:
+        return set()
+    quiet = set(db.session.execute(select(QuietProduct.user_id, QuietProduct.product_id)
+                                   .where(QuietProduct.user_id.in_(user_ids))).tuples())
+    return {(u, k, p) for u, k, p in pairs if (u, k) in subscribed and (p is None or (u, p) not in quiet)}
+
+
 # --- following -------------------------------------------------------------------------------
 
 def _target(kind: str, ref: str | int) -> Product | Tag | Question:

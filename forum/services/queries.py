@@ -177,7 +177,8 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
     """
     question = db.session.scalar(
         select(Question).where(Question.id == question_id)
-        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
+        .options(joinedload(Question.author), joinedload(Question.product).joinedload(Product.care),
+                 selectinload(Question.tags))
     )
     if question is None or not visibility.can_see(viewer, question):
         if question is not None and not question.is_deleted:

@@ -25,7 +25,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from forum.extensions import db
 from forum.models import (
@@ -181,6 +181,16 @@ def init_app(app) -> None:
     """Subscribe community webhooks to the domain events they mirror."""
     subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED, Event.MODERATION_ACTION,
               Event.ARTICLE_PUBLISHED)(community_event)
+
+
+def fan_out_many(event_ids: list[int]) -> None:
+    """`fan_out` for many events at once (the care run): one query when no endpoint is active."""
+    endpoints = list(db.session.scalars(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))))
+    if not endpoints or not event_ids:
+        return
+    delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), [
+        {"endpoint_id": endpoint_id, "event_id": event_id} for event_id in event_ids for endpoint_id in endpoints]))
+    outbox.defer_many("webhook.deliver", [{"delivery_id": delivery_id} for delivery_id in delivery_ids])
 
 
 def payload(event: CaseEvent) -> dict:

@@ -8,7 +8,8 @@ from forum.forms import ActionForm
 from forum.models import EscalationPolicy
 from forum.policy import Permission, require
 from forum.services import queries
-from forum.services.care import routing, targets
+from forum.services.care import offers, routing, targets
+from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.services.preferences import time_zones
 from forum.transaction import unit_of_work
@@ -105,3 +106,27 @@ def remove_agent(slug: str, user_id: int):
         routing.remove_agent(product, user_id, actor=me)
     flash("The agent no longer takes this product's new cases; their open cases stay theirs.", "success")
     return redirect(url_for("care.product", slug=slug, _anchor="agents"))
+
+
+@bp.get("/questions/for-you")
+@auth.login_required
+def for_you():
+    """Waiting questions offered to me, and the opt-in for them."""
+    me = auth.current()
+    rows = offers.offers_for(me.id)
+    questions = [question for _offer, question in rows]
+    return render_template("care/for_you.html", rows=rows, opted_in=offers.is_opted_in(me.id),
+                           waiting=care_status.waiting_markers(questions), form=ActionForm())
+
+
+@bp.post("/questions/for-you/opt-in")
+@auth.login_required
+def for_you_opt_in():
+    me = auth.current()
+    _check_form()
+    wanted = request.form.get("wanted") == "on"
+    with unit_of_work():
+        offers.set_opt_in(me, wanted)
+    flash("You'll be offered waiting questions you may know about (at most 3 a day)." if wanted else
+          "You won't be offered questions any more.", "success")
+    return redirect(url_for("care.for_you"))

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, User, utcnow
 from forum.policy import Permission, can, require, roles
-from forum.services import posts, profile_fields, queries, sso, webhooks
+from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
 from forum.transaction import unit_of_work
@@ -112,7 +112,8 @@ def show(reference: str):
                            update_due=case.id in cadence.update_due_ids([case.id]),
                            now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
-                           action_form=ActionForm(), **_customer_details(me, case))
+                           action_form=ActionForm(), survey=satisfaction.survey_of_case(case.id),
+                           **_customer_details(me, case))
 
 
 def _customer_details(me, case) -> dict:

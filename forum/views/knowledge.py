@@ -7,8 +7,8 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
-from forum.policy import Permission, require, visibility
-from forum.services import posts, queries
+from forum.policy import Permission, can, require, visibility
+from forum.services import posts, queries, satisfaction
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.views.common import act, page_arg
@@ -41,8 +41,11 @@ def show(article_id: int, slug: str | None = None):
     if slug != slugify(article.title):
         return redirect(article_url(article), code=301)
     source = posts.get_question(article.question_id) if article.question_id else None
+    me = auth.current()
+    helpful = satisfaction.helpful_count("article", article.id, me) if article.state == ArticleState.PUBLISHED else None
     return render_template("knowledge/show.html", article=article, source=source, action_form=ActionForm(),
-                           states=list(ArticleState))
+                           states=list(ArticleState),
+                           helpful=helpful, can_vote_helpful=can(me, Permission.HELPFUL_VOTE))
 
 
 @bp.get("/kb/<int:article_id>/history")

@@ -5,6 +5,7 @@ from werkzeug.exceptions import BadRequest
 
 from forum import auth
 from forum.extensions import csrf
+from forum.models import NotificationKind
 from forum.services import notifications, preferences
 from forum.templating import slugify
 from forum.views.common import page_arg
@@ -18,6 +19,8 @@ def link_for(n) -> str:
     """Where a notification leads: the thread (at the answer or comment), else the list."""
     if n.question is None:
         return url_for("notifications.index")
+    if n.kind == NotificationKind.CASE_SURVEY:
+        return url_for("satisfaction.for_question", question_id=n.question_id)
     url = url_for("questions.show", question_id=n.question_id, slug=slugify(n.question.title))
     anchor = notifications.anchor(n)
     return f"{url}#{anchor}" if anchor else url

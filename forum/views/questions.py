@@ -8,8 +8,8 @@ from forum import auth, pagecache
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
-from forum.policy import Permission, require
-from forum.services import badges, comments, profile_fields, queries, questions, viewcounts, votes
+from forum.policy import Permission, can, require
+from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
@@ -96,12 +96,15 @@ def render_thread(thread, answer_form, status: int = 200):
     """
     authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
     member = auth.current() is not None
+    accepted = thread.question.accepted_answer_id
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
                            wait=care_status.thread_status(thread, auth.current()),
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False),
+                           helpful=satisfaction.helpful_count("answer", accepted, auth.current()) if accepted else None,
+                           can_vote_helpful=can(auth.current(), Permission.HELPFUL_VOTE),
                            **community.close_vote_context(thread.question, auth.current())), status
 
 

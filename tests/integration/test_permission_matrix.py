@@ -77,6 +77,9 @@ EXPECTED: dict[Permission, dict[str, str]] = {
     P.ARTICLE_VIEW_DRAFT: {"*": SUPPORT},
     P.CUSTOMER_DETAILS_VIEW: {"*": SUPPORT},
     P.CASE_RESPOND: {"*": "----------y---"},
+    P.CASE_RATE: {"*": "----------y---"},
+    P.HELPFUL_VOTE: {"*": "-yyyyyyy-yyyyy"},
+    P.INSIGHTS_VIEW: {"*": SUPPORT},
     P.ADMIN_SETTINGS: {"*": ADMIN},
     P.PROFILE_FIELDS_MANAGE: {"*": ADMIN},
     P.WEBHOOKS_MANAGE: {"*": ADMIN},
@@ -86,7 +89,7 @@ EXPECTED: dict[Permission, dict[str, str]] = {
 ON_ANSWER = {P.ANSWER_ACCEPT}
 ON_COMMENT = {P.COMMENT_DELETE}
 ON_MEMBER = {P.MEMBER_SUSPEND, P.MEMBER_DELETE}
-ON_CASE = {P.CASE_RESPOND}
+ON_CASE = {P.CASE_RESPOND, P.CASE_RATE}
 
 
 def _user(user_id: int, reputation: int, role: Role = Role.MEMBER, **extra) -> User:

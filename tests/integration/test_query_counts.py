@@ -36,7 +36,7 @@ def test_question_page_queries_do_not_grow_with_answers(app, client, count_queri
     login(client, voter)
     signed_in = (_count(client, count_queries, small_url), _count(client, count_queries, large_url))
     assert signed_in[0] == signed_in[1]
-    assert signed_in[1] <= 15
+    assert signed_in[1] <= 17  # the accepted answer's "did this help?" counts are one query
 
 
 def test_question_list_queries_do_not_grow_with_page_size(client, count_queries):

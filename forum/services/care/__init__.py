@@ -9,4 +9,12 @@ escalation, update cadence and routing (issue 16).
 - `escalation`: the care run (`flask care run`, Celery beat every 5 minutes).
 - `cadence`: cases whose customer is due an update.
 - `routing`: new cases to the least busy agent of the product.
+- `offers`: waiting questions offered to the members best placed to answer ("Questions for you").
 """
+
+
+def init_app(app) -> None:
+    """Register what the care features add to others: the "Questions for you" digest section."""
+    from forum.services.care import offers
+
+    offers.register_digest_section()

@@ -13,7 +13,7 @@ lists and batch work; the other functions answer for one question or a batch of 
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, union_all
 
 from forum.extensions import db
 from forum.models import Answer, Case, CaseEvent, CaseStatus, CaseUpdate, Question
@@ -68,6 +68,25 @@ def first_responses(question_ids: list[int]) -> dict[int, datetime]:
     return found
 
 
+def first_response_rows(question_ids: Select):
+    """The SQL form for aggregates (insights): a subquery with one row per question among
+    `question_ids` (a SELECT of ids) that has a first response: question_id, responded_at and
+    responder_id (who gave it)."""
+    answers = (select(Answer.question_id.label("question_id"), Answer.created_at.label("at"),
+                      Answer.author_id.label("by"), Answer.id.label("row_id"))
+               .join(Question, Question.id == Answer.question_id)
+               .where(Answer.question_id.in_(question_ids), *_answer_responses()[1:]))
+    updates = (select(Case.question_id, CaseUpdate.created_at, CaseUpdate.author_id, -CaseUpdate.id)
+               .join(CaseUpdate, CaseUpdate.case_id == Case.id).join(Question, Question.id == Case.question_id)
+               .where(Case.question_id.in_(question_ids), CaseUpdate.public.is_(True),
+                      CaseUpdate.author_id != Question.author_id))
+    both = union_all(answers, updates).subquery()
+    ranked = select(both.c.question_id, both.c.at, both.c.by, func.row_number().over(
+        partition_by=both.c.question_id, order_by=(both.c.at, both.c.row_id)).label("rank")).subquery()
+    return select(ranked.c.question_id, ranked.c.at.label("responded_at"),
+                  ranked.c.by.label("responder_id")).where(ranked.c.rank == 1).subquery()
+
+
 def first_response_among(question: Question, answers, public_updates=()) -> datetime | None:
     """The same rule applied to rows already loaded (the thread page has them): no query."""
     times = [a.created_at for a in answers
@@ -96,5 +115,5 @@ def waiting_since(question: Question) -> datetime | None:
     return None if first_response_at(question.id) is not None else question.created_at
 
 
-__all__ = ["first_response_at", "first_responses", "is_solved", "responded_clause", "solved_clause",
-           "time_to_first_response", "waiting_clause", "waiting_since"]
+__all__ = ["first_response_at", "first_response_rows", "first_responses", "is_solved", "responded_clause",
+           "solved_clause", "time_to_first_response", "waiting_clause", "waiting_since"]

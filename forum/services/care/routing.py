@@ -27,11 +27,30 @@ def product_agents(product_id: int) -> list[tuple[ProductAgent, bool, int]]:
     return [(agent, bool(away), count) for agent, away, count in rows]
 
 
+class Router:
+    """Routing for a batch of new cases: each pick counts as one more open case for that agent."""
+
+    def __init__(self, product_ids) -> None:
+        self._agents: dict[int, list[list]] = {}
+        for product_id in set(product_ids):
+            # [open cases, assigned at, assignment id, user id], for agents not away
+            self._agents[product_id] = [[count, a.assigned_at, a.id, a.user_id]
+                                        for a, away, count in product_agents(product_id) if not away]
+
+    def pick(self, product_id: int) -> int | None:
+        candidates = self._agents.get(product_id)
+        if not candidates:
+            return None
+        chosen = min(candidates, key=lambda c: (c[0], c[1], c[2]))
+        for others in self._agents.values():  # an agent of several products: one more case everywhere
+            for candidate in others:
+                if candidate[3] == chosen[3]:
+                    candidate[0] += 1
+        return chosen[3]
+
+
 def pick_agent(product_id: int) -> int | None:
-    for agent, away, _count in product_agents(product_id):
-        if not away:
-            return agent.user_id
-    return None
+    return Router([product_id]).pick(product_id)
 
 
 def add_agent(product: Product, username: str, *, actor: User) -> ProductAgent:

@@ -17,13 +17,14 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import exists, select, text
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.models import CareRun, Case, EscalationPolicy, Product, Question, utcnow
 from forum.policy import visibility
-from forum.services.care import cadence, first_response, hours, targets
+from forum.services.care import cadence, first_response, hours, offers, targets
 
+BATCH = 500  # escalations written per set of bulk statements
 LOCK_KEY = 16_016  # pg_advisory_xact_lock key of the care run
 
 
@@ -93,13 +94,16 @@ def run(now: datetime | None = None, *, dry_run: bool = False, limit: int | None
         report.escalations = [(item, None) for item in due]
         report.reminders = [(c.id, c.reference) for c in cadence.lapsed_cases(now)]
         return report
-    batch = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_([d.question_id for d in due])).options(joinedload(Question.product)))}
-    for item in due:
-        case = escalation.escalate_automatically(batch[item.question_id], priority=item.priority,
-                                                 product_name=item.product_name, now=now)
-        report.escalations.append((item, case.reference if case else None))
+    for start in range(0, len(due), BATCH):
+        chunk = due[start:start + BATCH]
+        loaded = {q.id: q for q in db.session.scalars(
+            select(Question).where(Question.id.in_([d.question_id for d in chunk])))}
+        cases = escalation.escalate_automatically_many(
+            [(loaded[d.question_id], d.priority, d.product_name) for d in chunk], now=now)
+        report.escalations += [(d, cases[d.question_id].reference if d.question_id in cases else None)
+                               for d in chunk]
     report.reminders = [(c.id, c.reference) for c in cadence.remind(now)]
-    record.escalated, record.reminded = report.escalated, len(report.reminders)
+    report.offers = offers.offer_waiting(now)
+    record.escalated, record.reminded, record.offered = report.escalated, len(report.reminders), report.offers
     db.session.flush()
     return report

@@ -78,7 +78,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
     `zone_name` None is looked up lazily by the caller's `zone` callback only when a due time is shown.
     """
     now = now or utcnow()
-    care = targets.targets_for(question.product_id)
+    care = targets.targets_of(question.product)
     if not known:
         responded = first_response.first_response_at(question.id)
     response_due = (hours.add_business_time(care.hours, question.created_at, care.first_response)
@@ -92,7 +92,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
-        unit = "business hours" if care.hours is not None else "hours"
+        unit = ("business hour" if care.hours is not None else "hour") + ("" if amount == 1 else "s")
         text += f" · support steps in after {amount} {unit}"
         due_text = f"by {local_text(escalation_due, zone_name or 'UTC')}"
     elif response_due is not None:

@@ -69,6 +69,11 @@ def resolve(row: ProductCare | None, product_id: int) -> CareTargets:
         {p: timedelta(hours=h) for p, h in (row.update_cadence or {}).items() if h})
 
 
+def targets_of(product: Product) -> CareTargets:
+    """The product's targets from its `care` row (loaded with the product by the thread page)."""
+    return resolve(product.care, product.id)
+
+
 def targets_for(product_id: int) -> CareTargets:
     return resolve(db.session.get(ProductCare, product_id), product_id)
 
@@ -236,6 +241,7 @@ def save(product: Product, data: Mapping, *, actor: User) -> ProductCare:
         setattr(row, key, value)
     row.updated_at = utcnow()
     db.session.flush()
+    db.session.expire(product, ["care"])  # the viewonly Product.care would keep a None read before
     from moderation import audit
 
     audit.log("product.care", actor, target=f"product:{product.id}", before=before, after=settings_dict(row))

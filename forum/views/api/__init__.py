@@ -61,6 +61,7 @@ from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
     care,
     content,
     document,
+    insights,
     moderation,
     notifications,
     people,

@@ -782,3 +782,54 @@ class CareOut(Out):
 
 class ProfileFieldList(PageOf):
     items: list[ProfileField]
+
+
+# ---- health console ------------------------------------------------------------------------
+
+class InsightsQuery(BaseModel):
+    period: Literal["7", "30", "90"] = Field("30", description="The last N days up to today; ignored when from is given")
+    from_: QueryDate | None = Field(None, alias="from", description="First day (UTC), inclusive")
+    to: QueryDate | None = Field(None, description="Last day (UTC), inclusive; default today")
+    product: Text | None = Field(None, description="Product slug")
+    tag: Text | None = None
+
+
+class InsightsWeek(Out):
+    week_start: str
+    value: float | int | None
+
+
+class InsightsFigure(Out):
+    key: str
+    label: str
+    unit: str
+    value: float | int | None
+    previous: float | int | None
+    definition: str
+    weekly: list[InsightsWeek]
+
+
+class InsightsSection(Out):
+    key: str
+    title: str
+    figures: list[InsightsFigure]
+    distribution: dict[str, int] | None = None
+
+
+class InsightsPeriod(Out):
+    from_: str = Field(alias="from")
+    to: str
+
+
+class InsightsScope(Out):
+    from_: str = Field(alias="from")
+    to: str
+    to_exclusive: bool
+    product: str | None
+    tag: str | None
+    previous: InsightsPeriod
+
+
+class InsightsOut(Out):
+    scope: InsightsScope
+    sections: list[InsightsSection]

@@ -1,0 +1,38 @@
+"""GET /api/v1/insights: the health console's figures as JSON, for staff tokens only."""
+
+from functools import partial
+
+from forum.policy import Permission, require
+from forum.services import insights
+from forum.views.api import actor, bp
+from forum.views.api import schemas as s
+from forum.views.api.operations import operation
+
+api = partial(operation, bp)
+
+
+def _figure(fig: insights.Figure, scope: insights.Scope) -> dict:
+    return {"key": fig.key, "label": fig.label, "unit": fig.unit, "value": fig.value, "previous": fig.previous,
+            "definition": fig.definition,
+            "weekly": [{"week_start": day.isoformat(), "value": value}
+                       for day, value in zip(scope.week_starts(), fig.weekly, strict=False)]}
+
+
+@api("GET", "/insights", summary="Moderators, agents, admins: the community health figures (the console's "
+     "numbers) for a period, with the previous period and weekly values", tag="insights",
+     query=s.InsightsQuery, response=s.InsightsOut, permission=Permission.INSIGHTS_VIEW)
+def insights_report(query: s.InsightsQuery):
+    require(actor(), Permission.INSIGHTS_VIEW)
+    args = {"period": query.period, "product": query.product, "tag": query.tag,
+            "from": query.from_.isoformat() if query.from_ else None,
+            "to": query.to.isoformat() if query.to else None}
+    scope = insights.scope_from(args)
+    report = insights.report(scope)
+    previous = scope.previous()
+    return {"scope": {"from": scope.start.date().isoformat(), "to": scope.end.date().isoformat(),
+                      "to_exclusive": True, "product": scope.product, "tag": scope.tag,
+                      "previous": {"from": previous.start.date().isoformat(), "to": previous.end.date().isoformat()}},
+            "sections": [{"key": sec.key, "title": sec.title, "figures": [_figure(f, scope) for f in sec.figures],
+                          **({"distribution": {str(k): v for k, v in sec.extra["distribution"].items()}}
+                             if "distribution" in sec.extra else {})}
+                         for sec in report.sections]}
