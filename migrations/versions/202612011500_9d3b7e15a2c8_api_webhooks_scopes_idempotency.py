@@ -3,7 +3,7 @@
 Tokens that exist keep what they could do: staff tokens get the cases scope, others read-write.
 
 Revision ID: 9d3b7e15a2c8
-Revises: c4a7e1f0b2d3
+Revises: d4c7a1e9b352
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d3b7e15a2c8'
-down_revision = 'c4a7e1f0b2d3'
+down_revision = 'd4c7a1e9b352'
 branch_labels = None
 depends_on = None
 
