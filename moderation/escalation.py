@@ -132,7 +132,8 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
         update = _add_update(case, actor, note.strip(), public=False, kind="note")
         _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
-    _notify_customer(case, "escalated", f"Your question is now handled by the support team as {case.reference}.")
+    _notify_customer(case, "escalated", f"The support team is now looking into your question "
+                                        f"“{question.title[:80]}” (reference {case.reference}).")
     db.session.commit()
     return Escalation(case, True)
 
@@ -265,7 +266,8 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     case.updated_at = utcnow()
     _event(case, "case.status_changed", actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
-    _notify_customer(case, "status", f"{case.reference} is now {STATUS_LABELS[target].lower()}.")
+    _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
+                                     f"{STATUS_LABELS[target].lower()}.")
 
 
 def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
