@@ -12,9 +12,13 @@ from forum.extensions import csrf, db, migrate
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
-def create_app(config: type | dict | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints and CLI commands."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: type | dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints and CLI commands.
+
+    `instance_path` replaces the default instance folder (the SQLite database, search index,
+    mail folder and generated secret key live there).
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
@@ -23,6 +27,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.config.from_prefixed_env("FORUM")
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app.instance_path))
+    from forum import security
+
+    security.ensure_secret_key(app)  # before anything signs a cookie, a token or a link
     from forum import logging as structured_logs
 
     structured_logs.init_app(app)  # first, so request ids and JSON lines cover every later hook
@@ -43,8 +50,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     auth.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
-
-    from forum import security
 
     security.init_app(app)
 

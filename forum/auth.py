@@ -5,6 +5,7 @@ from functools import wraps
 from flask import session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
+from forum.extensions import db
 from forum.services import accounts
 
 login_manager = LoginManager()
@@ -34,13 +35,27 @@ def init_app(app) -> None:
 
 
 def sign_in(user, *, remember: bool = False) -> None:
-    """Start a fresh session: nothing from before sign-in survives (no session fixation)."""
+    """Start a fresh session: nothing from before sign-in survives (no session fixation).
+
+    The sign-in is recorded on the server (and committed with the request's work) so that
+    signing out can end it; a session already open in this browser ends first.
+    """
+    previous = session.get("_user_id")
     session.clear()
+    if previous:
+        accounts.end_session(previous)
+    accounts.start_session(user)
+    db.session.commit()
     login_user(user, remember=remember, fresh=True)
 
 
 def sign_out() -> None:
+    """End this sign-in on the server too, so a copy of the cookie (or the remember-me cookie) stops working."""
+    previous = session.get("_user_id")
     logout_user()
+    if previous:
+        accounts.end_session(previous)
+        db.session.commit()
 
 
 def current():

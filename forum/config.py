@@ -54,9 +54,10 @@ def celery_settings() -> dict:
 
 
 class Config:
-    # "production" turns on secure cookies and refuses to start with the development secret key.
+    # "production" turns on secure cookies and refuses to start without a strong SECRET_KEY; elsewhere
+    # a missing key is generated once and kept in the instance folder (forum/security.py).
     ENVIRONMENT = os.environ.get("PEERCARE_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     # Number of trusted reverse proxies in front of the app (their X-Forwarded-* headers are believed).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     # Rate-limit counters: Redis when RATELIMIT_STORAGE_URI is set, else per-process memory.
@@ -65,7 +66,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_NEW_MEMBER_QUESTIONS = "1/5 minutes"
     RATELIMIT_API_TOKEN = "1000/hour"
+    # Wrong passwords before sign-in slows down: per account and source address, and per source.
     LOGIN_FAILURES_BEFORE_DELAY = 5
+    LOGIN_SOURCE_FAILURES_BEFORE_DELAY = 20
     REQUIRE_STAFF_2FA = ENVIRONMENT == "production"
     # Members confirm their email (a signed link, valid EMAIL_CONFIRMATION_MAX_AGE seconds) before
     # they may ask, answer or comment; production only unless FORUM_REQUIRE_EMAIL_CONFIRMATION says.

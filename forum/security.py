@@ -6,6 +6,7 @@ the views stay free of limiter decorators and every limit can be read in one scr
 """
 
 import hashlib
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -18,8 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reputation.privileges import Privilege
 
-DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - the known development key that production refuses
-
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name in the instance folder, not a secret
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
@@ -100,17 +100,6 @@ def token_key() -> str:
     return f"token:{_bearer_digest() or get_remote_address()}"
 
 
-def login_key() -> str:
-    """Count sign-in attempts per submitted name too, so one account can't be tried from many IPs.
-
-    The key is the same whether or not the account exists, so limits reveal nothing.
-    """
-    from forum.services.accounts import username_key
-
-    login = (request.form.get("login") or "").strip()[:254]
-    return "login:" + hashlib.sha256(username_key(login).encode()).hexdigest()[:32]
-
-
 def reset_address_key() -> str:
     """Count reset requests per submitted address too (no mail-bombing one inbox), account or not."""
     address = (request.form.get("email") or "").strip().lower()[:254]
@@ -183,7 +172,6 @@ def _exempt_staff_or_not_edit() -> bool:
 
 RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
-    Rule(("auth.login",), "10/minute", login_key, "login-account", not_post),
     Rule(("auth.register",), "5/hour", get_remote_address, "register", not_post, successes_only=True),
     Rule(("auth.forgot_password",), "5/hour", get_remote_address, "reset-ip", not_post),
     Rule(("auth.forgot_password",), "3/hour", reset_address_key, "reset-address", not_post),
@@ -277,10 +265,47 @@ def check_configuration(app: Flask) -> None:
     """Fail fast on settings that are fine on a laptop but unsafe in production."""
     if app.config["ENVIRONMENT"] != "production":
         return
-    if app.config["SECRET_KEY"] in (None, "", DEV_SECRET) or len(app.config["SECRET_KEY"]) < 32:
+    if not app.config["SECRET_KEY"] or len(app.config["SECRET_KEY"]) < 32:
         raise InsecureConfiguration("Set SECRET_KEY to a random value of at least 32 characters "
                                     "(python -c 'import secrets; print(secrets.token_urlsafe(48))').")
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """This instance's own key: read from the instance folder, made there (random, owner-only) the first time.
+
+    A key in the code would let anyone sign a session as any member of every instance that runs
+    with it. Processes starting together agree: the first to link its file in place wins and the
+    others read that file.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    for _ in range(50):
+        try:
+            with open(path, encoding="ascii") as existing:
+                key = existing.read().strip()
+        except FileNotFoundError:
+            key = ""
+        if len(key) >= 32:
+            return key
+        if not os.path.exists(path):
+            draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as new:
+                new.write(secrets.token_urlsafe(48) + "\n")
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(draft)
+        time.sleep(0.01)
+    raise InsecureConfiguration(f"{path} does not hold a usable key: delete it or set SECRET_KEY.")
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Outside production, a missing SECRET_KEY becomes the instance's generated key (production refuses)."""
+    if not app.config.get("SECRET_KEY") and app.config["ENVIRONMENT"] != "production":
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
 
 def init_app(app: Flask) -> None:
@@ -297,46 +322,69 @@ def init_app(app: Flask) -> None:
 
 
 # --- sign-in: a growing delay after repeated failures ---------------------------------------
+#
+# Failures are counted per account *and* source address, so a stranger's wrong passwords slow
+# down only the stranger: the owner, from their own address, still signs in. A source that
+# fails against many accounts is slowed as a whole (the per-source cap). The account is the
+# member the name resolves to, so the username and the email address share one budget; an
+# unknown name is counted under the name itself, and the answers are the same either way.
 
 FAILURE_WINDOW = 15 * 60
 FIRST_DELAY = 30
 MAX_DELAY = 15 * 60
 
 
-def _failure_keys(login: str) -> tuple[str, str]:
-    from forum.services.accounts import username_key
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    digest = hashlib.sha256(username_key((login or "").strip()[:254]).encode()).hexdigest()[:32]
-    return f"login-failures/{digest}", f"login-last-failure/{digest}"
+
+def _account_of(login: str) -> str:
+    from forum.services.accounts import account_id_for_login, username_key
+
+    login = (login or "").strip()[:254]
+    user_id = account_id_for_login(login)
+    return f"member:{user_id}" if user_id is not None else "name:" + _digest(username_key(login))
+
+
+def _failure_counters(login: str) -> tuple[tuple[str, str, int], ...]:
+    """(count key, last-failure key, failures allowed before the delay) for this account+source, and this source."""
+    config = current_app.config
+    source = _digest(get_remote_address() or "")
+    pair = _digest(f"{_account_of(login)}|{source}")
+    return ((f"login-failures/{pair}", f"login-last-failure/{pair}", config["LOGIN_FAILURES_BEFORE_DELAY"]),
+            (f"login-source-failures/{source}", f"login-source-last-failure/{source}",
+             config["LOGIN_SOURCE_FAILURES_BEFORE_DELAY"]))
 
 
 def login_delay(login: str) -> int:
-    """Seconds this login must still wait: 0 until LOGIN_FAILURES_BEFORE_DELAY failures, then 30 s doubling.
+    """Seconds this sign-in must still wait: 0 until the failures allowed, then 30 s doubling, at most 15 min.
 
-    Counted per submitted name whether or not such an account exists.
+    The longer of the account+source delay and the source's own delay.
     """
     if not current_app.config["RATELIMIT_ENABLED"]:
         return 0
-    count_key, last_key = _failure_keys(login)
-    failures = limiter.storage.get(count_key)
-    allowed = current_app.config["LOGIN_FAILURES_BEFORE_DELAY"]
-    if failures < allowed:
-        return 0
-    delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - allowed))
-    return max(0, limiter.storage.get(last_key) + delay - int(time.time()))
+    wait = 0
+    for count_key, last_key, allowed in _failure_counters(login):
+        failures = limiter.storage.get(count_key)
+        if failures >= allowed:
+            delay = min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - allowed, 16))
+            wait = max(wait, limiter.storage.get(last_key) + delay - int(time.time()))
+    return wait
 
 
 def note_login_failure(login: str) -> None:
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
-    count_key, last_key = _failure_keys(login)
-    limiter.storage.incr(count_key, FAILURE_WINDOW)
-    limiter.storage.clear(last_key)
-    limiter.storage.incr(last_key, FAILURE_WINDOW, amount=int(time.time()))
+    for count_key, last_key, _allowed in _failure_counters(login):
+        limiter.storage.incr(count_key, FAILURE_WINDOW)
+        limiter.storage.clear(last_key)
+        limiter.storage.incr(last_key, FAILURE_WINDOW, amount=int(time.time()))
 
 
 def clear_login_failures(login: str) -> None:
+    """A correct password forgives this account's failures from this source (not the source's others)."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
-    for key in _failure_keys(login):
-        limiter.storage.clear(key)
+    count_key, last_key, _allowed = _failure_counters(login)[0]
+    limiter.storage.clear(count_key)
+    limiter.storage.clear(last_key)

@@ -49,7 +49,7 @@ from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, Role, User
+from forum.models.user import ApiToken, Role, User, UserSession
 
 __all__ = [
     "CLOSE_REASON_LABELS",
@@ -112,6 +112,7 @@ __all__ = [
     "Suspension",
     "Tag",
     "User",
+    "UserSession",
     "Vote",
     "WatchedAction",
     "WatchedWord",

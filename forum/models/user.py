@@ -57,8 +57,9 @@ class User(db.Model):
         return self.deleted_at is None
 
     def get_id(self) -> str:
-        """Tie the session to the password: changing it bumps auth_version and ends old sessions."""
-        return f"{self.id}:{self.auth_version}"
+        """The session id: the member, auth_version (bumped by password and 2FA changes, which end every
+        session) and the key of this sign-in's `user_sessions` row (ended by signing out)."""
+        return f"{self.id}:{self.auth_version}:{getattr(self, 'session_key', '')}"
 
     @property
     def has_password(self) -> bool:
@@ -88,3 +89,19 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class UserSession(db.Model):
+    """One sign-in, alive until the member signs out of it: a session cookie names it by key.
+
+    Cookies are signed, not stored, so without this row a copied cookie would keep working
+    after "Sign out". Only the key's SHA-256 is kept.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

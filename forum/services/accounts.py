@@ -1,5 +1,6 @@
 """Sign-up, sign-in and account settings."""
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import ApiToken, Role, User, utcnow
+from forum.models import ApiToken, Role, User, UserSession, utcnow
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import RepEvent
@@ -166,6 +167,15 @@ def unusable_password() -> str:
     return NO_PASSWORD + secrets.token_hex(16)
 
 
+def account_id_for_login(login: str) -> int | None:
+    """The member a sign-in name (username or email address) names, deleted or not; None for none."""
+    login = (login or "").strip()
+    if not login or len(login) > 254:
+        return None
+    return db.session.scalar(
+        select(User.id).where(or_(User.username_key == username_key(login), User.email == login.lower())))
+
+
 def authenticate(login: str, password: str) -> User | None:
     """Return the member whose username or email and password match, else None."""
     login = (login or "").strip()
@@ -244,14 +254,58 @@ def update_profile(user: User, about: str, display_name: str | None = None) -> N
     db.session.commit()
 
 
-def user_for_session(session_id: str) -> User | None:
-    """Resolve a "<id>:<auth_version>" session id; stale versions are signed out."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def _session_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(user: User) -> None:
+    """Record a new sign-in of `user`; its key goes into the session id (`User.get_id`). Caller commits."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_session_key_hash(key)))
+    db.session.flush()
+    user.session_key = key
+
+
+def end_session(session_id: str) -> None:
+    """End the sign-in this session id names: its cookie, copied or not, no longer signs anyone in.
+
+    Caller commits. An unknown or already ended session is left alone.
+    """
+    key = (session_id or "").split(":")[-1]
+    if key:
+        db.session.execute(update(UserSession).where(UserSession.key_hash == _session_key_hash(key),
+                                                     UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
+
+
+def password_identity(user: User) -> str:
+    """Who passed the password step ("<id>:<auth_version>"), valid until the sign-in settings change."""
+    return f"{user.id}:{user.auth_version}"
+
+
+def user_for_password_identity(identity: str) -> User | None:
+    """The member of a `password_identity`, unless their auth_version moved on or the account is deleted."""
+    user_id, _, version = (identity or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()) or len(user_id) > 10:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.auth_version != int(version) or user.deleted_at is not None:
         return None
+    return user
+
+
+def user_for_session(session_id: str) -> User | None:
+    """Resolve a "<id>:<auth_version>:<key>" session id; stale versions and ended sign-ins are signed out."""
+    parts = (session_id or "").split(":")
+    if len(parts) != 3 or not parts[0].isascii() or not parts[0].isdigit() or not parts[1].isascii() \
+            or not parts[1].isdigit() or not parts[2] or len(parts[0]) > 10:
+        return None
+    user_id, version, key = int(parts[0]), int(parts[1]), parts[2]
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.key_hash == _session_key_hash(key), UserSession.ended_at.is_(None)))
+    if user is None or user.auth_version != version or user.deleted_at is not None:
+        return None
+    user.session_key = key
     return user
 
 

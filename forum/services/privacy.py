@@ -20,6 +20,7 @@ from forum.models import (
     Revision,
     Role,
     User,
+    UserSession,
     Vote,
     utcnow,
 )
@@ -125,5 +126,6 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     user.role = Role.MEMBER
     user.deleted_at = utcnow()
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     emit(Event.ACCOUNT_DELETED, user_id=user.id, actor_id=actor.id if actor else user.id)
     db.session.commit()

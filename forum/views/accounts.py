@@ -14,13 +14,18 @@ from forum.views import twofactor
 bp = Blueprint("auth", __name__)
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirects)."""
-    if not target:
-        return url_for("questions.index")
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only same-site relative paths are followed (no open redirects); anything else goes to `default`.
+
+    Browsers drop tabs and line breaks from a Location and read a backslash as a slash, so
+    `/<tab>/evil.example` would leave the site: any control character or backslash is refused.
+    """
+    fallback = default or url_for("questions.index")
+    if not target or any(ch < " " or ch == "\x7f" for ch in target):
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("questions.index")
+        return fallback
     return target
 
 

@@ -13,6 +13,7 @@ from forum.models import CLOSE_REASON_LABELS, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
+from forum.views.accounts import safe_next
 from forum.views.common import act, page_arg, thread_url
 from moderation import (
     account_deletion,
@@ -220,9 +221,7 @@ POST_ACTIONS = {
 
 @bp.post("/<any(question, answer, comment):kind>/<int:post_id>/<any(delete, undelete, spam):action>")
 def post_action(kind: str, post_id: int, action: str):
-    back = request.form.get("back") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("mod.dashboard")
+    back = safe_next(request.form.get("back"), url_for("mod.dashboard"))
     function, message = POST_ACTIONS[action]
     return act(lambda: function(kind, post_id, moderator=auth.current(), reason=request.form.get("reason", "")),
                done=back, back=back, message=message)

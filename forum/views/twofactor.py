@@ -30,14 +30,14 @@ class DisableForm(FlaskForm):
 def start(user, *, remember: bool, next_url: str):
     """Called by sign-in when the password was right and the account has two-factor on."""
     session.clear()
-    session[PENDING_LOGIN] = {"id": user.get_id(), "remember": remember, "next": next_url}
+    session[PENDING_LOGIN] = {"id": accounts.password_identity(user), "remember": remember, "next": next_url}
     return redirect(url_for("twofactor.challenge"))
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
 def challenge():
     pending = session.get(PENDING_LOGIN)
-    user = accounts.user_for_session(pending["id"]) if pending else None
+    user = accounts.user_for_password_identity(pending["id"]) if pending else None
     if user is None:
         return redirect(url_for("auth.login"))
     form = CodeForm()

@@ -184,7 +184,7 @@ class TestRateLimits:
         assert statuses[user.username] == statuses["nobody-by-this-name"]
         assert statuses[user.username][:5] == [422] * 5
         throttled = client.post("/login", data={"login": user.username, "password": PASSWORD},
-                                environ_base={"REMOTE_ADDR": "10.0.0.3"})
+                                environ_base={"REMOTE_ADDR": "10.0.0.1"})
         assert throttled.status_code == 429
         assert int(throttled.headers["Retry-After"]) > 0
         assert "Please wait" in throttled.get_data(as_text=True)
