@@ -14,6 +14,7 @@ from bleach.linkifier import LinkifyFilter
 from markdown import inlinepatterns
 from markdown.extensions import Extension
 from markupsafe import Markup
+from pygments.token import STANDARD_TYPES
 
 MAX_MARKDOWN_CHARS = 30_000
 MAX_NESTING = 20
@@ -38,7 +39,12 @@ ALLOWED_TAGS = frozenset({
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_CLASS_RE = re.compile(r"^[a-zA-Z0-9_ -]{1,60}$")
+# Classes are the site's own vocabulary (banners, badges, buttons): a post may carry only the ones
+# code highlighting writes, so it can't dress up as the site's UI. The highlighted block's box, the
+# token classes Pygments emits for its spans, and the fenced block's language on <code>.
+HIGHLIGHT_BLOCK_CLASS = "highlight"
+TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name) | {"hll"}
+_LANGUAGE_CLASS_RE = re.compile(r"^language-[A-Za-z0-9_+#.-]{1,40}$")
 LINK_REL = "nofollow ugc noopener"
 
 
@@ -51,8 +57,15 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return name in ("alt", "title")
     if tag in ("td", "th"):
         return name == "align" and value in ("left", "right", "center")
-    if tag in ("code", "span", "div", "pre"):
-        return name == "class" and bool(_CLASS_RE.match(value))
+    if name != "class":
+        return False
+    if tag in ("div", "pre"):
+        return value == HIGHLIGHT_BLOCK_CLASS
+    if tag == "span":
+        classes = value.split()
+        return bool(classes) and all(c in TOKEN_CLASSES for c in classes)
+    if tag == "code":
+        return bool(_LANGUAGE_CLASS_RE.match(value))
     return False
 
 
