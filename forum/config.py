@@ -71,7 +71,7 @@ class Config:
     LOGIN_SOURCE_FAILURES_BEFORE_DELAY = 20
     REQUIRE_STAFF_2FA = ENVIRONMENT == "production"
     # Members confirm their email (a signed link, valid EMAIL_CONFIRMATION_MAX_AGE seconds) before
-    # they may ask, answer or comment; production only unless FORUM_REQUIRE_EMAIL_CONFIRMATION says.
+    # they may ask, answer, comment or suggest edits; production only unless FORUM_REQUIRE_EMAIL_CONFIRMATION says.
     REQUIRE_EMAIL_CONFIRMATION = ENVIRONMENT == "production"
     EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
     PASSWORD_RESET_MAX_AGE = 3600

@@ -330,8 +330,9 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
 def customer_response(question_id: int, *, customer: User, accept: bool) -> Case:
     """The asker accepts the resolution (the case closes) or reopens it."""
     case = latest_case_for(question_id)
-    if case is None or case.customer_id != customer.id:
+    if case is None:
         raise NotAllowed("Only the person who asked can respond to this case.")
+    require(customer, Permission.CASE_RESPOND, case)
     if case.status != CaseStatus.RESOLVED:
         raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     HELPFUL_VOTE = "helpful:vote"
     INSIGHTS_VIEW = "insights:view"
     PRODUCT_CARE_MANAGE = "admin:product-care"
+    PROFILE_EDIT = "profile:edit"
 
 
 def _signed_in(user: User | None) -> bool:
@@ -101,7 +102,8 @@ def suspension_notice(user: User) -> str | None:
 
 
 # What an unconfirmed member may not do while REQUIRE_EMAIL_CONFIRMATION is on.
-NEEDS_CONFIRMED_EMAIL = (Permission.QUESTION_ASK, Permission.ANSWER_POST, Permission.COMMENT_POST)
+NEEDS_CONFIRMED_EMAIL = (Permission.QUESTION_ASK, Permission.ANSWER_POST, Permission.COMMENT_POST,
+                         Permission.POST_SUGGEST_EDIT)
 
 
 def confirmation_notice(user: User | None) -> str | None:
@@ -110,7 +112,8 @@ def confirmation_notice(user: User | None) -> str | None:
         return None
     if not (has_app_context() and current_app.config.get("REQUIRE_EMAIL_CONFIRMATION")):
         return None
-    return (f"Please confirm your email address before you ask, answer or comment: open the link we sent to "
+    return (f"Please confirm your email address before you ask, answer, comment or suggest edits: open the link "
+            f"we sent to "
             f"{user.email}. No email? Check your spam folder, or send a new link from Settings → Email.")
 
 
@@ -271,6 +274,10 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None
             return "Only the person who asked can respond to this case."
+        case Permission.PROFILE_EDIT:
+            if obj is None or getattr(obj, "id", None) == user.id:
+                return None
+            return "You can only change your own profile."
     return "Not allowed."
 
 

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
 from forum.models import ApiToken, Role, User, UserSession, utcnow
+from forum.policy import Permission, require
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
 from reputation.events import RepEvent
@@ -241,7 +242,11 @@ def end_sessions_and_tokens(user: User) -> None:
 
 
 def update_profile(user: User, about: str, display_name: str | None = None) -> None:
-    """Save the profile text and (when given) the display name, which single sign-on may have filled."""
+    """Save the profile text and (when given) the display name, which single sign-on may have filled.
+
+    Raises NotAllowed while the member is suspended (a profile is public writing too).
+    """
+    require(user, Permission.PROFILE_EDIT, user)
     if len(about or "") > 2000:
         raise ValidationFailed("Your profile text is too long.", fields={"about": "Use at most 2,000 characters."})
     if display_name is not None:

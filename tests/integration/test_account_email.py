@@ -100,7 +100,7 @@ def test_required_confirmation_blocks_posting_everywhere_until_the_link_is_confi
     assert user.email_confirmed_at is None
 
     home = page(client.get("/"))
-    assert "Please confirm your email address before you ask, answer or comment" in home
+    assert "Please confirm your email address before you ask, answer, comment or suggest edits" in home
     assert "nadia@example.com" in home and "Send a new link" in home
     refused = client.post("/questions/ask", data={"title": "Does the hub work without the cloud?",
                                                   "body": "I want to keep the schedule local; is that supported?",

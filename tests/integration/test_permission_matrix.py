@@ -85,6 +85,7 @@ EXPECTED: dict[Permission, dict[str, str]] = {
     P.WEBHOOKS_MANAGE: {"*": ADMIN},
     P.REPUTATION_AWARD: {"*": ADMIN},
     P.PRODUCT_CARE_MANAGE: {"*": ADMIN},
+    P.PROFILE_EDIT: {"*": "-yyyyyyy-yyyyy"},
 }
 ON_ANSWER = {P.ANSWER_ACCEPT}
 ON_COMMENT = {P.COMMENT_DELETE}
