@@ -100,6 +100,12 @@ def token_key() -> str:
     return f"token:{_bearer_digest() or get_remote_address()}"
 
 
+def sign_up_address_key() -> str:
+    """Count sign-ups per submitted address too: each one mails that address (no mail-bombing one inbox)."""
+    address = (request.form.get("email") or "").strip().lower()[:254]
+    return "sign-up:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def reset_address_key() -> str:
     """Count reset requests per submitted address too (no mail-bombing one inbox), account or not."""
     address = (request.form.get("email") or "").strip().lower()[:254]
@@ -173,6 +179,7 @@ def _exempt_staff_or_not_edit() -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
     Rule(("auth.register",), "5/hour", get_remote_address, "register", not_post, successes_only=True),
+    Rule(("auth.register",), "3/hour", sign_up_address_key, "register-address", not_post, successes_only=True),
     Rule(("auth.forgot_password",), "5/hour", get_remote_address, "reset-ip", not_post),
     Rule(("auth.forgot_password",), "3/hour", reset_address_key, "reset-address", not_post),
     Rule(("users.resend_confirmation",), "3/hour", member_key, "confirmation-resend"),

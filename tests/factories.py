@@ -21,6 +21,17 @@ def make_user(username: str | None = None, *, reputation_points: int = 0, role: 
     return user
 
 
+def sign_up(client, username: str, email: str, password: str = PASSWORD, *, next_path: str | None = None):
+    """Sign up through the form and follow the emailed link (built here, not read from the mail)."""
+    from forum.models import PendingSignUp
+    from forum.services import account_email
+
+    query = f"?next={next_path}" if next_path else ""
+    client.post(f"/register{query}", data={"username": username, "email": email, "password": password})
+    pending = db.session.scalar(db.select(PendingSignUp).where(PendingSignUp.email == email.lower()))
+    return client.post(f"/register/finish/{account_email.sign_up_token(pending)}")
+
+
 def make_product(slug: str = "thermostat", name: str = "Northwind Thermostat") -> Product:
     product = db.session.scalar(db.select(Product).where(Product.slug == slug))
     if product is None:

@@ -49,7 +49,7 @@ from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, Role, User, UserSession
+from forum.models.user import ApiToken, PendingSignUp, Role, User, UserSession
 
 __all__ = [
     "CLOSE_REASON_LABELS",
@@ -86,6 +86,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "OutboxMessage",
+    "PendingSignUp",
     "Product",
     "ProductAgent",
     "ProductCare",

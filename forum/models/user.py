@@ -105,3 +105,21 @@ class UserSession(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+
+
+class PendingSignUp(db.Model):
+    """A sign-up waiting for its emailed link: the account exists only once the address is proven.
+
+    Until then nothing public changes (no profile, no taken username), so signing up shows
+    nothing about whether the address already has an account.
+    """
+
+    __tablename__ = "pending_sign_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # Where the sign-up form was to lead (a checked same-site path), followed once the account exists.
+    next_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

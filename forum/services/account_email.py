@@ -22,11 +22,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import User, utcnow
+from forum.models import PendingSignUp, User, utcnow
 from forum.services import accounts, mail, outbox
 from forum.services.errors import ServiceError, ValidationFailed
 
 CONFIRM_SALT = "peercare.email-confirmation"
+SIGN_UP_SALT = "peercare.sign-up"
 RESET_SALT = "peercare.password-reset"
 
 
@@ -136,6 +137,58 @@ def send_confirmation(payload: dict) -> None:
                       unsubscribe_url=None, user=user, link=link,
                       hours=confirmation_hours(),
                       required=accounts.confirmation_required()))
+
+
+# --- finishing a sign-up ---------------------------------------------------------------------
+
+SIGN_UP_AGAIN = "You can sign up again: it takes a minute."
+
+
+def sign_up_token(pending: PendingSignUp) -> str:
+    """A signed link token naming the pending sign-up and its address."""
+    return _serializer(SIGN_UP_SALT).dumps([pending.id, pending.email])
+
+
+def check_sign_up(token: str) -> PendingSignUp:
+    """The pending sign-up a link is for. Raises LinkNotValid when tampered, expired or already used."""
+    pending_id, email = _load(token, SIGN_UP_SALT, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"],
+                              what="sign-up", again=SIGN_UP_AGAIN)
+    pending = db.session.get(PendingSignUp, pending_id)
+    if pending is None or pending.email != email:
+        raise LinkNotValid(f"This sign-up link has already been used or is out of date. {SIGN_UP_AGAIN} "
+                           "Already finished? Then sign in.")
+    return pending
+
+
+def finish_sign_up(token: str) -> User:
+    """Create the account a sign-up link is for (LinkNotValid for a bad link or a name taken since)."""
+    pending = check_sign_up(token)
+    try:
+        return accounts.finish_sign_up(pending)
+    except ValidationFailed as exc:
+        raise LinkNotValid(exc.message) from exc
+
+
+@outbox.handler(accounts.SIGN_UP_EMAIL, background=True)
+def send_sign_up(payload: dict) -> None:
+    """Email the link that creates the account; nothing when the sign-up is gone (used or expired)."""
+    pending = db.session.get(PendingSignUp, payload["pending_id"])
+    if pending is None:
+        return
+    link = mail.external_url("auth.finish_sign_up", token=sign_up_token(pending))
+    _send(mail.render("sign_up", to=pending.email, subject="Finish creating your account", unsubscribe_url=None,
+                      username=pending.username, link=link, hours=confirmation_hours()))
+
+
+@outbox.handler(accounts.ADDRESS_IN_USE_EMAIL, background=True)
+def send_address_in_use(payload: dict) -> None:
+    """Tell an address's owner that someone tried to sign up with it (the page said nothing about it)."""
+    user = _live_user(payload["user_id"])
+    if user is None:
+        return
+    _send(mail.render("address_in_use", to=user.email, subject="Someone tried to sign up with your address",
+                      unsubscribe_url=None, user=user, sign_in=mail.external_url("auth.login"),
+                      reset=mail.external_url("auth.forgot_password")))
 
 
 # --- resetting a forgotten password ----------------------------------------------------------

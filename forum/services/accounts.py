@@ -4,17 +4,18 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import ApiToken, Role, User, UserSession, utcnow
+from forum.models import ApiToken, PendingSignUp, Role, User, UserSession, utcnow
 from forum.policy import Permission, require
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
@@ -27,6 +28,8 @@ MAX_PASSWORD = 200
 _DUMMY_HASH = generate_password_hash("peercare-timing-equaliser")
 # Outbox kinds whose handlers (forum.services.account_email) send the account's own mail.
 CONFIRMATION_EMAIL = "account.confirmation_email"
+SIGN_UP_EMAIL = "account.sign_up_email"
+ADDRESS_IN_USE_EMAIL = "account.address_in_use_email"
 PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
 # Stored instead of a hash for accounts without a password (single sign-on): it matches none.
 NO_PASSWORD = "!"  # noqa: S105 - a marker that no hash starts with, not a password
@@ -109,18 +112,8 @@ def _email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def register(username: str, email: str, password: str | None, *, role: Role = Role.MEMBER,
-             email_confirmed: bool = False) -> User:
-    """Create a member with the +1 "joined" ledger entry.
-
-    `password` None makes an account that signs in only through single sign-on until the
-    member sets a password (by the "Forgot password?" link).
-
-    When REQUIRE_EMAIL_CONFIRMATION is on, a confirmation email is queued (sent after the
-    commit); `email_confirmed` is for addresses an operator vouches for (create-admin, demo).
-    Raises ValidationFailed naming each bad field; a taken username or email is reported on
-    its field, also when two sign-ups race (the unique constraints decide).
-    """
+def _check_new_member(username: str, email: str, password: str | None) -> tuple[str | None, str | None, dict]:
+    """The cleaned username and address, and an error per bad field (a taken username is one)."""
     errors: dict[str, str] = {}
     name = email_addr = None
     for field, check in (("username", lambda: _clean_username(username)), ("email", lambda: _clean_email(email))):
@@ -140,14 +133,12 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
         errors.update(exc.fields)
     if name and db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
         errors["username"] = "That username is taken."
-    if email_addr and _email_taken(email_addr):
-        errors["email"] = "An account with that email already exists."
-    if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
-    user = User(username=name, username_key=username_key(name), email=email_addr,
-                password_hash=_hash(password) if password is not None else unusable_password(),
-                role=role, reputation=1,
-                email_confirmed_at=utcnow() if email_confirmed else None)
+    return name, email_addr, errors
+
+
+def _create_member(name: str, email_addr: str, password_hash: str, *, role: Role, email_confirmed: bool) -> User:
+    user = User(username=name, username_key=username_key(name), email=email_addr, password_hash=password_hash,
+                role=role, reputation=1, email_confirmed_at=utcnow() if email_confirmed else None)
     db.session.add(user)
     try:
         db.session.flush()
@@ -157,8 +148,80 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
                                fields={"username": "That username or email is taken."}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
     ledger.refresh_cache([user.id])
+    return user
+
+
+def register(username: str, email: str, password: str | None, *, role: Role = Role.MEMBER,
+             email_confirmed: bool = False) -> User:
+    """Create a member with the +1 "joined" ledger entry (operators, single sign-on, tests, the demo).
+
+    `password` None makes an account that signs in only through single sign-on until the
+    member sets a password (by the "Forgot password?" link). A member signing up on the site
+    goes through `sign_up` instead, which reveals nothing about existing accounts.
+
+    When REQUIRE_EMAIL_CONFIRMATION is on, a confirmation email is queued (sent after the
+    commit); `email_confirmed` is for addresses an operator vouches for (create-admin, demo).
+    Raises ValidationFailed naming each bad field; a taken username or email is reported on
+    its field, also when two sign-ups race (the unique constraints decide).
+    """
+    name, email_addr, errors = _check_new_member(username, email, password)
+    if email_addr and _email_taken(email_addr):
+        errors["email"] = "An account with that email already exists."
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    user = _create_member(name, email_addr, _hash(password) if password is not None else unusable_password(),
+                          role=role, email_confirmed=email_confirmed)
     if not email_confirmed and confirmation_required():
         request_confirmation(user)
+    db.session.commit()
+    return user
+
+
+def sign_up(username: str, email: str, password: str, *, next_path: str | None = None) -> None:
+    """Start a visitor's own sign-up: the account is created when they open the link emailed to `email`.
+
+    The outcome, and the work done, are the same whether or not the address already has an
+    account (nothing is created now either way, the password is hashed either way): a new
+    address gets the sign-up link, an address in use gets a note telling its owner someone
+    tried, with the sign-in and password-reset links. `next_path` (already checked as same-site)
+    is where the finished sign-up leads. Raises ValidationFailed only for what the
+    form shows anyway: a malformed field, a weak password, a taken (public) username.
+    """
+    name, email_addr, errors = _check_new_member(username, email, password)
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    password_hash = _hash(password)
+    cutoff = utcnow() - timedelta(seconds=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
+    db.session.execute(delete(PendingSignUp).where(PendingSignUp.created_at < cutoff))
+    owner_id = db.session.scalar(select(User.id).where(User.email == email_addr))
+    if owner_id is not None:
+        outbox.defer(ADDRESS_IN_USE_EMAIL, user_id=owner_id)
+    else:
+        pending = PendingSignUp(username=name, email=email_addr, password_hash=password_hash,
+                                next_path=(next_path or "")[:500] or None)
+        db.session.add(pending)
+        db.session.flush()
+        outbox.defer(SIGN_UP_EMAIL, pending_id=pending.id)
+    db.session.commit()
+
+
+def finish_sign_up(pending: PendingSignUp) -> User:
+    """Create the member a sign-up link was for, with the address confirmed (the link proves it).
+
+    Raises ValidationFailed when the username or the address was taken since; either way the
+    address's pending sign-ups are gone afterwards.
+    """
+    name, email_addr, password_hash = pending.username, pending.email, pending.password_hash
+    db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == email_addr))
+    taken = {}
+    if db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
+        taken["username"] = "That username was taken in the meantime: please sign up again with another."
+    if _email_taken(email_addr):
+        taken["email"] = "This address already has an account: sign in, or reset its password."
+    if taken:
+        db.session.commit()
+        raise ValidationFailed(" ".join(taken.values()), fields=taken)
+    user = _create_member(name, email_addr, password_hash, role=Role.MEMBER, email_confirmed=True)
     db.session.commit()
     return user
 

@@ -50,13 +50,14 @@ def register():
                                     f"{security.wait_text(wait)}.")
         else:
             try:
-                user = accounts.register(form.username.data, form.email.data, form.password.data)
+                accounts.sign_up(form.username.data, form.email.data, form.password.data,
+                                 next_path=safe_next(request.args.get("next")))
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
-                auth.sign_in(user)
-                flash(f"Welcome to the community, {user.username}!", "success")
-                return redirect(safe_next(request.args.get("next")))
+                # The same page whether or not the address has an account: the mailbox learns which.
+                return render_template("accounts/check_inbox.html", email=accounts.clean_email(form.email.data),
+                                       hours=account_email.confirmation_hours())
     return render_template("accounts/register.html", form=form, **_sign_in_choices()), (
         429 if wait else 422 if form.errors else 200), {"Retry-After": str(wait)} if wait else {}
 
@@ -125,6 +126,23 @@ def confirm_email(token: str):
     except account_email.LinkNotValid as exc:
         return _link_problem(exc, "This confirmation link doesn't work")
     return render_template("accounts/confirm_email.html", pending=pending, token=token), 200, LINK_PAGE_HEADERS
+
+
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+def finish_sign_up(token: str):
+    """Opening the emailed link shows a button; only the POST creates the account (mail scanners prefetch)."""
+    form = ActionForm()
+    try:
+        if form.validate_on_submit():
+            next_path = account_email.check_sign_up(token).next_path
+            user = account_email.finish_sign_up(token)
+            auth.sign_in(user)
+            flash(f"Welcome to the community, {user.username}!", "success")
+            return redirect(safe_next(next_path))
+        pending = account_email.check_sign_up(token)
+    except account_email.LinkNotValid as exc:
+        return _link_problem(exc, "This sign-up link doesn't work")
+    return render_template("accounts/finish_sign_up.html", pending=pending, token=token), 200, LINK_PAGE_HEADERS
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -1,12 +1,40 @@
 """Page objects: what a member does on each page, in the member's words."""
 
+import email
+import email.policy
 import itertools
 import re
+import time
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 PASSWORD = "browser-password-1"
 _seq = itertools.count(1)
+
+
+def mail_to(address: str, timeout: float = 20.0) -> email.message.EmailMessage:
+    """The newest message the live server wrote to its mail folder for `address` (as a mail client parses it)."""
+    from tests.browser.conftest import _LIVE_ENV
+
+    folder = Path(_LIVE_ENV["MAIL_FOLDER"])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [message for path in (sorted(folder.glob("*.eml")) if folder.exists() else [])
+                 if (message := email.message_from_bytes(path.read_bytes(), policy=email.policy.default))["To"]
+                 == address]
+        if found:
+            return found[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {address} in {folder}")
+
+
+def finish_sign_up(page: Page, address: str) -> None:
+    """Open the sign-up link mailed to `address` and press its button, as a new member does."""
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    text = next(part.get_content() for part in mail_to(address).walk() if part.get_content_type() == "text/plain")
+    page.goto(re.search(r"https?://\S+/register/finish/\S+", text).group(0))
+    page.get_by_role("button", name="Create my account").click()
 
 
 class Site:
@@ -20,6 +48,7 @@ class Site:
         self.page.get_by_label("Email").fill(f"{username}@example.com")
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.get_by_role("button", name=re.compile("create|register|sign up", re.I)).click()
+        finish_sign_up(self.page, f"{username}@example.com")
         expect(self.page.get_by_text(f"Welcome to the community, {username}!")).to_be_visible()
         return username
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.pages import PASSWORD, Site
+from tests.browser.pages import PASSWORD, Site, finish_sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def test_visitor_is_invited_to_ask_and_comes_back_to_the_ask_form(live_server, n
     page.get_by_label("Email").fill(f"{username}@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    finish_sign_up(page, f"{username}@example.com")
     expect(page).to_have_url(re.compile(r"/questions/ask$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ask")
 

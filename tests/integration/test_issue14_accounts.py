@@ -125,3 +125,33 @@ def test_finding15_production_still_refuses_to_start_without_a_key(tmp_path, mon
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None, "ENVIRONMENT": "production"},
                    instance_path=str(tmp_path))
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_finding12_signing_up_answers_the_same_whether_or_not_the_address_has_an_account(client, mailbox):
+    from tests.integration.test_account_email import link_path, page, settle, text_part
+
+    owner = make_user("olga", email="olga@example.com")
+    taken = client.post("/register", data={"username": "olga_two", "email": "Olga@Example.com",
+                                           "password": "a-long-enough-passphrase"})
+    fresh = client.post("/register", data={"username": "petra_new", "email": "petra@example.com",
+                                           "password": "a-long-enough-passphrase"})
+    assert taken.status_code == fresh.status_code == 200
+    assert page(taken).replace("olga@example.com", "X") == page(fresh).replace("petra@example.com", "X")
+    assert "already" not in page(taken)
+    assert client.get("/settings").status_code == 302  # nobody is signed in by either
+    assert client.post("/login", data={"login": "olga_two", "password": "a-long-enough-passphrase"}).status_code == 422
+    assert client.post("/login", data={"login": "petra_new", "password": "a-long-enough-passphrase"}).status_code == 422
+    assert client.get("/users?q=petra_new").get_data(as_text=True).count("petra_new") <= 1  # only the search box
+
+    settle()
+    [note] = mailbox.wait_for(1, to=owner.email)
+    assert note["Subject"] == "Someone tried to sign up with your address"
+    assert "/password/forgot" in text_part(note) and "/login" in text_part(note)
+    [link_mail] = mailbox.wait_for(1, to="petra@example.com")
+    path = link_path(link_mail, "register/finish")
+    assert "Create my account" in page(client.get(path))
+    assert client.get("/settings").status_code == 302  # opening the link creates nothing
+    r = client.post(path, follow_redirects=True)
+    assert "Welcome to the community, petra_new!" in page(r)
+    assert client.get("/settings").status_code == 200
+    assert client.post(path).status_code == 400  # once only

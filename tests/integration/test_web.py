@@ -10,11 +10,11 @@ from forum.models import Question, Revision, User
 from forum.services import acceptance, comments, votes
 from reputation.events import PostKind
 from tests.conftest import login
-from tests.factories import PASSWORD, make_answer, make_product, make_question, make_user
+from tests.factories import PASSWORD, make_answer, make_product, make_question, make_user, sign_up
 
 
 def test_register_sign_in_and_out(client):
-    r = client.post("/register", data={"username": "Maria_K", "email": "Maria@Example.com", "password": "a-long-password"})
+    r = sign_up(client, "Maria_K", "Maria@Example.com", "a-long-password")
     assert r.status_code == 302
     user = db.session.scalar(select(User).where(User.username == "Maria_K"))
     assert user.email == "maria@example.com"
