@@ -26,6 +26,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum import logging as structured_logs
 
     structured_logs.init_app(app)  # first, so request ids and JSON lines cover every later hook
+    from forum import input_filter
+
+    input_filter.init_app(app)  # then: no later hook or view sees a NUL, a lone surrogate or deep JSON
     from forum import pagecache
 
     pagecache.init_app(app)  # early too: a cached page for a visitor skips the later hooks

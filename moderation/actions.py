@@ -24,6 +24,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.parse import parse_id
 from forum.policy import Permission, require
 from forum.services import answers, comments, ledger, posts, questions
 from forum.services.errors import NotAllowed, ValidationFailed
@@ -61,10 +62,10 @@ def _live(question: Question) -> None:
 
 def parse_question_ref(raw: object) -> int | None:
     """A question id given as a number, "#123" or a question URL."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
+    if isinstance(raw, int):
+        return parse_id(raw)
     match = QUESTION_REF.search(str(raw or "").strip().lstrip("#"))
-    return int(match.group(1)) if match else None
+    return parse_id(match.group(1)) if match else None
 
 
 def close_question(question_id: int, *, moderator: User, reason: str, duplicate_of: object = None,

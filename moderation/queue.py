@@ -125,12 +125,13 @@ def parse_kind(raw: str | None) -> ReviewKind | None:
 
 
 def open_items(kind: ReviewKind | None = None, *, page: int = 1, per_page: int = 20) -> Page:
-    """Open items, hidden posts first, then oldest first (the longest waiting)."""
+    """Open items: posts hidden by flags, then flagged posts, then the rest; oldest first within each."""
     where = [ReviewItem.handled_at.is_(None)]
     if kind is not None:
         where.append(ReviewItem.kind == kind.value)
     total = db.session.scalar(select(func.count(ReviewItem.id)).where(*where)) or 0
-    hidden_first = case((ReviewItem.kind == ReviewKind.HIDDEN.value, 0), else_=1)
+    hidden_first = case((ReviewItem.kind == ReviewKind.HIDDEN.value, 0),
+                        (ReviewItem.kind == ReviewKind.FLAGGED.value, 1), else_=2)
     items = list(db.session.scalars(
         select(ReviewItem).where(*where)
         .options(joinedload(ReviewItem.question), joinedload(ReviewItem.answer), joinedload(ReviewItem.comment),

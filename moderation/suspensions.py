@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Suspension, User, utcnow
+from forum.parse import parse_day
 from forum.policy import Permission, require
 from forum.services.errors import NotFound, ValidationFailed
 from forum.times import formatted
@@ -36,7 +37,7 @@ def parse_until(raw: str | date | datetime | None) -> datetime:
         text = (raw or "").strip()
         try:
             until = datetime.fromisoformat(text).replace(tzinfo=None) if "T" in text or " " in text else (
-                datetime.combine(date.fromisoformat(text), time.min))
+                datetime.combine(parse_day(text), time.min))
         except ValueError as exc:
             raise ValidationFailed("Please give the end date.", fields={"until": "Use YYYY-MM-DD."}) from exc
     now = utcnow()

@@ -10,7 +10,7 @@ from flask import current_app, has_app_context
 
 from forum.models import Answer, Comment, Question, User
 from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
-from forum.services.errors import NotAllowed
+from forum.services.errors import NeedsReputation, NotAllowed
 from forum.services.settings import privilege_thresholds
 from forum.times import exact
 from reputation.privileges import Privilege, rule_for
@@ -79,7 +79,7 @@ def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
         return None
     threshold = privilege_thresholds()[privilege]
     rule = rule_for(privilege)
-    return f"“{rule.label}” needs {threshold} reputation; you have {user.reputation}."
+    return f"{rule.doing} needs {threshold} reputation (you have {user.reputation})."
 
 
 def _thread_of(obj: object) -> Question | None:
@@ -279,8 +279,34 @@ def can(user: User | None, perm: Permission | str, obj: object | None = None) ->
     return refusal(user, Permission(perm), obj) is None
 
 
+# The permissions members earn with reputation, and the privilege each needs.
+EARNED: dict[Permission, Privilege] = {
+    Permission.VOTE_UP: Privilege.VOTE_UP,
+    Permission.VOTE_DOWN: Privilege.VOTE_DOWN,
+    Permission.POST_FLAG: Privilege.FLAG,
+    Permission.COMMENT_POST: Privilege.COMMENT_ANYWHERE,
+}
+
+
+def needs_reputation(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+    """True when reputation is all that stands between `user` and `perm` on `obj`.
+
+    Pages then show the control anyway, and a click explains the privilege and how to earn
+    it, instead of the control vanishing with no reason.
+    """
+    perm = Permission(perm)
+    reason = refusal(user, perm, obj)
+    privilege = EARNED.get(perm)
+    return reason is not None and privilege is not None and reason == _privilege_refusal(user, privilege)
+
+
+def offered(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+    """Show the control: the member may use it, or may once they have the reputation."""
+    return can(user, perm, obj) or needs_reputation(user, perm, obj)
+
+
 def require(user: User | None, perm: Permission, obj: object | None = None) -> None:
-    """Raise NotAllowed with the reason when `user` may not do `perm`."""
+    """Raise NotAllowed with the reason when `user` may not do `perm` (NeedsReputation for want of reputation)."""
     reason = refusal(user, perm, obj)
     if reason is not None:
-        raise NotAllowed(reason)
+        raise NeedsReputation(reason) if needs_reputation(user, perm, obj) else NotAllowed(reason)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum import urls
 from forum.extensions import db
 from forum.models import Answer, Article, Product, Question, Tag, question_tags
+from forum.parse import parse_id
 from forum.policy import visibility
 from forum.services.errors import NotFound
 
@@ -183,7 +184,7 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
 
 
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
-    question = db.session.get(Question, int(arg)) if arg and arg.isdigit() else None
+    question = db.session.get(Question, parse_id(arg)) if parse_id(arg) is not None else None
     if question is None or not visibility.is_public(question):
         raise NotFound("That question doesn't exist or has been deleted.")
     answers = db.session.scalars(

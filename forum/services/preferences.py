@@ -32,6 +32,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.parse import parse_id
 from forum.services.errors import NotFound, ValidationFailed
 
 DIGEST = "digest"  # the unsubscribe "kind" of digest emails
@@ -161,7 +162,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     elif kind == "tag":
         row = db.session.scalar(select(Tag).where(Tag.name == str(ref)))
     elif kind == "question":
-        row = db.session.get(Question, int(ref)) if str(ref).isdigit() else None
+        row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
         if row is not None and row.is_deleted:
             row = None
     else:

@@ -42,7 +42,10 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
     """Register an endpoint; returns it with its signing secret (shown to the admin once)."""
     require(actor, Permission.WEBHOOKS_MANAGE)
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1/bad"
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise ValidationFailed("Please give the endpoint's URL.", fields={"url": "An http(s) URL, e.g. https://crm.example.com/hooks/peercare"})
     secret = "whsec_" + secrets.token_urlsafe(32)

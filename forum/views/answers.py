@@ -2,12 +2,12 @@
 
 from flask import Blueprint, flash, redirect, render_template, request
 
-from forum import auth
+from forum import auth, security
 from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
 from forum.policy import Permission, require
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
-from forum.urls import answer_url, question_url
+from forum.urls import answer_anchor, answer_url, question_url
 from forum.views.common import act
 from forum.views.questions import render_thread, vote_value, with_diffs
 from reputation.events import PostKind
@@ -20,15 +20,22 @@ bp = Blueprint("answers", __name__)
 def create(question_id: int):
     form = AnswerForm()
     posts.get_question(question_id, viewer=auth.current())  # a missing or hidden question is a 404 first
+    wait = 0
     if form.validate_on_submit():
-        try:
-            answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc.fields)
+        wait = security.form_limit_wait()
+        if wait:
+            form.form_errors.append(f"You're posting quickly: you can post again in {security.wait_text(wait)}. "
+                                    "Your answer is kept below.")
         else:
-            flash("Thanks for answering!", "success")
-            return redirect(answer_url(answer))
-    return render_thread(queries.load_thread(question_id, auth.current()), form, 422)
+            try:
+                answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.fields)
+            else:
+                flash("Thanks for answering!", "success")
+                return redirect(answer_url(answer))
+    page, _ = render_thread(queries.load_thread(question_id, auth.current()), form)
+    return page, 429 if wait else 422, {"Retry-After": str(wait)} if wait else {}
 
 
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
@@ -65,7 +72,7 @@ def undelete(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: answers.undelete_answer(answer_id, auth.current()), done=url, back=url,
-               message="The answer is restored.")
+               message="The answer is restored.", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/vote")
@@ -75,7 +82,8 @@ def vote(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: votes.vote(auth.current(), PostKind.ANSWER, answer_id, value), done=url, back=url,
-               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value])
+               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value],
+               here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/accept")
@@ -84,7 +92,7 @@ def accept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: acceptance.accept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Answer accepted. Thanks for closing the loop!")
+               message="Answer accepted. Thanks for closing the loop!", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/unaccept")
@@ -93,7 +101,7 @@ def unaccept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: acceptance.unaccept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Acceptance removed.")
+               message="Acceptance removed.", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/comments")
@@ -103,7 +111,7 @@ def comment(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: comments.post_comment(auth.current(), PostKind.ANSWER, answer_id, body=form.body.data),
-               done=url, back=url, message="Comment added.")
+               done=url, back=url, message="Comment added.", here=f"{answer_anchor(answer_id)}-comments")
 
 
 @bp.post("/comments/<int:comment_id>/delete")

@@ -13,7 +13,7 @@ from forum.models import CloseReason, ReviewKind, ReviewOutcome, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
-from forum.urls import QUESTION_ANCHOR, answer_anchor, answer_url, comment_anchor, question_url
+from forum.urls import answer_anchor, answer_url, question_url
 from forum.views.common import act, page_arg
 from moderation import (
     account_deletion,
@@ -34,6 +34,7 @@ from reputation.rules import LABELS
 REPUTATION_LABELS = {event.value: label for event, label in LABELS.items()}
 
 bp = Blueprint("mod", __name__, url_prefix="/mod")
+bp.add_app_template_global(audit.target_label, "audit_target")
 flags_bp = Blueprint("flags", __name__)
 suggestions_bp = Blueprint("suggestions", __name__)
 
@@ -56,7 +57,15 @@ def queue_list():
     kind = queue.parse_kind(request.args.get("kind"))
     page = queue.open_items(kind, page=page_arg(), per_page=QUEUE_PER_PAGE)
     return render_template("mod/queue.html", page=page, kind=kind, kinds=list(ReviewKind), counts=queue.counts(),
-                           recent=queue.handled_items(limit=10))
+                           recent=queue.handled_items(limit=10), quick=_quick_decision)
+
+
+def _quick_decision(entry) -> tuple[str, str] | None:
+    """The one-click decision a queue card offers (outcome, button text): the post is fine."""
+    if entry.kind == "suggested_edit":
+        return None
+    outcome = review.outcomes_for(entry)[0]
+    return outcome.value, "Dismiss flags (post is fine)" if outcome.value == "dismissed" else "Approve (post is fine)"
 
 
 @bp.get("/queue/<int:item_id>")
@@ -78,13 +87,17 @@ def handle(item_id: int):
     decision = review.Decision(outcome=form.get("outcome", ""), note=form.get("note", ""), body=form.get("body"),
                                title=form.get("title"), tags=form.get("tags"), until=form.get("until"),
                                suspension_reason=form.get("suspension_reason"))
-    back = url_for("mod.item", item_id=item_id)
+    from_queue = form.get("return_to") == "queue"
+    back = url_for("mod.queue_list", kind=form.get("kind") or None) if from_queue else url_for(
+        "mod.item", item_id=item_id)
     try:
         handled = review.handle(item_id, decision, moderator=auth.current())
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
     flash(f"Review item #{handled.id}: {ReviewOutcome.label_of(handled.outcome).lower()} — done.", "success")
+    if from_queue:
+        return redirect(back)
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
     return redirect(url_for("mod.item", item_id=following[0].id) if following else url_for("mod.queue_list"))
 
@@ -253,12 +266,15 @@ def remove_word(word_id: int):
 def _flag(kind: str, target_id: int):
     target = flags.get_target(kind, target_id, viewer=auth.current())
     question = target if kind == "question" else posts.get_question(target.question_id, viewer=auth.current())
-    anchor = {"question": QUESTION_ANCHOR, "answer": answer_anchor(target_id),
-              "comment": comment_anchor(target_id)}[kind]
-    url = question_url(question, anchor)
+    if kind == "comment":
+        here = f"{answer_anchor(target.answer_id)}-comments" if target.answer_id else "question-comments"
+    else:
+        here = {"question": "question-status", "answer": f"{answer_anchor(target_id)}-status"}[kind]
+    url = question_url(question)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
-               done=url, back=url, message="Thanks! Moderators will review your flag.")
+               done=url, back=url, message="Thanks! Moderators will review your flag.", here=here,
+               error_here=f"flag-{kind}-{target_id}")
 
 
 @flags_bp.post("/questions/<int:question_id>/flag")

@@ -6,6 +6,7 @@ from werkzeug.exceptions import BadRequest
 from forum import auth
 from forum.extensions import csrf
 from forum.models import NotificationKind
+from forum.parse import parse_id
 from forum.services import notifications, preferences
 from forum.urls import question_url
 from forum.views.common import page_arg
@@ -48,10 +49,9 @@ def index():
 @auth.login_required
 def mark_read():
     raw = request.form.getlist("id")
-    try:
-        ids = [int(value) for value in raw] if raw else None
-    except ValueError as exc:
-        raise BadRequest("Notification ids are numbers.") from exc
+    ids = [parse_id(value) for value in raw] if raw else None
+    if ids is not None and None in ids:
+        raise BadRequest("Notification ids are numbers.")
     notifications.mark_read(auth.current(), ids)
     return redirect(url_for("notifications.index", show=request.form.get("show") or None))
 

@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 from forum import auth
 from forum.forms import apply_errors
 from forum.models import NotificationKind
+from forum.parse import parse_id
 from forum.services import preferences, queries
 from forum.services.errors import ValidationFailed
 from forum.urls import product_url, question_number_url, tag_url
@@ -78,8 +79,8 @@ def _target_page(kind: str, ref: str) -> str:
         return product_url(ref)
     if kind == "tag":
         return tag_url(ref)
-    if kind == "question" and ref.isdigit():
-        return question_number_url(int(ref))
+    if kind == "question" and parse_id(ref) is not None:
+        return question_number_url(parse_id(ref))
     return url_for("preferences.page")
 
 

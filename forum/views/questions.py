@@ -4,7 +4,7 @@ import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forum import auth, pagecache
+from forum import auth, pagecache, security
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, CaseStatus, Product
@@ -13,7 +13,7 @@ from forum.services import badges, comments, profile_fields, queries, questions,
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
-from forum.urls import QUESTION_COMMENTS_ANCHOR, question_url, slugify
+from forum.urls import question_url, slugify
 from forum.views import community
 from forum.views import profile_fields as field_views
 from forum.views.common import act, page_arg, per_page
@@ -56,25 +56,33 @@ def ask():
         form.product.data = request.args["product"]
     details = profile_fields.active_fields_by_product()  # each product's customer profile fields
     answer_errors: dict[str, str] = {}
+    if request.method == "GET" and request.args.get("title"):
+        form.title.data = request.args["title"][:150]
+    wait = 0
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                question = profile_fields.ask_with_answers(
-                    auth.current(), title=form.title.data, body=form.body.data, tags=form.tags.data,
-                    product=form.product.data, raw=field_views.form_answer, name=field_views.input_name)
-        except ValidationFailed as exc:
-            answer_errors = {k: v for k, v in exc.fields.items() if k.startswith("pf-")}
-            apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
+        wait = security.form_limit_wait()
+        if wait:
+            form.form_errors.append(f"New members can post one question every few minutes: you can post again in "
+                                    f"{security.wait_text(wait)}. Your question is kept below.")
         else:
-            flash("Your question is posted. You'll see answers here.", "success")
-            return redirect(question_url(question))
+            try:
+                with unit_of_work():
+                    question = profile_fields.ask_with_answers(
+                        auth.current(), title=form.title.data, body=form.body.data, tags=form.tags.data,
+                        product=form.product.data, raw=field_views.form_answer, name=field_views.input_name)
+            except ValidationFailed as exc:
+                answer_errors = {k: v for k, v in exc.fields.items() if k.startswith("pf-")}
+                apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
+            else:
+                flash("Your question is posted. You'll see answers here.", "success")
+                return redirect(question_url(question))
     if request.method == "POST":
         answers = {f.id: request.form.get(field_views.input_name(f), "") for fs in details.values() for f in fs}
     else:
         answers = profile_fields.prefill(auth.current(), [f for fs in details.values() for f in fs])
     return render_template("questions/ask.html", form=form, details=[(fs[0].product, fs) for fs in details.values()],
                            answers=answers, answer_errors=answer_errors, input_name=field_views.input_name), (
-        422 if form.errors or answer_errors else 200)
+        429 if wait else 422 if form.errors or answer_errors else 200), ({"Retry-After": str(wait)} if wait else {})
 
 
 @bp.get("/questions/<int:question_id>")
@@ -165,7 +173,8 @@ def delete(question_id: int):
 def undelete(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.undelete_question(question_id, auth.current()),
-               done=question_url(question), back=question_url(question), message="The question is restored.")
+               done=question_url(question), back=question_url(question), message="The question is restored.",
+               here="question-status")
 
 
 def vote_value() -> int:
@@ -182,7 +191,7 @@ def vote(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: votes.vote(auth.current(), PostKind.QUESTION, question_id, value),
                done=question_url(question), back=question_url(question),
-               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value])
+               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value], here="question-status")
 
 
 @bp.post("/questions/<int:question_id>/comments")
@@ -191,8 +200,8 @@ def comment(question_id: int):
     form = CommentForm()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: comments.post_comment(auth.current(), PostKind.QUESTION, question_id, body=form.body.data),
-               done=question_url(question, QUESTION_COMMENTS_ANCHOR), back=question_url(question),
-               message="Comment added.")
+               done=question_url(question), back=question_url(question), message="Comment added.",
+               here="question-comments")
 
 
 @bp.get("/questions/<int:question_id>/revisions")

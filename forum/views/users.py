@@ -6,7 +6,8 @@ from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
-from forum.views.common import act, page_arg
+from forum.templating import THEME_COOKIE, theme_choice
+from forum.views.common import act, flash_at, page_arg
 from reputation.badges import BY_KEY
 from reputation.rules import LABELS
 
@@ -51,6 +52,8 @@ def _settings_page(**forms):
         "action_form": ActionForm(),
         "tokens": tokens.active_tokens(user),
         "new_token": None,
+        "themes": THEMES,
+        "theme": theme_choice(),
     }
     context.update(forms)
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -61,6 +64,26 @@ def _settings_page(**forms):
 @auth.login_required
 def settings():
     return _settings_page()
+
+
+THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
+
+
+@bp.post("/settings/theme")
+@auth.login_required
+def change_theme():
+    choice = request.form.get("theme", "")
+    if not ActionForm().validate_on_submit() or choice not in THEMES:
+        flash("Please pick one of the themes.", "error")
+        return redirect(url_for("users.settings", _anchor="settings-appearance"))
+    response = redirect(url_for("users.settings", _anchor="settings-appearance"))
+    if choice == "system":
+        response.delete_cookie(THEME_COOKIE)
+    else:
+        response.set_cookie(THEME_COOKIE, choice, max_age=365 * 86400, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    flash_at(f"Theme saved: {THEMES[choice].lower()}.", "success", "settings-appearance-status")
+    return response
 
 
 @bp.post("/settings/email")
