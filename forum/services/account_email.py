@@ -169,7 +169,6 @@ def finish_sign_up(token: str) -> User:
         raise LinkNotValid(exc.message) from exc
 
 
-@outbox.handler(accounts.SIGN_UP_EMAIL, background=True)
 def send_sign_up(payload: dict) -> None:
     """Email the link that creates the account; nothing when the sign-up is gone (used or expired)."""
     pending = db.session.get(PendingSignUp, payload["pending_id"])
@@ -180,7 +179,6 @@ def send_sign_up(payload: dict) -> None:
                       username=pending.username, link=link, hours=confirmation_hours()))
 
 
-@outbox.handler(accounts.ADDRESS_IN_USE_EMAIL, background=True)
 def send_address_in_use(payload: dict) -> None:
     """Tell an address's owner that someone tried to sign up with it (the page said nothing about it)."""
     user = _live_user(payload["user_id"])
@@ -262,6 +260,8 @@ def _send(message: mail.Email) -> None:
 
 
 def init_app(app) -> None:
-    """Register the outbox handlers that send the confirmation and password-reset emails."""
+    """Register the outbox handlers that send the confirmation, sign-up and password-reset emails."""
     outbox.handler(accounts.CONFIRMATION_EMAIL, background=True)(send_confirmation)
+    outbox.handler(accounts.SIGN_UP_EMAIL, background=True)(send_sign_up)
+    outbox.handler(accounts.ADDRESS_IN_USE_EMAIL, background=True)(send_address_in_use)
     outbox.handler(accounts.PASSWORD_RESET_EMAIL, background=True)(send_password_reset)

@@ -103,7 +103,8 @@ def test_finding15_without_a_configured_key_each_instance_generates_and_keeps_it
 
     monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
     assert Config.SECRET_KEY is None  # no key in the code: SECRET_KEY is unset here
-    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "ENVIRONMENT": "development"}
+    # (limits off: the limiter is shared by every app, and the suite's app runs without them)
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "ENVIRONMENT": "development", "RATELIMIT_ENABLED": False}
     first = create_app(settings, instance_path=str(tmp_path / "one"))
     again = create_app(settings, instance_path=str(tmp_path / "one"))
     other = create_app(settings, instance_path=str(tmp_path / "two"))
@@ -122,7 +123,8 @@ def test_finding15_production_still_refuses_to_start_without_a_key(tmp_path, mon
 
     monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
     with pytest.raises(InsecureConfiguration):
-        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None, "ENVIRONMENT": "production"},
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None, "ENVIRONMENT": "production",
+                    "RATELIMIT_ENABLED": False},
                    instance_path=str(tmp_path))
     assert not (tmp_path / "secret_key").exists()
 

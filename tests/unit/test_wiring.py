@@ -57,6 +57,7 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
         "forum.services.notifications._on_account_deleted", "forum.services.sso._forget",
         "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted"]
     assert after["handlers"] == sorted(["account.confirmation_email", "account.password_reset_email",
+                                        "account.sign_up_email", "account.address_in_use_email",
                                         "notifications.react", "notifications.forget", "notifications.email",
                                         "webhook.deliver", "search.index", "sso.link_email", "satisfaction.email"])
     assert after["feeds"] == sorted(["questions/False", "unanswered/False", "products/True", "tags/True",
