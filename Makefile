@@ -3,29 +3,45 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# `make run` needs only what running needs; the dev and test tools come with `make test`.
+RUN_STAMP = $(VENV)/.run-installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run test test-services lint serve-prod clean
 
+# Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
+NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-## run: install, migrate, seed demo content if the database is empty, serve on http://127.0.0.1:5000
-run: $(STAMP)
-	$(BIN)/flask db upgrade heads
-	$(BIN)/flask seed-demo --if-empty
+$(RUN_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.run-installed-* && touch $@
+
+## run: install, migrate, seed demo content if the database is empty, serve on http://$(HOST):$(PORT)
+## (another port: make run PORT=8080). Plain log lines, not JSON, at a terminal.
+run: export LOG_FORMAT ?= text
+run: $(RUN_STAMP)
+	@$(BIN)/flask db upgrade heads
+	@$(BIN)/flask seed-demo --if-empty
+	@echo "PeerCare is starting: open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: install and run the whole test suite (embedded defaults: SQLite)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-services: the same suite against PostgreSQL (a fresh database), as CI runs it
-test-services: $(STAMP)
+test-services: $(STAMP) $(NODE_STAMP)
 	bash .ci/services-suite
 
 lint: $(STAMP)
@@ -49,4 +65,4 @@ serve-prod: $(STAMP)
 	wait -n $$web $$worker $$beat; echo "serve-prod: a process exited; stopping the others" >&2
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -166,10 +166,18 @@ class Rule:
     key: Callable[[], str]
     scope: str | None = None
     exempt_when: Callable[[], bool] | None = None
+    # Only what got through counts: a form sent back with an error, or an action refused,
+    # must not use up a new member's allowance.
+    successes_only: bool = False
 
 
 def _exempt_staff_or_read() -> bool:
     return not_post() or is_staff()
+
+
+def refused() -> None:
+    """Mark this request's action as refused: its redirect back must not count against a limit."""
+    g.action_refused = True
 
 
 def _exempt_staff_or_not_edit() -> bool:
@@ -179,35 +187,93 @@ def _exempt_staff_or_not_edit() -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(("auth.login",), "10/minute", get_remote_address, "login-ip", not_post),
     Rule(("auth.login",), "10/minute", login_key, "login-account", not_post),
-    Rule(("auth.register",), "5/hour", get_remote_address, "register", not_post),
+    Rule(("auth.register",), "5/hour", get_remote_address, "register", not_post, successes_only=True),
     Rule(("auth.forgot_password",), "5/hour", get_remote_address, "reset-ip", not_post),
     Rule(("auth.forgot_password",), "3/hour", reset_address_key, "reset-address", not_post),
     Rule(("users.resend_confirmation",), "3/hour", member_key, "confirmation-resend"),
-    Rule(("questions.ask", "api.ask"), question_limit, member_key, "ask", _exempt_staff_or_read),
+    Rule(("questions.ask", "api.ask"), question_limit, member_key, "ask", _exempt_staff_or_read,
+         successes_only=True),
     Rule(("questions.ask", "api.ask", "answers.create", "api.post_answer", "questions.comment", "answers.comment",
-          "api.comment_question", "api.comment_answer"), "5/30 seconds", member_key, "posting", _exempt_staff_or_read),
+          "api.comment_question", "api.comment_answer"), "5/30 seconds", member_key, "posting", _exempt_staff_or_read,
+         successes_only=True),
     # Every edit renders markdown again, so edits (web, API and suggested) are limited like posting.
     Rule(("questions.edit", "answers.edit", "api.edit_question", "api.edit_answer", "suggestions.suggest_question_edit",
           "suggestions.suggest_answer_edit"), "5/30 seconds", member_key, "editing", _exempt_staff_or_not_edit),
     Rule(("questions.vote", "answers.vote", "api.vote_question", "api.vote_answer"), vote_limit, member_key,
-         "votes", _exempt_staff_or_read),
+         "votes", _exempt_staff_or_read, successes_only=True),
 )
 FLAG_ENDPOINT_SUFFIXES = ("flag", "flag_question", "flag_answer", "flag_comment")
+FLAG_RULE = Rule((), flag_limit, member_key, "flags", _exempt_staff_or_read, successes_only=True)
+
+# Web forms that check their limits themselves (`form_limit_wait`): when a limit is reached they
+# show the form again with the text kept and say when to try again, instead of a bare 429 page.
+# They share their counters with the API's endpoints of the same rule.
+SELF_CHECKING_FORMS = frozenset({"questions.ask", "answers.create", "auth.register"})
+
+
+def _never(_response) -> bool:
+    return False
 
 
 def _apply_rules(app: Flask) -> None:
-    for rule in RULES:
-        shared = limiter.shared_limit(rule.limit, scope=rule.scope, key_func=rule.key, exempt_when=rule.exempt_when)
-        for endpoint in rule.endpoints:
-            if endpoint in app.view_functions:
+    """Decorate each limited view. Flask-Limiter only tests "successes only" limits (they are
+    counted after the response by `_count_successes`) and leaves self-checking forms alone."""
+    flags = tuple(e for e in app.view_functions if e.rsplit(".", 1)[-1] in FLAG_ENDPOINT_SUFFIXES)
+    for rule in (*RULES, FLAG_RULE):
+        shared = limiter.shared_limit(rule.limit, scope=rule.scope, key_func=rule.key, exempt_when=rule.exempt_when,
+                                      deduct_when=_never if rule.successes_only else None)
+        for endpoint in rule.endpoints or flags:
+            if endpoint in app.view_functions and endpoint not in SELF_CHECKING_FORMS:
                 app.view_functions[endpoint] = shared(app.view_functions[endpoint])
-    flags = [e for e in app.view_functions if e.rsplit(".", 1)[-1] in FLAG_ENDPOINT_SUFFIXES]
-    flag_rule = limiter.shared_limit(flag_limit, scope="flags", key_func=member_key, exempt_when=_exempt_staff_or_read)
-    for endpoint in flags:
-        app.view_functions[endpoint] = flag_rule(app.view_functions[endpoint])
     if "api" in app.blueprints:
         per_token = limiter.limit(app.config["RATELIMIT_API_TOKEN"], key_func=token_key, exempt_when=no_token)
         per_token(app.blueprints["api"])
+
+
+def _limits_here(*, successes_only: bool = False):
+    """(limit item, key, scope) for each rule on this request's endpoint that applies to it now."""
+    from limits import parse_many
+
+    if not (limiter.enabled and current_app.config["RATELIMIT_ENABLED"]) or request.endpoint is None:
+        return
+    is_flag = request.endpoint.rsplit(".", 1)[-1] in FLAG_ENDPOINT_SUFFIXES
+    for rule in (*RULES, FLAG_RULE):
+        applies = request.endpoint in rule.endpoints or (rule is FLAG_RULE and is_flag)
+        if not applies or (successes_only and not rule.successes_only):
+            continue
+        if rule.exempt_when is not None and rule.exempt_when():
+            continue
+        text = rule.limit() if callable(rule.limit) else rule.limit
+        for item in parse_many(text):
+            yield item, rule.key(), rule.scope
+
+
+def form_limit_wait() -> int:
+    """Seconds until this form may be sent again (0: it may be now); nothing is counted here."""
+    wait = 0
+    for item, key, scope in _limits_here():
+        if not limiter.limiter.test(item, key, scope):
+            reset_at, _ = limiter.limiter.get_window_stats(item, key, scope)
+            wait = max(wait, int(reset_at - time.time()) + 1)
+    return wait
+
+
+def _count_successes(response):
+    """Count a request that did what was asked against its "successes only" limits."""
+    if response.status_code < 400 and not g.get("action_refused"):
+        for item, key, scope in _limits_here(successes_only=True):
+            limiter.limiter.hit(item, key, scope)
+    return response
+
+
+def wait_text(seconds: int) -> str:
+    """“4 minutes”, “1 minute”, “30 seconds”: how long until a limit lets the member in again."""
+    if seconds >= 90:
+        minutes = -(-seconds // 60)
+        return f"{minutes} minutes"
+    if seconds >= 60:
+        return "1 minute"
+    return f"{max(seconds, 1)} second{'s' if seconds != 1 else ''}"
 
 
 def check_configuration(app: Flask) -> None:
@@ -230,6 +296,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     limiter.init_app(app)
     _apply_rules(app)
+    app.after_request(_count_successes)
 
 
 # --- sign-in: a growing delay after repeated failures ---------------------------------------

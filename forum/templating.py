@@ -1,32 +1,11 @@
-"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, slugs."""
+"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, the URLs of things."""
 
-import functools
-import re
-from datetime import datetime
-
-from flask import request, url_for
+from flask import get_flashed_messages, request, url_for
 
 from forum.markup import stored
-from forum.models import utcnow
-from forum.policy import can, confirmation_notice
-
-
-@functools.lru_cache(maxsize=8192)
-def slugify(text: str) -> str:
-    """URL slug of a title or name; memoized, as a thread page asks for the same names many times."""
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
-
-
-def ago(when: datetime | None) -> str:
-    """A human "3 hours ago" for a naive-UTC timestamp."""
-    if when is None:
-        return ""
-    seconds = int((utcnow() - when).total_seconds())
-    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("min", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+from forum.policy import can, confirmation_notice, needs_reputation, offered, refusal
+from forum.times import ago, formatted, machine
+from forum.urls import TEMPLATE_GLOBALS, slugify
 
 
 def page_url(page: int, link_args: dict | None = None) -> str:
@@ -38,6 +17,45 @@ def page_url(page: int, link_args: dict | None = None) -> str:
     return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
+THEME_COOKIE = "theme"
+
+
+def theme_choice() -> str | None:
+    """The signed-in member's theme for this browser ("light"/"dark"); None follows the device.
+
+    Only members' pages honour it: visitors' pages may be shared from the page cache.
+    """
+    from forum import auth
+
+    choice = request.cookies.get(THEME_COOKIE)
+    return choice if choice in ("light", "dark") and auth.current() is not None else None
+
+
+FLASH_KINDS = ("success", "info", "error", "warning", "privilege")
+
+
+def _flashes() -> list[tuple[str, str, str]]:
+    """(kind, target, message) for this request's flashed messages; see `views.common.flash_at`."""
+    result = []
+    for category, message in get_flashed_messages(with_categories=True):
+        kind, _, target = category.partition("@")
+        result.append((kind if kind in FLASH_KINDS else "info", target, message))
+    return result
+
+
+def page_flashes() -> list[tuple[str, str]]:
+    """Messages for the top of the page: those not aimed at a control."""
+    return [(kind, message) for kind, target, message in _flashes() if not target]
+
+
+def flashes_for(target: str) -> list[tuple[str, str]]:
+    """Messages aimed at the control with this id, shown beside it."""
+    return [(kind, message) for kind, aimed, message in _flashes() if aimed == target]
+
+
 def init_app(app) -> None:
-    app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url)
+    app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url,
+                                 offered=offered, needs_reputation=needs_reputation, refusal=refusal,
+                                 page_flashes=page_flashes, flashes_for=flashes_for, theme_choice=theme_choice)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

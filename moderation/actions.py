@@ -13,7 +13,6 @@ from sqlalchemy import delete, select, update
 
 from forum.extensions import db
 from forum.models import (
-    CLOSE_REASON_LABELS,
     Answer,
     CloseReason,
     CloseVote,
@@ -24,6 +23,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.parse import parse_id
 from forum.policy import Permission, require
 from forum.services import answers, comments, ledger, posts, questions
 from forum.services.errors import NotAllowed, ValidationFailed
@@ -50,10 +50,10 @@ def _live(question: Question) -> None:
 
 def parse_question_ref(raw: object) -> int | None:
     """A question id given as a number, "#123" or a question URL."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
+    if isinstance(raw, int):
+        return parse_id(raw)
     match = QUESTION_REF.search(str(raw or "").strip().lstrip("#"))
-    return int(match.group(1)) if match else None
+    return parse_id(match.group(1)) if match else None
 
 
 def close_question(question_id: int, *, moderator: User, reason: str, duplicate_of: object = None,
@@ -63,8 +63,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        label = CLOSE_REASON_LABELS.get(question.close_reason, question.close_reason)
-        raise ValidationFailed(f"This question is already closed ({label}).")
+        raise ValidationFailed(f"This question is already closed ({question.close_reason_label}).")
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, User
+from forum.parse import parse_day
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.queries import Page
@@ -45,7 +46,17 @@ LABELS = {
     "settings.change": "changed moderation settings",
     "case.auto_escalate": "escalated a question automatically",
     "product.care": "changed a product's response targets or agents",
+    "article.publish": "published an answer as a knowledge article",
+    "article.edit": "edited a knowledge article",
+    "article.state": "changed a knowledge article's state",
+    "case.escalate": "escalated a question to a support case",
+    "case.assign": "assigned a case",
+    "case.priority": "changed a case's priority",
+    "case.status": "changed a case's status",
+    "case.update": "added an update to a case",
 }
+TARGET_KINDS = {"question": "Question", "answer": "Answer", "comment": "Comment", "user": "Member",
+                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word"}
 
 
 def target_of(obj: Question | Answer | Comment | User) -> str:
@@ -120,7 +131,7 @@ def _day(raw: str | None, name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError as exc:
         raise ValidationFailed("Dates are written YYYY-MM-DD.",
                                fields={name: "Use YYYY-MM-DD, e.g. 2026-03-01."}) from exc
@@ -167,4 +178,13 @@ def actions_in_use() -> list[str]:
 
 
 def label(action: str) -> str:
-    return LABELS.get(action, action)
+    """What the action was, in words ("published an answer as a knowledge article")."""
+    return LABELS.get(action) or action.replace(".", " ").replace("_", " ")
+
+
+def target_label(target: str) -> str:
+    """A target in words: "question:12" → "Question 12"; a case reference stays as it is."""
+    kind, sep, rest = (target or "").partition(":")
+    if not sep:
+        return target
+    return f"{TARGET_KINDS.get(kind, kind.replace('_', ' ').capitalize())} {rest}"

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
+from forum.parse import parse_id
 from forum.policy import Permission, require, roles
 from forum.services import notifications, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -33,10 +34,6 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.WAITING: frozenset({CaseStatus.OPEN, CaseStatus.RESOLVED}),
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.OPEN}),
     CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
-}
-STATUS_LABELS = {
-    CaseStatus.NEW: "New", CaseStatus.OPEN: "Open", CaseStatus.WAITING: "Waiting on customer",
-    CaseStatus.RESOLVED: "Resolved", CaseStatus.CLOSED: "Closed",
 }
 
 
@@ -133,7 +130,8 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
         update = _add_update(case, actor, note.strip(), public=False, kind="note")
         _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
-    _notify_customer(case, "escalated", f"Your question is now handled by the support team as {case.reference}.")
+    _notify_customer(case, "escalated", f"The support team is now looking into your question "
+                                        f"“{question.title[:80]}” (reference {case.reference}).")
     db.session.flush()
     return Escalation(case, True)
 
@@ -211,7 +209,7 @@ def _route(case: Case, actor: User | None) -> None:
 def get_case(reference: str, *, viewer: User | None) -> Case:
     require_case_staff(viewer)
     number = reference.upper().removeprefix("CASE-")
-    case = db.session.get(Case, int(number)) if number.isdigit() else None
+    case = db.session.get(Case, parse_id(number)) if parse_id(number) is not None else None
     if case is None:
         raise NotFound(f"No case {reference[:20]}.")
     return case
@@ -237,7 +235,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise ValidationFailed(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
+        raise ValidationFailed(f"A {current.label.lower()} case can't become {target.label.lower()}.",
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -266,7 +264,8 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     case.updated_at = utcnow()
     _event(case, "case.status_changed", actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
-    _notify_customer(case, "status", f"{case.reference} is now {STATUS_LABELS[target].lower()}.")
+    _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
+                                     f"{target.label.lower()}.")
 
 
 def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:

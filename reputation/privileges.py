@@ -1,4 +1,4 @@
-"""Privileges earned with reputation (DESIGN §3); thresholds are data an admin can change."""
+"""Privileges earned with reputation (README, "Reputation"); thresholds are data an admin can change."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,22 +21,27 @@ class PrivilegeRule:
     threshold: int
     label: str
     description: str
+    # The action the privilege allows, as the subject of "… needs 15 reputation".
+    doing: str
 
 
 RULES: tuple[PrivilegeRule, ...] = (
-    PrivilegeRule(Privilege.VOTE_UP, 15, "Vote up", "Tell the community which posts are useful."),
-    PrivilegeRule(Privilege.FLAG, 15, "Flag posts", "Bring spam and abuse to the moderators' attention."),
+    PrivilegeRule(Privilege.VOTE_UP, 15, "Vote up", "Tell the community which posts are useful.", "Voting up"),
+    PrivilegeRule(Privilege.FLAG, 15, "Flag posts", "Bring spam and abuse to the moderators' attention.", "Flagging"),
     PrivilegeRule(
         Privilege.COMMENT_ANYWHERE, 50, "Comment everywhere",
         "Comment on anyone's post (you can always comment on your own posts and their answers).",
+        "Commenting on others' posts",
     ),
-    PrivilegeRule(Privilege.VOTE_DOWN, 125, "Vote down", "Mark posts that are wrong or unhelpful."),
-    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, "Review queue", "Help moderators review flagged and new posts."),
+    PrivilegeRule(Privilege.VOTE_DOWN, 125, "Vote down", "Mark posts that are wrong or unhelpful.", "Voting down"),
+    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, "Review queue", "Help moderators review flagged and new posts.",
+                  "Reviewing posts"),
     PrivilegeRule(
         Privilege.EDIT_OTHERS, 2000, "Edit others' posts",
-        "Edit any question or answer directly; below this your edits are suggestions.",
+        "Edit any question or answer directly; below this your edits are suggestions.", "Editing others' posts",
     ),
-    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, "Vote to close", "Vote to close off-topic or duplicate questions."),
+    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, "Vote to close", "Vote to close off-topic or duplicate questions.",
+                  "Voting to close"),
 )
 
 DEFAULT_THRESHOLDS: dict[Privilege, int] = {rule.privilege: rule.threshold for rule in RULES}

@@ -1,4 +1,4 @@
-"""One predicate per action, shared by views, the API, services and templates.
+"""One predicate per action (docs/architecture.md, "Policy"), shared by views, the API, services and templates.
 
 `can()` answers yes/no for templates; `require()` raises NotAllowed with a message a member
 can act on (naming the privilege and its threshold when reputation is what is missing).
@@ -8,10 +8,11 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 
-from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, User
+from forum.models import Answer, Comment, Question, User
 from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
-from forum.services.errors import NotAllowed
+from forum.services.errors import NeedsReputation, NotAllowed
 from forum.services.settings import privilege_thresholds
+from forum.times import exact
 from reputation.privileges import Privilege, rule_for
 
 
@@ -78,7 +79,7 @@ def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
         return None
     threshold = privilege_thresholds()[privilege]
     rule = rule_for(privilege)
-    return f"“{rule.label}” needs {threshold} reputation; you have {user.reputation}."
+    return f"{rule.doing} needs {threshold} reputation (you have {user.reputation})."
 
 
 def _thread_of(obj: object) -> Question | None:
@@ -95,7 +96,7 @@ def suspension_notice(user: User) -> str | None:
     """What a suspended member is told when they try to write, naming the end date and the reason."""
     if not getattr(user, "is_suspended", False):
         return None
-    return (f"Your account is suspended until {user.suspended_until:%Y-%m-%d %H:%M} UTC. "
+    return (f"Your account is suspended until {exact(user.suspended_until)}. "
             f"Reason: {user.suspension_reason or 'not given'}. "
             "You can still read everything, but you can't post, comment, vote, flag or edit until then.")
 
@@ -157,7 +158,7 @@ def _thread_state_refusal(user: User, perm: Permission, thread: Question | None)
     if thread is None:
         return None
     if perm is Permission.ANSWER_POST and thread.closed_at is not None:
-        reason = CLOSE_REASON_LABELS.get(thread.close_reason, thread.close_reason or "closed")
+        reason = thread.close_reason_label or "closed"
         return f"This question is closed ({reason}), so it doesn't take new answers."
     locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT,
                   Permission.QUESTION_VOTE_CLOSE)
@@ -278,8 +279,34 @@ def can(user: User | None, perm: Permission | str, obj: object | None = None) ->
     return refusal(user, Permission(perm), obj) is None
 
 
+# The permissions members earn with reputation, and the privilege each needs.
+EARNED: dict[Permission, Privilege] = {
+    Permission.VOTE_UP: Privilege.VOTE_UP,
+    Permission.VOTE_DOWN: Privilege.VOTE_DOWN,
+    Permission.POST_FLAG: Privilege.FLAG,
+    Permission.COMMENT_POST: Privilege.COMMENT_ANYWHERE,
+}
+
+
+def needs_reputation(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+    """True when reputation is all that stands between `user` and `perm` on `obj`.
+
+    Pages then show the control anyway, and a click explains the privilege and how to earn
+    it, instead of the control vanishing with no reason.
+    """
+    perm = Permission(perm)
+    reason = refusal(user, perm, obj)
+    privilege = EARNED.get(perm)
+    return reason is not None and privilege is not None and reason == _privilege_refusal(user, privilege)
+
+
+def offered(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+    """Show the control: the member may use it, or may once they have the reputation."""
+    return can(user, perm, obj) or needs_reputation(user, perm, obj)
+
+
 def require(user: User | None, perm: Permission, obj: object | None = None) -> None:
-    """Raise NotAllowed with the reason when `user` may not do `perm`."""
+    """Raise NotAllowed with the reason when `user` may not do `perm` (NeedsReputation for want of reputation)."""
     reason = refusal(user, perm, obj)
     if reason is not None:
-        raise NotAllowed(reason)
+        raise NeedsReputation(reason) if needs_reputation(user, perm, obj) else NotAllowed(reason)

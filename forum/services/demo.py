@@ -143,5 +143,7 @@ def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
             (ReputationEntry.question_id == question.id) | ReputationEntry.answer_id.in_(answer_ids)))
         for row in rows:
             row.created_at = row.created_at - shift
-        question.last_activity_at = now - shift + timedelta(hours=rng.uniform(0.5, 30) if answer_ids else 0)
+        # The last answer or comment came some hours after the question, and never after now.
+        later = timedelta(hours=rng.uniform(0.5, 30)) if answer_ids else timedelta(0)
+        question.last_activity_at = now - shift + min(later, shift * 0.9)
     db.session.flush()

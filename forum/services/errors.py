@@ -21,6 +21,10 @@ class NotAllowed(ServiceError):
     code = "forbidden"
 
 
+class NeedsReputation(NotAllowed):
+    """Refused only for want of reputation: the web answers with how to earn the privilege."""
+
+
 class ValidationFailed(ServiceError):
     status = 422
     code = "validation_failed"

@@ -1,4 +1,6 @@
-"""What a member follows and which email they get (DESIGN §8, §9), and signed unsubscribe links.
+"""What a member follows and which email they get, and signed unsubscribe links.
+
+The member's side: README, "Notifications, email digests and feeds" and "Security".
 
 Email is opt-in: a member without settings gets no email at all. Immediate email is chosen
 per notification kind, and "quiet" products are never emailed about at all; the digest is
@@ -30,6 +32,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.parse import parse_id
 from forum.services.errors import NotFound, ValidationFailed
 from forum.transaction import savepoint
 
@@ -160,7 +163,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     elif kind == "tag":
         row = db.session.scalar(select(Tag).where(Tag.name == str(ref)))
     elif kind == "question":
-        row = db.session.get(Question, int(ref)) if str(ref).isdigit() else None
+        row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
         if row is not None and row.is_deleted:
             row = None
     else:
@@ -247,9 +250,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        from forum.services.notifications import KIND_LABELS
-
-        return "Digest emails" if self.kind == DIGEST else KIND_LABELS.get(self.kind, self.kind)
+        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:

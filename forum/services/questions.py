@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, Tag, User, utcnow
+from forum.parse import parse_id
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
@@ -12,8 +13,8 @@ from forum.services.events import Event, emit
 
 def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
     product = None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        product = db.session.get(Product, int(ref))
+    if parse_id(ref) is not None:
+        product = db.session.get(Product, parse_id(ref))
     elif isinstance(ref, str) and ref:
         product = db.session.scalar(select(Product).where(Product.slug == ref))
     if product is None:

@@ -1,4 +1,4 @@
-"""Signed webhooks: every case event goes to each configured endpoint (DESIGN §5).
+"""Signed webhooks: every case event goes to each configured endpoint (README, "Support cases and the knowledge base").
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:
@@ -42,7 +42,10 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
     """Register an endpoint; returns it with its signing secret (shown to the admin once)."""
     require(actor, Permission.WEBHOOKS_MANAGE)
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1/bad"
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise ValidationFailed("Please give the endpoint's URL.", fields={"url": "An http(s) URL, e.g. https://crm.example.com/hooks/peercare"})
     secret = "whsec_" + secrets.token_urlsafe(32)
@@ -97,7 +100,6 @@ def payload(event: CaseEvent) -> dict:
     }
 
 
-@outbox.handler("webhook.deliver", background=True)
 def deliver(message: dict) -> None:
     """POST one event to one endpoint; a timeout or non-2xx answer is retried with backoff."""
     delivery = db.session.get(WebhookDelivery, message["delivery_id"])
@@ -145,3 +147,8 @@ def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
 
 def endpoints() -> list[WebhookEndpoint]:
     return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+def init_app(app) -> None:
+    """Register the outbox handler that delivers webhook events."""
+    outbox.handler("webhook.deliver", background=True)(deliver)

@@ -4,8 +4,9 @@
 def register_blueprints(app) -> None:
     from forum.views import accounts, answers, api, browse, errors, health, questions, reputation, users
 
-    for module in (accounts, questions, answers, browse, users, reputation, health, api):
+    for module in (accounts, questions, answers, browse, users, reputation, health):
         app.register_blueprint(module.bp)
+    api.init_app(app)
     from forum.views import cases, knowledge, privacy, twofactor
 
     app.register_blueprint(cases.bp)
@@ -24,11 +25,12 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile_fields.bp)
-    from forum.views import care, insights, moderation, satisfaction
+    from forum.views import admin, care, insights, moderation, satisfaction
 
     app.register_blueprint(satisfaction.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(care.bp)
+    app.register_blueprint(admin.bp)
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
         app.register_blueprint(blueprint)

@@ -38,18 +38,24 @@ def register():
     if sso_accounts.sso_only():
         status = 403 if request.method == "POST" else 200
         return render_template("accounts/register.html", form=form, **_sign_in_choices()), status
+    wait = 0
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                user = accounts.register(form.username.data, form.email.data, form.password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc.fields)
+        wait = security.form_limit_wait()
+        if wait:
+            form.form_errors.append(f"Several accounts were just created from your network: you can sign up again in "
+                                    f"{security.wait_text(wait)}.")
         else:
-            auth.sign_in(user)
-            flash(f"Welcome to the community, {user.username}!", "success")
-            return redirect(url_for("questions.index"))
+            try:
+                with unit_of_work():
+                    user = accounts.register(form.username.data, form.email.data, form.password.data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.fields)
+            else:
+                auth.sign_in(user)
+                flash(f"Welcome to the community, {user.username}!", "success")
+                return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/register.html", form=form, **_sign_in_choices()), (
-        422 if form.errors else 200)
+        429 if wait else 422 if form.errors else 200), {"Retry-After": str(wait)} if wait else {}
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,17 +1,14 @@
 """Small helpers the web blueprints share."""
 
-from flask import current_app, flash, redirect, request, url_for
+from urllib.parse import urldefrag
+
+from flask import current_app, flash, redirect, request
 from werkzeug.exceptions import BadRequest
 
-from forum.services.errors import ServiceError
+from forum import security
+from forum.services.errors import NeedsReputation, ServiceError
 from forum.services.queries import check_paging
-from forum.templating import slugify
 from forum.transaction import unit_of_work
-
-
-def thread_url(question, anchor: str | None = None) -> str:
-    url = url_for("questions.show", question_id=question.id, slug=slugify(question.title))
-    return f"{url}#{anchor}" if anchor else url
 
 
 def page_arg() -> int:
@@ -27,17 +24,35 @@ def per_page() -> int:
     return current_app.config["QUESTIONS_PER_PAGE"]
 
 
-def act(action, *, done: str, back: str, message: str | None = None):
+def flash_at(message: str, kind: str, target: str | None = None) -> None:
+    """Flash a message; with `target` (an element id) the page shows it beside that control."""
+    flash(message, f"{kind}@{target}" if target else kind)
+
+
+def at(url: str, target: str | None) -> str:
+    """`url` leading to the element `target` (its own fragment replaced), so the browser scrolls there."""
+    return f"{urldefrag(url).url}#{target}" if target else url
+
+
+def act(action, *, done: str, back: str, message: str | None = None, here: str | None = None,
+        error_here: str | None = None):
     """Run a POST action as one unit of work; flash its outcome and redirect (success to `done`, refusal to `back`).
 
-    A refusal rolls back whatever the action had written before it was refused.
+    `here` is the id of the element the outcome is shown beside (and scrolled to) when the
+    member comes back to the same page; `error_here` another one for a refusal (the form
+    that was sent, say). A refusal rolls back whatever the action had written before it was
+    refused; one for want of reputation links to how to earn it.
     """
+    error_here = error_here or here
     try:
         with unit_of_work():
             action()
     except ServiceError as exc:
-        flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
-        return redirect(back)
+        security.refused()
+        kind = "privilege" if isinstance(exc, NeedsReputation) else "error"
+        flash_at(exc.message if not exc.fields else " ".join(exc.fields.values()), kind, error_here)
+        return redirect(at(back, error_here))
+    same_page = urldefrag(done).url == urldefrag(back).url
     if message:
-        flash(message, "success")
-    return redirect(done)
+        flash_at(message, "success", here if same_page else None)
+    return redirect(at(done, here) if same_page else done)

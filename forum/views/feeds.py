@@ -1,5 +1,6 @@
 """Feeds in RSS 2.0 and Atom, conditional GET, and the <link rel="alternate"> tags pages advertise."""
 
+import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -11,6 +12,7 @@ from forum.services import feeds
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
+FEED_PATH = re.compile(r"^/feeds/[A-Za-z0-9_.%+-]+(?:/[A-Za-z0-9_.%+-]+)?\.(?:rss|atom)$")
 
 
 def _link(endpoint: str, anchor: str | None = None, **values: object) -> str:
@@ -30,6 +32,19 @@ def _respond(name: str, arg: str | None, fmt: str) -> Response:
     response.set_etag(etag)
     response.last_modified = last_modified
     return response
+
+
+@bp.get("/about")
+def about():
+    """What a feed is and how to subscribe, instead of raw XML in a browser tab."""
+    from flask import abort, render_template
+
+    target = request.args.get("feed", "")
+    if not FEED_PATH.match(target) or ".." in target:
+        abort(404, description="There is no such feed.")
+    fmt = "RSS" if target.endswith(".rss") else "Atom"
+    return render_template("feeds/about.html", feed_url=request.url_root.rstrip("/") + target, feed_path=target,
+                           fmt=fmt)
 
 
 @bp.get("/<name>.<any(rss, atom):fmt>")

@@ -9,12 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum import auth
 from forum import sso as sso_providers
 from forum.forms import EditAnswerForm, EditQuestionForm, apply_errors
-from forum.models import CLOSE_REASON_LABELS, WatchedAction
+from forum.models import CloseReason, ReviewKind, ReviewOutcome, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
 from forum.transaction import unit_of_work
-from forum.views.common import act, page_arg, thread_url
+from forum.urls import answer_anchor, answer_url, question_url
+from forum.views.common import act, page_arg
 from moderation import (
     account_deletion,
     actions,
@@ -34,6 +35,7 @@ from reputation.rules import LABELS
 REPUTATION_LABELS = {event.value: label for event, label in LABELS.items()}
 
 bp = Blueprint("mod", __name__, url_prefix="/mod")
+bp.add_app_template_global(audit.target_label, "audit_target")
 flags_bp = Blueprint("flags", __name__)
 suggestions_bp = Blueprint("suggestions", __name__)
 
@@ -48,22 +50,30 @@ def moderators_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=queue.KIND_LABELS, label=audit.label)
+    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=list(ReviewKind), label=audit.label)
 
 
 @bp.get("/queue")
 def queue_list():
     kind = queue.parse_kind(request.args.get("kind"))
     page = queue.open_items(kind, page=page_arg(), per_page=QUEUE_PER_PAGE)
-    return render_template("mod/queue.html", page=page, kind=kind, kinds=queue.KIND_LABELS, counts=queue.counts(),
-                           recent=queue.handled_items(limit=10))
+    return render_template("mod/queue.html", page=page, kind=kind, kinds=list(ReviewKind), counts=queue.counts(),
+                           recent=queue.handled_items(limit=10), quick=_quick_decision)
+
+
+def _quick_decision(entry) -> tuple[str, str] | None:
+    """The one-click decision a queue card offers (outcome, button text): the post is fine."""
+    if entry.kind == "suggested_edit":
+        return None
+    outcome = review.outcomes_for(entry)[0]
+    return outcome.value, "Dismiss flags (post is fine)" if outcome.value == "dismissed" else "Approve (post is fine)"
 
 
 @bp.get("/queue/<int:item_id>")
 def item(item_id: int):
     entry = queue.get_item(item_id)
-    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry), labels=review.LABELS,
-                           flag_labels=flags.REASON_LABELS, diff=_suggestion_diff(entry), kinds=queue.KIND_LABELS)
+    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry),
+                           diff=_suggestion_diff(entry))
 
 
 def _suggestion_diff(entry):
@@ -78,14 +88,18 @@ def handle(item_id: int):
     decision = review.Decision(outcome=form.get("outcome", ""), note=form.get("note", ""), body=form.get("body"),
                                title=form.get("title"), tags=form.get("tags"), until=form.get("until"),
                                suspension_reason=form.get("suspension_reason"))
-    back = url_for("mod.item", item_id=item_id)
+    from_queue = form.get("return_to") == "queue"
+    back = url_for("mod.queue_list", kind=form.get("kind") or None) if from_queue else url_for(
+        "mod.item", item_id=item_id)
     try:
         with unit_of_work():
             handled = review.handle(item_id, decision, moderator=auth.current())
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
-    flash(f"Review item #{handled.id}: {review.LABELS[handled.outcome].lower()} — done.", "success")
+    flash(f"Review item #{handled.id}: {ReviewOutcome.label_of(handled.outcome).lower()} — done.", "success")
+    if from_queue:
+        return redirect(back)
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
     return redirect(url_for("mod.item", item_id=following[0].id) if following else url_for("mod.queue_list"))
 
@@ -113,7 +127,7 @@ def members():
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
     return render_template("mod/member.html", record=console.member_record(user_id), label=audit.label,
-                           flag_labels=flags.REASON_LABELS, rep_labels=REPUTATION_LABELS,
+                           rep_labels=REPUTATION_LABELS,
                            customer_answers=profile_fields.member_answers(user_id),
                            identities=sso.identities(user_id), provider_labels=sso_providers.labels())
 
@@ -146,7 +160,7 @@ def delete_member(user_id: int):
 @bp.get("/questions/<int:question_id>")
 def thread(question_id: int):
     return render_template("mod/thread.html", record=console.thread_record(question_id),
-                           close_reasons=CLOSE_REASON_LABELS, label=audit.label, kinds=queue.KIND_LABELS)
+                           close_reasons=list(CloseReason), label=audit.label)
 
 
 def _thread_action(question_id: int, action, message: str):
@@ -256,11 +270,15 @@ def remove_word(word_id: int):
 def _flag(kind: str, target_id: int):
     target = flags.get_target(kind, target_id, viewer=auth.current())
     question = target if kind == "question" else posts.get_question(target.question_id, viewer=auth.current())
-    anchor = {"question": "question", "answer": f"answer-{target_id}", "comment": f"comment-{target_id}"}[kind]
-    url = thread_url(question, anchor)
+    if kind == "comment":
+        here = f"{answer_anchor(target.answer_id)}-comments" if target.answer_id else "question-comments"
+    else:
+        here = {"question": "question-status", "answer": f"{answer_anchor(target_id)}-status"}[kind]
+    url = question_url(question)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
-               done=url, back=url, message="Thanks! Moderators will review your flag.")
+               done=url, back=url, message="Thanks! Moderators will review your flag.", here=here,
+               error_here=f"flag-{kind}-{target_id}")
 
 
 @flags_bp.post("/questions/<int:question_id>/flag")
@@ -299,10 +317,10 @@ def suggest_question_edit(question_id: int):
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:
             flash(exc.message, "error")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
         else:
             flash("Thanks! Your edit is waiting for a moderator; it shows once approved.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     return render_template("mod/suggest_edit.html", form=form, q=question, answer=None), 422 if form.errors else 200
 
 
@@ -312,7 +330,7 @@ def suggest_answer_edit(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     require(auth.current(), Permission.POST_SUGGEST_EDIT, answer)
     form = EditAnswerForm()
-    url = thread_url(answer.question, f"answer-{answer.id}")
+    url = answer_url(answer)
     if request.method == "GET":
         form.body.data = answer.body_md
     if form.validate_on_submit():

@@ -6,9 +6,9 @@ from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
+from forum.templating import THEME_COOKIE, theme_choice
 from forum.transaction import transactional, unit_of_work
-from forum.views.common import act, page_arg
+from forum.views.common import act, flash_at, page_arg
 from reputation.badges import BY_KEY
 from reputation.rules import LABELS
 
@@ -53,6 +53,8 @@ def _settings_page(**forms):
         "action_form": ActionForm(),
         "tokens": tokens.active_tokens(user),
         "new_token": None,
+        "themes": THEMES,
+        "theme": theme_choice(),
     }
     context.update(forms)
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -63,6 +65,26 @@ def _settings_page(**forms):
 @auth.login_required
 def settings():
     return _settings_page()
+
+
+THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
+
+
+@bp.post("/settings/theme")
+@auth.login_required
+def change_theme():
+    choice = request.form.get("theme", "")
+    if not ActionForm().validate_on_submit() or choice not in THEMES:
+        flash("Please pick one of the themes.", "error")
+        return redirect(url_for("users.settings", _anchor="settings-appearance"))
+    response = redirect(url_for("users.settings", _anchor="settings-appearance"))
+    if choice == "system":
+        response.delete_cookie(THEME_COOKIE)
+    else:
+        response.set_cookie(THEME_COOKIE, choice, max_age=365 * 86400, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    flash_at(f"Theme saved: {THEMES[choice].lower()}.", "success", "settings-appearance-status")
+    return response
 
 
 @bp.post("/settings/email")
@@ -149,7 +171,3 @@ def revoke_token(token_id: int):
         tokens.revoke_token(auth.current(), token_id)
         flash("The token is revoked.", "success")
     return redirect(url_for("users.settings"))
-
-
-def profile_url(user) -> str:
-    return url_for("users.profile", user_id=user.id, slug=slugify(user.username))

@@ -78,7 +78,7 @@ def live_server(tmp_path_factory, oidc_provider):
             [str(bin_dir / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(600):  # up to a minute: a loaded machine starts gunicorn slowly
         try:
             urllib.request.urlopen(base + "/healthz/ready", timeout=1)  # noqa: S310 - our own local server
             break

@@ -23,6 +23,15 @@ class Site:
         expect(self.page.get_by_text(f"Welcome to the community, {username}!")).to_be_visible()
         return username
 
+    def sign_in(self, username: str) -> None:
+        """Sign in with the password form (at any width: the header's links may be folded away)."""
+        self.page.context.clear_cookies()
+        self.page.goto(self.base + "/login")
+        self.page.get_by_label("Username or email").fill(username)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(self.page.get_by_text(f"Signed in as {username}.")).to_be_visible()
+
     def ask(self, title: str, body: str, tags: str, product: str = "Northwind Thermostat") -> "QuestionPage":
         self.page.goto(self.base + "/questions/ask")
         self.page.get_by_label("Title").fill(title)

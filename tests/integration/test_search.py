@@ -253,6 +253,11 @@ def test_hostile_queries_never_fail_the_page_or_the_api(client, raw):
     make_question()
     url_q = raw if raw.startswith("%") else quote(raw)
     page = client.get(f"/search?q={url_q}")
+    if "\x00" in raw or raw == "%00":
+        # NUL is refused by the request filter (forum/input_filter.py) with a clear 400 everywhere.
+        assert page.status_code == 400
+        assert client.get(f"/api/v1/search?q={url_q}").status_code == 400
+        return
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
     api = client.get(f"/api/v1/search?q={url_q}")

@@ -1,0 +1,48 @@
+"""Products as the site admin keeps them: create, rename, describe."""
+
+import re
+
+from forum.extensions import db
+from forum.models import Product
+from forum.policy import Permission, require
+from forum.services.errors import NotFound, ValidationFailed
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _checked(name: str, description: str) -> tuple[str, str]:
+    name, description = (name or "").strip(), (description or "").strip()
+    errors = {}
+    if not 2 <= len(name) <= 120:
+        errors["name"] = "A product name is 2–120 characters."
+    if len(description) > 500:
+        errors["description"] = "The description is at most 500 characters."
+    if errors:
+        raise ValidationFailed("Please correct the product.", fields=errors)
+    return name, description
+
+
+def create_product(actor, *, name: str, slug: str, description: str = "") -> Product:
+    require(actor, Permission.ADMIN_SETTINGS)
+    name, description = _checked(name, description)
+    slug = (slug or "").strip().lower()
+    if not (SLUG.match(slug) and len(slug) <= 60):
+        raise ValidationFailed("Please correct the product.", fields={
+            "slug": "The address part is lowercase letters, digits and single hyphens, e.g. “smart-plug”."})
+    if db.session.scalar(db.select(Product.id).where(Product.slug == slug)) is not None:
+        raise ValidationFailed("Please correct the product.", fields={"slug": f"“{slug}” is taken by another product."})
+    product = Product(slug=slug, name=name, description=description)
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+def update_product(actor, slug: str, *, name: str, description: str) -> Product:
+    """Rename or re-describe a product; its address (slug) stays, so links keep working."""
+    require(actor, Permission.ADMIN_SETTINGS)
+    product = db.session.scalar(db.select(Product).where(Product.slug == slug))
+    if product is None:
+        raise NotFound("No such product.")
+    product.name, product.description = _checked(name, description)
+    db.session.flush()
+    return product
