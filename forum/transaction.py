@@ -112,24 +112,28 @@ def has_unsaved_changes(session: Session) -> bool:
                 or any(session.is_modified(o) for o in session.dirty))
 
 
-@event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     session.info[_UNSAVED] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _after_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:  # bulk statements skip the flush
         state.session.info[_UNSAVED] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def _after_end(session: Session) -> None:
     session.info.pop(_UNSAVED, None)
 
 
+_LISTENERS = (("after_flush", _after_flush), ("do_orm_execute", _after_statement),
+              ("after_commit", _after_end), ("after_rollback", _after_end))
+
+
 def init_app(app) -> None:
+    """Track unsaved changes on every session (once per process) and check each request for them."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     app.after_request(_changes_outside_unit_of_work)
 
 
