@@ -5,8 +5,8 @@ from functools import wraps
 from flask import session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
-from forum.extensions import db
 from forum.services import accounts
+from forum.transaction import unit_of_work
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -37,15 +37,15 @@ def init_app(app) -> None:
 def sign_in(user, *, remember: bool = False) -> None:
     """Start a fresh session: nothing from before sign-in survives (no session fixation).
 
-    The sign-in is recorded on the server (and committed with the request's work) so that
-    signing out can end it; a session already open in this browser ends first.
+    The sign-in is recorded on the server (with the request's unit of work, or one of its own)
+    so that signing out can end it; a session already open in this browser ends first.
     """
     previous = session.get("_user_id")
     session.clear()
-    if previous:
-        accounts.end_session(previous)
-    accounts.start_session(user)
-    db.session.commit()
+    with unit_of_work():
+        if previous:
+            accounts.end_session(previous)
+        accounts.start_session(user)
     login_user(user, remember=remember, fresh=True)
 
 
@@ -54,8 +54,8 @@ def sign_out() -> None:
     previous = session.get("_user_id")
     logout_user()
     if previous:
-        accounts.end_session(previous)
-        db.session.commit()
+        with unit_of_work():
+            accounts.end_session(previous)
 
 
 def current():

@@ -19,6 +19,7 @@ from forum.models import ApiToken, PendingSignUp, Role, User, UserSession, utcno
 from forum.policy import Permission, require
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
+from forum.transaction import savepoint
 from reputation.events import RepEvent
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -139,11 +140,11 @@ def _check_new_member(username: str, email: str, password: str | None) -> tuple[
 def _create_member(name: str, email_addr: str, password_hash: str, *, role: Role, email_confirmed: bool) -> User:
     user = User(username=name, username_key=username_key(name), email=email_addr, password_hash=password_hash,
                 role=role, reputation=1, email_confirmed_at=utcnow() if email_confirmed else None)
-    db.session.add(user)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(user)
+            db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise ValidationFailed("Please correct the marked fields.",
                                fields={"username": "That username or email is taken."}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
@@ -173,7 +174,7 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
                           role=role, email_confirmed=email_confirmed)
     if not email_confirmed and confirmation_required():
         request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -202,14 +203,14 @@ def sign_up(username: str, email: str, password: str, *, next_path: str | None =
         db.session.add(pending)
         db.session.flush()
         outbox.defer(SIGN_UP_EMAIL, pending_id=pending.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def finish_sign_up(pending: PendingSignUp) -> User:
     """Create the member a sign-up link was for, with the address confirmed (the link proves it).
 
-    Raises ValidationFailed when the username or the address was taken since; either way the
-    address's pending sign-ups are gone afterwards.
+    Raises ValidationFailed when the username or the address was taken since. The address's
+    pending sign-ups are gone once the account exists.
     """
     name, email_addr, password_hash = pending.username, pending.email, pending.password_hash
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == email_addr))
@@ -219,11 +220,8 @@ def finish_sign_up(pending: PendingSignUp) -> User:
     if _email_taken(email_addr):
         taken["email"] = "This address already has an account: sign in, or reset its password."
     if taken:
-        db.session.commit()
         raise ValidationFailed(" ".join(taken.values()), fields=taken)
-    user = _create_member(name, email_addr, password_hash, role=Role.MEMBER, email_confirmed=True)
-    db.session.commit()
-    return user
+    return _create_member(name, email_addr, password_hash, role=Role.MEMBER, email_confirmed=True)
 
 
 def unusable_password() -> str:
@@ -276,7 +274,7 @@ def change_email(user: User, new_email: str, password: str) -> None:
         user.email_confirmed_at = None
         if confirmation_required():
             request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -284,7 +282,7 @@ def change_password(user: User, current: str, new: str) -> None:
     require_password(user, current, "current_password")
     _check_password(new, "new_password", personal=(user.username, user.email.split("@")[0]))
     set_password(user, new)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_password(user: User, new: str) -> None:
@@ -319,7 +317,7 @@ def update_profile(user: User, about: str, display_name: str | None = None) -> N
                                    fields={"display_name": "At most 80 characters on one line."})
         user.display_name = name
     user.about = (about or "").strip()
-    db.session.commit()
+    db.session.flush()
 
 
 def _session_key_hash(key: str) -> str:
@@ -327,7 +325,7 @@ def _session_key_hash(key: str) -> str:
 
 
 def start_session(user: User) -> None:
-    """Record a new sign-in of `user`; its key goes into the session id (`User.get_id`). Caller commits."""
+    """Record a new sign-in of `user`; its key goes into the session id (`User.get_id`)."""
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, key_hash=_session_key_hash(key)))
     db.session.flush()
@@ -337,7 +335,7 @@ def start_session(user: User) -> None:
 def end_session(session_id: str) -> None:
     """End the sign-in this session id names: its cookie, copied or not, no longer signs anyone in.
 
-    Caller commits. An unknown or already ended session is left alone.
+    An unknown or already ended session is left alone.
     """
     key = (session_id or "").split(":")[-1]
     if key:
@@ -393,7 +391,7 @@ def set_role(username: str, role: Role) -> User:
     if user is None:
         raise NotFound(f"No member called {username}.")
     user.role = role
-    db.session.commit()
+    db.session.flush()
     return user
 
 

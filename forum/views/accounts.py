@@ -9,6 +9,7 @@ from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm,
 from forum.services import account_email, accounts
 from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional, unit_of_work
 from forum.views import twofactor
 
 bp = Blueprint("auth", __name__)
@@ -50,8 +51,9 @@ def register():
                                     f"{security.wait_text(wait)}.")
         else:
             try:
-                accounts.sign_up(form.username.data, form.email.data, form.password.data,
-                                 next_path=safe_next(request.args.get("next")))
+                with unit_of_work():
+                    accounts.sign_up(form.username.data, form.email.data, form.password.data,
+                                     next_path=safe_next(request.args.get("next")))
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -63,6 +65,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@transactional
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -94,6 +97,7 @@ def login():
 
 
 @bp.post("/logout")
+@transactional
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
@@ -119,7 +123,8 @@ def confirm_email(token: str):
     form = ActionForm()
     try:
         if form.validate_on_submit():
-            account_email.confirm_email(token)
+            with unit_of_work():
+                account_email.confirm_email(token)
             flash("Thanks, your email address is confirmed.", "success")
             return redirect(url_for("questions.index") if auth.current() else url_for("auth.login"))
         pending = account_email.check_confirmation(token)
@@ -135,8 +140,9 @@ def finish_sign_up(token: str):
     try:
         if form.validate_on_submit():
             next_path = account_email.check_sign_up(token).next_path
-            user = account_email.finish_sign_up(token)
-            auth.sign_in(user)
+            with unit_of_work():
+                user = account_email.finish_sign_up(token)
+                auth.sign_in(user)
             flash(f"Welcome to the community, {user.username}!", "success")
             return redirect(safe_next(next_path))
         pending = account_email.check_sign_up(token)
@@ -151,7 +157,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            account_email.request_password_reset(form.email.data)
+            with unit_of_work():
+                account_email.request_password_reset(form.email.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -167,7 +174,8 @@ def reset_password(token: str):
         user = account_email.user_for_reset(token)
         if form.validate_on_submit():
             try:
-                account_email.reset_password(token, form.password.data)
+                with unit_of_work():
+                    account_email.reset_password(token, form.password.data)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
