@@ -24,7 +24,10 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     fallback = default or url_for("questions.index")
     if not target or any(ch < " " or ch == "\x7f" for ch in target):
         return fallback
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "http://[::1/bad": not a URL at all
+        return fallback
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback
     return target

@@ -17,13 +17,14 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 
-def _mail_to(folder: Path, address: str, timeout: float = 20.0) -> email.message.EmailMessage:
-    """The first message written to the mail folder for `address` (as a mail client parses it)."""
+def _mail_to(folder: Path, address: str, timeout: float = 20.0, *, subject: str = "") -> email.message.EmailMessage:
+    """The first message written to the mail folder for `address` whose subject has `subject` (as a mail
+    client parses it): the sign-up link came before it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if message["To"] == address:
+            if message["To"] == address and subject in (message["Subject"] or ""):
                 return message
         time.sleep(0.2)
     raise AssertionError(f"no mail to {address} in {folder}")
@@ -49,7 +50,7 @@ def test_forgotten_password_is_reset_by_a_single_use_link(live_server, live_serv
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     screenshot(page, "password-reset-sent")
 
-    message = _mail_to(Path(live_server_env["MAIL_FOLDER"]), f"{username}@example.com")
+    message = _mail_to(Path(live_server_env["MAIL_FOLDER"]), f"{username}@example.com", subject="Reset your password")
     assert message["List-Unsubscribe"] is None  # account mail, not a list
     text = message.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"https?://\S+/password/reset/\S+", text).group(0)

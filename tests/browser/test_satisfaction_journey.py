@@ -44,7 +44,8 @@ def test_agent_resolves_asker_rates_from_email_manager_sees_it(live_server, live
     agent.get_by_role("button", name="Change status").click()
     expect(agent.get_by_text("Status changed.")).to_be_visible()
 
-    message = _mail_to(Path(live_server_env["MAIL_FOLDER"]), f"{customer_name}@example.com")
+    message = _mail_to(Path(live_server_env["MAIL_FOLDER"]), f"{customer_name}@example.com",
+                       subject="How satisfied are you")
     assert "How satisfied are you with the help you got?" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     link = re.search(r"^4 - Satisfied: (\S+)$", text.replace("\r\n", "\n"), re.M).group(1)

@@ -157,3 +157,11 @@ def test_finding12_signing_up_answers_the_same_whether_or_not_the_address_has_an
     assert "Welcome to the community, petra_new!" in page(r)
     assert client.get("/settings").status_code == 200
     assert client.post(path).status_code == 400  # once only
+
+
+def test_finding14_a_back_or_next_that_is_not_a_url_at_all_is_refused_without_an_error(client):
+    moderator = make_user(role=Role.MODERATOR)
+    question = make_question()
+    login(client, moderator)
+    r = client.post(f"/mod/question/{question.id}/delete", data={"back": "http://[::1/bad"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/mod/")
