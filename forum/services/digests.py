@@ -23,8 +23,11 @@ import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 
-from sqlalchemy import and_, delete, distinct, exists, or_, select
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import and_, delete, distinct, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
@@ -49,7 +52,9 @@ from forum.templating import slugify
 
 DIGEST_HOUR = 7
 MONDAY = 0
-BATCH = 1000
+# Members per delivery task: each task reads the sections' pools once, so a larger batch shares them
+# more widely (a batch of 5,000 stays within SQLite's and PostgreSQL's bound parameters).
+BATCH = 5000
 ITEMS_PER_SECTION = 15
 UNANSWERED_LOOKBACK = timedelta(days=30)
 PERIOD_WORDS = {DigestPeriod.DAILY: "daily", DigestPeriod.WEEKLY: "weekly"}
@@ -323,41 +328,43 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     the sent ones committed, and mail.MailUnavailable raised: a later run sends the rest.
     """
     period, _ = parse_key(key)
-    rows = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
-                              .where(User.id.in_(user_ids))).all()
+    rows = db.session.execute(
+        select(User.id, User.username, User.email, User.deleted_at, MailSettings.digest, MailSettings.time_zone)
+        .join(MailSettings, MailSettings.user_id == User.id).where(User.id.in_(user_ids))).all()
     claimed = set(db.session.scalars(select(DigestDelivery.user_id).where(
         DigestDelivery.period == key, DigestDelivery.user_id.in_(user_ids))))
-    wanted = {user.id: (user, settings) for user, settings in rows
-              if user.deleted_at is None and settings.digest == period and user.id not in claimed}
+    wanted = {row.id: row for row in rows
+              if row.deleted_at is None and row.digest == period and row.id not in claimed}
     # (account gone, the member changed their mind since the run started, or already handled)
     if not wanted:
         return {}
-    readers = _readers(list(wanted), key, {u: settings.time_zone for u, (_, settings) in wanted.items()})
+    readers = _readers(list(wanted), key, {u: row.time_zone for u, row in wanted.items()})
     run = _Run()
     digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
-    for user_id, digest in digests.items():
-        db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
-                                      sent=digest.new_count > 0))
     try:
-        db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
+        # The claims: a concurrent duplicate waits on the unique key, then fails here.
+        db.session.execute(insert(DigestDelivery), [
+            {"user_id": user_id, "period": key, "item_count": digest.new_count, "sent": digest.new_count > 0}
+            for user_id, digest in digests.items()])
     except IntegrityError:
         db.session.rollback()
         if len(user_ids) == 1:
             return {}
         return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
-    sent: list[int] = []
-    for user_id, digest in digests.items():
-        if not digest.new_count:
-            continue
-        try:
-            mail.send(render(wanted[user_id][0], digest))
-        except mail.MailUnavailable:
-            unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
-            db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
-                                                            DigestDelivery.user_id.in_(unsent)))
-            db.session.commit()
-            raise
-        sent.append(user_id)
+    sent: set[int] = set()
+    fragments = Fragments()
+    try:
+        with mail.sending() as send:
+            for user_id, digest in digests.items():
+                if digest.new_count:
+                    send(render(wanted[user_id], digest, fragments))
+                    sent.add(user_id)
+    except mail.MailUnavailable:
+        unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
+        db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
+                                                        DigestDelivery.user_id.in_(unsent)))
+        db.session.commit()
+        raise
     db.session.commit()
     return {user_id: digest.new_count for user_id, digest in digests.items()}
 
@@ -371,12 +378,49 @@ def subject(digest: Digest) -> str:
     return f"Your {digest.word} digest: " + ", ".join(parts)
 
 
-def render(user: User, digest: Digest) -> mail.Email:
+class Recipient(Protocol):
+    """What a message needs of its member (a User, or the row a batch reads)."""
+
+    id: int
+    username: str
+    email: str
+
+
+class Fragments:
+    """Each item's part of the message (HTML and text), rendered once and reused.
+
+    The items of a run's sections are shared by many members' digests, so a batch renders each
+    item once (the email/_digest_item macros) and each member's message only joins them.
+    """
+
+    def __init__(self) -> None:
+        env = current_app.jinja_env
+        self._html_item = env.get_template("email/_digest_item.html").module.item
+        self._text_item = env.get_template("email/_digest_item.txt").module.item
+        self._done: dict[int, tuple[Item, str, str]] = {}  # by id(item); the item is kept so its id stays its own
+
+    def _parts(self, item: Item) -> tuple[Item, str, str]:
+        done = self._done.get(id(item))
+        if done is None or done[0] is not item:
+            done = self._done[id(item)] = (item, self._html_item(item), self._text_item(item))
+        return done
+
+    def html(self, items: list[Item]) -> Markup:
+        return Markup().join([self._parts(item)[1] for item in items])  # the macro's escaped output
+
+    def text(self, items: list[Item]) -> str:
+        return "".join([self._parts(item)[2] for item in items])
+
+
+def render(user: Recipient, digest: Digest, fragments: Fragments | None = None) -> mail.Email:
+    """The member's message; `fragments` shared by the messages of one run."""
+    fragments = fragments or Fragments()
     link = mail.link_builder()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
     return mail.render("digest", to=user.email, subject=subject(digest),
                        unsubscribe_url=link("notifications.unsubscribe", token=token),
-                       user=user, digest=digest, settings_url=link("preferences.page"))
+                       user=user, digest=digest, settings_url=link("preferences.page"),
+                       items_html=fragments.html, items_text=fragments.text)
 
 
 @dataclass(frozen=True)
