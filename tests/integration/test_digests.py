@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select, update
 
+from forum import mail
 from forum.extensions import db
 from forum.models import Answer, DigestDelivery, Question
-from forum.services import digests, mail, preferences, privacy
+from forum.services import digests, preferences, privacy
 from tests.factories import PASSWORD, make_answer, make_question, make_user
 from tests.smtp_sink import free_port
 

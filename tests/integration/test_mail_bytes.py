@@ -7,7 +7,7 @@ import re
 import pytest
 from flask_mail import Message
 
-from forum.services import mail
+from forum import mail
 
 UNSUBSCRIBE = "http://localhost/unsubscribe/WzE0NiwiZGlnZXN0Il0.HdY_uxkdHlIF-0fG2X6QExrPYKg"
 LIST_HEADERS = {"List-Unsubscribe": f"<{UNSUBSCRIBE}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -17,7 +17,7 @@ import sys
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
+from markupsafe import Markup
 
 log = logging.getLogger(__name__)
 mail = Mail()
@@ -49,26 +50,6 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
-def link_builder() -> Callable[..., str]:
-    """A function building absolute links under SITE_URL without a request (workers send mail too).
-
-    Call it as link(endpoint, anchor=None, **values); one builder serves a whole message.
-    """
-    site = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http")
-
-    def link(endpoint: str, anchor: str | None = None, **values: object) -> str:
-        url = adapter.build(endpoint, values, force_external=True)
-        return f"{url}#{anchor}" if anchor else url
-
-    return link
-
-
-def external_url(endpoint: str, anchor: str | None = None, **values: object) -> str:
-    """One absolute link under SITE_URL (see link_builder)."""
-    return link_builder()(endpoint, anchor, **values)
-
-
 @dataclass
 class Email:
     """A message ready to send: both parts rendered, headers decided."""
@@ -79,6 +60,34 @@ class Email:
     html: str
     unsubscribe_url: str | None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class Fragments:
+    """Pieces of many messages (the items of a list) rendered once and reused.
+
+    `template` names a pair email/<template>.html and .txt that each define a macro `item(item)`;
+    `html(items)` and `text(items)` give the joined pieces for a message's context. Items are
+    remembered by identity (and kept, so an id stays theirs): a batch passes the same objects to
+    the messages that share them.
+    """
+
+    def __init__(self, template: str) -> None:
+        env = current_app.jinja_env
+        self._html_item = env.get_template(f"email/{template}.html").module.item
+        self._text_item = env.get_template(f"email/{template}.txt").module.item
+        self._done: dict[int, tuple[object, str, str]] = {}
+
+    def _parts(self, item: object) -> tuple[object, str, str]:
+        done = self._done.get(id(item))
+        if done is None or done[0] is not item:
+            done = self._done[id(item)] = (item, self._html_item(item), self._text_item(item))
+        return done
+
+    def html(self, items: Iterable[object]) -> Markup:
+        return Markup().join([self._parts(item)[1] for item in items])  # the macro's escaped output
+
+    def text(self, items: Iterable[object]) -> str:
+        return "".join([self._parts(item)[2] for item in items])
 
 
 def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None, **context: object) -> Email:
