@@ -52,6 +52,7 @@ from forum.models import (
 from forum.policy import visibility
 from forum.services import preferences
 from forum.services.errors import ValidationFailed
+from forum.transaction import savepoint
 
 DIGEST_HOUR = 7
 MONDAY = 0
@@ -327,8 +328,9 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     The batch form of `deliver` (same rules, a fixed number of queries for the whole batch, each
     section read once per window): the claims of the batch are flushed together before any mail
     goes out and committed once. A member whose claim exists already (a duplicate run) is skipped.
-    When the mail server refuses mid-batch, the claims of the members not yet sent are released,
-    the sent ones committed, and mail.MailUnavailable raised: a later run sends the rest.
+    When the mail server refuses mid-batch, the claims of the members not yet sent are released
+    and mail.MailUnavailable raised; the caller commits the sent ones' claims anyway, so a later
+    run sends the rest and nobody twice.
     """
     period, _ = parse_key(key)
     rows = db.session.execute(
@@ -345,12 +347,11 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     run = _Run()
     digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
     try:
-        # The claims: a concurrent duplicate waits on the unique key, then fails here.
-        db.session.execute(insert(DigestDelivery), [
-            {"user_id": user_id, "period": key, "item_count": digest.new_count, "sent": digest.new_count > 0}
-            for user_id, digest in digests.items()])
+        with savepoint():  # the claims: a concurrent duplicate waits on the unique key, then fails here
+            db.session.execute(insert(DigestDelivery), [
+                {"user_id": user_id, "period": key, "item_count": digest.new_count, "sent": digest.new_count > 0}
+                for user_id, digest in digests.items()])
     except IntegrityError:
-        db.session.rollback()
         if len(user_ids) == 1:
             return {}
         return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
@@ -366,9 +367,9 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
         unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
         db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
                                                         DigestDelivery.user_id.in_(unsent)))
-        db.session.commit()
-        raise
-    db.session.commit()
+        db.session.flush()
+        raise  # the caller commits the sent members' claims (see forum/tasks.py) and retries
+    db.session.flush()
     return {user_id: digest.new_count for user_id, digest in digests.items()}
 
 

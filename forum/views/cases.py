@@ -169,8 +169,9 @@ def escalate(question_id: int):
     require(me, Permission.THREAD_ESCALATE)
     question = posts.get_question(question_id, viewer=me)
     try:
-        result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
-                                     note=request.form.get("note", ""))
+        with unit_of_work():
+            result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
+                                         note=request.form.get("note", ""))
     except escalation.CaseExists as exc:
         flash(exc.message, "info")
         return redirect(case_url(exc.case))
@@ -203,8 +204,9 @@ def webhook_settings():
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
-                                                  description=request.form.get("description", ""), actor=me)
+            with unit_of_work():
+                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                                                      description=request.form.get("description", ""), actor=me)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:

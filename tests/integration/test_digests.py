@@ -10,6 +10,7 @@ from forum import mail
 from forum.extensions import db
 from forum.models import Answer, DigestDelivery, Question
 from forum.services import digests, preferences, privacy
+from forum.transaction import transactional
 from tests.factories import PASSWORD, make_answer, make_question, make_user
 from tests.smtp_sink import free_port
 
@@ -25,6 +26,7 @@ def _at(model, row_id: int, when: datetime) -> None:
     db.session.commit()
 
 
+@transactional
 def member(digest: str = "daily", time_zone: str = "Europe/Berlin", follow: tuple = ()):
     user = make_user()
     preferences.update_choices(user, digest=digest, time_zone=time_zone, email_kinds=set())
@@ -34,8 +36,8 @@ def member(digest: str = "daily", time_zone: str = "Europe/Berlin", follow: tupl
 
 
 def run(now: datetime = RUN) -> int:
-    """What the beat task does, with the per-member task performed here."""
-    return digests.fan_out(digests.deliver, now)
+    """What the beat task does, with the per-member task performed here (one unit of work each)."""
+    return digests.fan_out(transactional(digests.deliver), now)
 
 
 def _parts(message) -> dict[str, str]:
@@ -112,7 +114,7 @@ def test_a_batch_goes_out_over_one_smtp_connection(mailbox):
     q = make_question()
     _at(Question, q.id, IN_WINDOW)
     readers = [member(follow=(("product", "thermostat"),)) for _ in range(3)]
-    counts = digests.deliver_many([r.id for r in readers], "daily:2026-03-02")
+    counts = transactional(digests.deliver_many)([r.id for r in readers], "daily:2026-03-02")
     assert counts == {r.id: 1 for r in readers}
     assert all(len(mailbox.wait_for(1, to=r.email)) == 1 for r in readers)
     assert mailbox.greetings == 1
@@ -128,12 +130,12 @@ def test_a_batch_that_cannot_reach_the_mail_server_releases_its_claims_for_a_lat
     mail.init_app(app)
     try:
         with pytest.raises(mail.MailUnavailable):
-            digests.deliver_many([r.id for r in readers], key)
+            transactional(digests.deliver_many)([r.id for r in readers], key)
     finally:
         app.config["MAIL_PORT"] = port
         mail.init_app(app)
     assert db.session.scalar(select(func.count(DigestDelivery.id))) == 0
-    assert digests.deliver_many([r.id for r in readers], key) == {r.id: 1 for r in readers}
+    assert transactional(digests.deliver_many)([r.id for r in readers], key) == {r.id: 1 for r in readers}
     assert all(len(mailbox.wait_for(1, to=r.email)) == 1 for r in readers)
 
 
