@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, User
+from forum.parse import parse_day
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.queries import Page
@@ -130,7 +131,7 @@ def _day(raw: str | None, name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError as exc:
         raise ValidationFailed("Dates are written YYYY-MM-DD.",
                                fields={name: "Use YYYY-MM-DD, e.g. 2026-03-01."}) from exc

@@ -15,9 +15,7 @@ from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUp
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
-    CLOSE_REASON_LABELS,
     AuditLogEntry,
-    CloseReason,
     CloseVote,
     Flag,
     FlagReason,
@@ -43,7 +41,7 @@ from forum.models.notifications import (
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
-from forum.models.question import Answer, Comment, Question, Revision, Vote
+from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
@@ -52,7 +50,6 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, IdempotencyKey, Role, TokenScope, User
 
 __all__ = [
-    "CLOSE_REASON_LABELS",
     "AgentAway",
     "Answer",
     "ApiToken",
@@ -81,8 +78,8 @@ __all__ = [
     "FlagReason",
     "FlagStatus",
     "Follow",
-    "IdempotencyKey",
     "HelpfulVote",
+    "IdempotencyKey",
     "MailSettings",
     "Notification",
     "NotificationKind",

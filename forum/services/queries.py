@@ -59,9 +59,13 @@ class _CountCache:
 counts_cache = _CountCache()
 
 
-@events.subscribe(*events.Event)
 def _forget_counts(_event: events.Event, **_ids: int | None) -> None:
     counts_cache.clear()
+
+
+def init_app(app) -> None:
+    """Any change forgets this process's cached counts."""
+    events.subscribe(*events.Event)(_forget_counts)
 
 
 @dataclass
@@ -98,6 +102,10 @@ class Thread:
         return self.comments.get((kind, post_id), [])
 
 
+# Past any real list, and small enough that page × per_page stays a 64-bit offset.
+MAX_PAGE = 1_000_000
+
+
 def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, int]:
     """Validate ?page=&per_page= values given as strings or ints."""
     try:
@@ -105,8 +113,8 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
     except (TypeError, ValueError) as exc:
         raise ValidationFailed("page and per_page must be whole numbers.",
                                fields={"page": "Use a whole number."}) from exc
-    if page_n < 1 or not 1 <= per_page_n <= maximum:
-        raise ValidationFailed(f"page starts at 1; per_page is 1–{maximum}.",
+    if not 1 <= page_n <= MAX_PAGE or not 1 <= per_page_n <= maximum:
+        raise ValidationFailed(f"page is 1–{MAX_PAGE:,}; per_page is 1–{maximum}.",
                                fields={"per_page": f"Use 1–{maximum}."})
     return page_n, per_page_n
 

@@ -39,7 +39,7 @@ def create_token(user: User, name: str, scope: str | None = None) -> str:
                                fields={"scope": "One of: " + ", ".join(s.value for s in scopes_for(user))})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10], scope=scope))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -48,7 +48,7 @@ def revoke_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound("No such token.")
     token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def active_tokens(user: User) -> list[ApiToken]:
@@ -73,5 +73,5 @@ def token_row(token: str) -> ApiToken | None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return row

@@ -79,13 +79,16 @@ def add_endpoint(url: str, *, description: str, actor: User, events: list[str] |
     require(actor, Permission.WEBHOOKS_MANAGE)
     chosen = check_event_types(events if events is not None else [CASE_EVENTS])
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1/bad"
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise ValidationFailed("Please give the endpoint's URL.", fields={"url": "An http(s) URL, e.g. https://crm.example.com/hooks/peercare"})
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200], events=chosen)
     db.session.add(endpoint)
-    db.session.commit()
+    db.session.flush()
     return endpoint, secret
 
 
@@ -95,7 +98,7 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     if endpoint is None:
         raise NotFound("No such endpoint.")
     endpoint.active = False
-    db.session.commit()
+    db.session.flush()
 
 
 def _subscribed(event_type: str) -> list[WebhookEndpoint]:
@@ -177,15 +180,9 @@ def _community_data(event: Event, ids: dict) -> tuple[str | None, dict]:
     return None, {}
 
 
-def init_app(app) -> None:
-    """Subscribe community webhooks to the domain events they mirror."""
-    subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED, Event.MODERATION_ACTION,
-              Event.ARTICLE_PUBLISHED)(community_event)
-
-
 def fan_out_many(event_ids: list[int]) -> None:
-    """`fan_out` for many events at once (the care run): one query when no endpoint is active."""
-    endpoints = list(db.session.scalars(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))))
+    """`fan_out` for many events at once (the care run): one query for the endpoints, one insert."""
+    endpoints = [e.id for e in _subscribed(CASE_EVENTS)]
     if not endpoints or not event_ids:
         return
     delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), [
@@ -210,7 +207,6 @@ def payload(event: CaseEvent) -> dict:
     }
 
 
-@outbox.handler("webhook.deliver", background=True)
 def deliver(message: dict) -> None:
     """POST one event to one endpoint; a timeout or non-2xx answer is retried with backoff."""
     delivery = db.session.get(WebhookDelivery, message["delivery_id"])
@@ -243,14 +239,16 @@ def deliver(message: dict) -> None:
 
 
 def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
-    """Record the failed attempt in a transaction of its own, then ask the outbox to retry."""
+    """Ask the outbox to retry; the failed attempt is recorded after the delivery's rollback."""
     attempts, delivery_id = delivery.attempts, delivery.id
-    db.session.rollback()
-    row = db.session.get(WebhookDelivery, delivery_id)
-    row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
-    row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
-    db.session.commit()
-    raise outbox.RetryLater(error)
+
+    def record() -> None:
+        row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+        row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
+        row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
+        db.session.flush()
+
+    raise outbox.RetryLater(error, record=record)
 
 
 def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
@@ -259,3 +257,11 @@ def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
 
 def endpoints() -> list[WebhookEndpoint]:
     return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+def init_app(app) -> None:
+    """Register the outbox handler that delivers webhook events, and subscribe community
+    webhooks to the domain events they mirror."""
+    outbox.handler("webhook.deliver", background=True)(deliver)
+    subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED, Event.MODERATION_ACTION,
+              Event.ARTICLE_PUBLISHED)(community_event)

@@ -37,6 +37,7 @@ def test_dark_mode_follows_the_device_and_the_settings_switch(live_server, brows
         page.emulate_media(color_scheme="light")
         page.get_by_label("Dark", exact=True).check()
         page.get_by_role("button", name="Save theme").click()
+        expect(page.locator("#settings-appearance .flash--here")).to_contain_text("Theme saved: dark")
         assert _background(page) == "rgb(13, 17, 23)"
     finally:
         context.close()

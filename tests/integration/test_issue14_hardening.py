@@ -80,3 +80,62 @@ def test_finding2_turning_two_factor_on_or_off_ends_other_sessions_and_revokes_t
     assert user.totp_enabled_at is None
     assert here.get("/settings").status_code == 200
     assert here.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+NUL_REQUESTS = [
+    ("POST", "/login", {"data": {"login": "a\x00b", "password": "whatever-password"}}),
+    ("GET", "/tags/a%00b", {}),
+    ("GET", "/products/a%00", {}),
+    ("GET", "/feeds/tags/a%00.rss", {}),
+    ("GET", "/kb?tag=%00", {}),
+    ("GET", "/api/v1/questions?tag=%00", {}),
+    ("GET", "/search?q=wifi&product=%00", {}),
+    ("POST", "/settings/profile", {"data": {"about": "a\x00b"}}),
+    ("POST", "/settings/tokens", {"data": {"name": "a\x00b"}}),
+    ("POST", "/follow", {"data": {"kind": "tag", "ref": "a\x00b"}}),
+    ("POST", "/questions/{q}/edit", {"data": {"title": "A title that is long enough", "body": "A body that is long enough.",
+                                               "tags": "wifi", "comment": "a\x00b"}}),
+    ("POST", "/questions/{q}/escalate", {"data": {"priority": "normal", "note": "a\x00b"}}),
+    ("POST", "/cases/{case}/assign", {"data": {"assignee": "a\x00b"}}),
+    ("GET", "/mod/members?q=a%00b", {}),
+    ("GET", "/mod/audit?actor=a%00b&action=%00&target=%00", {}),
+    ("POST", "/mod/questions/{q}/move", {"data": {"product": "a\x00b"}}),
+    ("POST", "/kb/{article}/edit", {"data": {"title": "An article title", "body": "a\x00b", "note": "a\x00b"}}),
+    ("POST", "/admin/webhooks", {"data": {"url": "https://crm.example.com/hooks", "description": "a\x00b"}}),
+    ("POST", "/api/v1/questions/{q}/answers", {"json": {"body": "An answer with a NUL \x00 in it, long enough."}}),
+]
+
+
+def test_finding3_nul_bytes_are_refused_with_400_on_every_listed_endpoint(client):
+    from moderation import escalation, knowledge
+
+    admin = make_user(role=Role.ADMIN)
+    question = make_question(author=admin)
+    answer = make_answer(question)
+    case = escalation.escalate(question.id, actor=admin).case
+    article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=admin)
+    login(client, admin)
+    for method, path, kwargs in NUL_REQUESTS:
+        path = path.format(q=question.id, case=case.reference, article=article.id)
+        response = client.open(path, method=method, **kwargs)
+        assert response.status_code == 400, (method, path, response.status_code)
+    assert client.get("/settings").status_code == 200  # still signed in, nothing broke
+
+
+def test_finding7_revisions_of_hidden_posts_are_not_shown(client):
+    from moderation import flags
+
+    moderator = make_user(role=Role.MODERATOR)
+    question = make_question(body="The secret question text that got flagged as rude.")
+    answer = make_answer(make_question(), body="The secret answer text that got flagged as spam.")
+    flags.flag("question", question.id, actor=moderator, reason="rude")
+    flags.flag("answer", answer.id, actor=moderator, reason="spam")
+    db.session.commit()
+    for path, secret in ((f"/questions/{question.id}/revisions", "secret question"),
+                         (f"/answers/{answer.id}/revisions", "secret answer")):
+        r = client.get(path)
+        assert r.status_code == 404 and secret not in r.get_data(as_text=True)
+    login(client, question.author)
+    assert client.get(f"/questions/{question.id}/revisions").status_code == 200
+    login(client, moderator)
+    assert client.get(f"/answers/{answer.id}/revisions").status_code == 200

@@ -19,10 +19,12 @@ from pydantic import BaseModel, ValidationError
 from forum.models import TokenScope
 from forum.services import idempotency
 from forum.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from forum.transaction import unit_of_work
 
 # Ids are 32-bit database integers everywhere: a larger id names nothing that exists.
 MAX_ID = 2**31 - 1
 ERROR_STATUSES = (400, 401, 403, 404, 413, 422, 429)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -200,6 +202,14 @@ def operation(bp, method: str, rule: str, *, summary: str, tag: str, response: t
 
         @wraps(view)
         def handle(**values):
+            if op.method in SAFE_METHODS:
+                return checked(values)
+            # A write is one unit of work: the change, its idempotency record and its outbox
+            # entries commit together, or a refusal rolls them all back.
+            with unit_of_work():
+                return checked(values)
+
+        def checked(values: dict):
             _check_scope(op)
             if permission is not None:
                 # Who may call it is answered before what was sent is checked: a member gets 403, not 422.

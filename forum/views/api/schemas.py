@@ -787,7 +787,7 @@ class ProfileFieldList(PageOf):
 # ---- health console ------------------------------------------------------------------------
 
 class InsightsQuery(BaseModel):
-    period: Literal["7", "30", "90"] = Field("30", description="The last N days up to today; ignored when from is given")
+    period: Literal["7", "30", "90"] = Field("30", description="The last N days to today; ignored when from is given")
     from_: QueryDate | None = Field(None, alias="from", description="First day (UTC), inclusive")
     to: QueryDate | None = Field(None, description="Last day (UTC), inclusive; default today")
     product: Text | None = Field(None, description="Product slug")

@@ -2,15 +2,13 @@
 
 from datetime import datetime
 
-from flask import request, url_for
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import CLOSE_REASON_LABELS, Answer, Case, CaseUpdate, CloseReason, Comment, Question, User
+from forum.models import Answer, Case, CaseUpdate, Comment, Question, User
 from forum.policy import Permission, can
 from forum.services.queries import Page, Thread
-from forum.templating import slugify
-from moderation.escalation import STATUS_LABELS
+from forum.urls import absolute, article_url, member_url, question_url
 from reputation.badges import BY_KEY, BadgeKey
 from reputation.events import RepEvent
 from reputation.rules import LABELS
@@ -28,12 +26,8 @@ def user_ref(user: User) -> dict:
     return {"id": user.id, "username": user.username, "reputation": user.reputation}
 
 
-def question_url(q: Question) -> str:
-    return url_for("questions.show", question_id=q.id, slug=slugify(q.title), _external=True)
-
-
 def question_ref(q: Question) -> dict:
-    return {"id": q.id, "title": q.title, "url": question_url(q)}
+    return {"id": q.id, "title": q.title, "url": question_url(q, link=absolute)}
 
 
 def comment(c: Comment) -> dict:
@@ -47,7 +41,7 @@ def question_state(q: Question) -> str:
 
 def question_summary(q: Question) -> dict:
     return {
-        "id": q.id, "title": q.title, "url": question_url(q),
+        "id": q.id, "title": q.title, "url": question_url(q, link=absolute),
         "product": {"slug": q.product.slug, "name": q.product.name}, "tags": [t.name for t in q.tags],
         "author": user_ref(q.author), "score": q.score, "answer_count": q.answer_count,
         "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
@@ -81,7 +75,7 @@ def public_case(thread: Thread, viewer: User | None) -> dict | None:
                for u in thread.staff_replies]
     resolutions = [u["body"] for u in updates if u["kind"] == "resolution"]
     return {"reference": case.reference if can(viewer, Permission.CASE_WORK) else None, "status": case.status,
-            "status_label": STATUS_LABELS[case.status], "opened_at": iso(case.created_at),
+            "status_label": case.status_label, "opened_at": iso(case.created_at),
             "resolved_at": iso(case.resolved_at), "closed_at": iso(case.closed_at),
             "resolution": resolutions[-1] if resolutions and case.resolved_at else None, "updates": updates}
 
@@ -93,7 +87,7 @@ def question_detail(thread: Thread, viewer: User | None) -> dict:
     articles = {answer_id: article.id for answer_id, article in thread.articles.items()}
     result.update(
         body=q.body_md, body_html=q.body_html,
-        close_reason_label=CLOSE_REASON_LABELS[CloseReason(q.close_reason)] if q.close_reason else None,
+        close_reason_label=q.close_reason_label if q.close_reason else None,
         closed_at=iso(q.closed_at), closed_by=user_ref(closed_by) if closed_by else None,
         duplicate_of=question_ref(q.duplicate_of) if q.duplicate_of_id and q.duplicate_of else None,
         locked_at=iso(q.locked_at),
@@ -109,7 +103,7 @@ def user_profile(user: User, counts: dict[str, int], viewer: User | None) -> dic
     sees_suspension = viewer is not None and (viewer.id == user.id or can(viewer, Permission.MODERATE))
     return {"id": user.id, "username": user.username, "reputation": user.reputation, "role": user.role,
             "about": user.about or "", "created_at": iso(user.created_at),
-            "url": url_for("users.profile", user_id=user.id, slug=slugify(user.username), _external=True),
+            "url": member_url(user, link=absolute),
             "counts": counts, "suspended_until": iso(user.suspended_until) if sees_suspension else None}
 
 
@@ -129,7 +123,7 @@ def badge(award) -> dict:
 def case_json(case: Case, *, with_updates: bool = False) -> dict:
     result = {
         "reference": case.reference, "question_id": case.question_id, "question": question_ref(case.question),
-        "status": case.status, "status_label": STATUS_LABELS[case.status], "priority": case.priority,
+        "status": case.status, "status_label": case.status_label, "priority": case.priority,
         "customer": user_ref(case.customer), "assignee": case.assignee.username if case.assignee else None,
         "product": case.product.slug, "sla_due_at": iso(case.sla_due_at), "created_at": iso(case.created_at),
         "updated_at": iso(case.updated_at), "resolved_at": iso(case.resolved_at), "closed_at": iso(case.closed_at),
@@ -145,14 +139,13 @@ def case_json(case: Case, *, with_updates: bool = False) -> dict:
 
 
 def article_json(article, *, full: bool = False, viewer: User | None = None) -> dict:
-    from forum.views.knowledge import article_url
     from moderation import knowledge
 
     result = {"id": article.id, "title": article.title, "summary": article.summary, "state": article.state,
               "product": article.product.slug, "tags": [t.name for t in article.tags],
               "question_id": article.question_id, "answer_id": article.answer_id,
               "author": article.author.username if article.author else None, "version": article.version,
-              "url": request.host_url.rstrip("/") + article_url(article),
+              "url": article_url(article, link=absolute),
               "published_at": iso(article.published_at), "updated_at": iso(article.updated_at)}
     if full:
         versions = None
