@@ -15,6 +15,7 @@ import pytest
 
 from forum.extensions import db
 from forum.services import tokens
+from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
 from tests.live_api import serve
@@ -32,11 +33,12 @@ def served(app):
     questions = [make_question(member, tags=["wifi"]) for _ in range(3)]
     answer = make_answer(questions[0], moderator)
     make_comment(answer, member)
-    escalation.escalate(questions[1].id, actor=moderator, priority="high", note="seeded")
-    db.session.commit()
+    with unit_of_work():
+        escalation.escalate(questions[1].id, actor=moderator, priority="high", note="seeded")
+        issued = {"member": tokens.create_token(member, "contract"),
+                  "moderator": tokens.create_token(moderator, "contract")}
     with serve(app) as base:
-        yield {"base": base, "member": tokens.create_token(member, "contract"),
-               "moderator": tokens.create_token(moderator, "contract")}
+        yield {"base": base, **issued}
 
 
 def run_schemathesis(base: str, token: str, workdir: Path) -> dict:

@@ -162,18 +162,23 @@ def test_endpoints_receive_only_the_community_events_they_subscribe_to(receiver)
     from tests.factories import make_answer, make_moderator
 
     admin = make_user(role="admin")
-    _, secret = webhooks.add_endpoint(receiver.url, description="community", actor=admin, events=[
-        "question.created", "answer.created", "answer.accepted", "question.closed", "article.published"])
+    with unit_of_work():
+        _, secret = webhooks.add_endpoint(receiver.url, description="community", actor=admin, events=[
+            "question.created", "answer.created", "answer.accepted", "question.closed", "article.published"])
     other = Receiver()
     try:
-        webhooks.add_endpoint(other.url, description="cases only", actor=admin)
+        with unit_of_work():
+            webhooks.add_endpoint(other.url, description="cases only", actor=admin)
         q = make_question()
         a = make_answer(q)
-        acceptance.accept_answer(a.id, q.author)
+        with unit_of_work():
+            acceptance.accept_answer(a.id, q.author)
         moderator = make_moderator()
-        knowledge.publish_answer(q.id, answer_id=a.id, actor=moderator)
+        with unit_of_work():
+            knowledge.publish_answer(q.id, answer_id=a.id, actor=moderator)
         duplicate = make_question()
-        actions.close_question(duplicate.id, moderator=moderator, reason="duplicate", duplicate_of=q.id)
+        with unit_of_work():
+            actions.close_question(duplicate.id, moderator=moderator, reason="duplicate", duplicate_of=q.id)
         _deliver_all()
         bodies = sorted((json.loads(r["body"]) for r in receiver.received), key=lambda b: b["id"])
         assert sorted(b["type"] for b in bodies) == sorted([

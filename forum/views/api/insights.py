@@ -1,7 +1,9 @@
 """GET /api/v1/insights: the health console's figures as JSON, for staff tokens only."""
 
+from datetime import timedelta
 from functools import partial
 
+from forum.models import utcnow
 from forum.policy import Permission, require
 from forum.services import insights
 from forum.views.api import actor, bp
@@ -18,14 +20,25 @@ def _figure(fig: insights.Figure, scope: insights.Scope) -> dict:
                        for day, value in zip(scope.week_starts(), fig.weekly, strict=False)]}
 
 
+def _dates(query: s.InsightsQuery) -> dict:
+    """Any two dates name a period (the response's `scope` says which): in either order, `to`
+    alone ends a `period`-day window, and a span longer than the console's longest keeps its
+    last days. The web form explains these cases instead; a client gets the figures."""
+    if query.from_ is None and query.to is None:
+        return {}
+    last = query.to or utcnow().date()
+    first = query.from_ or last - timedelta(days=int(query.period) - 1)
+    first, last = min(first, last), max(first, last)
+    first = max(first, last - timedelta(days=insights.MAX_DAYS - 1))
+    return {"from": first.isoformat(), "to": last.isoformat()}
+
+
 @api("GET", "/insights", summary="Moderators, agents, admins: the community health figures (the console's "
      "numbers) for a period, with the previous period and weekly values", tag="insights",
      query=s.InsightsQuery, response=s.InsightsOut, permission=Permission.INSIGHTS_VIEW)
 def insights_report(query: s.InsightsQuery):
     require(actor(), Permission.INSIGHTS_VIEW)
-    args = {"period": query.period, "product": query.product, "tag": query.tag,
-            "from": query.from_.isoformat() if query.from_ else None,
-            "to": query.to.isoformat() if query.to else None}
+    args = {"period": query.period, "product": query.product, "tag": query.tag, **_dates(query)}
     scope = insights.scope_from(args)
     report = insights.report(scope)
     previous = scope.previous()

@@ -1,8 +1,10 @@
 """API routes for flags (members) and moderation (moderators): the console's services and permission checks."""
 
+from datetime import date
 from functools import partial
 
 from forum.models import Flag, ReviewItem
+from forum.parse import FIRST_YEAR, LAST_YEAR
 from forum.policy import Permission, require
 from forum.views.api import actor, bp
 from forum.views.api import schemas as s
@@ -136,15 +138,20 @@ def unsuspend_user(user_id: int):
     suspensions.unsuspend(user_id, moderator=actor())
 
 
+def _day(day: date | None) -> str | None:
+    """A query date within the years the log can hold: any calendar date filters the same way."""
+    if day is None:
+        return None
+    return min(max(day, date(FIRST_YEAR, 1, 1)), date(LAST_YEAR, 12, 31)).isoformat()
+
+
 @api("GET", "/mod/audit", summary="Moderators: the audit log, newest first", tag="moderation", query=s.AuditQuery,
      response=s.AuditList, permission=Permission.MODERATE)
 def mod_audit(query: s.AuditQuery):
     require(actor(), Permission.MODERATE)
     if query.since and query.until and query.since > query.until:
         return {"items": [], "page": query.page, "per_page": query.per_page, "total": 0}
-    filters = audit.parse_filters(query.actor, query.action, query.target,
-                                  query.since.isoformat() if query.since else None,
-                                  query.until.isoformat() if query.until else None)
+    filters = audit.parse_filters(query.actor, query.action, query.target, _day(query.since), _day(query.until))
     result = audit.entries(filters, page=query.page, per_page=query.per_page)
     items = [{"id": e.id, "created_at": iso(e.created_at), "actor": e.actor.username if e.actor else None,
               "action": e.action, "target": e.target, "subject": e.subject.username if e.subject else None,

@@ -788,8 +788,10 @@ class ProfileFieldList(PageOf):
 
 class InsightsQuery(BaseModel):
     period: Literal["7", "30", "90"] = Field("30", description="The last N days to today; ignored when from is given")
-    from_: QueryDate | None = Field(None, alias="from", description="First day (UTC), inclusive")
-    to: QueryDate | None = Field(None, description="Last day (UTC), inclusive; default today")
+    from_: QueryDate | None = Field(None, alias="from", description="First day (UTC), inclusive; the dates may come "
+                                    "in either order, and a span over 366 days keeps its last 366")
+    to: QueryDate | None = Field(None, description="Last day (UTC), inclusive; default today (alone: the `period` "
+                                 "days ending there)")
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
 
