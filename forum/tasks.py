@@ -28,7 +28,7 @@ def _sending_what_went(send) -> None:
     delivery released the claims of the unsent ones before raising MailUnavailable, which
     is re-raised after the commit for the task to retry.
     """
-    from forum.services import mail
+    from forum import mail
 
     failure: mail.MailUnavailable | None = None
     with unit_of_work():
