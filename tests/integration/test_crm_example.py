@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from forum.extensions import db
 from forum.services import tokens
+from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.factories import make_moderator, make_question
 from tests.live_api import serve
@@ -20,9 +20,12 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def test_crm_sync_mirrors_cases_and_posts_a_public_update(app, client, tmp_path):
     agent = make_moderator()
-    cases = [escalation.escalate(make_question().id, actor=agent, note="seen by the CRM").case for _ in range(3)]
-    token = tokens.create_token(agent, "CRM", "read-write-cases")
-    db.session.commit()
+    threads = [make_question() for _ in range(3)]
+    with unit_of_work():
+        cases = [escalation.escalate(q.id, actor=agent, note="seen by the CRM").case for q in threads]
+        token = tokens.create_token(agent, "CRM", "read-write-cases")
+    with unit_of_work():
+        reader = tokens.create_token(agent, "reader", "read")
     out = tmp_path / "cases.json"
     reply = "We have shipped a replacement unit."
     with serve(app) as base:
@@ -30,7 +33,7 @@ def test_crm_sync_mirrors_cases_and_posts_a_public_update(app, client, tmp_path)
             result = run("--base", base, "--token", token, "--out", str(out), "--reply", cases[0].reference, reply)
             assert result.returncode == 0, result.stderr
         assert "mirrored 3 cases" in result.stdout
-        refused = run("--base", base, "--token", tokens.create_token(agent, "reader", "read"), "--out",
+        refused = run("--base", base, "--token", reader, "--out",
                       str(tmp_path / "x.json"), "--reply", cases[0].reference, reply)
         assert refused.returncode != 0 and "read-write-cases" in refused.stderr
     mirrored = json.loads(out.read_text())

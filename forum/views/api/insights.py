@@ -1,9 +1,10 @@
 """GET /api/v1/insights: the health console's figures as JSON, for staff tokens only."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 from forum.models import utcnow
+from forum.parse import FIRST_YEAR, LAST_YEAR
 from forum.policy import Permission, require
 from forum.services import insights
 from forum.views.api import actor, bp
@@ -22,12 +23,14 @@ def _figure(fig: insights.Figure, scope: insights.Scope) -> dict:
 
 def _dates(query: s.InsightsQuery) -> dict:
     """Any two dates name a period (the response's `scope` says which): in either order, `to`
-    alone ends a `period`-day window, and a span longer than the console's longest keeps its
-    last days. The web form explains these cases instead; a client gets the figures."""
+    alone ends a `period`-day window, a span longer than the console's longest keeps its last
+    days, and dates outside the years the site can hold count as the nearest it can. The web
+    form explains these cases instead; a client gets the figures."""
     if query.from_ is None and query.to is None:
         return {}
-    last = query.to or utcnow().date()
-    first = query.from_ or last - timedelta(days=int(query.period) - 1)
+    lowest, highest = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+    last = min(max(query.to or utcnow().date(), lowest), highest)
+    first = min(max(query.from_, lowest), highest) if query.from_ else last - timedelta(days=int(query.period) - 1)
     first, last = min(first, last), max(first, last)
     first = max(first, last - timedelta(days=insights.MAX_DAYS - 1))
     return {"from": first.isoformat(), "to": last.isoformat()}
