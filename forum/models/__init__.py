@@ -47,7 +47,7 @@ from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, PendingSignUp, Role, User, UserSession
+from forum.models.user import ApiToken, IdempotencyKey, PendingSignUp, Role, TokenScope, User, UserSession
 
 __all__ = [
     "AgentAway",
@@ -79,6 +79,7 @@ __all__ = [
     "FlagStatus",
     "Follow",
     "HelpfulVote",
+    "IdempotencyKey",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -109,6 +110,7 @@ __all__ = [
     "SuggestionStatus",
     "Suspension",
     "Tag",
+    "TokenScope",
     "User",
     "UserSession",
     "Vote",
