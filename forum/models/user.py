@@ -136,6 +136,7 @@ class PendingSignUp(db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     # Where the sign-up form was to lead (a checked same-site path), followed once the account exists.
     next_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class IdempotencyKey(db.Model):
