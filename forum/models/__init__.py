@@ -11,7 +11,16 @@ from forum.models.care import (
     QuestionOffer,
     RoutingOptIn,
 )
-from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
+from forum.models.cases import (
+    Case,
+    CaseEvent,
+    CasePriority,
+    CaseStatus,
+    CaseUpdate,
+    CaseUpdateKind,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
@@ -69,6 +78,7 @@ __all__ = [
     "CaseStatus",
     "CaseSurvey",
     "CaseUpdate",
+    "CaseUpdateKind",
     "CloseReason",
     "CloseVote",
     "Comment",

@@ -64,8 +64,17 @@ class Case(db.Model):
         return f"CASE-{self.id:06d}"
 
 
+class CaseUpdateKind(StrEnum):
+    UPDATE = "update"
+    NOTE = "note"
+    RESOLUTION = "resolution"
+    CUSTOMER_REPLY = "customer_reply"
+
+
 class CaseUpdate(db.Model):
-    """A message on a case: a public update (shown on the thread as a staff reply) or an internal note."""
+    """A message on a case: a public update (shown on the thread as a staff reply), an internal note,
+    or the asker's reply to support (public, on the thread; it owes support an answer, not the reverse).
+    """
 
     __tablename__ = "case_updates"
 
@@ -79,6 +88,10 @@ class CaseUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()
+
+    @property
+    def is_customer_reply(self) -> bool:
+        return self.kind == CaseUpdateKind.CUSTOMER_REPLY
 
 
 class CaseEvent(db.Model):

@@ -60,6 +60,9 @@ class Question(Visibility, db.Model):
     locked_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_as_spam: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when the asker accepted a support case's resolution (cleared if the case reopens): the
+    # thread is then solved as surely as by an accepted answer, and lists must say so cheaply.
+    solved_by_support_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     product: Mapped[Product] = relationship()
@@ -73,6 +76,14 @@ class Question(Visibility, db.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def is_solved_by_support(self) -> bool:
+        return self.solved_by_support_at is not None
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_answer_id is not None or self.solved_by_support_at is not None
 
 
 class Answer(Visibility, db.Model):

@@ -38,7 +38,8 @@ class ThreadSource:
 
     def _documents(self, question: Question, answers: list[Answer]) -> list[Document]:
         tags = tuple(t.name for t in question.tags)
-        solved = question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers)
+        solved = question.is_solved_by_support or (
+            question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers))
         product = question.product.slug
         docs = [Document(kind=QUESTION, object_id=question.id, ref_id=question.id, title=question.title,
                          body=_text(question.body_html), product=product, tags=tags,

@@ -113,6 +113,7 @@ def _support_work(members: list[User], threads: list) -> tuple[int, int]:
             escalation.post_update(case, text, public=True, actor=agent)
         if resolution:
             escalation.transition(case, "resolved", actor=agent, summary=resolution)
+            escalation.customer_response(question.id, customer=question.author, accept=True)
     published = 0
     for spec, question, posted in threads:
         if published >= 4 or spec["accepted"] is None:

@@ -24,7 +24,8 @@ PER_PAGE = 30
 HISTORY_LABELS = {"case.created": "Case opened", "case.auto_escalated": "Escalated automatically",
                   "case.status_changed": "Status changed", "case.assigned": "Assigned",
                   "case.priority_changed": "Priority changed", "case.public_update": "Public update",
-                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update"}
+                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update",
+                  "case.customer_reply": "Customer replied"}
 
 
 def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
@@ -189,6 +190,22 @@ def customer_response(question_id: int):
     return act(lambda: escalation.customer_response(question_id, customer=me, accept=accept),
                done=thread_url(question, "support"), back=thread_url(question, "support"),
                message="Thanks! The case is closed." if accept else "The case is reopened; support will follow up.")
+
+
+@bp.post("/questions/<int:question_id>/support-reply")
+@auth.login_required
+def customer_reply(question_id: int):
+    """The asker answers support on the thread: a message on the case, not an answer to the question."""
+    me = auth.current()
+    question = posts.get_question(question_id, viewer=me)
+    body = request.form.get("body", "")
+
+    def reply() -> None:
+        with unit_of_work():
+            escalation.customer_reply(question_id, body, customer=me)
+
+    return act(reply, done=thread_url(question), back=thread_url(question), here="support-reply",
+               message="Your reply is sent to the support team.")
 
 
 @bp.route("/admin/webhooks", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum import auth, pagecache, security
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import Product
+from forum.models import CaseStatus, Product
 from forum.policy import Permission, can, require
 from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
 from forum.services.care import status as care_status
@@ -104,6 +104,7 @@ def render_thread(thread, answer_form, status: int = 200):
     """
     authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
     member = auth.current() is not None
+    case = thread.case
     accepted = thread.question.accepted_answer_id
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
                            comment_form=CommentForm() if member else None,
@@ -113,6 +114,8 @@ def render_thread(thread, answer_form, status: int = 200):
                            public_answers=profile_fields.question_answers(thread.question.id, staff=False),
                            helpful=satisfaction.helpful_count("answer", accepted, auth.current()) if accepted else None,
                            can_vote_helpful=can(auth.current(), Permission.HELPFUL_VOTE),
+                           can_reply_to_support=case is not None and case.status != CaseStatus.CLOSED
+                           and can(auth.current(), Permission.CASE_RESPOND, case),
                            **community.close_vote_context(thread.question, auth.current())), status
 
 

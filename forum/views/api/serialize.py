@@ -36,6 +36,7 @@ def question_summary(q: Question) -> dict:
         "product": {"slug": q.product.slug, "name": q.product.name}, "tags": [t.name for t in q.tags],
         "author": user_ref(q.author), "score": q.score, "answer_count": q.answer_count,
         "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
+        "solved": q.is_solved, "solved_by_support": q.is_solved_by_support,
         "created_at": iso(q.created_at), "edited_at": iso(q.edited_at), "last_activity_at": iso(q.last_activity_at),
     }
 
