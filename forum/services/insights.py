@@ -295,7 +295,8 @@ def _question_counts(scope: Scope, bucket) -> Select:
     return (select(_bucketed(scope, Question.created_at, bucket), func.count(Question.id).label("asked"),
                    _sum(fr.c.question_id.is_not(None)).label("responded"),
                    _sum(and_(fr.c.question_id.is_not(None), staff_responder)).label("staff_first"),
-                   _sum(and_(Question.answer_count == 0, Question.solved_by_support_at.is_(None))).label("unanswered"), within[7], within[30],
+                   _sum(and_(Question.answer_count == 0, Question.solved_by_support_at.is_(None))).label("unanswered"),
+                   within[7], within[30],
                    _sum(escalated).label("escalated"))
             .select_from(Question).outerjoin(fr, fr.c.question_id == Question.id)
             .where(_in(Question.created_at, scope), *_question_scope(scope))
@@ -347,7 +348,8 @@ def responsiveness(scope: Scope) -> Section:
         _rate_figure("solved_30d", "Solved within 30 days", "solved_30", "asked", counts, prev,
                      "As “solved within 7 days”, within 30 days of asking."),
         _rate_figure("unanswered", "Unanswered", "unanswered", "asked", counts, prev,
-                     "Share of the questions asked in the period that have no answer at all and weren't solved by support."),
+                     "Share of the questions asked in the period that have no answer at all and weren't "
+                     "solved by support."),
         _rate_figure("escalated", "Escalated to support", "escalated", "asked", counts, prev,
                      "Share of the questions asked in the period that became a support case."),
         _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", counts, prev,
