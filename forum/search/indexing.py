@@ -13,7 +13,7 @@ from flask import current_app
 from forum.extensions import db
 from forum.search import EXTENSION, documents
 from forum.search.backend import IndexBusy, Progress, SearchBackend
-from forum.search.sources import threads
+from forum.search.sources import articles, threads
 from forum.services import outbox
 from forum.services.events import Event, subscribe
 
@@ -50,6 +50,12 @@ def thread_moderated(event: Event, *, question_id: int | None = None, **_ids) ->
     """Hiding, unhiding, moving, closing…: every audited moderator action names its thread, if any."""
     if question_id is not None:
         defer_refresh(threads.name, question_id)
+
+
+@subscribe(Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED)
+def article_changed(event: Event, *, article_id: int, **_ids) -> None:
+    """Publishing, editing, archiving or restoring an article: its document follows."""
+    defer_refresh(articles.name, article_id)
 
 
 @outbox.handler(TASK)
