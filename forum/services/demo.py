@@ -119,8 +119,7 @@ def _support_work(members: list[User], threads: list) -> tuple[int, int]:
         if published >= 4 or spec["accepted"] is None:
             continue
         answer = posted[spec["accepted"]]
-        knowledge.publish_answer(question.id, answer_id=answer.id, actor=moderator,
-                                 summary=f"Community-proven fix: {question.title}"[:500])
+        knowledge.publish_answer(question.id, answer_id=answer.id, actor=moderator)
         published += 1
     return len(unanswered[:3]), published
 

@@ -107,10 +107,20 @@ def publish(question_id: int):
     values = {"title": question.title, "summary": knowledge._summary_of(question), "body": answer.body_md,
               "tags": " ".join(t.name for t in question.tags), "note": ""}
     errors: dict[str, str] = {}
+    preview = None
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         values = {k: request.form.get(k, "") for k in values}
+        if request.form.get("action") == "preview":
+            try:
+                preview = knowledge.preview_article(actor=me, title=values["title"], summary=values["summary"],
+                                                    body=values["body"], tags=values["tags"])
+            except ValidationFailed as exc:
+                errors = exc.fields or {"answer_id": exc.message}
+            return render_template("knowledge/publish.html", question=question, answers=answers, answer=answer,
+                                   values=values, errors=errors, preview=preview,
+                                   action_form=ActionForm()), 422 if errors else 200
         try:
             article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
                                                summary=values["summary"], body=values["body"], tags=values["tags"],
@@ -118,7 +128,7 @@ def publish(question_id: int):
         except ValidationFailed as exc:
             errors = exc.fields or {"answer_id": exc.message}
         else:
-            flash("Published. The answer's author earned 25 reputation.", "success")
+            flash("Published: this answer is now a knowledge article. Its author earned 25 reputation.", "success")
             return redirect(article_url(article))
     return render_template("knowledge/publish.html", question=question, answers=answers, answer=answer,
                            values=values, errors=errors, action_form=ActionForm()), 422 if errors else 200
