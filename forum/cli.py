@@ -1,4 +1,4 @@
-"""`flask …` commands (DESIGN §10): each one calls a service."""
+"""`flask …` commands (README, "Configuration" and "Command line"): each one calls a service."""
 
 import getpass
 

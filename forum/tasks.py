@@ -49,7 +49,8 @@ def send_digests() -> int:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def send_digest_batch(self, user_ids: list[int], period: str) -> None:
     """Send a batch of members' digests for one period (each section read once); claims make repeats send nothing."""
-    from forum.services import digests, mail
+    from forum import mail
+    from forum.services import digests
 
     try:
         digests.deliver_many(user_ids, period)
@@ -64,7 +65,8 @@ def send_digest_batch(self, user_ids: list[int], period: str) -> None:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def send_digest(self, user_id: int, period: str) -> None:
     """Send one member's digest for one period; the DigestDelivery row makes repeats send nothing."""
-    from forum.services import digests, mail
+    from forum import mail
+    from forum.services import digests
 
     try:
         digests.deliver(user_id, period)

@@ -1,4 +1,4 @@
-"""Moderators acting on a member's own request: deleting the account for them (DESIGN §9).
+"""Moderators acting on a member's own request: deleting the account for them (README, "Security": your data).
 
 The deletion itself is the member's own (forum.services.privacy.delete_account: personal
 data erased, posts kept as a former member's); this adds the moderator's checks and the

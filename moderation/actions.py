@@ -14,7 +14,6 @@ from sqlalchemy import delete, select, update
 
 from forum.extensions import db
 from forum.models import (
-    CLOSE_REASON_LABELS,
     Answer,
     CloseReason,
     CloseVote,
@@ -76,8 +75,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        label = CLOSE_REASON_LABELS.get(question.close_reason, question.close_reason)
-        raise ValidationFailed(f"This question is already closed ({label}).")
+        raise ValidationFailed(f"This question is already closed ({question.close_reason_label}).")
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import CLOSE_REASON_LABELS, CloseReason, CloseVote, Question, User, utcnow
+from forum.models import CloseReason, CloseVote, Question, User, utcnow
 from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
@@ -37,6 +37,10 @@ class Standing:
     votes: int
     needed: int
     my_vote: str | None
+
+    @property
+    def my_vote_label(self) -> str:
+        return CloseReason.label_of(self.my_vote)
 
 
 def _cutoff():
@@ -125,6 +129,3 @@ def _close_by_vote(question: Question, votes: list[CloseVote]) -> None:
     db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id))
     db.session.flush()
 
-
-def reason_label(reason: str) -> str:
-    return CLOSE_REASON_LABELS.get(reason, reason)

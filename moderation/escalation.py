@@ -34,10 +34,6 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.OPEN}),
     CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
 }
-STATUS_LABELS = {
-    CaseStatus.NEW: "New", CaseStatus.OPEN: "Open", CaseStatus.WAITING: "Waiting on customer",
-    CaseStatus.RESOLVED: "Resolved", CaseStatus.CLOSED: "Closed",
-}
 
 
 class CaseExists(Conflict):
@@ -239,7 +235,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise ValidationFailed(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
+        raise ValidationFailed(f"A {current.label.lower()} case can't become {target.label.lower()}.",
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -271,7 +267,7 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     _event(case, "case.status_changed", actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
     _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
-                                     f"{STATUS_LABELS[target].lower()}.")
+                                     f"{target.label.lower()}.")
 
 
 def _mark_solved(case: Case, target: CaseStatus, actor: User) -> None:

@@ -19,11 +19,6 @@ from reputation.events import PostKind
 TEXT_MIN, TEXT_MAX = 10, 500
 RETRIES = 3
 HIDING_REASONS = (FlagReason.SPAM.value, FlagReason.RUDE.value)
-REASON_LABELS = {
-    FlagReason.SPAM: "Spam",
-    FlagReason.RUDE: "Rude or abusive",
-    FlagReason.ATTENTION: "Needs moderator attention",
-}
 TARGET_KINDS = ("question", "answer", "comment")
 
 

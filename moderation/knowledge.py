@@ -1,4 +1,6 @@
-"""Knowledge articles: the community's best answers, published and kept by the company (DESIGN §6).
+"""Knowledge articles: the community's best answers, published and kept by the company.
+
+README, "Support cases and the knowledge base".
 
 Publishing credits the answer's author (+25 and the "Knowledge author" badge) through the
 reputation ledger; every edit of an article is a new version with who, when and why.

@@ -16,14 +16,6 @@ from moderation import actions, audit, flags, queue, suggestions, suspensions
 
 FLAG_KINDS = (ReviewKind.FLAGGED.value, ReviewKind.HIDDEN.value)
 POST_OUTCOMES = (ReviewOutcome.EDITED, ReviewOutcome.DELETED, ReviewOutcome.SPAM, ReviewOutcome.SUSPENDED)
-LABELS = {
-    ReviewOutcome.APPROVED: "Approve",
-    ReviewOutcome.DISMISSED: "Dismiss",
-    ReviewOutcome.EDITED: "Edit",
-    ReviewOutcome.DELETED: "Delete",
-    ReviewOutcome.SPAM: "Delete as spam",
-    ReviewOutcome.SUSPENDED: "Suspend author",
-}
 
 
 @dataclass(frozen=True)

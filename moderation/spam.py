@@ -1,4 +1,4 @@
-"""Spam defence basics (DESIGN §4): new members' daily limits, links per post, watched words.
+"""Spam defence basics (README, "Moderation"): new members' daily limits, links per post, watched words.
 
 `check_content` is registered with forum.services.posts and runs inside ask, answer, comment
 and edit before anything is saved; it raises ValidationFailed with a message the member can

@@ -14,6 +14,8 @@ from forum import create_app
 from forum.config import TestConfig
 from forum.extensions import db
 
+TEST_DOUBLES = ["tests.outbox_handlers"]  # outbox handlers only the tests use (see tests/outbox_handlers.py)
+
 
 def _database_uri(tmp_path_factory) -> str:
     if os.environ.get("DATABASE_URL"):
@@ -27,7 +29,7 @@ def _database_uri(tmp_path_factory) -> str:
 def app(tmp_path_factory):
     uri = _database_uri(tmp_path_factory)
     application = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                              "SQLALCHEMY_DATABASE_URI": uri,
+                              "OUTBOX_HANDLER_MODULES": TEST_DOUBLES, "SQLALCHEMY_DATABASE_URI": uri,
                               "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search-index"))})
     with application.app_context():
         db.drop_all()
@@ -43,7 +45,7 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smtp_server(app):
     """A real SMTP server (aiosmtpd) for the session; the app (and the real worker) send all mail to it."""
-    from forum.services import mail
+    from forum import mail
     from tests import smtp_sink
 
     controller, sink = smtp_sink.start()

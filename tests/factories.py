@@ -4,7 +4,8 @@ import itertools
 
 from forum.extensions import db
 from forum.models import Product, Role, User
-from forum.services import accounts, answers, questions, reputation
+from forum.services import accounts, answers, ledger, questions
+from reputation.events import RepEvent
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -17,8 +18,16 @@ def make_user(username: str | None = None, *, reputation_points: int = 0, role: 
     username = username or f"member{n}"
     user = accounts.register(username, email or f"{username}@example.com", PASSWORD, role=role)
     if reputation_points:
-        reputation.award_bonus(user.id, reputation_points, reason="test setup", actor=None)
+        award_bonus(user.id, reputation_points)
     return user
+
+
+def award_bonus(user_id: int, amount: int, *, reason: str = "test setup") -> None:
+    """Reputation by hand, as a "bonus" ledger entry: test set-up only (the site has no such action)."""
+    ledger.lock_users([user_id])
+    ledger.record(RepEvent.BONUS, user_id=user_id, amount=amount, actor_id=None, reason=reason)
+    ledger.refresh_cache([user_id])
+    db.session.commit()
 
 
 def make_product(slug: str = "thermostat", name: str = "Northwind Thermostat") -> Product:

@@ -24,9 +24,7 @@ from forum.models.cases import (
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
-    CLOSE_REASON_LABELS,
     AuditLogEntry,
-    CloseReason,
     CloseVote,
     Flag,
     FlagReason,
@@ -52,7 +50,7 @@ from forum.models.notifications import (
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
-from forum.models.question import Answer, Comment, Question, Revision, Vote
+from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
@@ -61,7 +59,6 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
-    "CLOSE_REASON_LABELS",
     "AgentAway",
     "Answer",
     "ApiToken",

@@ -10,16 +10,15 @@ never the time it was indexed.
 
 from collections.abc import Iterator
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum import urls
 from forum.extensions import db
 from forum.markup import stored
 from forum.models import Answer, Article, Question
 from forum.policy import visibility
 from forum.search.documents import Document, Snapshot, document_key, plain, register
-from forum.templating import slugify
 
 QUESTION, ANSWER, ARTICLE = "question", "answer", "article"
 
@@ -97,11 +96,10 @@ class ThreadSource:
         return set(db.session.scalars(query))
 
     def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:
-        url = url_for("questions.show", question_id=ref_id, slug=slugify(title))
-        return f"{url}#answer-{object_id}" if kind == ANSWER else url
+        return urls.thread_url(ref_id, title, urls.answer_anchor(object_id) if kind == ANSWER else None)
 
 
-threads = register(ThreadSource())
+threads = ThreadSource()
 
 
 class ArticleSource:
@@ -146,7 +144,13 @@ class ArticleSource:
                                                                visibility.public_articles())))
 
     def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:
-        return url_for("knowledge.show", article_id=object_id, slug=slugify(title))
+        return urls.article_page_url(object_id, title)
 
 
-articles = register(ArticleSource())
+articles = ArticleSource()
+
+
+def init_app(app) -> None:
+    """Make questions, answers and knowledge articles searchable."""
+    register(threads)
+    register(articles)

@@ -1,4 +1,6 @@
-"""What a member follows and which email they get (DESIGN §8, §9), and signed unsubscribe links.
+"""What a member follows and which email they get, and signed unsubscribe links.
+
+The member's side: README, "Notifications, email digests and feeds" and "Security".
 
 Email is opt-in: a member without settings gets no email at all. Immediate email is chosen
 per notification kind, and "quiet" products are never emailed about at all; the digest is
@@ -247,9 +249,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        from forum.services.notifications import KIND_LABELS
-
-        return "Digest emails" if self.kind == DIGEST else KIND_LABELS.get(self.kind, self.kind)
+        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:

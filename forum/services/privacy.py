@@ -1,4 +1,4 @@
-"""Members' control over their data (DESIGN §9): export everything, delete the account.
+"""Members' control over their data (README, "Security": your data): export everything, delete the account.
 
 Other features add their own parts of the export with `export_section`, so the export stays
 complete as the product grows (notifications, cases where the member is the customer…).

@@ -1,4 +1,4 @@
-"""Signed webhooks: every case event goes to each configured endpoint (DESIGN §5).
+"""Signed webhooks: every case event goes to each configured endpoint (README, "Support cases and the knowledge base").
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:
@@ -100,7 +100,6 @@ def payload(event: CaseEvent) -> dict:
     }
 
 
-@outbox.handler("webhook.deliver", background=True)
 def deliver(message: dict) -> None:
     """POST one event to one endpoint; a timeout or non-2xx answer is retried with backoff."""
     delivery = db.session.get(WebhookDelivery, message["delivery_id"])
@@ -146,3 +145,8 @@ def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
 
 def endpoints() -> list[WebhookEndpoint]:
     return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+def init_app(app) -> None:
+    """Register the outbox handler that delivers webhook events."""
+    outbox.handler("webhook.deliver", background=True)(deliver)

@@ -2,18 +2,12 @@
 
 from urllib.parse import urldefrag
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request
 from werkzeug.exceptions import BadRequest
 
 from forum import security
 from forum.services.errors import NeedsReputation, ServiceError
 from forum.services.queries import check_paging
-from forum.templating import slugify
-
-
-def thread_url(question, anchor: str | None = None) -> str:
-    url = url_for("questions.show", question_id=question.id, slug=slugify(question.title))
-    return f"{url}#{anchor}" if anchor else url
 
 
 def page_arg() -> int:

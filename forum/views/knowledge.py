@@ -1,6 +1,6 @@
 """Knowledge base pages: article lists, articles, publishing from a thread, editing, history."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from sqlalchemy import select
 
 from forum import auth, pagecache
@@ -10,16 +10,12 @@ from forum.models import Answer, ArticleState, Product
 from forum.policy import Permission, can, require, visibility
 from forum.services import posts, queries, satisfaction
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
+from forum.urls import article_url, question_url, slugify
 from forum.views.common import act, page_arg
 from forum.views.questions import with_diffs
 from moderation import knowledge
 
 bp = Blueprint("knowledge", __name__)
-
-
-def article_url(article) -> str:
-    return url_for("knowledge.show", article_id=article.id, slug=slugify(article.title))
 
 
 @bp.get("/kb")
@@ -101,7 +97,7 @@ def publish(question_id: int):
                                  .order_by(Answer.score.desc())).all()
     if not answers:
         flash("This thread has no answer to publish yet.", "error")
-        return redirect(url_for("questions.show", question_id=question.id, slug=slugify(question.title)))
+        return redirect(question_url(question))
     chosen = request.values.get("answer_id", type=int) or question.accepted_answer_id or answers[0].id
     answer = next((a for a in answers if a.id == chosen), answers[0])
     values = {"title": question.title, "summary": knowledge._summary_of(question), "body": answer.body_md,

@@ -8,7 +8,7 @@ from forum.extensions import csrf
 from forum.models import NotificationKind
 from forum.parse import parse_id
 from forum.services import notifications, preferences
-from forum.templating import slugify
+from forum.urls import question_url
 from forum.views.common import page_arg
 
 bp = Blueprint("notifications", __name__)
@@ -22,9 +22,7 @@ def link_for(n) -> str:
         return url_for("notifications.index")
     if n.kind == NotificationKind.CASE_SURVEY:
         return url_for("satisfaction.for_question", question_id=n.question_id)
-    url = url_for("questions.show", question_id=n.question_id, slug=slugify(n.question.title))
-    anchor = notifications.anchor(n)
-    return f"{url}#{anchor}" if anchor else url
+    return question_url(n.question, notifications.anchor(n))
 
 
 @bp.app_template_global()

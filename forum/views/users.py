@@ -6,7 +6,7 @@ from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
-from forum.templating import THEME_COOKIE, slugify, theme_choice
+from forum.templating import THEME_COOKIE, theme_choice
 from forum.views.common import act, flash_at, page_arg
 from reputation.badges import BY_KEY
 from reputation.rules import LABELS
@@ -165,7 +165,3 @@ def revoke_token(token_id: int):
         tokens.revoke_token(auth.current(), token_id)
         flash("The token is revoked.", "success")
     return redirect(url_for("users.settings"))
-
-
-def profile_url(user) -> str:
-    return url_for("users.profile", user_id=user.id, slug=slugify(user.username))

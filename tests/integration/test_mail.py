@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from forum import mail
 from forum.extensions import db
 from forum.models import EmailSubscription, Notification, OutboxMessage
-from forum.services import mail, notifications, outbox, preferences, privacy
+from forum.services import notifications, outbox, preferences, privacy
 from tests.broker import broker_down
 from tests.conftest import login
 from tests.factories import PASSWORD, make_answer, make_question, make_user
@@ -224,7 +225,7 @@ def test_mail_server_down_leaves_the_message_for_a_retry(app, mailbox):
 
 
 def test_a_quiet_product_gets_no_immediate_email_but_other_products_do(client, mailbox):
-    """DESIGN §9: email consent per product, honoured for immediate email (digests: test_digests)."""
+    """README, "Notifications, email digests and feeds": email consent per product, honoured for immediate email (digests: test_digests)."""
     asker = opted_in("answer")
     quiet_question = make_question(asker, title="Meter reading is a day behind the bill", product="meter")
     loud_question = make_question(asker, title="Thermostat display flickers at night", product="thermostat")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Notification, NotificationKind
 from forum.services import acceptance, comments, notifications, privacy, tokens
-from forum.templating import slugify
+from forum.urls import slugify
 from reputation.events import PostKind
 from tests.conftest import login
 from tests.factories import PASSWORD, make_answer, make_question, make_user
