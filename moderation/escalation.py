@@ -17,10 +17,21 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, CaseUpdateKind, Question, User, utcnow
+from forum.models import (
+    Activity,
+    Case,
+    CaseEvent,
+    CasePriority,
+    CaseStatus,
+    CaseUpdate,
+    CaseUpdateKind,
+    Question,
+    User,
+    utcnow,
+)
 from forum.parse import parse_id
 from forum.policy import Permission, require, roles
-from forum.services import notifications, satisfaction, webhooks
+from forum.services import notifications, posts, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import sla
 
@@ -244,7 +255,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         case.resolution_summary = summary.strip()
         case.resolved_at = utcnow()
         _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
-        _touch_thread(case)
+        _touch_thread(case, Activity.RESOLVED, actor)
     _apply_status(case, target, actor)
     if target is CaseStatus.RESOLVED:
         satisfaction.request_survey(case)
@@ -278,9 +289,9 @@ def _mark_solved(case: Case, target: CaseStatus, actor: User) -> None:
         case.question.solved_by_support_at = None
 
 
-def _touch_thread(case: Case) -> None:
+def _touch_thread(case: Case, kind: Activity, actor: User) -> None:
     """What support and the asker say on a case is activity on its public thread (the Active list)."""
-    case.question.last_activity_at = utcnow()
+    posts.touch(case.question, kind, actor)
 
 
 REPLY_MIN = 2
@@ -303,7 +314,7 @@ def customer_reply(question_id: int, body: str, *, customer: User) -> CaseUpdate
     case.updated_at = utcnow()
     if case.status == CaseStatus.WAITING:
         _apply_status(case, CaseStatus.OPEN, customer)
-    _touch_thread(case)
+    _touch_thread(case, Activity.ASKER_REPLIED, customer)
     _event(case, "case.customer_reply", customer, update_id=update.id, body=body)
     _audit(customer, "case.customer_reply", case)
     if case.assignee_id:
@@ -359,7 +370,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     update = _add_update(case, actor, body, public=public, kind="update" if public else "note")
     case.updated_at = utcnow()
     if public:
-        _touch_thread(case)
+        _touch_thread(case, Activity.SUPPORT_REPLIED, actor)
     if public and case.status == CaseStatus.NEW:
         _apply_status(case, CaseStatus.OPEN, actor)
     _event(case, "case.public_update" if public else "case.internal_note", actor, update_id=update.id,
@@ -379,7 +390,8 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     if case.status != CaseStatus.RESOLVED:
         raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
-    _touch_thread(case)
+    if accept:
+        _touch_thread(case, Activity.SOLVED, customer)
     db.session.commit()
     return case
 

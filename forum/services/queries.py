@@ -180,7 +180,8 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
             question_tags.c.question_id == Question.id, question_tags.c.tag_id == tag_id)
     items = list(db.session.scalars(
         select(Question).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
+        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags),
+                 joinedload(Question.last_activity_by))
     ))
     return Page(items, page, per_page, total)
 
