@@ -4,12 +4,12 @@ import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forum import auth, pagecache, security
+from forum import auth, markup, pagecache, security
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, CaseStatus, Product
 from forum.policy import Permission, can, refusal, require, suspension_notice
-from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
+from forum.services import badges, comments, posts, profile_fields, queries, questions, satisfaction, viewcounts, votes
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
@@ -47,11 +47,26 @@ def listing():
     return index()
 
 
+def product_choices() -> list[tuple[str, str]]:
+    """The ask form's products, after an empty first choice: the asker picks one, nothing is assumed."""
+    products = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    return [("", "Choose a product…"), *products]
+
+
+POPULAR_TAGS = 12
+
+
+def ask_aids() -> dict:
+    """What the ask page offers beside the fields: popular tags to pick from, and the length limits."""
+    return {"popular_tags": [tag.name for tag, _count in queries.tags(per_page=POPULAR_TAGS).items],
+            "limits": {"title": (posts.TITLE_MIN, posts.TITLE_MAX), "body": (posts.BODY_MIN, posts.BODY_MAX)}}
+
+
 @bp.route("/questions/ask", methods=["GET", "POST"])
 @auth.login_required
 def ask():
     form = AskForm()
-    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    form.product.choices = product_choices()
     if request.method == "GET" and request.args.get("product"):
         form.product.data = request.args["product"]
     details = profile_fields.active_fields_by_product()  # each product's customer profile fields
@@ -59,7 +74,12 @@ def ask():
     if request.method == "GET" and request.args.get("title"):
         form.title.data = request.args["title"][:150]
     wait = 0
-    if form.validate_on_submit():
+    preview = None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        if not form.validate_on_submit():
+            abort(400)
+        preview = markup.render_markdown(form.body.data or "")
+    elif form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
             form.form_errors.append(f"New members can post one question every few minutes: you can post again in "
@@ -81,7 +101,8 @@ def ask():
     else:
         answers = profile_fields.prefill(auth.current(), [f for fs in details.values() for f in fs])
     return render_template("questions/ask.html", form=form, details=[(fs[0].product, fs) for fs in details.values()],
-                           answers=answers, answer_errors=answer_errors, input_name=field_views.input_name), (
+                           answers=answers, answer_errors=answer_errors, input_name=field_views.input_name,
+                           preview=preview, **ask_aids()), (
         429 if wait else 422 if form.errors or answer_errors else 200), ({"Retry-After": str(wait)} if wait else {})
 
 

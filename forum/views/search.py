@@ -3,13 +3,12 @@
 from flask import Blueprint, current_app, render_template, request
 
 from forum import auth
-from forum.extensions import db
 from forum.forms import AskForm
-from forum.models import Product
 from forum.search import EXTENSION, documents, service
 from forum.search.query import MAX_QUERY_CHARS, Sort
 from forum.services import queries
 from forum.services.errors import ValidationFailed
+from forum.views import questions as asking
 from forum.views.common import page_arg
 
 bp = Blueprint("search", __name__)
@@ -46,6 +45,6 @@ def index():
 def similar_check():
     """Re-show the ask form, filled in as it was, with questions like its title (no JavaScript needed)."""
     form = AskForm()
-    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    form.product.choices = asking.product_choices()
     similar = service.similar(backend(), form.title.data or "")
-    return render_template("questions/ask.html", form=form, similar=similar, similar_checked=True)
+    return render_template("questions/ask.html", form=form, similar=similar, similar_checked=True, **asking.ask_aids())
