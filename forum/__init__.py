@@ -34,6 +34,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     pagecache.init_app(app)  # early too: a cached page for a visitor skips the later hooks
 
     db.init_app(app)
+    from forum import transaction
+
+    transaction.init_app(app)  # a view that changes rows outside a unit of work is reported
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
 

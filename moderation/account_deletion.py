@@ -38,10 +38,7 @@ def delete_account(user_id: int, *, moderator: User, reason: str | None, confirm
     reason = _reason(reason)
     if (confirmation or "").strip() != privacy.CONFIRMATION:
         raise ValidationFailed("Please confirm.", fields={"confirmation": f"Type {privacy.CONFIRMATION} to confirm."})
-    try:
-        audit.log(ACTION_DELETE, moderator, target=audit.target_of(member), reason=reason,
-                  before={"username": member.username}, subject=member)
-        privacy.delete_account(member, password=None, confirmation=confirmation, actor=moderator)  # commits both
-    except Exception:
-        db.session.rollback()  # the audit entry must not outlive a deletion that didn't happen
-        raise
+    # One unit of work (the caller's): the audit entry doesn't outlive a deletion that fails.
+    audit.log(ACTION_DELETE, moderator, target=audit.target_of(member), reason=reason,
+              before={"username": member.username}, subject=member)
+    privacy.delete_account(member, password=None, confirmation=confirmation, actor=moderator)

@@ -23,6 +23,7 @@ from forum.models import CloseReason, CloseVote, Question, User, utcnow
 from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import actions, audit
 
 VOTES_TO_CLOSE = 3
@@ -83,7 +84,7 @@ def vote_to_close(question_id: int, *, voter: User, reason: str | None, duplicat
     db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id,
                                                CloseVote.created_at < _cutoff()))
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(CloseVote(question_id=question.id, voter_id=voter.id, reason=close_reason.value,
                                      duplicate_of_id=target.id if target else None))
     except IntegrityError as exc:

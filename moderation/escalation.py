@@ -33,6 +33,7 @@ from forum.parse import parse_id
 from forum.policy import Permission, require, roles
 from forum.services import notifications, posts, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import sla
 
 NOTE_MAX = 10_000
@@ -126,11 +127,11 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
                 product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
                 created_by_id=actor.id, created_at=now, updated_at=now,
                 sla_due_at=sla.due_at(level.value, now, current_app.config["CASE_SLA_TARGETS"]))
-    db.session.add(case)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(case)
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         winner = active_case_for(question_id)
         if winner is None:
             raise
@@ -143,7 +144,7 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
     _notify_customer(case, "escalated", f"The support team is now looking into your question "
                                         f"“{question.title[:80]}” (reference {case.reference}).")
-    db.session.commit()
+    db.session.flush()
     return Escalation(case, True)
 
 
@@ -259,7 +260,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     _apply_status(case, target, actor)
     if target is CaseStatus.RESOLVED:
         satisfaction.request_survey(case)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -336,12 +337,12 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:
         return case
-    case.assignee_id = assignee.id if assignee else None
+    case.assignee = assignee
     case.updated_at = utcnow()
     _event(case, "case.assigned", actor, before=before, after=assignee.username if assignee else None)
     _audit(actor, "case.assign", case, before={"assignee": before},
            after={"assignee": assignee.username if assignee else None})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -357,7 +358,7 @@ def set_priority(case: Case, priority: str, *, actor: User) -> Case:
     case.updated_at = utcnow()
     _event(case, "case.priority_changed", actor, before=before, after=level.value)
     _audit(actor, "case.priority", case, before={"priority": before}, after={"priority": level.value})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -378,7 +379,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     _audit(actor, "case.update" if public else "case.note", case)
     if public:
         _notify_customer(case, "update", f"New update from support on {case.reference}.")
-    db.session.commit()
+    db.session.flush()
     return update
 
 
@@ -392,7 +393,7 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
     if accept:
         _touch_thread(case, Activity.SOLVED, customer)
-    db.session.commit()
+    db.session.flush()
     return case
 
 

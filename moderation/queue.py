@@ -75,8 +75,7 @@ def claim(item_id: int, *, moderator: User, outcome: str) -> ReviewItem:
     if result.rowcount == 1:
         return db.session.scalars(select(ReviewItem).where(ReviewItem.id == item_id)
                                   .execution_options(populate_existing=True)).one()
-    db.session.rollback()
-    item = db.session.get(ReviewItem, item_id)
+    item = db.session.get(ReviewItem, item_id, populate_existing=True)
     if item is None:
         raise NotFound("That review item doesn't exist.")
     raise already_handled(item)

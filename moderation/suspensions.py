@@ -84,7 +84,7 @@ def suspend(user_id: int, *, moderator: User, until: str | date | datetime | Non
     member = _member(user_id)
     require(moderator, Permission.MEMBER_SUSPEND, member)
     suspension = apply(member, moderator=moderator, until=parse_until(until), reason=check_reason(reason))
-    db.session.commit()
+    db.session.flush()
     return suspension
 
 
@@ -102,7 +102,7 @@ def unsuspend(user_id: int, *, moderator: User, reason: str = "") -> None:
     member.suspended_until = member.suspension_reason = None
     audit.log("member.unsuspend", moderator, target=audit.target_of(member), reason=reason, before=before,
               after={"suspended_until": None}, subject=member)
-    db.session.commit()
+    db.session.flush()
 
 
 def history(member: User) -> list[Suspension]:

@@ -114,7 +114,7 @@ def confirm_email(token: str) -> User:
     pending = check_confirmation(token)
     if not pending.already_confirmed:
         pending.user.email_confirmed_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return pending.user
 
 
@@ -123,7 +123,7 @@ def resend_confirmation(user: User) -> None:
     if user.email_confirmed_at is not None:
         raise ValidationFailed("Your email address is already confirmed.")
     accounts.request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def send_confirmation(payload: dict) -> None:
@@ -162,7 +162,7 @@ def request_password_reset(email: str) -> None:
     user_id = db.session.scalar(select(User.id).where(User.email == address, User.deleted_at.is_(None)))
     # An outbox row either way, so the request takes the same time whether or not the account exists.
     outbox.defer(accounts.PASSWORD_RESET_EMAIL, user_id=user_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def user_for_reset(token: str) -> User:
@@ -187,7 +187,7 @@ def reset_password(token: str, new_password: str) -> User:
     accounts.set_password(user, new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 

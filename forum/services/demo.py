@@ -30,7 +30,7 @@ def seed(rng_seed: int = 7) -> str:
     spam.lift_new_member_limits()  # the demo's posts stand for weeks of activity, not one day's
     for spec in demo_content.PRODUCTS:
         db.session.add(Product(slug=spec["slug"], name=spec["name"], description=spec["description"]))
-    db.session.commit()
+    db.session.flush()
     accounts.register(*ADMIN, role=Role.ADMIN, email_confirmed=True)  # demo addresses can't be confirmed
     members: list[User] = []
     for spec in demo_content.MEMBERS:
@@ -163,4 +163,4 @@ def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
         else:
             question.last_activity_at = asked
             question.last_activity_kind, question.last_activity_by_id = Activity.ASKED.value, question.author_id
-    db.session.commit()
+    db.session.flush()

@@ -51,6 +51,7 @@ from forum.models import (
 from forum.policy import visibility
 from forum.services import preferences
 from forum.services.errors import ValidationFailed
+from forum.transaction import savepoint
 
 DIGEST_HOUR = 7
 MONDAY = 0
@@ -324,8 +325,9 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     The batch form of `deliver` (same rules, a fixed number of queries for the whole batch, each
     section read once per window): the claims of the batch are flushed together before any mail
     goes out and committed once. A member whose claim exists already (a duplicate run) is skipped.
-    When the mail server refuses mid-batch, the claims of the members not yet sent are released,
-    the sent ones committed, and mail.MailUnavailable raised: a later run sends the rest.
+    When the mail server refuses mid-batch, the claims of the members not yet sent are released
+    and mail.MailUnavailable raised; the caller commits the sent ones' claims anyway, so a later
+    run sends the rest and nobody twice.
     """
     period, _ = parse_key(key)
     rows = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
@@ -340,13 +342,13 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     readers = _readers(list(wanted), key, {u: settings.time_zone for u, (_, settings) in wanted.items()})
     run = _Run()
     digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
-    for user_id, digest in digests.items():
-        db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
-                                      sent=digest.new_count > 0))
     try:
-        db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
+        with savepoint():
+            for user_id, digest in digests.items():
+                db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
+                                              sent=digest.new_count > 0))
+            db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
     except IntegrityError:
-        db.session.rollback()
         if len(user_ids) == 1:
             return {}
         return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
@@ -360,10 +362,10 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
             unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
             db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
                                                             DigestDelivery.user_id.in_(unsent)))
-            db.session.commit()
-            raise
+            db.session.flush()
+            raise  # the caller commits the sent members' claims (see forum/tasks.py) and retries
         sent.append(user_id)
-    db.session.commit()
+    db.session.flush()
     return {user_id: digest.new_count for user_id, digest in digests.items()}
 
 

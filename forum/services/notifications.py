@@ -234,7 +234,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
             return 0
         where.append(Notification.id.in_(ids[:500]))
     changed = db.session.execute(update(Notification).where(*where).values(read_at=utcnow())).rowcount
-    db.session.commit()
+    db.session.flush()
     return changed or 0
 
 

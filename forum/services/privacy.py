@@ -126,4 +126,4 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     user.deleted_at = utcnow()
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     emit(Event.ACCOUNT_DELETED, user_id=user.id, actor_id=actor.id if actor else user.id)
-    db.session.commit()
+    db.session.flush()

@@ -41,6 +41,6 @@ def set_reputation_settings(overrides: dict[str, int], new_community: bool) -> N
             db.session.add(SiteSetting(key=key, value=value))
         else:
             row.value = value
-    db.session.commit()
+    db.session.flush()
     if has_app_context():
         g.pop("privilege_thresholds", None)

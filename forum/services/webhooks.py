@@ -51,7 +51,7 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200])
     db.session.add(endpoint)
-    db.session.commit()
+    db.session.flush()
     return endpoint, secret
 
 
@@ -61,7 +61,7 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     if endpoint is None:
         raise NotFound("No such endpoint.")
     endpoint.active = False
-    db.session.commit()
+    db.session.flush()
 
 
 def fan_out(event: CaseEvent) -> None:
@@ -129,14 +129,16 @@ def deliver(message: dict) -> None:
 
 
 def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
-    """Record the failed attempt in a transaction of its own, then ask the outbox to retry."""
+    """Ask the outbox to retry; the failed attempt is recorded after the delivery's rollback."""
     attempts, delivery_id = delivery.attempts, delivery.id
-    db.session.rollback()
-    row = db.session.get(WebhookDelivery, delivery_id)
-    row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
-    row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
-    db.session.commit()
-    raise outbox.RetryLater(error)
+
+    def record() -> None:
+        row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+        row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
+        row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
+        db.session.flush()
+
+    raise outbox.RetryLater(error, record=record)
 
 
 def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:

@@ -7,6 +7,7 @@ from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
 from forum.policy import Permission, require
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional, unit_of_work
 from forum.urls import answer_anchor, answer_url, question_url
 from forum.views.common import act
 from forum.views.questions import render_thread, vote_value, with_diffs
@@ -28,7 +29,8 @@ def create(question_id: int):
                                     "Your answer is kept below.")
         else:
             try:
-                answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
+                with unit_of_work():
+                    answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -48,7 +50,8 @@ def edit(answer_id: int):
         form.body.data = answer.body_md
     if form.validate_on_submit():
         try:
-            answers.edit_answer(answer_id, auth.current(), body=form.body.data, comment=form.comment.data or "")
+            with unit_of_work():
+                answers.edit_answer(answer_id, auth.current(), body=form.body.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -116,6 +119,7 @@ def comment(answer_id: int):
 
 @bp.post("/comments/<int:comment_id>/delete")
 @auth.login_required
+@transactional
 def delete_comment(comment_id: int):
     question_id = comments.delete_comment(comment_id, auth.current())
     flash("Comment deleted.", "success")

@@ -170,8 +170,9 @@ def escalate(question_id: int):
     require(me, Permission.THREAD_ESCALATE)
     question = posts.get_question(question_id, viewer=me)
     try:
-        result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
-                                     note=request.form.get("note", ""))
+        with unit_of_work():
+            result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
+                                         note=request.form.get("note", ""))
     except escalation.CaseExists as exc:
         flash(exc.message, "info")
         return redirect(case_url(exc.case))
@@ -201,11 +202,8 @@ def customer_reply(question_id: int):
     question = posts.get_question(question_id, viewer=me)
     body = request.form.get("body", "")
 
-    def reply() -> None:
-        with unit_of_work():
-            escalation.customer_reply(question_id, body, customer=me)
-
-    return act(reply, done=question_url(question), back=question_url(question), here=SUPPORT_REPLY_ANCHOR,
+    return act(lambda: escalation.customer_reply(question_id, body, customer=me), done=question_url(question),
+               back=question_url(question), here=SUPPORT_REPLY_ANCHOR,
                message="Your reply is sent to the support team.")
 
 
@@ -220,8 +218,9 @@ def webhook_settings():
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
-                                                  description=request.form.get("description", ""), actor=me)
+            with unit_of_work():
+                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                                                      description=request.form.get("description", ""), actor=me)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:

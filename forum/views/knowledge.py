@@ -10,6 +10,7 @@ from forum.models import Answer, ArticleState, Product
 from forum.policy import Permission, can, require, visibility
 from forum.services import posts, queries, satisfaction
 from forum.services.errors import ValidationFailed
+from forum.transaction import unit_of_work
 from forum.urls import article_url, question_url, slugify
 from forum.views.common import act, page_arg
 from forum.views.questions import with_diffs
@@ -65,8 +66,9 @@ def edit(article_id: int):
             abort(400)
         values = {k: request.form.get(k, "") for k in values}
         try:
-            knowledge.edit_article(article.id, actor=me, title=values["title"], summary=values["summary"],
-                                   body=values["body"], tags=values["tags"], note=values["note"])
+            with unit_of_work():
+                knowledge.edit_article(article.id, actor=me, title=values["title"], summary=values["summary"],
+                                       body=values["body"], tags=values["tags"], note=values["note"])
         except ValidationFailed as exc:
             errors = exc.fields
         else:
@@ -118,9 +120,10 @@ def publish(question_id: int):
                                    values=values, errors=errors, preview=preview,
                                    action_form=ActionForm()), 422 if errors else 200
         try:
-            article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
-                                               summary=values["summary"], body=values["body"], tags=values["tags"],
-                                               note=values["note"])
+            with unit_of_work():
+                article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
+                                                   summary=values["summary"], body=values["body"], tags=values["tags"],
+                                                   note=values["note"])
         except ValidationFailed as exc:
             errors = exc.fields or {"answer_id": exc.message}
         else:

@@ -13,6 +13,7 @@ from forum.models import CloseReason, ReviewKind, ReviewOutcome, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
+from forum.transaction import unit_of_work
 from forum.urls import answer_anchor, answer_url, question_url
 from forum.views.common import act, page_arg
 from moderation import (
@@ -91,7 +92,8 @@ def handle(item_id: int):
     back = url_for("mod.queue_list", kind=form.get("kind") or None) if from_queue else url_for(
         "mod.item", item_id=item_id)
     try:
-        handled = review.handle(item_id, decision, moderator=auth.current())
+        with unit_of_work():
+            handled = review.handle(item_id, decision, moderator=auth.current())
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
@@ -203,8 +205,9 @@ def move(question_id: int):
 def merge(question_id: int):
     url = url_for("mod.thread", question_id=question_id)
     try:
-        target = actions.merge_question(question_id, request.form.get("into"), moderator=auth.current(),
-                                        note=request.form.get("note", ""))
+        with unit_of_work():
+            target = actions.merge_question(question_id, request.form.get("into"), moderator=auth.current(),
+                                            note=request.form.get("note", ""))
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(url)
@@ -238,7 +241,8 @@ def settings_page():
 @bp.post("/settings/thresholds")
 def save_thresholds():
     try:
-        settings.update(request.form.to_dict(), actor=auth.current())
+        with unit_of_work():
+            settings.update(request.form.to_dict(), actor=auth.current())
     except ValidationFailed as exc:
         return render_template("mod/settings.html", words=spam.watched_words(), thresholds=settings.THRESHOLDS,
                                values=request.form.to_dict(), errors=exc.fields, actions=list(WatchedAction)), 422
@@ -306,8 +310,9 @@ def suggest_question_edit(question_id: int):
         form.tags.data = " ".join(t.name for t in question.tags)
     if form.validate_on_submit():
         try:
-            suggestions.suggest_edit(PostKind.QUESTION, question_id, actor=auth.current(), title=form.title.data,
-                                     body=form.body.data, tags=form.tags.data, comment=form.comment.data or "")
+            with unit_of_work():
+                suggestions.suggest_edit(PostKind.QUESTION, question_id, actor=auth.current(), title=form.title.data,
+                                         body=form.body.data, tags=form.tags.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:
@@ -330,8 +335,9 @@ def suggest_answer_edit(answer_id: int):
         form.body.data = answer.body_md
     if form.validate_on_submit():
         try:
-            suggestions.suggest_edit(PostKind.ANSWER, answer_id, actor=auth.current(), body=form.body.data,
-                                     comment=form.comment.data or "")
+            with unit_of_work():
+                suggestions.suggest_edit(PostKind.ANSWER, answer_id, actor=auth.current(), body=form.body.data,
+                                         comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:

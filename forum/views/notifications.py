@@ -8,6 +8,7 @@ from forum.extensions import csrf
 from forum.models import NotificationKind
 from forum.parse import parse_id
 from forum.services import notifications, preferences
+from forum.transaction import transactional
 from forum.urls import question_url
 from forum.views.common import page_arg
 
@@ -47,6 +48,7 @@ def index():
 
 @bp.post("/notifications/read")
 @auth.login_required
+@transactional
 def mark_read():
     raw = request.form.getlist("id")
     ids = [parse_id(value) for value in raw] if raw else None
@@ -67,6 +69,7 @@ def unsubscribe(token: str):
 
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
+@transactional
 def unsubscribe_one_click(token: str):
     """RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookies or CSRF token.
 

@@ -12,6 +12,7 @@ from forum.models import NotificationKind
 from forum.parse import parse_id
 from forum.services import preferences, queries
 from forum.services.errors import ValidationFailed
+from forum.transaction import unit_of_work
 from forum.urls import product_url, question_number_url, tag_url
 from forum.views.accounts import safe_next
 from forum.views.common import act
@@ -58,9 +59,10 @@ def page():
         quiet = set(request.form.getlist("quiet_product", type=int))
         if form.validate_on_submit():
             try:
-                preferences.update_choices(user, digest=form.digest.data or "off",
-                                           time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
-                                           quiet_products=quiet)
+                with unit_of_work():
+                    preferences.update_choices(user, digest=form.digest.data or "off",
+                                               time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
+                                               quiet_products=quiet)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:

@@ -173,8 +173,9 @@ def edit(question_id: int):
         form.body.data = question.body_md
     if form.validate_on_submit():
         try:
-            questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
-                                    tags=form.tags.data, comment=form.comment.data or "")
+            with unit_of_work():
+                questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
+                                        tags=form.tags.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:

@@ -142,6 +142,56 @@ def test_the_parser_sees_imports_inside_functions(tmp_path):
     assert {"forum.views", "forum.views.questions", "flask.json"} <= _imports(module)
 
 
+# Where a commit may be written: the unit of work commits for every entry point (forum/transaction.py).
+COMMIT_HOME = "forum/transaction.py"
+COMMIT_EXEMPT = ("migrations", "bench", "tests", ".venv")  # schema changes, benchmark seeding, fixtures
+NOT_THE_DATABASE = {
+    # A Whoosh IndexWriter's commit writes the search index's files, not a database transaction.
+    "forum/search/whoosh_backend.py": "writer",
+}
+
+
+def _commits(path: Path) -> list[str]:
+    """Every `….commit()` call and every reference to a `session.commit` (passed as a callback, say)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    allowed_receiver = NOT_THE_DATABASE.get(path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else "")
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "commit"):
+            continue
+        receiver = ast.unparse(node.value)
+        if receiver == allowed_receiver:
+            continue
+        found.append(f"{path.name}:{node.lineno} {receiver}.commit")
+    return found
+
+
+def _production_sources():
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in COMMIT_EXEMPT or relative.parts[0].startswith("."):
+            continue
+        yield path
+
+
+def test_only_the_unit_of_work_commits():
+    """Services flush; the entry point's unit of work commits once (see forum/transaction.py)."""
+    wrong = []
+    for path in _production_sources():
+        if path.relative_to(ROOT).as_posix() != COMMIT_HOME:
+            wrong.extend(_commits(path))
+    assert wrong == []
+    assert [c.split(" ", 1)[1] for c in _commits(ROOT / COMMIT_HOME)] == ["db.session.commit"]
+
+
+def test_the_commit_check_sees_calls_and_references(tmp_path):
+    module = tmp_path / "sneaky.py"
+    module.write_text("def f(conn, later):\n    db.session.commit()\n    conn.commit()\n"
+                      "    later(db.session.commit)\n    writer.commit()\n")
+    assert _commits(module) == ["sneaky.py:2 db.session.commit", "sneaky.py:3 conn.commit",
+                                "sneaky.py:4 db.session.commit", "sneaky.py:5 writer.commit"]
+
+
 # --- roles are compared only in the policy package (forum/policy/roles.py) and the models ------
 
 ROLE_NAMES = {"member", "moderator", "agent", "admin"}

@@ -9,6 +9,7 @@ from forum import auth
 from forum.extensions import csrf
 from forum.services import tokens, twofactor
 from forum.services.errors import ServiceError, ValidationFailed
+from forum.transaction import unit_of_work
 from forum.views.errors import json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,7 +28,8 @@ def authenticate():
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
+        with unit_of_work():
+            user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
         if user is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
         if twofactor.required_for(user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
