@@ -230,6 +230,21 @@ def webhook_settings():
                            action_form=ActionForm()), 422 if errors else 200
 
 
+@bp.post("/admin/webhooks/<int:endpoint_id>/test")
+@auth.login_required
+def test_webhook(endpoint_id: int):
+    """Send the endpoint a signed test event now; the page says what the receiver answered."""
+    me = auth.current()
+    require(me, Permission.WEBHOOKS_MANAGE)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        flash(webhooks.send_test_event(endpoint_id, actor=me), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("cases.webhook_settings"))
+
+
 @bp.post("/admin/webhooks/<int:endpoint_id>/deactivate")
 @auth.login_required
 def deactivate_webhook(endpoint_id: int):
