@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-
 from forum.models import WebhookDelivery
 from forum.services import webhooks
 from tests.conftest import login
