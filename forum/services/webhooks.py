@@ -159,8 +159,8 @@ def send_test_event(endpoint_id: int, *, actor: User) -> str:
     except urllib.error.HTTPError as exc:
         raise ValidationFailed(f"The test event was refused: {endpoint.url} answered HTTP {exc.code}.") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise ValidationFailed(f"The test event could not be delivered to {endpoint.url}: "
-                               f"{type(exc).__name__}.") from exc
+        reason = getattr(exc, "reason", None) or type(exc).__name__
+        raise ValidationFailed(f"The test event could not be delivered to {endpoint.url}: {reason}.") from exc
 
 
 def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
