@@ -56,7 +56,7 @@ from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, Role, User
+from forum.models.user import ApiToken, IdempotencyKey, Role, TokenScope, User
 
 __all__ = [
     "Activity",
@@ -90,6 +90,7 @@ __all__ = [
     "FlagStatus",
     "Follow",
     "HelpfulVote",
+    "IdempotencyKey",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -119,6 +120,7 @@ __all__ = [
     "SuggestionStatus",
     "Suspension",
     "Tag",
+    "TokenScope",
     "User",
     "Vote",
     "WatchedAction",
