@@ -63,7 +63,7 @@ def test_an_accepted_resolution_solves_the_thread_everywhere(client, agent):
 
 def test_search_counts_support_solutions_as_solved(client, agent):
     q, _case = solved_thread(agent, title="Humidity sensor drifts after the update")
-    hits = client.get("/api/v1/search?q=humidity&accepted=1").get_json()["items"]
+    hits = client.get("/api/v1/search?q=humidity&accepted=true").get_json()["items"]
     assert [h["title"] for h in hits] == [q.title]
     assert hits[0]["has_accepted_answer"] is True
 

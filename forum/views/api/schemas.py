@@ -147,7 +147,7 @@ class SearchQuery(Paging):
         "", description='Words (all must match), "a phrase", a OR b, -excluded; longer input is shortened')
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
-    kind: Literal["question", "answer"] | None = None
+    kind: Literal["question", "answer", "article"] | None = None
     accepted: QueryBool = Field(False, description="Only threads that have an accepted answer")
     sort: Literal["relevance", "newest", "votes"] | None = None
 
