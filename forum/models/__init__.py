@@ -13,6 +13,7 @@ from forum.models.care import (
 )
 from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.insights import InsightRollup, InsightRollupDay
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
     CLOSE_REASON_LABELS,
@@ -82,6 +83,8 @@ __all__ = [
     "FlagStatus",
     "Follow",
     "HelpfulVote",
+    "InsightRollup",
+    "InsightRollupDay",
     "MailSettings",
     "Notification",
     "NotificationKind",

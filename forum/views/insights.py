@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import select
 
 from forum import auth, charts
@@ -78,7 +78,8 @@ def console():
                   for section in report.sections for fig in section.figures if fig.weekly}
     return render_template("insights/console.html", error=None, report=report, scope=scope, labels=labels,
                            chart_urls=chart_urls, show=show, products=products, args=request.args,
-                           last_day=(scope.end - timedelta(days=1)).date())
+                           last_day=(scope.end - timedelta(days=1)).date(),
+                           rollup_days=current_app.config["INSIGHTS_ROLLUP_DAYS"])
 
 
 def csv_rows(report: insights.Report, section_key: str | None = None) -> list[list]:
