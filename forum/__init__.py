@@ -73,6 +73,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum.services import care
 
     care.init_app(app)  # the "Questions for you" digest section
+    from forum.services import self_service
+
+    self_service.init_app(app)  # searches marked "asked anyway" on question.asked; ids erased with the account
     from forum import search
 
     search.init_app(app)  # the search backend, its event subscribers and its outbox handler

@@ -159,10 +159,14 @@ def register_insights_commands(app: Flask) -> None:
     @click.option("--days", type=click.IntRange(1, 366), default=None,
                   help="Roll up the last N full days instead (what the nightly task does).")
     def rollup(day_text: str | None, days: int | None) -> None:
-        """Write the daily rollup of a full day, replacing an earlier one of that day."""
+        """Write the daily rollup of a full day, replacing an earlier one of that day.
+
+        First erases the member ids of self-service records whose 24 hours are over (and deletes
+        records and search gaps older than 90 days), as the nightly task does.
+        """
         from datetime import date
 
-        from forum.services import insight_facts
+        from forum.services import insight_facts, self_service
         from forum.transaction import unit_of_work
 
         if day_text and days:
@@ -171,6 +175,10 @@ def register_insights_commands(app: Flask) -> None:
             chosen = [date.fromisoformat(day_text)] if day_text else insight_facts.recent_days(days or 1)
         except ValueError as exc:
             raise click.BadParameter("use a date such as 2026-11-30", param_hint="--day") from exc
+        with unit_of_work():
+            erased, deleted = self_service.forget()
+        if erased or deleted:
+            click.echo(f"Erased the member of {erased} self-service record(s); deleted {deleted} older than 90 days.")
         for day in chosen:
             try:
                 with unit_of_work():

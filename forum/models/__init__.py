@@ -13,7 +13,7 @@ from forum.models.care import (
 )
 from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
 from forum.models.catalog import Product, Tag, question_tags
-from forum.models.insights import InsightRollup, InsightRollupDay
+from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
     CLOSE_REASON_LABELS,
@@ -107,7 +107,9 @@ __all__ = [
     "Role",
     "RoutingOptIn",
     "SearchDocument",
+    "SearchGap",
     "SearchWord",
+    "SelfServiceEvent",
     "SiteSetting",
     "SsoIdentity",
     "SuggestedEdit",

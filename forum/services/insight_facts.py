@@ -40,19 +40,22 @@ from forum.models import (
     HelpfulVote,
     InsightRollup,
     InsightRollupDay,
+    ProductCare,
     Question,
     ReviewItem,
+    SelfServiceEvent,
     User,
     article_tags,
     question_tags,
     utcnow,
 )
 from forum.policy import roles
-from forum.services.care import first_response
+from forum.services import self_service
+from forum.services.care import first_response, hours, targets
 from forum.services.errors import ValidationFailed
 
 # Bump when a fact is added or its meaning changes: older rollups are then read live until re-rolled.
-VERSION = 1
+VERSION = 2
 DAY = 86400
 ONE_DAY = timedelta(days=1)
 
@@ -229,20 +232,85 @@ def _flag_durations(first: date, end: date, where: Filter) -> Select:
                    _in_days(ReviewItem.handled_at, first, end), *clauses))
 
 
-COUNT_QUERIES = (_question_counts, _case_counts, _survey_counts, _answer_helpful_counts, _article_helpful_counts)
+def _escalation_counts(first: date, end: date, where: Filter) -> Select:
+    """Questions escalated by a person (a moderator or agent) and automatically (the care run), by asking day."""
+    manual = select(Case.id).where(Case.question_id == Question.id, Case.created_by_id.is_not(None)).exists()
+    automatic = select(Case.id).where(Case.question_id == Question.id, Case.created_by_id.is_(None)).exists()
+    day = _day_of(Question.created_at, first)
+    return (select(Question.product_id, day, _sum(manual).label("escalated_manual"),
+                   _sum(automatic).label("escalated_auto"))
+            .where(_in_days(Question.created_at, first, end), *_question_where(where))
+            .group_by(Question.product_id, day))
+
+
+def _self_service_counts(first: date, end: date, where: Filter, now: datetime) -> Select | None:
+    """Searches and suggestions of members that self-served or were followed by a question (not by tag)."""
+    if where.tag_id is not None:
+        return None
+    clauses = [SelfServiceEvent.product_id.is_not(None)]
+    if where.product_id is not None:
+        clauses.append(SelfServiceEvent.product_id == where.product_id)
+    day = _day_of(SelfServiceEvent.created_at, first)
+    served = and_(SelfServiceEvent.opened_at.is_not(None), SelfServiceEvent.asked_at.is_(None),
+                  SelfServiceEvent.created_at <= now - self_service.WINDOW)
+    return (select(SelfServiceEvent.product_id, day, _sum(served).label("self_served"),
+                   _sum(SelfServiceEvent.asked_at.is_not(None)).label("asked_anyway"),
+                   _sum(or_(served, SelfServiceEvent.asked_at.is_not(None))).label("self_served_or_asked"))
+            .where(_in_days(SelfServiceEvent.created_at, first, end), *clauses)
+            .group_by(SelfServiceEvent.product_id, day))
+
+
+def _target_rows(first: date, end: date, where: Filter) -> Select:
+    fr = first_response.first_response_rows(_questions(first, end, where))
+    return (select(Question.product_id, _day_of(Question.created_at, first), Question.created_at, fr.c.responded_at)
+            .select_from(Question).outerjoin(fr, fr.c.question_id == Question.id)
+            .where(_in_days(Question.created_at, first, end), *_question_where(where),
+                   Question.product_id.in_(select(ProductCare.product_id)
+                                           .where(ProductCare.first_response_hours.is_not(None)))))
+
+
+COUNT_QUERIES = (_question_counts, _escalation_counts, _case_counts, _survey_counts, _answer_helpful_counts,
+                 _article_helpful_counts)
 DURATION_QUERIES = {"first_response": _response_durations, "resolution": _resolution_durations,
                     "flag_handling": _flag_durations}
 
 
-def live_facts(first: date, end: date, where: Filter = Filter()) -> dict[tuple[int, date], Facts]:
-    """The facts of the days [first, end) by (product id, day), from the live tables (a fixed number of queries)."""
+def _within_target(first: date, end: date, where: Filter, now: datetime, facts) -> None:
+    """Questions in products with a first-response target: decided (answered, or past the target time)
+    and answered within it. The target time is business-hours arithmetic, so it is worked out here."""
+    care = targets.all_targets()
+    for product_id, offset, created, responded in db.session.execute(_target_rows(first, end, where)):
+        target = care.get(product_id)
+        if target is None or target.first_response is None:
+            continue
+        try:
+            due = hours.add_business_time(target.hours, created, target.first_response)
+        except hours.NoBusinessTime:
+            continue
+        if responded is None and due > now:
+            continue
+        counts = facts(product_id, offset).counts
+        counts["target_decided"] += 1
+        if responded is not None and responded <= due:
+            counts["within_target"] += 1
+
+
+def live_facts(first: date, end: date, where: Filter = Filter(), *,
+               now: datetime | None = None) -> dict[tuple[int, date], Facts]:
+    """The facts of the days [first, end) by (product id, day), from the live tables (a fixed number of queries).
+
+    `now` decides what is over: a first-response target time passed, a self-service window closed.
+    """
+    now = now or utcnow()
     found: dict[tuple[int, date], Facts] = {}
 
     def facts(product_id: int, offset: int) -> Facts:
         return found.setdefault((product_id, first + timedelta(days=int(offset))), Facts())
 
-    for query in COUNT_QUERIES:
-        for row in db.session.execute(query(first, end, where)):
+    queries = [query(first, end, where) for query in COUNT_QUERIES]
+    queries += [q for q in (_self_service_counts(first, end, where, now),) if q is not None]
+    for query in queries:
+        for row in db.session.execute(query):
             values = row._asdict()
             bucket = facts(values.pop("product_id"), values.pop("d"))
             # int(): PostgreSQL sums as numeric, and a Decimal must not reach JSON or the ratios.
@@ -250,6 +318,7 @@ def live_facts(first: date, end: date, where: Filter = Filter()) -> dict[tuple[i
     for name, query in DURATION_QUERIES.items():
         for product_id, offset, seconds in db.session.execute(query(first, end, where)):
             facts(product_id, offset).durations.setdefault(name, []).append(int(seconds))
+    _within_target(first, end, where, now, facts)
     return found
 
 
@@ -317,7 +386,7 @@ def rollup_day(day: date, *, now: datetime | None = None) -> RollupResult:
     db.session.execute(insert.values(day=day, version=VERSION, computed_at=computed).on_conflict_do_update(
         index_elements=["day"], set_={"version": VERSION, "computed_at": computed}))
     db.session.execute(delete(InsightRollup).where(InsightRollup.day == day))
-    facts = live_facts(day, day + ONE_DAY)
+    facts = live_facts(day, day + ONE_DAY, now=computed)
     rows = [{"day": day, "product_id": product_id, "counts": dict(f.counts),
              "durations": {k: sorted(v) for k, v in f.durations.items()}}
             for (product_id, _day), f in sorted(facts.items())]

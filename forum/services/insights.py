@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
 from forum.services import insight_facts
+from forum.services import self_service as self_service_log
 from forum.services.errors import NotFound, ValidationFailed
 
 PERIODS = (7, 30, 90)
@@ -255,6 +256,9 @@ def responsiveness(scope: Scope, t: Tallies) -> Section:
     def waiting(facts: insight_facts.Facts) -> float | None:
         return _ratio(facts.counts["asked"] - facts.counts["responded"], facts.counts["asked"])
 
+    def member(facts: insight_facts.Facts) -> float | None:
+        return _ratio(facts.counts["responded"] - facts.counts["staff_first"], facts.counts["responded"])
+
     figures = [
         _count_figure("questions_asked", "Questions asked", "asked", t,
                       "Questions asked in the period (deleted ones left out)."),
@@ -274,9 +278,24 @@ def responsiveness(scope: Scope, t: Tallies) -> Section:
                      "Share of the questions asked in the period that have no answer at all."),
         _rate_figure("escalated", "Escalated to support", "escalated", "asked", t,
                      "Share of the questions asked in the period that became a support case."),
+        _rate_figure("escalated_manual", "Escalated by a moderator or agent", "escalated_manual", "asked", t,
+                     "Share of the questions asked in the period that a moderator or an agent escalated to a case "
+                     "(a question escalated both ways counts in both)."),
+        _rate_figure("escalated_auto", "Escalated automatically", "escalated_auto", "asked", t,
+                     "Share of the questions asked in the period that the care run escalated under its product's "
+                     "automatic-escalation policy."),
+        _rate_figure("within_target", "Answered within the response target", "within_target", "target_decided", t,
+                     "Of the questions asked in the period in products with a first-response target, the share "
+                     "whose first response came within the target, counted in the product's business hours. A "
+                     "question still waiting counts (as missed) once its target time has passed; before that it "
+                     "is left out."),
         _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", t,
                      "Of the questions asked in the period that have a first response, the share whose first "
                      "response came from an agent, moderator or admin (the rest: community members)."),
+        Figure("member_first_responses", "First responses by community members", "share", member(t.total),
+               member(t.previous), [member(w) for w in t.weekly],
+               "Of the questions asked in the period that have a first response, the share whose first "
+               "response came from a community member (not an agent, moderator or admin)."),
     ]
     return Section("responsiveness", "Responses and solutions", figures)
 
@@ -388,8 +407,45 @@ def moderation(scope: Scope, t: Tallies) -> Section:
     return Section("moderation", "Moderation", figures)
 
 
+def self_service(scope: Scope, t: Tallies) -> Section:
+    """Searches and suggestions that spared members from asking, against those followed by a question anyway."""
+    return Section("self_service", "Self-service", [
+        _count_figure("self_served", "Searches that self-served", "self_served", t,
+                      "Searches (first results page) and similar-question suggestions shown to signed-in members in "
+                      "the period after which the member opened a solved thread or a knowledge article and did not "
+                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag."),
+        _count_figure("asked_anyway", "Searches followed by a question anyway", "asked_anyway", t,
+                      "Searches and suggestions of the period after which the member asked a question within 24 "
+                      "hours (whether or not they opened something first); by the product they asked in."),
+        _rate_figure("self_service_rate", "Self-service rate", "self_served", "self_served_or_asked", t,
+                     "Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
+                     "which the member neither opened a solved thread or article nor asked are left out."),
+    ])
+
+
+def content_gaps(scope: Scope, t: Tallies) -> Section:
+    """The most frequent searches that found nothing (normalised terms, no member ids, kept 90 days)."""
+    first, end = scope.start.date(), scope.end.date()
+    previous = scope.previous()
+    per_day = self_service_log.gaps_per_day(previous.start.date(), end)
+    weekly = [0] * scope.weeks
+    total = before = 0
+    for day, count in per_day.items():
+        if day < first:
+            before += count
+        else:
+            total += count
+            weekly[(day - first).days // 7] += count
+    top = self_service_log.top_gaps(first, end)
+    return Section("content_gaps", "Content gaps", [
+        Figure("searches_without_results", "Searches without results", "count", total, before, weekly,
+               "Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
+               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days."),
+    ], extra={"gaps": top})
+
+
 SECTIONS: tuple[Callable[[Scope, Tallies], Section], ...] = (
-    responsiveness, support, satisfaction, contributors, moderation)
+    responsiveness, support, satisfaction, self_service, contributors, moderation, content_gaps)
 
 
 def report(scope: Scope, *, use_rollups: bool = True, today: date | None = None) -> Report:

@@ -83,7 +83,8 @@ def console():
 
 
 def csv_rows(report: insights.Report, section_key: str | None = None) -> list[list]:
-    """The rows of the CSV export: one per figure, raw numbers (seconds, shares 0–1), one column per week."""
+    """The rows of the CSV export: one per figure, raw numbers (seconds, shares 0–1), one column per week;
+    then the content gaps, one row per search term (its label) with how often it found nothing."""
     scope = report.scope
     header = ["section", "figure", "label", "unit", "value", "previous"]
     header += [f"week_of_{day.isoformat()}" for day in scope.week_starts()]
@@ -95,6 +96,8 @@ def csv_rows(report: insights.Report, section_key: str | None = None) -> list[li
             weekly = fig.weekly or [None] * scope.weeks
             rows.append([section.key, fig.key, fig.label, fig.unit, _raw(fig.value), _raw(fig.previous),
                          *(_raw(v) for v in weekly)])
+        for term, count in section.extra.get("gaps", []):
+            rows.append([section.key, "search_without_results", term, "count", str(count), ""])
     return rows
 
 

@@ -9,14 +9,25 @@ from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import Product
 from forum.policy import Permission, can, require
-from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
+from forum.services import (
+    badges,
+    comments,
+    profile_fields,
+    queries,
+    questions,
+    satisfaction,
+    self_service,
+    viewcounts,
+    votes,
+)
+from forum.services.care import first_response
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import slugify
 from forum.transaction import unit_of_work
 from forum.views import community
 from forum.views import profile_fields as field_views
-from forum.views.common import act, page_arg, per_page, thread_url
+from forum.views.common import act, page_arg, per_page, self_service_watched, thread_url
 from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
@@ -93,6 +104,9 @@ def show(question_id: int, slug: str | None = None):
     if slug != slugify(thread.question.title):
         return redirect(thread_url(thread.question), code=301)
     viewcounts.count_view(question_id)
+    if self_service_watched() and first_response.is_solved(question_id):
+        with unit_of_work():
+            self_service.opened(auth.current(), thread.question.product_id)
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
 

@@ -25,5 +25,7 @@ def insights_report():
                       "previous": {"from": previous.start.date().isoformat(), "to": previous.end.date().isoformat()}},
             "sections": [{"key": s.key, "title": s.title, "figures": [_figure(f, scope) for f in s.figures],
                           **({"distribution": {str(k): v for k, v in s.extra["distribution"].items()}}
-                             if "distribution" in s.extra else {})}
+                             if "distribution" in s.extra else {}),
+                          **({"gaps": [{"term": term, "searches": n} for term, n in s.extra["gaps"]]}
+                             if "gaps" in s.extra else {})}
                          for s in report.sections]}

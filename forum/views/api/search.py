@@ -5,10 +5,14 @@ from urllib.parse import urljoin
 from flask import current_app, jsonify, request
 from markupsafe import escape
 
+from forum import auth
 from forum.search import EXTENSION, service
+from forum.services import self_service
+from forum.transaction import unit_of_work
 from forum.views.api import bp
 from forum.views.api.content import paging
 from forum.views.api.serialize import iso
+from forum.views.common import watch_self_service
 
 TRUE_VALUES = ("1", "on", "true", "yes")
 SIMILAR_MAX = 10
@@ -53,4 +57,7 @@ def similar():
         limit = 5
     items = service.similar(current_app.extensions[EXTENSION], request.args.get("title", ""),
                             product=request.args.get("product"), limit=limit)
+    with unit_of_work():  # the ask page's script: suggestions shown to a signed-in member
+        if self_service.record_suggestion(auth.current(), shown=len(items)):
+            watch_self_service()
     return jsonify(items=[result_json(r) for r in items], page=1, per_page=limit, total=len(items))
