@@ -37,6 +37,7 @@ from forum.models import (
     question_tags,
 )
 from forum.services import digests
+from forum.transaction import unit_of_work
 
 RUN = datetime(2026, 3, 2, 6, 5)  # Monday 07:05 in Berlin, Paris, Madrid, Rome and Lagos
 DUE_ZONES = ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Africa/Lagos")
@@ -161,7 +162,8 @@ def run_once(members: int, posts: int, smtp: str | None, seed_value: int) -> dic
         sent = 0
         for batch in batches:  # what the beat task's fan-out hands to one send_digest_batch task each
             user_ids = [user_id for user_id, _ in batch]
-            sent += sum(1 for count in digests.deliver_many(user_ids, batch[0][1]).values() if count)
+            with unit_of_work():  # what the send_digest_batch task does: one commit per batch
+                sent += sum(1 for count in digests.deliver_many(user_ids, batch[0][1]).values() if count)
         deliver_s, deliver_cpu = time.perf_counter() - t0, time.process_time() - c0
         deliver_queries = counter.count
         event.remove(db.engine, "before_cursor_execute", counter)

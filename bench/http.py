@@ -34,7 +34,7 @@ from sqlalchemy import func, inspect, select
 from bench.seed import DEFAULT_SQLITE, PASSWORD, bench_app, database_uri, search_index_dir
 from forum.extensions import db
 from forum.models import Product, Question, Tag, User, question_tags
-from forum.templating import slugify
+from forum.urls import slugify
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUESTION_TARGET, LIST_TARGET, P99_TARGET_MS = 0.40, 0.50, 100.0

@@ -33,7 +33,7 @@ from bench.http import machine, missing_columns
 from bench.seed import DEFAULT_SQLITE, PASSWORD, bench_app, database_uri
 from forum.extensions import db
 from forum.models import Product, Question, Tag, User, question_tags
-from forum.templating import slugify
+from forum.urls import slugify
 
 SEARCH_PATH = "/search?q=firmware+update"
 

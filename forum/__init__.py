@@ -34,6 +34,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     pagecache.init_app(app)  # early too: a cached page for a visitor skips the later hooks
 
     db.init_app(app)
+    from forum import transaction
+
+    transaction.init_app(app)  # a view that changes rows outside a unit of work is reported
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
 
@@ -56,29 +59,32 @@ def create_app(config: type | dict | None = None) -> Flask:
     from forum.services import viewcounts
 
     viewcounts.init_app(app)
-    from forum.services import account_email, digests, mail, notifications  # noqa: F401 - subscribers, outbox handlers, sections
-    from moderation import hooks  # noqa: F401 - moderation's event subscribers and content checks
+    from forum import mail, search, sso
+    from forum.services import account_email, care, digests, feeds, notifications, profile_fields, queries, webhooks
+    from forum.services import sso as sso_accounts
+    from moderation import hooks
 
     mail.init_app(app)
-    from forum import sso
-    from forum.services import profile_fields
-    from forum.services import sso as sso_accounts
-
     sso.init_app(app)  # the OpenID Connect clients of the configured providers
+    # Every reaction, outbox handler, feed, digest section, search source and export section is
+    # registered here, explicitly; event subscribers run in this order (after pagecache's).
+    queries.init_app(app)
+    notifications.init_app(app)
+    search.init_app(app)  # the search backend, its event subscribers and its outbox handler
+    hooks.init_app(app)  # moderation: the review queue and the audit of staff edits
     sso_accounts.init_app(app)
     profile_fields.init_app(app)
+    account_email.init_app(app)
+    webhooks.init_app(app)
+    feeds.init_app(app)
+    digests.init_app(app)
     from forum.services import satisfaction
 
     satisfaction.init_app(app)  # the survey email, its export section, anonymisation on deletion
-    from forum.services import care
-
     care.init_app(app)  # the "Questions for you" digest section
     from forum.services import self_service
 
     self_service.init_app(app)  # searches marked "asked anyway" on question.asked; ids erased with the account
-    from forum import search
-
-    search.init_app(app)  # the search backend, its event subscribers and its outbox handler
     celery_init_app(app)
     return app
 

@@ -24,8 +24,8 @@ def celery_init_app(app: Flask) -> Celery:
     from forum import tasks
     from forum.services import outbox
 
-    for module in app.config["OUTBOX_HANDLER_MODULES"]:
-        importlib.import_module(module)
+    for module in app.config["OUTBOX_HANDLER_MODULES"]:  # extra handlers a deployment (or the tests) adds
+        importlib.import_module(module).init_app(app)
 
     def dispatch(message_id: int) -> None:
         # Through this Celery app's own task object, so the task runs in this Flask app's context.

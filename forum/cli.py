@@ -1,4 +1,4 @@
-"""`flask …` commands (DESIGN §10): each one calls a service."""
+"""`flask …` commands (README, "Configuration" and "Command line"): each one calls a service."""
 
 import getpass
 
@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from forum.models import Role
 from forum.services import accounts, tokens
 from forum.services.errors import ServiceError
+from forum.transaction import transactional
 
 
 def _fail(exc: ServiceError) -> None:
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
     @click.argument("username")
     @click.argument("email")
     @click.option("--password", envvar="ADMIN_PASSWORD", help="Prompted for when not given.")
+    @transactional
     def create_admin(username: str, email: str, password: str | None) -> None:
         """Create a site admin account."""
         password = password or getpass.getpass("Password (10+ characters): ")
@@ -40,6 +42,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("set-role")
     @click.argument("username")
     @click.argument("role", type=click.Choice([r.value for r in Role]))
+    @transactional
     def set_role(username: str, role: str) -> None:
         """Give a member a role: member, moderator, agent or admin."""
         try:
@@ -51,6 +54,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("create-token")
     @click.argument("username")
     @click.option("--name", default="command line", help="A name to recognise the token by.")
+    @transactional
     def create_token(username: str, name: str) -> None:
         """Create a personal API token for a member and print it (shown once)."""
         user = accounts.find_by_username(username)
@@ -63,6 +67,7 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has members.")
+    @transactional
     def seed_demo(if_empty: bool) -> None:
         """Fill the database with a demo community (products, members, questions, answers, votes)."""
         from forum.services import demo
@@ -96,6 +101,7 @@ def register_reputation_commands(app: Flask) -> None:
             raise SystemExit(1)
 
     @group.command("recompute")
+    @transactional
     def recompute() -> None:
         """Repair cached reputation totals from the ledger."""
         from forum.services import verification

@@ -1,4 +1,4 @@
-"""Configuration from environment variables with embedded defaults (DESIGN §10).
+"""Configuration from environment variables with embedded defaults (README, "Configuration" and "Command line").
 
 The embedded default needs nothing installed: SQLite in the instance folder, Celery tasks
 run in-process, mail written to the log. Any setting can also be given as FORUM_<NAME>.
@@ -95,7 +95,7 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_REQUESTS = True
-    # Moderation (DESIGN §4): spam/abuse flags that hide a post pending review (one moderator flag
+    # Moderation (README, "Moderation"): spam/abuse flags that hide a post pending review (one moderator flag
     # always does), and what new members (reputation below new_member_reputation) may post per UTC
     # day. Admins override these at run time in the moderator console (/mod/settings).
     MODERATION_THRESHOLDS: ClassVar[dict[str, int]] = {
@@ -104,7 +104,8 @@ class Config:
     }
     SITE_NAME = "PeerCare Community"
     CELERY: ClassVar[dict] = celery_settings()
-    # Extra modules that register outbox handlers or event subscribers (plug-ins, test doubles).
+    # Extra modules whose init_app(app) registers more outbox handlers or event subscribers (plug-ins;
+    # the test suite adds its test doubles here, in tests/conftest.py).
     OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = []
     # >0 makes a request wait until a real worker has attempted its outbox messages: only the
     # test suite uses it, so the same tests run eagerly and against a real broker and worker.
@@ -119,7 +120,7 @@ class Config:
     # Full days the nightly insights rollup recomputes: a question's facts keep changing for about a
     # month (solved within 30 days, a late first answer), so older days are left as they were rolled.
     INSIGHTS_ROLLUP_DAYS = int(os.environ.get("INSIGHTS_ROLLUP_DAYS", "31"))
-    # Search (DESIGN §7): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
+    # Search (README, "Search"): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
     # the embedded Whoosh index otherwise; "whoosh" or "postgresql" forces one.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")
     # The Whoosh index folder; None means "search-index" in the instance folder.
@@ -127,7 +128,8 @@ class Config:
     # How long an index update waits for another process's writer before it is retried later.
     SEARCH_WRITE_TIMEOUT = 5.0
     SEARCH_PER_PAGE = 20
-    # Email (DESIGN §8): SMTP through Flask-Mail when MAIL_SERVER is set; without it every
+    # Email (README, "Notifications, email digests and feeds"): SMTP through Flask-Mail when
+    # MAIL_SERVER is set; without it every
     # message is written to MAIL_FOLDER (default: "mail" in the instance folder) and logged.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -169,7 +171,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     REQUIRE_EMAIL_CONFIRMATION = False
     OUTBOX_WAIT_SECONDS = 30
-    OUTBOX_HANDLER_MODULES: ClassVar[list[str]] = ["tests.outbox_handlers"]
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SITE_URL = "http://localhost"

@@ -81,7 +81,6 @@ def clear() -> None:
         _size = 0
 
 
-@events.subscribe(*events.Event)
 def _forget_pages(_event: events.Event, **_ids: int | None) -> None:
     clear()
 
@@ -111,8 +110,9 @@ def serve_cached() -> Response | None:
 
 
 def init_app(app) -> None:
-    """Serve hits early; call before other before_request hooks are registered."""
+    """Serve hits early; call before other before_request hooks are registered. Any change forgets the pages."""
     app.before_request(serve_cached)
+    events.subscribe(*events.Event)(_forget_pages)
 
 
 def for_anonymous(on_hit: Callable[..., None] | None = None):

@@ -84,7 +84,10 @@ def requester():
         user = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            user = tokens.user_for_token(header.removeprefix("Bearer ").strip())
+            from forum.transaction import unit_of_work
+
+            with unit_of_work():  # notes the token's use
+                user = tokens.user_for_token(header.removeprefix("Bearer ").strip())
         else:
             user = auth.current()
         g.rate_limit_user = user

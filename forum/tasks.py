@@ -1,10 +1,16 @@
-"""Every Celery task: ids in, a service call out; idempotent and retried with backoff."""
+"""Every Celery task: ids in, a service call out; idempotent and retried with backoff.
+
+Each run that writes is one unit of work (forum/transaction.py): it commits when the run
+succeeds and rolls back when it raises, so a retry starts from what the failed run left
+committed. The beat tasks that only read and enqueue (`sweep_outbox`, `send_digests`) need none.
+"""
 
 import logging
 
 from celery import shared_task
 
 from forum.services import outbox
+from forum.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -15,18 +21,53 @@ def _backoff(retries: int) -> int:
     return min(3600, 5 * 2 ** retries)
 
 
+def _sending_what_went(send) -> None:
+    """Run a digest delivery as one unit of work that commits even when the mail server gives up.
+
+    Mail already sent can't be called back, so its claims must commit with the run; the
+    delivery released the claims of the unsent ones before raising MailUnavailable, which
+    is re-raised after the commit for the task to retry.
+    """
+    from forum import mail
+
+    failure: mail.MailUnavailable | None = None
+    with unit_of_work():
+        try:
+            send()
+        except mail.MailUnavailable as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+
+
+def attempt_delivery(message_id: int) -> outbox.RetryLater | None:
+    """One attempt at an outbox message: its own unit of work, and on failure another that records it.
+
+    Returns the handler's RetryLater when the message should be tried again.
+    """
+    try:
+        with unit_of_work():
+            outbox.deliver(message_id)
+    except outbox.RetryLater as exc:
+        with unit_of_work():  # the attempt rolled back; its failure is recorded on its own
+            if exc.record is not None:
+                exc.record()
+            outbox.record_failure(message_id, str(exc))
+        return exc
+    return None
+
+
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def deliver_outbox(self, message_id: int) -> None:
     """Perform one outbox message (once, however often it is delivered)."""
-    try:
-        outbox.deliver(message_id)
-    except outbox.RetryLater as exc:
-        if self.app.conf.task_always_eager:
-            return  # in-process: never block the request with retries; the sweep comes back to it
-        if self.request.retries >= self.max_retries:
-            outbox.give_up(message_id, str(exc))
-            return
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    failure = attempt_delivery(message_id)
+    if failure is None or self.app.conf.task_always_eager:
+        return  # in-process: never block the request with retries; the sweep comes back to it
+    if self.request.retries >= self.max_retries:
+        with unit_of_work():
+            outbox.give_up(message_id, str(failure))
+        return
+    raise self.retry(exc=failure, countdown=_backoff(self.request.retries)) from failure
 
 
 @shared_task(ignore_result=True)
@@ -49,10 +90,11 @@ def send_digests() -> int:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def send_digest_batch(self, user_ids: list[int], period: str) -> None:
     """Send a batch of members' digests for one period (each section read once); claims make repeats send nothing."""
-    from forum.services import digests, mail
+    from forum import mail
+    from forum.services import digests
 
     try:
-        digests.deliver_many(user_ids, period)
+        _sending_what_went(lambda: digests.deliver_many(user_ids, period))
     except mail.MailUnavailable as exc:
         if self.app.conf.task_always_eager:
             log.warning("digests for %s members (%s) not all sent: %s; the next run retries", len(user_ids), period,
@@ -64,10 +106,11 @@ def send_digest_batch(self, user_ids: list[int], period: str) -> None:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def send_digest(self, user_id: int, period: str) -> None:
     """Send one member's digest for one period; the DigestDelivery row makes repeats send nothing."""
-    from forum.services import digests, mail
+    from forum import mail
+    from forum.services import digests
 
     try:
-        digests.deliver(user_id, period)
+        _sending_what_went(lambda: digests.deliver(user_id, period))
     except mail.MailUnavailable as exc:
         if self.app.conf.task_always_eager:
             log.warning("digest for member %s (%s) not sent: %s; the next run retries", user_id, period, exc)

@@ -1,32 +1,11 @@
-"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, slugs."""
-
-import functools
-import re
-from datetime import datetime
+"""Jinja globals and filters: the permission predicate, stored-HTML marking, dates, the URLs of things."""
 
 from flask import get_flashed_messages, request, url_for
 
 from forum.markup import stored
-from forum.models import utcnow
 from forum.policy import can, confirmation_notice, needs_reputation, offered, refusal
-
-
-@functools.lru_cache(maxsize=8192)
-def slugify(text: str) -> str:
-    """URL slug of a title or name; memoized, as a thread page asks for the same names many times."""
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
-
-
-def ago(when: datetime | None) -> str:
-    """A human "3 hours ago" for a naive-UTC timestamp."""
-    if when is None:
-        return ""
-    seconds = int((utcnow() - when).total_seconds())
-    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("min", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+from forum.times import ago, formatted, machine
+from forum.urls import TEMPLATE_GLOBALS, slugify
 
 
 def page_url(page: int, link_args: dict | None = None) -> str:
@@ -78,4 +57,5 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url,
                                  offered=offered, needs_reputation=needs_reputation, refusal=refusal,
                                  page_flashes=page_flashes, flashes_for=flashes_for, theme_choice=theme_choice)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

@@ -1,4 +1,4 @@
-"""Moderators acting on a member's own request: deleting the account for them (DESIGN §9).
+"""Moderators acting on a member's own request: deleting the account for them (README, "Security": your data).
 
 The deletion itself is the member's own (forum.services.privacy.delete_account: personal
 data erased, posts kept as a former member's); this adds the moderator's checks and the
@@ -38,10 +38,7 @@ def delete_account(user_id: int, *, moderator: User, reason: str | None, confirm
     reason = _reason(reason)
     if (confirmation or "").strip() != privacy.CONFIRMATION:
         raise ValidationFailed("Please confirm.", fields={"confirmation": f"Type {privacy.CONFIRMATION} to confirm."})
-    try:
-        audit.log(ACTION_DELETE, moderator, target=audit.target_of(member), reason=reason,
-                  before={"username": member.username}, subject=member)
-        privacy.delete_account(member, password=None, confirmation=confirmation, actor=moderator)  # commits both
-    except Exception:
-        db.session.rollback()  # the audit entry must not outlive a deletion that didn't happen
-        raise
+    # One unit of work (the caller's): the audit entry doesn't outlive a deletion that fails.
+    audit.log(ACTION_DELETE, moderator, target=audit.target_of(member), reason=reason,
+              before={"username": member.username}, subject=member)
+    privacy.delete_account(member, password=None, confirmation=confirmation, actor=moderator)

@@ -1,20 +1,18 @@
 """Moderator actions on threads and posts: close, lock, move, merge, delete (as spam), undelete.
 
-Each action checks its permission and its target, writes its audit entry and commits once,
-so the change and its entry are saved together. Deletion reuses the Q&A services (which
-reverse the reputation the post earned); the audit entry is added first, in the same
-transaction, and the service's commit saves both.
+Each action checks its permission and its target, then changes it and writes its audit
+entry in the caller's unit of work (forum/transaction.py), so the change and its entry are
+saved or rolled back together. Deletion reuses the Q&A services (which reverse the
+reputation the post earned); they flush into the same unit of work, so the order in which
+the entry and the deletion are written doesn't matter.
 """
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import delete, select, update
 
 from forum.extensions import db
 from forum.models import (
-    CLOSE_REASON_LABELS,
     Answer,
     CloseReason,
     CloseVote,
@@ -35,17 +33,6 @@ from reputation.events import RepEvent
 
 NOTE_MAX = 500
 QUESTION_REF = re.compile(r"(?:/questions/)?(\d{1,12})(?:[/?#].*)?$")
-
-
-@contextmanager
-def atomic() -> Iterator[None]:
-    """Commit what the block did, or roll all of it back (audit entry included) on any error."""
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def _note(note: str | None) -> str:
@@ -76,21 +63,19 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        label = CLOSE_REASON_LABELS.get(question.close_reason, question.close_reason)
-        raise ValidationFailed(f"This question is already closed ({label}).")
+        raise ValidationFailed(f"This question is already closed ({question.close_reason_label}).")
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:
         raise ValidationFailed("Please choose why the question is closed.",
                                fields={"reason": "Choose duplicate, off-topic or needs detail."}) from exc
     target = duplicate_target(question, duplicate_of) if close_reason is CloseReason.DUPLICATE else None
-    with atomic():
-        _close(question, moderator, close_reason, target)
-        audit.log("question.close", moderator, target=audit.target_of(question), reason=_note(note),
-                  before={"state": "open"},
-                  after={"state": "closed", "reason": close_reason.value,
-                         **({"duplicate_of": target.id} if target else {})},
-                  subject=question.author_id, question_id=question.id)
+    _close(question, moderator, close_reason, target)
+    audit.log("question.close", moderator, target=audit.target_of(question), reason=_note(note),
+              before={"state": "open"},
+              after={"state": "closed", "reason": close_reason.value,
+                     **({"duplicate_of": target.id} if target else {})},
+              subject=question.author_id, question_id=question.id)
     return question
 
 
@@ -122,10 +107,9 @@ def reopen_question(question_id: int, *, moderator: User, note: str = "") -> Que
     if not question.is_closed:
         raise ValidationFailed("This question is open already.")
     before = {"state": "closed", "reason": question.close_reason, "duplicate_of": question.duplicate_of_id}
-    with atomic():
-        question.closed_at = question.closed_by_id = question.close_reason = question.duplicate_of_id = None
-        audit.log("question.reopen", moderator, target=audit.target_of(question), reason=_note(note), before=before,
-                  after={"state": "open"}, subject=question.author_id, question_id=question.id)
+    question.closed_at = question.closed_by_id = question.close_reason = question.duplicate_of_id = None
+    audit.log("question.reopen", moderator, target=audit.target_of(question), reason=_note(note), before=before,
+              after={"state": "open"}, subject=question.author_id, question_id=question.id)
     return question
 
 
@@ -136,11 +120,10 @@ def lock_thread(question_id: int, *, moderator: User, note: str = "") -> Questio
     _live(question)
     if question.is_locked:
         raise ValidationFailed("This thread is already locked.")
-    with atomic():
-        question.locked_at = utcnow()
-        audit.log("question.lock", moderator, target=audit.target_of(question), reason=_note(note),
-                  before={"locked": False}, after={"locked": True}, subject=question.author_id,
-                  question_id=question.id)
+    question.locked_at = utcnow()
+    audit.log("question.lock", moderator, target=audit.target_of(question), reason=_note(note),
+              before={"locked": False}, after={"locked": True}, subject=question.author_id,
+              question_id=question.id)
     return question
 
 
@@ -149,11 +132,10 @@ def unlock_thread(question_id: int, *, moderator: User, note: str = "") -> Quest
     question = _question(question_id, moderator)
     if not question.is_locked:
         raise ValidationFailed("This thread is not locked.")
-    with atomic():
-        question.locked_at = None
-        audit.log("question.unlock", moderator, target=audit.target_of(question), reason=_note(note),
-                  before={"locked": True}, after={"locked": False}, subject=question.author_id,
-                  question_id=question.id)
+    question.locked_at = None
+    audit.log("question.unlock", moderator, target=audit.target_of(question), reason=_note(note),
+              before={"locked": True}, after={"locked": False}, subject=question.author_id,
+              question_id=question.id)
     return question
 
 
@@ -167,12 +149,11 @@ def move_question(question_id: int, product: str, *, moderator: User, note: str 
         raise ValidationFailed("Please choose a product.", fields={"product": "Choose one of the products."})
     if target.id == question.product_id:
         raise ValidationFailed(f"The question is already in {target.name}.", fields={"product": "Choose another."})
-    with atomic():
-        before = {"product": question.product.slug}
-        question.product_id = target.id
-        posts.touch(question)
-        audit.log("question.move", moderator, target=audit.target_of(question), reason=_note(note), before=before,
-                  after={"product": target.slug}, subject=question.author_id, question_id=question.id)
+    before = {"product": question.product.slug}
+    question.product_id = target.id
+    posts.touch(question)
+    audit.log("question.move", moderator, target=audit.target_of(question), reason=_note(note), before=before,
+              after={"product": target.slug}, subject=question.author_id, question_id=question.id)
     db.session.refresh(question)
     return question
 
@@ -189,33 +170,32 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
     target = duplicate_target(source, into)
     moved = list(db.session.scalars(select(Answer).where(Answer.question_id == source.id)))
     live = sum(1 for a in moved if a.deleted_at is None)
-    with atomic():
-        touched: set[int] = set()
-        if source.accepted_answer_id is not None:
-            entries = ledger.live_entries(rules.ACCEPT_EVENTS, answer_id=source.accepted_answer_id)
-            ledger.lock_users(e.user_id for e in entries)
-            for entry in entries:
-                ledger.reverse(entry, reason="question merged into another")
-            touched = {e.user_id for e in entries}
-            source.accepted_answer_id = None
-        ids = [a.id for a in moved]
-        if ids:
-            db.session.execute(update(Answer).where(Answer.id.in_(ids)).values(question_id=target.id)
-                               .execution_options(synchronize_session=False))
-            db.session.execute(update(Comment).where(Comment.answer_id.in_(ids)).values(question_id=target.id)
-                               .execution_options(synchronize_session=False))
-            db.session.execute(update(ReviewItem).where(ReviewItem.answer_id.in_(ids)).values(question_id=target.id)
-                               .execution_options(synchronize_session=False))
-        source.answer_count = max(0, source.answer_count - live)
-        target.answer_count = target.answer_count + live
-        posts.touch(target)
-        if not source.is_closed or source.close_reason != CloseReason.DUPLICATE.value or (
-                source.duplicate_of_id != target.id):
-            _close(source, moderator, CloseReason.DUPLICATE, target)
-        ledger.refresh_cache(touched)
-        audit.log("question.merge", moderator, target=audit.target_of(source), reason=_note(note),
-                  before={"answers": len(ids)}, after={"into": target.id, "answers_moved": ids},
-                  subject=source.author_id, question_id=source.id)
+    touched: set[int] = set()
+    if source.accepted_answer_id is not None:
+        entries = ledger.live_entries(rules.ACCEPT_EVENTS, answer_id=source.accepted_answer_id)
+        ledger.lock_users(e.user_id for e in entries)
+        for entry in entries:
+            ledger.reverse(entry, reason="question merged into another")
+        touched = {e.user_id for e in entries}
+        source.accepted_answer_id = None
+    ids = [a.id for a in moved]
+    if ids:
+        db.session.execute(update(Answer).where(Answer.id.in_(ids)).values(question_id=target.id)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(update(Comment).where(Comment.answer_id.in_(ids)).values(question_id=target.id)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(update(ReviewItem).where(ReviewItem.answer_id.in_(ids)).values(question_id=target.id)
+                           .execution_options(synchronize_session=False))
+    source.answer_count = max(0, source.answer_count - live)
+    target.answer_count = target.answer_count + live
+    posts.touch(target)
+    if not source.is_closed or source.close_reason != CloseReason.DUPLICATE.value or (
+            source.duplicate_of_id != target.id):
+        _close(source, moderator, CloseReason.DUPLICATE, target)
+    ledger.refresh_cache(touched)
+    audit.log("question.merge", moderator, target=audit.target_of(source), reason=_note(note),
+              before={"answers": len(ids)}, after={"into": target.id, "answers_moved": ids},
+              subject=source.author_id, question_id=source.id)
     db.session.expire_all()
     return db.session.get(Question, target.id)
 
@@ -231,16 +211,15 @@ def delete_post(kind: str, post_id: int, *, moderator: User, reason: str = "") -
     if target.is_deleted:
         raise ValidationFailed(f"That {kind} is already deleted.")
     thread_id = target.id if kind == "question" else target.question_id
-    with atomic():
-        audit.log("comment.delete" if kind == "comment" else "post.delete", moderator,
-                  target=audit.target_of(target), reason=_note(reason), subject=target.author_id,
-                  question_id=thread_id)
-        delete_target(kind, target, moderator)
+    audit.log("comment.delete" if kind == "comment" else "post.delete", moderator,
+              target=audit.target_of(target), reason=_note(reason), subject=target.author_id,
+              question_id=thread_id)
+    delete_target(kind, target, moderator)
     return thread_id
 
 
 def delete_target(kind: str, target, moderator: User) -> None:
-    """Delete through the Q&A services, which reverse what the post earned and commit."""
+    """Delete through the Q&A services, which reverse what the post earned (in the caller's unit of work)."""
     if kind == "question":
         questions.delete_question(target.id, moderator)
     elif kind == "answer":
@@ -258,13 +237,12 @@ def undelete_post(kind: str, post_id: int, *, moderator: User, reason: str = "")
     if not target.is_deleted:
         raise ValidationFailed(f"That {kind} is not deleted.")
     thread_id = target.id if kind == "question" else target.question_id
-    with atomic():
-        audit.log("post.undelete", moderator, target=audit.target_of(target), reason=_note(reason),
-                  before={"deleted_as_spam": target.deleted_as_spam}, subject=target.author_id, question_id=thread_id)
-        if kind == "question":
-            questions.undelete_question(target.id, moderator)
-        else:
-            answers.undelete_answer(target.id, moderator)
+    audit.log("post.undelete", moderator, target=audit.target_of(target), reason=_note(reason),
+              before={"deleted_as_spam": target.deleted_as_spam}, subject=target.author_id, question_id=thread_id)
+    if kind == "question":
+        questions.undelete_question(target.id, moderator)
+    else:
+        answers.undelete_answer(target.id, moderator)
     return thread_id
 
 
@@ -277,12 +255,11 @@ def delete_as_spam(kind: str, post_id: int, *, moderator: User, reason: str = ""
     if target.is_deleted:
         raise ValidationFailed(f"That {kind} is already deleted.")
     thread_id = target.id if kind == "question" else target.question_id
-    with atomic():
-        audit.log("post.delete_spam", moderator, target=audit.target_of(target), reason=_note(reason),
-                  after={"reputation": rules.POINTS[RepEvent.POST_DELETED_AS_SPAM]}, subject=target.author_id,
-                  question_id=thread_id)
-        penalise_spam(target, moderator, _note(reason))
-        delete_target(kind, target, moderator)
+    audit.log("post.delete_spam", moderator, target=audit.target_of(target), reason=_note(reason),
+              after={"reputation": rules.POINTS[RepEvent.POST_DELETED_AS_SPAM]}, subject=target.author_id,
+              question_id=thread_id)
+    penalise_spam(target, moderator, _note(reason))
+    delete_target(kind, target, moderator)
     return thread_id
 
 

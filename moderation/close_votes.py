@@ -19,10 +19,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import CLOSE_REASON_LABELS, CloseReason, CloseVote, Question, User, utcnow
+from forum.models import CloseReason, CloseVote, Question, User, utcnow
 from forum.policy import Permission, require
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import actions, audit
 
 VOTES_TO_CLOSE = 3
@@ -37,6 +38,10 @@ class Standing:
     votes: int
     needed: int
     my_vote: str | None
+
+    @property
+    def my_vote_label(self) -> str:
+        return CloseReason.label_of(self.my_vote)
 
 
 def _cutoff():
@@ -79,7 +84,7 @@ def vote_to_close(question_id: int, *, voter: User, reason: str | None, duplicat
     db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id,
                                                CloseVote.created_at < _cutoff()))
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(CloseVote(question_id=question.id, voter_id=voter.id, reason=close_reason.value,
                                      duplicate_of_id=target.id if target else None))
     except IntegrityError as exc:
@@ -125,6 +130,3 @@ def _close_by_vote(question: Question, votes: list[CloseVote]) -> None:
     db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id))
     db.session.flush()
 
-
-def reason_label(reason: str) -> str:
-    return CLOSE_REASON_LABELS.get(reason, reason)

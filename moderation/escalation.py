@@ -22,6 +22,7 @@ from forum.parse import parse_id
 from forum.policy import Permission, require, roles
 from forum.services import notifications, satisfaction, webhooks
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import sla
 
 NOTE_MAX = 10_000
@@ -33,10 +34,6 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.WAITING: frozenset({CaseStatus.OPEN, CaseStatus.RESOLVED}),
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.OPEN}),
     CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
-}
-STATUS_LABELS = {
-    CaseStatus.NEW: "New", CaseStatus.OPEN: "Open", CaseStatus.WAITING: "Waiting on customer",
-    CaseStatus.RESOLVED: "Resolved", CaseStatus.CLOSED: "Closed",
 }
 
 
@@ -118,11 +115,11 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
                 product_id=question.product_id, priority=level.value, status=CaseStatus.NEW.value,
                 created_by_id=actor.id, created_at=now, updated_at=now,
                 sla_due_at=sla.due_at(level.value, now, current_app.config["CASE_SLA_TARGETS"]))
-    db.session.add(case)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(case)
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         winner = active_case_for(question_id)
         if winner is None:
             raise
@@ -135,7 +132,7 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
     _notify_customer(case, "escalated", f"The support team is now looking into your question "
                                         f"“{question.title[:80]}” (reference {case.reference}).")
-    db.session.commit()
+    db.session.flush()
     return Escalation(case, True)
 
 
@@ -238,7 +235,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise ValidationFailed(f"A {STATUS_LABELS[current].lower()} case can't become {STATUS_LABELS[target].lower()}.",
+        raise ValidationFailed(f"A {current.label.lower()} case can't become {target.label.lower()}.",
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -250,7 +247,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     _apply_status(case, target, actor)
     if target is CaseStatus.RESOLVED:
         satisfaction.request_survey(case)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -268,7 +265,7 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     _event(case, "case.status_changed", actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
     _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
-                                     f"{STATUS_LABELS[target].lower()}.")
+                                     f"{target.label.lower()}.")
 
 
 def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
@@ -283,12 +280,12 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:
         return case
-    case.assignee_id = assignee.id if assignee else None
+    case.assignee = assignee
     case.updated_at = utcnow()
     _event(case, "case.assigned", actor, before=before, after=assignee.username if assignee else None)
     _audit(actor, "case.assign", case, before={"assignee": before},
            after={"assignee": assignee.username if assignee else None})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -304,7 +301,7 @@ def set_priority(case: Case, priority: str, *, actor: User) -> Case:
     case.updated_at = utcnow()
     _event(case, "case.priority_changed", actor, before=before, after=level.value)
     _audit(actor, "case.priority", case, before={"priority": before}, after={"priority": level.value})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -323,7 +320,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     _audit(actor, "case.update" if public else "case.note", case)
     if public:
         _notify_customer(case, "update", f"New update from support on {case.reference}.")
-    db.session.commit()
+    db.session.flush()
     return update
 
 
@@ -335,7 +332,7 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     if case.status != CaseStatus.RESOLVED:
         raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
-    db.session.commit()
+    db.session.flush()
     return case
 
 

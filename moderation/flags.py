@@ -13,17 +13,13 @@ from forum.models import Answer, Comment, Flag, FlagReason, FlagStatus, Question
 from forum.policy import Permission, can, require, visibility
 from forum.services import posts
 from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.transaction import savepoint
 from moderation import audit, queue, settings
 from reputation.events import PostKind
 
 TEXT_MIN, TEXT_MAX = 10, 500
 RETRIES = 3
 HIDING_REASONS = (FlagReason.SPAM.value, FlagReason.RUDE.value)
-REASON_LABELS = {
-    FlagReason.SPAM: "Spam",
-    FlagReason.RUDE: "Rude or abusive",
-    FlagReason.ATTENTION: "Needs moderator attention",
-}
 TARGET_KINDS = ("question", "answer", "comment")
 
 
@@ -65,21 +61,26 @@ def flag(kind: str, target_id: int, *, actor: User, reason: str, text: str = "")
     already flagged it, ValidationFailed for an unknown reason or a missing note.
     """
     flag_reason, text = _check(reason, text)
+    target = get_target(kind, target_id, viewer=actor)
+    require(actor, Permission.POST_FLAG, target)
     for attempt in range(RETRIES):
         try:
-            return _flag_once(kind, target_id, actor, flag_reason, text)
+            with savepoint():
+                return _flag_once(kind, target, actor, flag_reason, text)
         except IntegrityError:
             # A racing flag opened the post's review item first (or this member double-clicked):
-            # the retry joins that item, or reports the existing flag.
-            db.session.rollback()
+            # the retry (its attempt rolled back to the savepoint) joins that item, or reports
+            # the existing flag.
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _flag_once(kind: str, target_id: int, actor: User, reason: FlagReason, text: str) -> Flag:
-    target = get_target(kind, target_id, viewer=actor)
-    require(actor, Permission.POST_FLAG, target)
+def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) -> Flag:
+    # Flaggers of one post take turns (a row lock on PostgreSQL; SQLite writers are serial
+    # anyway), so each counts the flags committed before it and the threshold hides it once.
+    db.session.execute(select(type(target)).where(type(target).id == target.id).with_for_update()
+                       .execution_options(populate_existing=True))
     column = {"question": Flag.question_id, "answer": Flag.answer_id, "comment": Flag.comment_id}[kind]
     if db.session.scalar(select(Flag.id).where(Flag.flagger_id == actor.id, column == target.id)) is not None:
         raise Conflict("You have already flagged this. Moderators will look at it.")
@@ -92,7 +93,7 @@ def _flag_once(kind: str, target_id: int, actor: User, reason: FlagReason, text:
     db.session.flush()
     if target.hidden_at is None and _reaches_threshold(item, actor, reason):
         _hide(target, item, actor)
-    db.session.commit()
+    db.session.flush()
     return new
 
 

@@ -27,7 +27,6 @@ def _text(post: Question | Answer) -> str:
     return f"{post.title}\n\n{post.body_md}" if isinstance(post, Question) else post.body_md
 
 
-@subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED)
 def review_new_post(event: Event, *, question_id: int, answer_id: int | None = None, **_ids) -> None:
     post = db.session.get(Answer, answer_id) if answer_id else db.session.get(Question, question_id)
     author = db.session.get(User, post.author_id)
@@ -39,7 +38,6 @@ def review_new_post(event: Event, *, question_id: int, answer_id: int | None = N
     _review_words(post, _text(post))
 
 
-@subscribe(Event.COMMENT_POSTED)
 def review_comment(event: Event, *, comment_id: int, **_ids) -> None:
     comment = db.session.get(Comment, comment_id)
     _review_words(comment, comment.body)
@@ -53,13 +51,11 @@ ACTIONS = {
 }
 
 
-@subscribe(Event.QUESTION_EDITED, Event.ANSWER_EDITED)
 def review_edited_post(event: Event, *, question_id: int, answer_id: int | None = None, **_ids) -> None:
     post = db.session.get(Answer, answer_id) if answer_id else db.session.get(Question, question_id)
     _review_words(post, _text(post))
 
 
-@subscribe(*ACTIONS)
 def audit_staff_action(event: Event, *, actor_id: int | None = None, question_id: int | None = None,
                        answer_id: int | None = None, comment_id: int | None = None, **_ids) -> None:
     target = (db.session.get(Comment, comment_id) if comment_id else
@@ -72,3 +68,11 @@ def audit_staff_action(event: Event, *, actor_id: int | None = None, question_id
         return
     audit.log(ACTIONS[event], actor, target=name, subject=target.author_id,
               question_id=question_id if question_id else getattr(target, "question_id", None))
+
+
+def init_app(app) -> None:
+    """Register moderation's reactions to Q&A events (review queue, audit of staff edits)."""
+    subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED)(review_new_post)
+    subscribe(Event.COMMENT_POSTED)(review_comment)
+    subscribe(Event.QUESTION_EDITED, Event.ANSWER_EDITED)(review_edited_post)
+    subscribe(*ACTIONS)(audit_staff_action)

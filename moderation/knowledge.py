@@ -1,4 +1,6 @@
-"""Knowledge articles: the community's best answers, published and kept by the company (DESIGN §6).
+"""Knowledge articles: the community's best answers, published and kept by the company.
+
+README, "Support cases and the knowledge base".
 
 Publishing credits the answer's author (+25 and the "Knowledge author" badge) through the
 reputation ledger; every edit of an article is a new version with who, when and why.
@@ -27,6 +29,7 @@ from forum.services.errors import Conflict, NotFound, ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
 from forum.services.queries import Page
+from forum.transaction import savepoint
 from reputation.events import RepEvent
 
 SUMMARY_MIN, SUMMARY_MAX = 20, 500
@@ -46,9 +49,10 @@ def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple
 
 
 def _tags(names: list[str]) -> list[Tag]:
+    """The rows for these names, created as needed, sorted as the relationship loads them (by name)."""
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
     rows = []
-    for name in names:
+    for name in sorted(names):
         if name not in existing:
             existing[name] = Tag(name=name)
             db.session.add(existing[name])
@@ -96,11 +100,11 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
                       state=ArticleState.PUBLISHED.value, product_id=question.product_id, question_id=question.id,
                       answer_id=answer.id, author_id=answer.author_id, created_by_id=actor.id, created_at=now,
                       updated_at=now, published_at=now, tags=_tags(tag_names))
-    db.session.add(article)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(article)
+            db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise Conflict("That answer was just published by someone else.") from exc
     _version(article, actor, note or "published from the community thread")
     ledger.lock_users([answer.author_id])
@@ -109,7 +113,7 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
     badges.on_answer_published(answer)
     _audit(actor, "article.publish", article)
     emit(Event.ARTICLE_PUBLISHED, article_id=article.id, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return article
 
 
@@ -145,7 +149,7 @@ def edit_article(article_id: int, *, actor: User, title: str, summary: str, body
     _version(article, actor, note.strip())
     _audit(actor, "article.edit", article, reason=note.strip())
     emit(Event.ARTICLE_UPDATED, article_id=article.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return article
 
 
@@ -167,7 +171,7 @@ def set_state(article_id: int, state: str, *, actor: User, note: str = "") -> Ar
     _version(article, actor, note or f"{before} → {target.value}")
     _audit(actor, "article.state", article, before={"state": before}, after={"state": target.value})
     emit(Event.ARTICLE_UPDATED, article_id=article.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return article
 
 

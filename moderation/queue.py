@@ -13,14 +13,8 @@ from forum.extensions import db
 from forum.models import Answer, Comment, Flag, Question, ReviewItem, ReviewKind, User, utcnow
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 from forum.services.queries import Page
+from forum.times import exact
 
-KIND_LABELS = {
-    ReviewKind.HIDDEN: "Hidden by flags",
-    ReviewKind.FLAGGED: "Flagged",
-    ReviewKind.FIRST_POST: "First posts",
-    ReviewKind.SUGGESTED_EDIT: "Suggested edits",
-    ReviewKind.WATCHED_WORD: "Watched words",
-}
 # Flags and hiding share one open item per post: a flagged item becomes "hidden" in place.
 _KEY_GROUP = {ReviewKind.FLAGGED: "flags", ReviewKind.HIDDEN: "flags", ReviewKind.FIRST_POST: "first",
               ReviewKind.WATCHED_WORD: "words", ReviewKind.SUGGESTED_EDIT: "edit"}
@@ -81,8 +75,7 @@ def claim(item_id: int, *, moderator: User, outcome: str) -> ReviewItem:
     if result.rowcount == 1:
         return db.session.scalars(select(ReviewItem).where(ReviewItem.id == item_id)
                                   .execution_options(populate_existing=True)).one()
-    db.session.rollback()
-    item = db.session.get(ReviewItem, item_id)
+    item = db.session.get(ReviewItem, item_id, populate_existing=True)
     if item is None:
         raise NotFound("That review item doesn't exist.")
     raise already_handled(item)
@@ -90,7 +83,7 @@ def claim(item_id: int, *, moderator: User, outcome: str) -> ReviewItem:
 
 def already_handled(item: ReviewItem) -> Conflict:
     who = item.handled_by.username if item.handled_by else "another moderator"
-    return Conflict(f"Already handled by {who} at {item.handled_at:%Y-%m-%d %H:%M} UTC ({item.outcome}).")
+    return Conflict(f"Already handled by {who} at {exact(item.handled_at)} ({item.outcome}).")
 
 
 def close_others(item: ReviewItem, *, moderator: User) -> int:
@@ -158,4 +151,4 @@ def counts() -> dict[ReviewKind, int]:
     """Open items per kind (every kind present, zero included)."""
     rows = dict(db.session.execute(select(ReviewItem.kind, func.count(ReviewItem.id))
                                    .where(ReviewItem.handled_at.is_(None)).group_by(ReviewItem.kind)).all())
-    return {kind: int(rows.get(kind.value, 0)) for kind in KIND_LABELS}
+    return {kind: int(rows.get(kind.value, 0)) for kind in ReviewKind}

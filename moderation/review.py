@@ -1,8 +1,9 @@
 """Handling a review item: approve, dismiss, edit, delete, delete as spam, or suspend the author.
 
 `handle()` validates the decision, claims the item (exactly once, see moderation.queue), then
-acts and audit-logs in the same transaction. The Q&A service that deletes or edits runs last
-because it commits: everything before it is saved by that commit, atomically.
+acts and audit-logs in the caller's unit of work (forum/transaction.py): the claim, the
+action, the Q&A service that deletes or edits and the audit entries commit together or not
+at all, in whatever order they are written.
 """
 
 from dataclasses import dataclass
@@ -16,14 +17,6 @@ from moderation import actions, audit, flags, queue, suggestions, suspensions
 
 FLAG_KINDS = (ReviewKind.FLAGGED.value, ReviewKind.HIDDEN.value)
 POST_OUTCOMES = (ReviewOutcome.EDITED, ReviewOutcome.DELETED, ReviewOutcome.SPAM, ReviewOutcome.SUSPENDED)
-LABELS = {
-    ReviewOutcome.APPROVED: "Approve",
-    ReviewOutcome.DISMISSED: "Dismiss",
-    ReviewOutcome.EDITED: "Edit",
-    ReviewOutcome.DELETED: "Delete",
-    ReviewOutcome.SPAM: "Delete as spam",
-    ReviewOutcome.SUSPENDED: "Suspend author",
-}
 
 
 @dataclass(frozen=True)
@@ -90,18 +83,17 @@ def handle(item_id: int, decision: Decision, *, moderator: User) -> ReviewItem:
         raise
     note = " ".join((decision.note or "").split())[:500]
     item = queue.claim(item_id, moderator=moderator, outcome=outcome.value)
-    with actions.atomic():
-        # Checked again now that the item is ours: another moderator may have acted on the post
-        # meanwhile (a refusal here rolls the claim back with everything else).
-        outcome, extra = _check(item, decision, moderator)
-        item.note = note
-        audit.log("review.handle", moderator, target=f"review:{item.id}", reason=note, before={"kind": item.kind},
-                  after={"outcome": outcome.value, "post": audit.target_of(item.target)},
-                  subject=item.author_id, question_id=item.question_id)
-        if item.kind == ReviewKind.SUGGESTED_EDIT.value:
-            _decide_suggestion(item, outcome, decision, moderator)
-        else:
-            _decide_post(item, outcome, decision, moderator, extra, note)
+    # Checked again now that the item is ours: another moderator may have acted on the post
+    # meanwhile (a refusal here rolls the claim back with everything else).
+    outcome, extra = _check(item, decision, moderator)
+    item.note = note
+    audit.log("review.handle", moderator, target=f"review:{item.id}", reason=note, before={"kind": item.kind},
+              after={"outcome": outcome.value, "post": audit.target_of(item.target)},
+              subject=item.author_id, question_id=item.question_id)
+    if item.kind == ReviewKind.SUGGESTED_EDIT.value:
+        _decide_suggestion(item, outcome, decision, moderator)
+    else:
+        _decide_post(item, outcome, decision, moderator, extra, note)
     return item
 
 

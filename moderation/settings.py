@@ -73,7 +73,7 @@ def update(values: dict[str, object], *, actor: User) -> dict[str, int]:
     audit.log("settings.change", actor, target="settings:moderation",
               before={k: v for k, v in before.items() if clean.get(k) != v},
               after={k: v for k, v in clean.items() if before.get(k) != v})
-    db.session.commit()
+    db.session.flush()
     if has_app_context():
         g.pop("moderation_thresholds", None)
     return clean

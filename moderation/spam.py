@@ -1,4 +1,4 @@
-"""Spam defence basics (DESIGN §4): new members' daily limits, links per post, watched words.
+"""Spam defence basics (README, "Moderation"): new members' daily limits, links per post, watched words.
 
 `check_content` is registered with forum.services.posts and runs inside ask, answer, comment
 and edit before anything is saved; it raises ValidationFailed with a message the member can
@@ -110,7 +110,7 @@ def add_watched_word(phrase: str, action: str, *, actor: User) -> WatchedWord:
     db.session.add(word)
     db.session.flush()
     audit.log("watched_word.add", actor, target=f"watched_word:{word.id}", after={"phrase": phrase, "action": action})
-    db.session.commit()
+    db.session.flush()
     return word
 
 
@@ -123,4 +123,4 @@ def remove_watched_word(word_id: int, *, actor: User) -> None:
     audit.log("watched_word.remove", actor, target=f"watched_word:{word.id}",
               before={"phrase": word.phrase, "action": word.action})
     db.session.delete(word)
-    db.session.commit()
+    db.session.flush()

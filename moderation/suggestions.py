@@ -60,7 +60,7 @@ def suggest_edit(kind: PostKind, post_id: int, *, actor: User, body: str, title:
     db.session.flush()
     queue.enqueue(ReviewKind.SUGGESTED_EDIT, post, author_id=actor.id, detail=suggestion.comment,
                   suggested_edit_id=suggestion.id)
-    db.session.commit()
+    db.session.flush()
     return suggestion
 
 

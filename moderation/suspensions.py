@@ -13,6 +13,7 @@ from forum.models import Suspension, User, utcnow
 from forum.parse import parse_day
 from forum.policy import Permission, require
 from forum.services.errors import NotFound, ValidationFailed
+from forum.times import formatted
 from moderation import audit
 
 REASON_MIN, REASON_MAX = 5, 500
@@ -66,7 +67,7 @@ def apply(member: User, *, moderator: User, until: datetime, reason: str) -> Sus
     """Suspend inside the caller's transaction (the queue uses it too); it replaces a suspension in force."""
     require(moderator, Permission.MEMBER_SUSPEND, member)
     now = utcnow()
-    before = {"suspended_until": f"{member.suspended_until:%Y-%m-%d %H:%M}"} if member.is_suspended else None
+    before = {"suspended_until": formatted(member.suspended_until, "minute")} if member.is_suspended else None
     current = active(member)
     if current is not None:
         current.lifted_at, current.lifted_by_id, current.lift_reason = now, moderator.id, "replaced by a new suspension"
@@ -74,7 +75,7 @@ def apply(member: User, *, moderator: User, until: datetime, reason: str) -> Sus
     db.session.add(suspension)
     member.suspended_until, member.suspension_reason = until, reason
     audit.log("member.suspend", moderator, target=audit.target_of(member), reason=reason, before=before,
-              after={"suspended_until": f"{until:%Y-%m-%d %H:%M}"}, subject=member)
+              after={"suspended_until": formatted(until, "minute")}, subject=member)
     return suspension
 
 
@@ -83,7 +84,7 @@ def suspend(user_id: int, *, moderator: User, until: str | date | datetime | Non
     member = _member(user_id)
     require(moderator, Permission.MEMBER_SUSPEND, member)
     suspension = apply(member, moderator=moderator, until=parse_until(until), reason=check_reason(reason))
-    db.session.commit()
+    db.session.flush()
     return suspension
 
 
@@ -97,11 +98,11 @@ def unsuspend(user_id: int, *, moderator: User, reason: str = "") -> None:
     current = active(member)
     if current is not None:
         current.lifted_at, current.lifted_by_id, current.lift_reason = utcnow(), moderator.id, reason
-    before = {"suspended_until": f"{member.suspended_until:%Y-%m-%d %H:%M}"}
+    before = {"suspended_until": formatted(member.suspended_until, "minute")}
     member.suspended_until = member.suspension_reason = None
     audit.log("member.unsuspend", moderator, target=audit.target_of(member), reason=reason, before=before,
               after={"suspended_until": None}, subject=member)
-    db.session.commit()
+    db.session.flush()
 
 
 def history(member: User) -> list[Suspension]:

@@ -1,4 +1,4 @@
-"""Badge definitions (DESIGN §3) and the pure decisions of when one is earned."""
+"""Badge definitions (README, "Reputation") and the pure decisions of when one is earned."""
 
 from dataclasses import dataclass
 from enum import StrEnum

@@ -1,4 +1,4 @@
-"""Privileges earned with reputation (DESIGN §3); thresholds are data an admin can change."""
+"""Privileges earned with reputation (README, "Reputation"); thresholds are data an admin can change."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass

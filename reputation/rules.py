@@ -1,4 +1,4 @@
-"""The reputation rules table (DESIGN §3) and the functions that read it.
+"""The reputation rules table (README, "Reputation") and the functions that read it.
 
 Every number that moves reputation lives in POINTS; code elsewhere asks these functions
 which grants an action produces instead of repeating the numbers.

@@ -1,4 +1,4 @@
-"""Run jobs at the same moment in threads, each with its own database session (race tests)."""
+"""Run jobs at the same moment in threads, each with its own database session and unit of work (race tests)."""
 
 import threading
 from collections.abc import Callable
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from flask import current_app
 
 from forum.extensions import db
+from forum.transaction import unit_of_work
 
 
 def at_once(jobs: list[Callable[[], object]], timeout: float = 120) -> list:
@@ -21,7 +22,9 @@ def at_once(jobs: list[Callable[[], object]], timeout: float = 120) -> list:
         with app.app_context():
             try:
                 barrier.wait()
-                outcomes.append(job())
+                with unit_of_work():  # each job is an entry point of its own (a request, a task)
+                    result = job()
+                outcomes.append(result)
             except BaseException as exc:
                 outcomes.append(exc)
             finally:

@@ -13,6 +13,9 @@ from sqlalchemy import event, text
 from forum import create_app
 from forum.config import TestConfig
 from forum.extensions import db
+from forum.transaction import has_unsaved_changes, unit_of_work
+
+TEST_DOUBLES = ["tests.outbox_handlers"]  # outbox handlers only the tests use (see tests/outbox_handlers.py)
 
 
 def _database_uri(tmp_path_factory) -> str:
@@ -27,12 +30,13 @@ def _database_uri(tmp_path_factory) -> str:
 def app(tmp_path_factory):
     uri = _database_uri(tmp_path_factory)
     application = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                              "SQLALCHEMY_DATABASE_URI": uri,
+                              "OUTBOX_HANDLER_MODULES": TEST_DOUBLES, "SQLALCHEMY_DATABASE_URI": uri,
                               "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search-index"))})
     with application.app_context():
         db.drop_all()
         db.create_all()
     request_started.connect(_fresh_globals, application)
+    request_started.connect(_commit_setup, application)
     yield application
     with application.app_context():
         db.session.remove()
@@ -43,7 +47,7 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smtp_server(app):
     """A real SMTP server (aiosmtpd) for the session; the app (and the real worker) send all mail to it."""
-    from forum.services import mail
+    from forum import mail
     from tests import smtp_sink
 
     controller, sink = smtp_sink.start()
@@ -107,6 +111,17 @@ def _fresh_globals(sender, **extra) -> None:
     g.__dict__.clear()
 
 
+def _commit_setup(sender, **extra) -> None:
+    """What the test wrote before a request is committed, as it would be in a process of its own.
+
+    The test client shares the test's session, so without this a request's rollback would
+    undo the test's setup, and a request would see rows no other process could.
+    """
+    if has_unsaved_changes(db.session):
+        with unit_of_work():
+            pass
+
+
 def _wipe() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -123,7 +138,8 @@ def _app_context(app):
         yield
         db.session.rollback()
         _wipe()
-        app.extensions["search"].clear()  # ids restart after the wipe: no document may outlive its row
+        with unit_of_work():
+            app.extensions["search"].clear()  # ids restart after the wipe: no document may outlive its row
         db.session.remove()
 
 

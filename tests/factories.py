@@ -1,15 +1,22 @@
-"""Plain factory functions: each builds one thing through the real services."""
+"""Plain factory functions: each builds one thing through the real services, as one unit of work.
+
+What a factory builds is committed, as if another request had made it: a test's own
+requests and the worker see it, and a request that rolls back leaves it alone.
+"""
 
 import itertools
 
 from forum.extensions import db
 from forum.models import Product, Role, User
-from forum.services import accounts, answers, questions, reputation
+from forum.services import accounts, answers, ledger, questions
+from forum.transaction import transactional
+from reputation.events import RepEvent
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"
 
 
+@transactional
 def make_user(username: str | None = None, *, reputation_points: int = 0, role: Role = Role.MEMBER,
               email: str | None = None) -> User:
     """A member; `reputation_points` on top of the 1 everyone starts with, as a ledger bonus."""
@@ -17,19 +24,28 @@ def make_user(username: str | None = None, *, reputation_points: int = 0, role: 
     username = username or f"member{n}"
     user = accounts.register(username, email or f"{username}@example.com", PASSWORD, role=role)
     if reputation_points:
-        reputation.award_bonus(user.id, reputation_points, reason="test setup", actor=None)
+        award_bonus(user.id, reputation_points)
     return user
 
 
+@transactional
+def award_bonus(user_id: int, amount: int, *, reason: str = "test setup") -> None:
+    """Reputation by hand, as a "bonus" ledger entry: test set-up only (the site has no such action)."""
+    ledger.lock_users([user_id])
+    ledger.record(RepEvent.BONUS, user_id=user_id, amount=amount, actor_id=None, reason=reason)
+    ledger.refresh_cache([user_id])
+
+
+@transactional
 def make_product(slug: str = "thermostat", name: str = "Northwind Thermostat") -> Product:
     product = db.session.scalar(db.select(Product).where(Product.slug == slug))
     if product is None:
         product = Product(slug=slug, name=name, description=f"Questions about the {name}.")
         db.session.add(product)
-        db.session.commit()
     return product
 
 
+@transactional
 def make_question(author: User | None = None, *, title: str | None = None, body: str | None = None,
                   tags: list[str] | None = None, product: str = "thermostat"):
     author = author or make_user()
@@ -44,16 +60,19 @@ def make_question(author: User | None = None, *, title: str | None = None, body:
     )
 
 
+@transactional
 def make_answer(question, author: User | None = None, *, body: str | None = None):
     author = author or make_user()
     return answers.post_answer(question.id, author, body=body or "Hold the menu button for ten seconds, then clear it.")
 
 
+@transactional
 def make_moderator(username: str | None = None) -> User:
     """A moderator (the role, not reputation, is what opens the moderator console)."""
     return make_user(username, role=Role.MODERATOR)
 
 
+@transactional
 def make_comment(post, author: User | None = None, *, body: str = "Could you share the firmware version?"):
     """A comment on a question or an answer, by its author unless someone else is given."""
     from forum.services import comments

@@ -1,4 +1,5 @@
-"""Outbox handlers used by tests; imported by the test app and by the real worker the services suite starts.
+"""Outbox handlers used by tests, wired in by the test app's config (OUTBOX_HANDLER_MODULES, set in
+tests/conftest.py) and by the real worker the services suite starts (the same setting, passed on).
 
 Their effects are rows in the database, so a test can see them whichever process performed them.
 """
@@ -8,11 +9,14 @@ from forum.models import Tag
 from forum.services import outbox
 
 
-@outbox.handler("test.record")
 def record(payload: dict) -> None:
     db.session.add(Tag(name=f"done-{payload['n']}"))
 
 
-@outbox.handler("test.flaky")
 def flaky(payload: dict) -> None:
     raise outbox.RetryLater("receiver timed out")
+
+
+def init_app(app) -> None:
+    outbox.handler("test.record")(record)
+    outbox.handler("test.flaky")(flaky)

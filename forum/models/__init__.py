@@ -16,9 +16,7 @@ from forum.models.catalog import Product, Tag, question_tags
 from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
-    CLOSE_REASON_LABELS,
     AuditLogEntry,
-    CloseReason,
     CloseVote,
     Flag,
     FlagReason,
@@ -44,7 +42,7 @@ from forum.models.notifications import (
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
-from forum.models.question import Answer, Comment, Question, Revision, Vote
+from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
@@ -53,7 +51,6 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, Role, User
 
 __all__ = [
-    "CLOSE_REASON_LABELS",
     "AgentAway",
     "Answer",
     "ApiToken",

@@ -1,31 +1,37 @@
-"""Support cases escalated from community threads (DESIGN §5), their history and webhooks."""
+"""Support cases escalated from community threads, their history and webhooks.
+
+What they are for: README, "Support cases and the knowledge base".
+"""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product
 from forum.models.question import Question
 from forum.models.user import User
 
 
-class CaseStatus(StrEnum):
-    NEW = "new"
-    OPEN = "open"
-    WAITING = "waiting_on_customer"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+class CaseStatus(LabeledEnum):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING = "waiting_on_customer", "Waiting on customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
 
 
-class CasePriority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
+class CasePriority(LabeledEnum):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+# Statuses in which support still owes the customer something (and the target time runs).
+ACTIVE_CASE_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING})
 
 
 class Case(db.Model):
@@ -58,6 +64,21 @@ class Case(db.Model):
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     product: Mapped[Product] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return CaseStatus.label_of(self.status)
+
+    @property
+    def priority_label(self) -> str:
+        return CasePriority.label_of(self.priority)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_CASE_STATUSES
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_active and self.sla_due_at < now
 
     @property
     def reference(self) -> str:

@@ -1,4 +1,4 @@
-"""Knowledge articles published from community answers (DESIGN §6), versioned."""
+"""Knowledge articles published from community answers (README, "Support cases and the knowledge base"), versioned."""
 
 from datetime import datetime
 from enum import StrEnum

@@ -1,4 +1,5 @@
-"""Moderation (DESIGN §4): flags, the review queue, suggested edits, suspensions, watched words, the audit log."""
+"""Moderation (README, "Moderation"): flags, the review queue, suggested edits, suspensions,
+watched words, the audit log."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -7,26 +8,13 @@ from sqlalchemy import DDL, JSON, CheckConstraint, ForeignKey, Index, Integer, S
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.question import Answer, Comment, Question
 from forum.models.user import User
 
 ONE_TARGET = ("(CASE WHEN question_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN answer_id IS NULL THEN 0 ELSE 1 END)"
               " + (CASE WHEN comment_id IS NULL THEN 0 ELSE 1 END) = 1")
 ONE_POST = "(question_id IS NULL) <> (answer_id IS NULL)"
-
-
-class CloseReason(StrEnum):
-    DUPLICATE = "duplicate"
-    OFF_TOPIC = "off_topic"
-    NEEDS_DETAIL = "needs_detail"
-
-
-CLOSE_REASON_LABELS = {
-    CloseReason.DUPLICATE: "duplicate",
-    CloseReason.OFF_TOPIC: "off-topic",
-    CloseReason.NEEDS_DETAIL: "needs more detail",
-}
 
 
 class CloseVote(db.Model):
@@ -49,10 +37,10 @@ class CloseVote(db.Model):
     voter: Mapped[User] = relationship(foreign_keys=[voter_id])
 
 
-class FlagReason(StrEnum):
-    SPAM = "spam"
-    RUDE = "rude"
-    ATTENTION = "attention"
+class FlagReason(LabeledEnum):
+    SPAM = "spam", "Spam"
+    RUDE = "rude", "Rude or abusive"
+    ATTENTION = "attention", "Needs moderator attention"
 
 
 class FlagStatus(StrEnum):
@@ -87,22 +75,30 @@ class Flag(db.Model):
 
     flagger: Mapped[User] = relationship(foreign_keys=[flagger_id])
 
-
-class ReviewKind(StrEnum):
-    FLAGGED = "flagged"
-    HIDDEN = "hidden"
-    FIRST_POST = "first_post"
-    SUGGESTED_EDIT = "suggested_edit"
-    WATCHED_WORD = "watched_word"
+    @property
+    def reason_label(self) -> str:
+        return FlagReason.label_of(self.reason)
 
 
-class ReviewOutcome(StrEnum):
-    APPROVED = "approved"
-    DISMISSED = "dismissed"
-    EDITED = "edited"
-    DELETED = "deleted"
-    SPAM = "spam"
-    SUSPENDED = "suspended"
+class ReviewKind(LabeledEnum):
+    """The queues of the review console, in the order the console lists them (hidden posts first)."""
+
+    HIDDEN = "hidden", "Hidden by flags"
+    FLAGGED = "flagged", "Flagged"
+    FIRST_POST = "first_post", "First posts"
+    SUGGESTED_EDIT = "suggested_edit", "Suggested edits"
+    WATCHED_WORD = "watched_word", "Watched words"
+
+
+class ReviewOutcome(LabeledEnum):
+    """How a review item was handled; the label is the moderator's action."""
+
+    APPROVED = "approved", "Approve"
+    DISMISSED = "dismissed", "Dismiss"
+    EDITED = "edited", "Edit"
+    DELETED = "deleted", "Delete"
+    SPAM = "spam", "Delete as spam"
+    SUSPENDED = "suspended", "Suspend author"
 
 
 class ReviewItem(db.Model):
@@ -147,6 +143,10 @@ class ReviewItem(db.Model):
     @property
     def target_kind(self) -> str:
         return "comment" if self.comment_id else "answer" if self.answer_id else "question"
+
+    @property
+    def kind_label(self) -> str:
+        return ReviewKind.label_of(self.kind)
 
 
 class SuggestionStatus(StrEnum):

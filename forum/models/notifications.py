@@ -1,4 +1,7 @@
-"""Notifications, follows, email preferences and digest deliveries (DESIGN §8, §9)."""
+"""Notifications, follows, email preferences and digest deliveries.
+
+What members see of them: README, "Notifications, email digests and feeds" and "Security".
+"""
 
 from datetime import datetime
 from enum import StrEnum
@@ -7,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag
 from forum.models.question import Question
 from forum.models.user import User
@@ -16,19 +19,22 @@ ONE_TARGET = ("(CASE WHEN product_id IS NULL THEN 0 ELSE 1 END + CASE WHEN tag_i
               " + CASE WHEN question_id IS NULL THEN 0 ELSE 1 END) = 1")
 
 
-class NotificationKind(StrEnum):
-    """What a notification is about; also the unit of email opt-in and unsubscribe."""
+class NotificationKind(LabeledEnum):
+    """What a notification is about; also the unit of email opt-in and unsubscribe.
 
-    ANSWER = "answer"                      # an answer to your question
-    COMMENT = "comment"                    # a comment on your question or answer
-    ACCEPTED = "accepted"                  # your answer was accepted
-    MENTION = "mention"                    # someone @mentioned you
-    CASE_UPDATE = "case_update"            # support updated the case on your question
-    MODERATOR_ACTION = "moderator_action"  # a moderator acted on your post
-    CASE_SURVEY = "case_survey"            # how satisfied are you with the help on your resolved case?
-    CASE_ASSIGNED = "case_assigned"        # a support case was assigned to you (agents)
-    CASE_UPDATE_DUE = "case_update_due"    # your case's customer is due an update (agents)
-    QUESTION_FOR_YOU = "question_for_you"  # a waiting question you may know the answer to
+    The label is the choice on the email preferences page (and the kind named in the mail).
+    """
+
+    ANSWER = "answer", "Answers to my questions"
+    COMMENT = "comment", "Comments on my questions and answers"
+    ACCEPTED = "accepted", "My answer is accepted"
+    MENTION = "mention", "Someone @mentions me"
+    CASE_UPDATE = "case_update", "Updates from support on my escalated questions"
+    MODERATOR_ACTION = "moderator_action", "Moderator actions on my posts"
+    CASE_SURVEY = "case_survey", "Satisfaction surveys when support resolves my case"
+    CASE_ASSIGNED = "case_assigned", "A support case is assigned to me"
+    CASE_UPDATE_DUE = "case_update_due", "A customer of my case is due an update"
+    QUESTION_FOR_YOU = "question_for_you", "Questions for you (waiting questions you may know about)"
 
 
 class DigestPeriod(StrEnum):
@@ -111,7 +117,8 @@ class EmailSubscription(db.Model):
 class QuietProduct(db.Model):
     """The member gets no email about this product at all (immediate or digest), whatever else they chose.
 
-    In-app notifications still arrive: the opt-out is about the inbox (DESIGN §9, per product).
+    In-app notifications still arrive: the opt-out is about the inbox (README, "Notifications,
+    email digests and feeds": per product).
     """
 
     __tablename__ = "quiet_products"

@@ -1,21 +1,20 @@
 """Customer profile fields: per-product questions a customer answers once (serial number, plan…)."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product
 
 
-class FieldKind(StrEnum):
-    TEXT = "text"
-    NUMBER = "number"
-    CHOICE = "choice"
-    DATE = "date"
+class FieldKind(LabeledEnum):
+    TEXT = "text", "Text"
+    NUMBER = "number", "Number"
+    CHOICE = "choice", "Single choice"
+    DATE = "date", "Date"
 
 
 class ProfileField(db.Model):
@@ -43,6 +42,10 @@ class ProfileField(db.Model):
     retired_at: Mapped[datetime | None]
 
     product: Mapped[Product] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return FieldKind.label_of(self.kind)
 
     @property
     def is_retired(self) -> bool:

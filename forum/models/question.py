@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.user import User
 
@@ -26,6 +26,18 @@ class Visibility:
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class CloseReason(LabeledEnum):
+    """Why a moderator closed a question; `closed_as` is the phrase after "Closed as" on the thread."""
+
+    DUPLICATE = "duplicate", "duplicate"
+    OFF_TOPIC = "off_topic", "off-topic"
+    NEEDS_DETAIL = "needs_detail", "needs more detail"
+
+    @property
+    def closed_as(self) -> str:
+        return {"duplicate": "a duplicate", "needs_detail": "needing more detail"}.get(self.value, self.label)
 
 
 class Question(Visibility, db.Model):
@@ -51,7 +63,7 @@ class Question(Visibility, db.Model):
     )
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # Moderation (DESIGN §4): closed with a reason (a duplicate names its target), locked,
+    # Moderation (README, "Moderation"): closed with a reason (a duplicate names its target), locked,
     # hidden pending review after flags, and whether a deletion was "as spam" (−100 to the author).
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -69,6 +81,15 @@ class Question(Visibility, db.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def close_reason_label(self) -> str:
+        return CloseReason.label_of(self.close_reason)
+
+    @property
+    def closed_as(self) -> str:
+        reason = CloseReason._value2member_map_.get(self.close_reason)
+        return reason.closed_as if reason is not None else (self.close_reason or "")
 
     @property
     def is_locked(self) -> bool:

@@ -1,4 +1,4 @@
-"""The append-only reputation ledger and awarded badges (DESIGN §3)."""
+"""The append-only reputation ledger and awarded badges (README, "Reputation")."""
 
 from datetime import datetime
 

@@ -40,7 +40,7 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
-    # A moderator's suspension (DESIGN §4): until then the member can read but not write.
+    # A moderator's suspension (README, "Moderation"): until then the member can read but not write.
     # The history of suspensions is in `suspensions`; these two columns are the one in force.
     suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str | None] = mapped_column(String(500))

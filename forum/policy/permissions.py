@@ -1,4 +1,4 @@
-"""One predicate per action, shared by views, the API, services and templates.
+"""One predicate per action (docs/architecture.md, "Policy"), shared by views, the API, services and templates.
 
 `can()` answers yes/no for templates; `require()` raises NotAllowed with a message a member
 can act on (naming the privilege and its threshold when reputation is what is missing).
@@ -8,10 +8,11 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 
-from forum.models import CLOSE_REASON_LABELS, Answer, Comment, Question, User
+from forum.models import Answer, Comment, Question, User
 from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
 from forum.services.errors import NeedsReputation, NotAllowed
 from forum.services.settings import privilege_thresholds
+from forum.times import exact
 from reputation.privileges import Privilege, rule_for
 
 
@@ -95,7 +96,7 @@ def suspension_notice(user: User) -> str | None:
     """What a suspended member is told when they try to write, naming the end date and the reason."""
     if not getattr(user, "is_suspended", False):
         return None
-    return (f"Your account is suspended until {user.suspended_until:%Y-%m-%d %H:%M} UTC. "
+    return (f"Your account is suspended until {exact(user.suspended_until)}. "
             f"Reason: {user.suspension_reason or 'not given'}. "
             "You can still read everything, but you can't post, comment, vote, flag or edit until then.")
 
@@ -157,7 +158,7 @@ def _thread_state_refusal(user: User, perm: Permission, thread: Question | None)
     if thread is None:
         return None
     if perm is Permission.ANSWER_POST and thread.closed_at is not None:
-        reason = CLOSE_REASON_LABELS.get(thread.close_reason, thread.close_reason or "closed")
+        reason = thread.close_reason_label or "closed"
         return f"This question is closed ({reason}), so it doesn't take new answers."
     locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT,
                   Permission.QUESTION_VOTE_CLOSE)

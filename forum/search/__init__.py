@@ -1,9 +1,9 @@
-"""Search (DESIGN §7): one SearchBackend interface, a Whoosh and a PostgreSQL implementation.
+"""Search (README, "Search"): one SearchBackend interface, a Whoosh and a PostgreSQL implementation.
 
 create_app calls `init_app`, which picks the backend (SEARCH_BACKEND, or PostgreSQL when the
-database is PostgreSQL), stores it in `app.extensions["search"]` and imports the modules that
-register the thread document source, the event subscriptions and the "search.index" outbox
-handler, so the web, CLI and worker processes all keep the index current.
+database is PostgreSQL), stores it in `app.extensions["search"]` and registers the thread
+document source, the event subscriptions and the "search.index" outbox handler, so the web,
+CLI and worker processes all keep the index current.
 """
 
 import os
@@ -37,6 +37,8 @@ def make_backend(app: Flask) -> SearchBackend:
 
 
 def init_app(app: Flask) -> None:
-    from forum.search import indexing, sources  # noqa: F401  (registers the source, subscribers and handler)
+    from forum.search import indexing, sources
 
+    sources.init_app(app)
+    indexing.init_app(app)
     app.extensions[EXTENSION] = make_backend(app)

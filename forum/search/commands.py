@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 
 from forum.search import EXTENSION, indexing
+from forum.transaction import transactional
 
 
 def register_search_commands(app: Flask) -> None:
@@ -12,6 +13,7 @@ def register_search_commands(app: Flask) -> None:
     @group.command("reindex")
     @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(10, 10_000),
                   help="Threads read from the database per batch.")
+    @transactional
     def reindex(batch_size: int) -> None:
         """Rebuild the whole search index from the database (searches keep working meanwhile)."""
         backend = current_app.extensions[EXTENSION]

@@ -40,19 +40,16 @@ def defer_refresh(source_name: str, ref_id: int) -> None:
     outbox.defer(TASK, source=source_name, id=ref_id)
 
 
-@subscribe(*THREAD_EVENTS)
 def thread_changed(event: Event, *, question_id: int, **_ids) -> None:
     defer_refresh(threads.name, question_id)
 
 
-@subscribe(Event.MODERATION_ACTION)
 def thread_moderated(event: Event, *, question_id: int | None = None, **_ids) -> None:
     """Hiding, unhiding, moving, closing…: every audited moderator action names its thread, if any."""
     if question_id is not None:
         defer_refresh(threads.name, question_id)
 
 
-@outbox.handler(TASK)
 def refresh(payload: dict) -> None:
     """Re-index one reference from the database; a locked index is retried later."""
     backend: SearchBackend = current_app.extensions[EXTENSION]
@@ -70,3 +67,10 @@ def rebuild(backend: SearchBackend, *, batch_size: int = 500, progress: Progress
 def rebuild_size() -> int:
     """How many references a rebuild reads (the progress bar's length)."""
     return sum(source.count() for source in documents.sources())
+
+
+def init_app(app) -> None:
+    """Register the event subscriptions that re-index threads and the outbox handler doing it."""
+    subscribe(*THREAD_EVENTS)(thread_changed)
+    subscribe(Event.MODERATION_ACTION)(thread_moderated)
+    outbox.handler(TASK)(refresh)

@@ -154,15 +154,15 @@ class PostgresBackend(SearchBackend):
                 total += len(docs)
                 if progress:
                     progress(refs)
-        db.session.commit()
+        db.session.flush()
         db.session.execute(text("ANALYZE search_documents"))
-        db.session.commit()
+        db.session.flush()
         return total
 
     def clear(self) -> None:
         db.session.execute(delete(SearchDocument))
         db.session.execute(delete(SearchWord))
-        db.session.commit()
+        db.session.flush()
 
     def count(self) -> int:
         return db.session.scalar(select(func.count(SearchDocument.id))) or 0

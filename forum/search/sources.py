@@ -8,16 +8,15 @@ posts hidden by moderation never do, and `visible` re-checks at query time.
 
 from collections.abc import Iterator
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum import urls
 from forum.extensions import db
 from forum.markup import stored
 from forum.models import Answer, Question
 from forum.policy import visibility
 from forum.search.documents import Document, Snapshot, document_key, plain, register
-from forum.templating import slugify
 
 QUESTION, ANSWER = "question", "answer"
 
@@ -93,8 +92,12 @@ class ThreadSource:
         return set(db.session.scalars(query))
 
     def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:
-        url = url_for("questions.show", question_id=ref_id, slug=slugify(title))
-        return f"{url}#answer-{object_id}" if kind == ANSWER else url
+        return urls.thread_url(ref_id, title, urls.answer_anchor(object_id) if kind == ANSWER else None)
 
 
-threads = register(ThreadSource())
+threads = ThreadSource()
+
+
+def init_app(app) -> None:
+    """Make questions and answers searchable."""
+    register(threads)

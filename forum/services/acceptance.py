@@ -33,7 +33,7 @@ def accept_answer(answer_id: int, actor: User) -> int:
     ledger.refresh_cache(touched)
     badges.on_answer_accepted(answer, actor.id)
     emit(Event.ANSWER_ACCEPTED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return question.id
 
 
@@ -49,7 +49,7 @@ def unaccept_answer(answer_id: int, actor: User) -> int:
     question.accepted_answer_id = None
     ledger.refresh_cache(touched | {actor.id})
     emit(Event.ANSWER_UNACCEPTED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return question.id
 
 

@@ -1,4 +1,4 @@
-"""The account's own email: confirm your address, reset your password (DESIGN §9).
+"""The account's own email: confirm your address, reset your password (README, "Security": your data).
 
 Both links carry a token signed with SECRET_KEY (itsdangerous, a salt per purpose) and
 stamped with its creation time, so it expires: EMAIL_CONFIRMATION_MAX_AGE (48 h) and
@@ -21,9 +21,10 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import User, utcnow
-from forum.services import accounts, mail, outbox
+from forum.services import accounts, outbox
 from forum.services.errors import ServiceError, ValidationFailed
 
 CONFIRM_SALT = "peercare.email-confirmation"
@@ -113,7 +114,7 @@ def confirm_email(token: str) -> User:
     pending = check_confirmation(token)
     if not pending.already_confirmed:
         pending.user.email_confirmed_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return pending.user
 
 
@@ -122,16 +123,15 @@ def resend_confirmation(user: User) -> None:
     if user.email_confirmed_at is not None:
         raise ValidationFailed("Your email address is already confirmed.")
     accounts.request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
 
 
-@outbox.handler(accounts.CONFIRMATION_EMAIL, background=True)
 def send_confirmation(payload: dict) -> None:
     """Email the confirmation link to the member's current address, unless confirmed or deleted meanwhile."""
     user = _live_user(payload["user_id"])
     if user is None or user.email_confirmed_at is not None:
         return
-    link = mail.external_url("auth.confirm_email", token=confirmation_token(user))
+    link = urls.site_url("auth.confirm_email", token=confirmation_token(user))
     _send(mail.render("confirm_email", to=user.email, subject="Confirm your email address",
                       unsubscribe_url=None, user=user, link=link,
                       hours=confirmation_hours(),
@@ -162,7 +162,7 @@ def request_password_reset(email: str) -> None:
     user_id = db.session.scalar(select(User.id).where(User.email == address, User.deleted_at.is_(None)))
     # An outbox row either way, so the request takes the same time whether or not the account exists.
     outbox.defer(accounts.PASSWORD_RESET_EMAIL, user_id=user_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def user_for_reset(token: str) -> User:
@@ -187,17 +187,16 @@ def reset_password(token: str, new_password: str) -> User:
     accounts.set_password(user, new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
-@outbox.handler(accounts.PASSWORD_RESET_EMAIL, background=True)
 def send_password_reset(payload: dict) -> None:
     """Email a reset link; nothing for an unknown address or an account deleted meanwhile."""
     user = _live_user(payload["user_id"]) if payload.get("user_id") is not None else None
     if user is None:
         return
-    link = mail.external_url("auth.reset_password", token=reset_token(user))
+    link = urls.site_url("auth.reset_password", token=reset_token(user))
     _send(mail.render("reset_password", to=user.email, subject="Reset your password", unsubscribe_url=None,
                       user=user, link=link, hours=reset_hours()))
 
@@ -207,3 +206,9 @@ def _send(message: mail.Email) -> None:
         mail.send(message)
     except mail.MailUnavailable as exc:
         raise outbox.RetryLater(f"mail server unavailable: {exc}") from exc
+
+
+def init_app(app) -> None:
+    """Register the outbox handlers that send the confirmation and password-reset emails."""
+    outbox.handler(accounts.CONFIRMATION_EMAIL, background=True)(send_confirmation)
+    outbox.handler(accounts.PASSWORD_RESET_EMAIL, background=True)(send_password_reset)

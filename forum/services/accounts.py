@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.models import ApiToken, Role, User, utcnow
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
+from forum.transaction import savepoint
 from reputation.events import RepEvent
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -146,18 +147,18 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
                 password_hash=_hash(password) if password is not None else unusable_password(),
                 role=role, reputation=1,
                 email_confirmed_at=utcnow() if email_confirmed else None)
-    db.session.add(user)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(user)
+            db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise ValidationFailed("Please correct the marked fields.",
                                fields={"username": "That username or email is taken."}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
     ledger.refresh_cache([user.id])
     if not email_confirmed and confirmation_required():
         request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -202,7 +203,7 @@ def change_email(user: User, new_email: str, password: str) -> None:
         user.email_confirmed_at = None
         if confirmation_required():
             request_confirmation(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -210,7 +211,7 @@ def change_password(user: User, current: str, new: str) -> None:
     require_password(user, current, "current_password")
     _check_password(new, "new_password", personal=(user.username, user.email.split("@")[0]))
     set_password(user, new)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_password(user: User, new: str) -> None:
@@ -241,7 +242,7 @@ def update_profile(user: User, about: str, display_name: str | None = None) -> N
                                    fields={"display_name": "At most 80 characters on one line."})
         user.display_name = name
     user.about = (about or "").strip()
-    db.session.commit()
+    db.session.flush()
 
 
 def user_for_session(session_id: str) -> User | None:
@@ -271,7 +272,7 @@ def set_role(username: str, role: Role) -> User:
     if user is None:
         raise NotFound(f"No member called {username}.")
     user.role = role
-    db.session.commit()
+    db.session.flush()
     return user
 
 

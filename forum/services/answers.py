@@ -26,7 +26,7 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow()))
     emit(Event.ANSWER_POSTED, answer_id=answer.id, question_id=question.id, actor_id=author.id)
-    db.session.commit()
+    db.session.flush()
     return answer
 
 
@@ -48,7 +48,7 @@ def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "",
     posts.touch(answer.question)
     posts.add_revision(author=actor, answer=answer, body_md=body, comment=comment)
     emit(Event.ANSWER_EDITED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return answer
 
 
@@ -73,7 +73,7 @@ def delete_answer(answer_id: int, actor: User) -> int:
                        .values(answer_count=Question.answer_count - 1))
     ledger.refresh_cache(touched)
     emit(Event.ANSWER_DELETED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return question.id
 
 
@@ -89,5 +89,5 @@ def undelete_answer(answer_id: int, actor: User) -> int:
     touched = posts.restore_reputation(None, [answer])
     ledger.refresh_cache(touched)
     emit(Event.ANSWER_UNDELETED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return answer.question_id

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, BadgeAward, Question
+from forum.transaction import savepoint
 from reputation.badges import BADGES, BadgeKey, accepted_count_badges, answer_score_badges, source_for
 
 
@@ -15,7 +16,7 @@ def _award(user_id: int, key: BadgeKey, *, answer_id: int | None = None, questio
     if exists:
         return
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(BadgeAward(user_id=user_id, badge=key.value, source=source,
                                       answer_id=answer_id, question_id=question_id))
     except IntegrityError:

@@ -28,7 +28,7 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
     db.session.flush()
     emit(Event.COMMENT_POSTED, comment_id=comment.id, question_id=question_id, answer_id=comment.answer_id,
          actor_id=author.id)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -40,5 +40,5 @@ def delete_comment(comment_id: int, actor: User) -> int:
     require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()
     emit(Event.COMMENT_DELETED, comment_id=comment.id, question_id=comment.question_id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return comment.question_id

@@ -30,7 +30,7 @@ def seed(rng_seed: int = 7) -> str:
     spam.lift_new_member_limits()  # the demo's posts stand for weeks of activity, not one day's
     for spec in demo_content.PRODUCTS:
         db.session.add(Product(slug=spec["slug"], name=spec["name"], description=spec["description"]))
-    db.session.commit()
+    db.session.flush()
     accounts.register(*ADMIN, role=Role.ADMIN, email_confirmed=True)  # demo addresses can't be confirmed
     members: list[User] = []
     for spec in demo_content.MEMBERS:
@@ -146,4 +146,4 @@ def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
         # The last answer or comment came some hours after the question, and never after now.
         later = timedelta(hours=rng.uniform(0.5, 30)) if answer_ids else timedelta(0)
         question.last_activity_at = now - shift + min(later, shift * 0.9)
-    db.session.commit()
+    db.session.flush()

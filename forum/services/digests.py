@@ -1,19 +1,24 @@
-"""Email digests (DESIGN §8): daily at 07:00 in the member's time zone, or weekly on Monday.
+"""Email digests: daily at 07:00 in the member's time zone, or weekly on Monday.
+
+What members get: README, "Notifications, email digests and feeds".
 
 A digest is made of what the member follows: new questions in followed products and tags,
 new answers to followed questions, older questions there still waiting for an answer, and
-whatever other features add with `@section(...)`. Nothing is sent when nothing is new.
+whatever other features add with `section(...)`. Nothing is sent when nothing is new.
 
 Delivery fans out the Discourse way: `due()` pages through the members whose 07:00 has come
 (in batches, a fixed number of queries per batch), the caller enqueues one `send_digest`
 task per member, and `deliver()` claims a unique DigestDelivery(user_id, period) row before
 the mail goes out, so a retried or duplicated task never sends twice.
 
-Another feature adds a section by registering a builder, for example release notes:
+Another feature adds a section by registering a builder from its init_app (which create_app
+calls), for example release notes:
 
-    @digests.section("releases", "New releases")
     def new_releases(reader: digests.Reader) -> list[digests.Item]:
         ...published between reader.since and reader.until in reader.product_ids / reader.tag_ids...
+
+    def init_app(app):
+        digests.section("releases", "New releases")(new_releases)
 
 A builder gets the member's follows and the period's window and returns, newest first, at
 most ITEMS_PER_SECTION + 1 items (one more says "and more") with a constant number of queries.
@@ -27,6 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, distinct, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import (
     Answer,
@@ -43,9 +49,9 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import visibility
-from forum.services import mail, preferences
+from forum.services import preferences
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
+from forum.transaction import savepoint
 
 DIGEST_HOUR = 7
 MONDAY = 0
@@ -256,7 +262,7 @@ def _readers(user_ids: list[int], key: str, zones: dict[int, str]) -> dict[int, 
         if question_id is not None:
             questions.add(question_id)
     quiet = preferences.quiet_product_ids_of(user_ids)
-    link = mail.link_builder()
+    link = urls.site_links()
     windows: dict[str, tuple[datetime, datetime]] = {}
     readers = {}
     for user_id in user_ids:
@@ -319,8 +325,9 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     The batch form of `deliver` (same rules, a fixed number of queries for the whole batch, each
     section read once per window): the claims of the batch are flushed together before any mail
     goes out and committed once. A member whose claim exists already (a duplicate run) is skipped.
-    When the mail server refuses mid-batch, the claims of the members not yet sent are released,
-    the sent ones committed, and mail.MailUnavailable raised: a later run sends the rest.
+    When the mail server refuses mid-batch, the claims of the members not yet sent are released
+    and mail.MailUnavailable raised; the caller commits the sent ones' claims anyway, so a later
+    run sends the rest and nobody twice.
     """
     period, _ = parse_key(key)
     rows = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
@@ -335,13 +342,13 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     readers = _readers(list(wanted), key, {u: settings.time_zone for u, (_, settings) in wanted.items()})
     run = _Run()
     digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
-    for user_id, digest in digests.items():
-        db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
-                                      sent=digest.new_count > 0))
     try:
-        db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
+        with savepoint():
+            for user_id, digest in digests.items():
+                db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
+                                              sent=digest.new_count > 0))
+            db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
     except IntegrityError:
-        db.session.rollback()
         if len(user_ids) == 1:
             return {}
         return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
@@ -355,10 +362,10 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
             unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
             db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
                                                             DigestDelivery.user_id.in_(unsent)))
-            db.session.commit()
-            raise
+            db.session.flush()
+            raise  # the caller commits the sent members' claims (see forum/tasks.py) and retries
         sent.append(user_id)
-    db.session.commit()
+    db.session.flush()
     return {user_id: digest.new_count for user_id, digest in digests.items()}
 
 
@@ -372,7 +379,7 @@ def subject(digest: Digest) -> str:
 
 
 def render(user: User, digest: Digest) -> mail.Email:
-    link = mail.link_builder()
+    link = urls.site_links()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
     return mail.render("digest", to=user.email, subject=subject(digest),
                        unsubscribe_url=link("notifications.unsubscribe", token=token),
@@ -457,11 +464,11 @@ def _question_pool(*where) -> Builder:
         .join(Product, Product.id == Question.product_id)
         .where(visibility.public_questions(), *where)
         .order_by(Question.created_at.desc(), Question.id.desc())).all()
-    link = mail.link_builder()
+    link = urls.site_links()
     candidates, positions = [], {}
     for position, (qid, title, created, answers, product, product_id, author_id) in enumerate(rows):
         positions[qid] = position
-        candidates.append(_Candidate(Item(title, link("questions.show", question_id=qid, slug=slugify(title)),
+        candidates.append(_Candidate(Item(title, urls.thread_url(qid, title, link=link),
                                           f"{product} · {answers} {'answer' if answers == 1 else 'answers'}",
                                           created), product_id, author_id))
     tags = db.session.execute(select(question_tags.c.tag_id, question_tags.c.question_id)
@@ -489,9 +496,9 @@ def _new_answers_pool(since: datetime, until: datetime) -> Builder:
         .where(visibility.public_answers(with_question=False), visibility.public_questions(),
                Answer.created_at >= since, Answer.created_at < until)
         .order_by(Answer.created_at.desc(), Answer.id.desc())).all()
-    link = mail.link_builder()
-    candidates = [_Candidate(Item(title, link("questions.show", anchor=f"answer-{aid}", question_id=qid,
-                                              slug=slugify(title)), f"answered by {username}", created),
+    link = urls.site_links()
+    candidates = [_Candidate(Item(title, urls.thread_url(qid, title, urls.answer_anchor(aid), link=link),
+                                  f"answered by {username}", created),
                              product_id, author_id)
                   for aid, qid, created, title, username, product_id, author_id in rows]
     return _chooser(candidates, {"question": _grouped((row[1], i) for i, row in enumerate(rows))})
@@ -504,9 +511,9 @@ def _new_articles_pool(since: datetime, until: datetime) -> Builder:
         select(Article.id, Article.title, Article.published_at, Product.name, Article.product_id)
         .join(Product, Product.id == Article.product_id).where(*published)
         .order_by(Article.published_at.desc(), Article.id.desc())).all()
-    link = mail.link_builder()
+    link = urls.site_links()
     positions = {row[0]: i for i, row in enumerate(rows)}
-    candidates = [_Candidate(Item(title, link("knowledge.show", article_id=aid, slug=slugify(title)),
+    candidates = [_Candidate(Item(title, urls.article_page_url(aid, title, link=link),
                                   f"{product} · knowledge article", when), product_id, None)
                   for aid, title, when, product, product_id in rows]
     tags = db.session.execute(select(article_tags.c.tag_id, article_tags.c.article_id)
@@ -540,12 +547,11 @@ def _question_items(reader: Reader, *where) -> list[Item]:
         .join(Product, Product.id == Question.product_id)
         .where(visibility.public_questions(), Question.author_id != reader.user_id, *where)
         .order_by(Question.created_at.desc(), Question.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("questions.show", question_id=qid, slug=slugify(title)),
+    return [Item(title, urls.thread_url(qid, title, link=reader.link),
                  f"{product} · {answers} {'answer' if answers == 1 else 'answers'}", created)
             for qid, title, created, answers, product in rows]
 
 
-@section("questions", "New questions", nouns=("new question", "new questions"), pool=_new_questions_pool)
 def new_questions(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -553,8 +559,6 @@ def new_questions(reader: Reader) -> list[Item]:
     return _question_items(reader, spaces, Question.created_at >= reader.since, Question.created_at < reader.until)
 
 
-@section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
-         pool=_new_answers_pool)
 def new_answers(reader: Reader) -> list[Item]:
     if not reader.question_ids:
         return []
@@ -566,12 +570,11 @@ def new_answers(reader: Reader) -> list[Item]:
                visibility.public_questions(), Answer.author_id != reader.user_id,
                Answer.created_at >= reader.since, Answer.created_at < reader.until)
         .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("questions.show", anchor=f"answer-{aid}", question_id=qid, slug=slugify(title)),
+    return [Item(title, urls.thread_url(qid, title, urls.answer_anchor(aid), link=reader.link),
                  f"answered by {username}", created)
             for aid, qid, created, title, username in rows]
 
 
-@section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)
 def unanswered(reader: Reader) -> list[Item]:
     spaces = _in_followed_spaces(reader)
     if spaces is None:
@@ -581,7 +584,6 @@ def unanswered(reader: Reader) -> list[Item]:
                            Question.answer_count == 0, Question.accepted_answer_id.is_(None))
 
 
-@section("articles", "New knowledge articles", nouns=("new article", "new articles"), pool=_new_articles_pool)
 def new_articles(reader: Reader) -> list[Item]:
     """Articles published in the window about followed products or tags."""
     spaces = _in_followed_spaces(reader, Article.product_id, Article.id, article_tags.c.article_id)
@@ -593,6 +595,17 @@ def new_articles(reader: Reader) -> list[Item]:
         .where(visibility.public_articles(), spaces,
                Article.published_at >= reader.since, Article.published_at < reader.until)
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(ITEMS_PER_SECTION + 1))
-    return [Item(title, reader.link("knowledge.show", article_id=aid, slug=slugify(title)),
+    return [Item(title, urls.article_page_url(aid, title, link=reader.link),
                  f"{product} · knowledge article", published)
             for aid, title, published, product in rows]
+
+
+def init_app(app) -> None:
+    """Register the built-in digest sections (in the order digests show them)."""
+    section("questions", "New questions", nouns=("new question", "new questions"),
+            pool=_new_questions_pool)(new_questions)
+    section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
+            pool=_new_answers_pool)(new_answers)
+    section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)(unanswered)
+    section("articles", "New knowledge articles", nouns=("new article", "new articles"),
+            pool=_new_articles_pool)(new_articles)

@@ -1,13 +1,15 @@
-"""RSS 2.0 and Atom feeds (DESIGN §8), built with feedgen from a registry of sources.
+"""RSS 2.0 and Atom feeds, built with feedgen from a registry of sources.
+
+The feeds on offer: README, "Notifications, email digests and feeds".
 
 A source returns a Feed (entries newest first) in one or two queries; the web layer turns it
 into XML in either format and answers conditional requests from `validators()` before any
 XML is built. Built in: latest questions, unanswered questions, a product's and a tag's
 questions, a question's answers and published knowledge articles (all, or one product's).
-Another feature adds one with a decorator, e.g.
+Another feature registers one from its init_app (which create_app calls), e.g.
 
-    @feeds.source("releases", with_arg=True)
-    def releases(link, arg, limit) -> feeds.Feed: ...
+    def init_app(app):
+        feeds.source("releases", with_arg=True)(releases)  # releases(link, arg, limit) -> feeds.Feed
 
 which serves /feeds/releases/<arg>.rss and .atom. Entry ids are tag: URIs that never change
 with titles or hosts.
@@ -23,12 +25,12 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import urls
 from forum.extensions import db
 from forum.models import Answer, Article, Product, Question, Tag, question_tags
 from forum.parse import parse_id
 from forum.policy import visibility
 from forum.services.errors import NotFound
-from forum.templating import slugify
 
 FORMATS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
 TAG_AUTHORITY = "peercare,2026"  # tag:peercare,2026:question/123 — stable whatever the host or title
@@ -140,7 +142,7 @@ def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
         select(Question).where(visibility.public_questions(), *where)
         .options(joinedload(Question.author), selectinload(Question.tags)).order_by(*order).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:question/{q.id}", title=q.title,
-                  url=link("questions.show", question_id=q.id, slug=slugify(q.title)), html=q.body_html,
+                  url=urls.question_url(q, link=link), html=q.body_html,
                   author=q.author.username, published=q.created_at, updated=q.edited_at or q.created_at,
                   categories=tuple(t.name for t in q.tags))
             for q in questions]
@@ -149,13 +151,11 @@ def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
 NEWEST = (Question.created_at.desc(), Question.id.desc())
 
 
-@source("questions")
 def latest_questions(link: Link, _arg: str | None, limit: int) -> Feed:
     return Feed("questions", "Latest questions", "The newest questions in the community.",
                 link("questions.listing", sort="newest"), _question_entries(link, order=NEWEST, limit=limit))
 
 
-@source("unanswered")
 def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
     upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0,
                              visibility.public_answers(with_question=False))
@@ -164,28 +164,25 @@ def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
                 _question_entries(link, Question.accepted_answer_id.is_(None), ~upvoted, order=NEWEST, limit=limit))
 
 
-@source("products", with_arg=True)
 def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
         raise NotFound("No such product.")
     return Feed(f"products/{product.id}", f"{product.name}: latest questions", product.description,
-                link("browse.product", slug=product.slug),
+                urls.product_url(product, link=link),
                 _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
 
 
-@source("tags", with_arg=True)
 def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
         raise NotFound("No such tag.")
     tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)
     return Feed(f"tags/{tag.id}", f"Questions tagged [{tag.name}]", tag.description,
-                link("browse.tag", name=tag.name),
+                urls.tag_url(tag, link=link),
                 _question_entries(link, Question.id.in_(tagged), order=NEWEST, limit=limit))
 
 
-@source("questions", with_arg=True)
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     question = db.session.get(Question, parse_id(arg)) if parse_id(arg) is not None else None
     if question is None or not visibility.is_public(question):
@@ -194,14 +191,13 @@ def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
         select(Answer).where(Answer.question_id == question.id, visibility.public_answers(with_question=False))
         .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
     entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}", title=f"Answer by {a.author.username}",
-                     url=link("questions.show", anchor=f"answer-{a.id}", question_id=question.id,
-                              slug=slugify(question.title)),
+                     url=urls.question_url(question, urls.answer_anchor(a.id), link=link),
                      html=a.body_html, author=a.author.username, published=a.created_at,
                      updated=a.edited_at or a.created_at)
                for a in answers]
     return Feed(f"questions/{question.id}", f"Answers to: {question.title}",
                 "New answers to this question.",
-                link("questions.show", question_id=question.id, slug=slugify(question.title)), entries)
+                urls.question_url(question, link=link), entries)
 
 
 def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
@@ -211,20 +207,18 @@ def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
         .options(joinedload(Article.author), selectinload(Article.tags))
         .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit))
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:article/{a.id}", title=a.title,
-                  url=link("knowledge.show", article_id=a.id, slug=slugify(a.title)), html=a.body_html,
+                  url=urls.article_url(a, link=link), html=a.body_html,
                   author=a.author.username if a.author else "PeerCare",
                   published=a.published_at or a.created_at, updated=a.updated_at,
                   categories=tuple(t.name for t in a.tags))
             for a in articles]
 
 
-@source("articles")
 def knowledge_articles(link: Link, _arg: str | None, limit: int) -> Feed:
     return Feed("articles", "Knowledge articles", "Answers from the community, published as knowledge.",
                 link("knowledge.index"), _article_entries(link, limit=limit))
 
 
-@source("articles", with_arg=True)
 def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
@@ -232,3 +226,14 @@ def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     return Feed(f"articles/{product.id}", f"{product.name}: knowledge articles", product.description,
                 link("knowledge.index", product=product.slug),
                 _article_entries(link, Article.product_id == product.id, limit=limit))
+
+
+def init_app(app) -> None:
+    """Register the built-in feed sources."""
+    source("questions")(latest_questions)
+    source("unanswered")(unanswered_questions)
+    source("products", with_arg=True)(product_questions)
+    source("tags", with_arg=True)(tag_questions)
+    source("questions", with_arg=True)(question_answers)
+    source("articles")(knowledge_articles)
+    source("articles", with_arg=True)(product_articles)

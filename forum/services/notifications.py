@@ -1,4 +1,4 @@
-"""In-app notifications (DESIGN §8) and their immediate emails.
+"""In-app notifications (README, "Notifications, email digests and feeds") and their immediate emails.
 
 The Q&A services announce events; `_on_event` records one outbox message per event, and
 its handler (after the commit, in the worker) creates the notifications: an answer to your
@@ -11,8 +11,8 @@ Other features add their own notifications with one call, inside their own trans
                          text="CASE-000123 is now resolved.")
 
 `notify` skips deleted accounts and people notifying themselves, and queues the email when
-the member opted in to that kind. A new kind is a new NotificationKind member plus its
-label in KIND_LABELS (the preferences page and unsubscribe links pick it up from there).
+the member opted in to that kind. A new kind is a new NotificationKind member with its
+label (the preferences page and unsubscribe links pick it up from there).
 """
 
 import re
@@ -21,16 +21,16 @@ from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import Answer, Comment, Notification, NotificationKind, Product, Question, User, utcnow
 from forum.policy import visibility
-from forum.services import mail, outbox, preferences
+from forum.services import outbox, preferences
 from forum.services.accounts import username_key
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, subscribe
 from forum.services.privacy import export_section
 from forum.services.queries import Page
-from forum.templating import slugify
 
 REACT = "notifications.react"
 EMAIL = "notifications.email"
@@ -38,18 +38,6 @@ FORGET = "notifications.forget"
 DEFAULT_MENTION_CAP = 10
 UNREAD_DISPLAY_CAP = 99
 
-KIND_LABELS: dict[str, str] = {
-    NotificationKind.ANSWER: "Answers to my questions",
-    NotificationKind.COMMENT: "Comments on my questions and answers",
-    NotificationKind.ACCEPTED: "My answer is accepted",
-    NotificationKind.MENTION: "Someone @mentions me",
-    NotificationKind.CASE_UPDATE: "Updates from support on my escalated questions",
-    NotificationKind.MODERATOR_ACTION: "Moderator actions on my posts",
-    NotificationKind.CASE_SURVEY: "Satisfaction surveys when support resolves my case",
-    NotificationKind.CASE_ASSIGNED: "A support case is assigned to me",
-    NotificationKind.CASE_UPDATE_DUE: "A customer of my case is due an update",
-    NotificationKind.QUESTION_FOR_YOU: "Questions for you (waiting questions you may know about)",
-}
 
 _FENCED = re.compile(r"(^|\n)(```|~~~).*?(\n\2|$)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -110,18 +98,14 @@ def notify_many(items: list[dict]) -> int:
     return len(created)
 
 
-@subscribe(Event.ANSWER_POSTED, Event.COMMENT_POSTED, Event.ANSWER_ACCEPTED, Event.QUESTION_ASKED,
-           Event.QUESTION_EDITED, Event.ANSWER_EDITED)
 def _on_event(event: Event, **ids: int | None) -> None:
     outbox.defer(REACT, event=event.value, **ids)
 
 
-@subscribe(Event.ACCOUNT_DELETED)
 def _on_account_deleted(event: Event, *, user_id: int, **_ids: int | None) -> None:
     outbox.defer(FORGET, user_id=user_id)
 
 
-@outbox.handler(REACT)
 def react(payload: dict) -> None:
     """Create the notifications one domain event calls for (runs once per event, after commit)."""
     event = Event(payload["event"])
@@ -209,7 +193,6 @@ def _mentions(text: str, author_id: int, *, question_id: int, answer_id: int | N
                answer_id=answer_id, comment_id=comment_id)
 
 
-@outbox.handler(FORGET)
 def forget(payload: dict) -> None:
     """A deleted account keeps no notifications, follows or email choices."""
     user_id = payload["user_id"]
@@ -251,7 +234,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
             return 0
         where.append(Notification.id.in_(ids[:500]))
     changed = db.session.execute(update(Notification).where(*where).values(read_at=utcnow())).rowcount
-    db.session.commit()
+    db.session.flush()
     return changed or 0
 
 
@@ -281,15 +264,14 @@ def describe(n: Notification) -> str:
 def anchor(n: Notification) -> str | None:
     """Where on the thread page the notification points."""
     if n.comment_id:
-        return f"comment-{n.comment_id}"
+        return urls.comment_anchor(n.comment_id)
     if n.answer_id:
-        return f"answer-{n.answer_id}"
+        return urls.answer_anchor(n.answer_id)
     return None
 
 
 # --- immediate email -------------------------------------------------------------------------
 
-@outbox.handler(EMAIL, background=True)
 def email_notification(payload: dict) -> None:
     """Email one notification, unless the member opted out or deleted their account meanwhile."""
     n = db.session.scalar(select(Notification).where(Notification.id == payload["notification_id"])
@@ -302,15 +284,14 @@ def email_notification(payload: dict) -> None:
                                                                                   product_id=product_id):
         return  # opted out (of the kind or the product) or deleted the account since
     summary = describe(n)
-    link = (mail.external_url("questions.show", anchor=anchor(n), question_id=n.question_id,
-                              slug=slugify(n.question.title))
-            if n.question is not None else mail.external_url("notifications.index"))
+    link = (urls.question_url(n.question, anchor(n), link=urls.site_links())
+            if n.question is not None else urls.site_url("notifications.index"))
     token = preferences.unsubscribe_token(user.id, n.kind)
     message = mail.render(
-        "notification", to=user.email, subject=summary, unsubscribe_url=mail.external_url(
+        "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
             "notifications.unsubscribe", token=token),
-        user=user, summary=summary, link=link, kind_label=KIND_LABELS.get(n.kind, n.kind),
-        settings_url=mail.external_url("preferences.page"), excerpt=_excerpt(n))
+        user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
+        settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:
@@ -330,7 +311,6 @@ def _excerpt(n: Notification) -> str:
     return text if len(text) <= 400 else text[:399].rstrip() + "…"
 
 
-@export_section("notifications")
 def _export(user_id: int) -> dict:
     choices = preferences.choices(user_id)
     follows = preferences.following(user_id)
@@ -349,3 +329,13 @@ def _export(user_id: int) -> dict:
                                         .order_by(Notification.id))],
     }
 
+
+def init_app(app) -> None:
+    """Register the reactions to Q&A events, the outbox handlers and the export section."""
+    subscribe(Event.ANSWER_POSTED, Event.COMMENT_POSTED, Event.ANSWER_ACCEPTED, Event.QUESTION_ASKED,
+              Event.QUESTION_EDITED, Event.ANSWER_EDITED)(_on_event)
+    subscribe(Event.ACCOUNT_DELETED)(_on_account_deleted)
+    outbox.handler(REACT)(react)
+    outbox.handler(FORGET)(forget)
+    outbox.handler(EMAIL, background=True)(email_notification)
+    export_section("notifications")(_export)

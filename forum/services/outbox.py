@@ -36,14 +36,22 @@ DISPATCH_EXTENSION = "outbox.dispatch"
 
 
 class RetryLater(Exception):
-    """A handler's transient failure (a webhook timed out): try again with backoff."""
+    """A handler's transient failure (a webhook timed out): try again with backoff.
+
+    The attempt's unit of work rolls back; `record` (if given) then writes what the handler
+    wants kept about the failure, in the unit of work that records the failed attempt.
+    """
+
+    def __init__(self, message: str, *, record: Callable[[], None] | None = None) -> None:
+        super().__init__(message)
+        self.record = record
 
 
 def handler(kind: str, *, background: bool = False) -> Callable[[Handler], Handler]:
     """Register the function that performs outbox messages of `kind`.
 
-    A handler works inside the delivery transaction and must not commit: its database
-    effects and the "done" mark commit together. External effects (mail, webhooks) happen
+    A handler works inside the delivery's unit of work (a service call, never a commit): its
+    database effects and the "done" mark commit together. External effects (mail, webhooks) happen
     at least once; receivers dedupe by the message id they are given. `background` work
     (calls to other servers that may be slow) never runs inside a request, even when tasks
     run in-process: the sweep performs it.
@@ -156,62 +164,61 @@ def wait_until_attempted(message_id: int, timeout: float) -> None:
 
 
 def deliver(message_id: int) -> bool:
-    """Perform one message exactly once; returns False when it was already done or gave up.
+    """Perform one message exactly once, in the caller's unit of work (the task's).
 
-    Raises RetryLater (after recording the attempt) when the handler asks to be retried.
+    Returns False when it was already done or gave up. The handler's changes and the done
+    mark commit together, under the row lock, so a retried or twice-delivered task finds the
+    message done and performs nothing. A handler's RetryLater propagates: the task's unit of
+    work rolls the attempt back, and the task records the failure in one of its own.
     """
     db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
                        .values(attempts=OutboxMessage.attempts))  # row lock: one worker at a time
     message = db.session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
     if message is None or message.done_at is not None or message.failed_at is not None:
-        db.session.rollback()
         return False
     fn = _handlers.get(message.kind)
     if fn is None:
         message.failed_at, message.last_error = utcnow(), f"no handler for {message.kind!r}"
-        db.session.commit()
         return False
-    try:
-        fn(dict(message.payload))
-    except RetryLater as exc:
-        db.session.rollback()
-        _record_failure(message_id, str(exc))
-        raise
+    fn(dict(message.payload))
     message = db.session.get(OutboxMessage, message_id)
     message.done_at = utcnow()
     message.attempts += 1
-    db.session.commit()
+    db.session.flush()
     return True
 
 
-def _record_failure(message_id: int, error: str) -> None:
-    message = db.session.get(OutboxMessage, message_id)
+def record_failure(message_id: int, error: str) -> None:
+    """Count a failed attempt and schedule the next one with backoff (gives up after MAX_ATTEMPTS)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None or message.done_at is not None:
+        return
     message.attempts += 1
     message.last_error = error[:2000]
     message.available_at = utcnow() + timedelta(seconds=min(3600, 2 ** message.attempts * 5))
     if message.attempts >= MAX_ATTEMPTS:
         message.failed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def give_up(message_id: int, error: str) -> None:
     """Mark a message failed for good (the task ran out of retries)."""
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if message is not None and message.done_at is None:
         message.failed_at, message.last_error = utcnow(), error[:2000]
-        db.session.commit()
+        db.session.flush()
 
 
 def sweep(limit: int = SWEEP_BATCH) -> int:
     """Dispatch messages that never reached a worker, or whose delivery seems lost."""
     now = utcnow()
-    rows = list(db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.kind).where(
-            OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None),
-            OutboxMessage.available_at <= now,
-            or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at <= now - REDISPATCH_AFTER),
-        ).order_by(OutboxMessage.id).limit(limit)).tuples())
-    db.session.rollback()
+    query = select(OutboxMessage.id, OutboxMessage.kind).where(
+        OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None),
+        OutboxMessage.available_at <= now,
+        or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at <= now - REDISPATCH_AFTER),
+    ).order_by(OutboxMessage.id).limit(limit)
+    with db.engine.connect() as conn:  # a read of its own: in-process deliveries then use the pool freely
+        rows = [tuple(row) for row in conn.execute(query)]
     return dispatch(rows, from_sweep=True)
 
 

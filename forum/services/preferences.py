@@ -1,4 +1,6 @@
-"""What a member follows and which email they get (DESIGN §8, §9), and signed unsubscribe links.
+"""What a member follows and which email they get, and signed unsubscribe links.
+
+The member's side: README, "Notifications, email digests and feeds" and "Security".
 
 Email is opt-in: a member without settings gets no email at all. Immediate email is chosen
 per notification kind, and "quiet" products are never emailed about at all; the digest is
@@ -32,6 +34,7 @@ from forum.models import (
 )
 from forum.parse import parse_id
 from forum.services.errors import NotFound, ValidationFailed
+from forum.transaction import savepoint
 
 DIGEST = "digest"  # the unsubscribe "kind" of digest emails
 UNSUBSCRIBE_SALT = "peercare.unsubscribe"
@@ -120,7 +123,7 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
             db.session.execute(delete(QuietProduct).where(QuietProduct.user_id == user.id,
                                                           QuietProduct.product_id.in_(was_quiet - quiet)))
         db.session.add_all(QuietProduct(user_id=user.id, product_id=pid) for pid in sorted(quiet - was_quiet))
-    db.session.commit()
+    db.session.flush()
     return choices(user.id)
 
 
@@ -178,11 +181,11 @@ def follow(user: User, kind: str, ref: str | int) -> Follow:
     if existing is not None:
         return existing
     row = Follow(user_id=user.id, **{f"{kind}_id": target.id})
-    db.session.add(row)
     try:
-        db.session.commit()
+        with savepoint():
+            db.session.add(row)
+            db.session.flush()
     except IntegrityError:  # the same member following twice at once: the other request won
-        db.session.rollback()
         return db.session.scalar(select(Follow).where(Follow.user_id == user.id, column == target.id))
     return row
 
@@ -192,7 +195,7 @@ def unfollow(user: User, kind: str, ref: str | int) -> None:
     target = _target(kind, ref)
     column = getattr(Follow, f"{kind}_id")
     db.session.execute(delete(Follow).where(Follow.user_id == user.id, column == target.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def followed_keys(user_id: int | None) -> frozenset[tuple[str, int]]:
@@ -247,9 +250,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        from forum.services.notifications import KIND_LABELS
-
-        return "Digest emails" if self.kind == DIGEST else KIND_LABELS.get(self.kind, self.kind)
+        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:
@@ -283,7 +284,7 @@ def unsubscribe(token: str) -> Unsubscribe:
     else:
         db.session.execute(delete(EmailSubscription).where(EmailSubscription.user_id == user.id,
                                                            EmailSubscription.kind == kind))
-    db.session.commit()
+    db.session.flush()
     return Unsubscribe(user, kind, changed)
 
 

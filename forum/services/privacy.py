@@ -1,4 +1,4 @@
-"""Members' control over their data (DESIGN §9): export everything, delete the account.
+"""Members' control over their data (README, "Security": your data): export everything, delete the account.
 
 Other features add their own parts of the export with `export_section`, so the export stays
 complete as the product grows (notifications, cases where the member is the customer…).
@@ -126,4 +126,4 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     user.deleted_at = utcnow()
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     emit(Event.ACCOUNT_DELETED, user_id=user.id, actor_id=actor.id if actor else user.id)
-    db.session.commit()
+    db.session.flush()

@@ -30,8 +30,6 @@ from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
 from forum.services.privacy import export_section
 
-KIND_LABELS = {FieldKind.TEXT: "Text", FieldKind.NUMBER: "Number", FieldKind.CHOICE: "Single choice",
-               FieldKind.DATE: "Date"}
 MAX_VALUE = 200
 MAX_CHOICES = 30
 MAX_FIELDS_PER_PRODUCT = 30

@@ -59,9 +59,13 @@ class _CountCache:
 counts_cache = _CountCache()
 
 
-@events.subscribe(*events.Event)
 def _forget_counts(_event: events.Event, **_ids: int | None) -> None:
     counts_cache.clear()
+
+
+def init_app(app) -> None:
+    """Any change forgets this process's cached counts."""
+    events.subscribe(*events.Event)(_forget_counts)
 
 
 @dataclass

@@ -23,9 +23,10 @@ def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
 
 
 def _tag_rows(names: list[str]) -> list[Tag]:
+    """The rows for these names, created as needed, sorted as the relationship loads them (by name)."""
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
     rows = []
-    for name in names:
+    for name in sorted(names):
         tag = existing.get(name)
         if tag is None:
             tag = Tag(name=name)
@@ -55,7 +56,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     posts.add_revision(author=author, question=question, title=title, tags=tag_names, body_md=body)
     badges.on_question_asked(question)
     emit(Event.QUESTION_ASKED, question_id=question.id, actor_id=author.id)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -83,7 +84,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     posts.add_revision(author=actor, question=question, title=new_title, tags=new_tags, body_md=new_body,
                        comment=comment)
     emit(Event.QUESTION_EDITED, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -105,7 +106,7 @@ def delete_question(question_id: int, actor: User) -> None:
     touched = posts.withdraw_reputation(question, answers)
     ledger.refresh_cache(touched)
     emit(Event.QUESTION_DELETED, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def undelete_question(question_id: int, actor: User) -> None:
@@ -121,4 +122,4 @@ def undelete_question(question_id: int, actor: User) -> None:
     touched = posts.restore_reputation(question, answers)
     ledger.refresh_cache(touched)
     emit(Event.QUESTION_UNDELETED, question_id=question.id, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()

@@ -1,4 +1,4 @@
-"""Reputation use cases beyond votes and acceptance: bonuses, history, verification."""
+"""Reputation use cases beyond votes and acceptance: history, verification."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -7,33 +7,10 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReputationEntry, User, utcnow
-from forum.policy import Permission, require, visibility
-from forum.services import ledger
+from forum.policy import visibility
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.queries import Page
 from reputation.events import RepEvent
-
-MAX_BONUS = 10_000
-
-
-def award_bonus(user_id: int, amount: int, *, reason: str, actor: User | None) -> None:
-    """Grant (or, negative, remove) reputation by hand, recorded as a "bonus" ledger entry.
-
-    Only admins may do it from the site; the CLI and tests pass actor=None.
-    """
-    if actor is not None:
-        require(actor, Permission.REPUTATION_AWARD)
-    if not isinstance(amount, int) or amount == 0 or abs(amount) > MAX_BONUS:
-        raise ValidationFailed("Please give a non-zero amount.", fields={"amount": f"1–{MAX_BONUS:,} either way."})
-    if not reason or not reason.strip():
-        raise ValidationFailed("Please give a reason.", fields={"reason": "Members see it in their history."})
-    if db.session.get(User, user_id) is None:
-        raise NotFound("No such member.")
-    ledger.lock_users([user_id])
-    ledger.record(RepEvent.BONUS, user_id=user_id, amount=amount, actor_id=actor.id if actor else None,
-                  reason=reason.strip()[:200])
-    ledger.refresh_cache([user_id])
-    db.session.commit()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, select, update
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import (
     Answer,
@@ -31,7 +32,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import Permission, require
-from forum.services import mail, notifications, outbox, preferences
+from forum.services import notifications, outbox, preferences
 from forum.services.errors import Gone, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
 from forum.services.privacy import export_section
@@ -80,7 +81,7 @@ def link_token(survey: CaseSurvey) -> str:
 
 def rating_links(survey: CaseSurvey) -> list[tuple[Rating, str]]:
     token = link_token(survey)
-    link = mail.link_builder()
+    link = urls.site_links()
     return [(rating, link("satisfaction.from_email", token=token, rating=int(rating))) for rating in Rating]
 
 
@@ -172,11 +173,11 @@ def email_survey(payload: dict) -> None:
     case = survey.case
     message = mail.render(
         "case_survey", to=user.email, subject=f"{case.reference}: {QUESTION}",
-        unsubscribe_url=mail.external_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
+        unsubscribe_url=urls.site_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
                                                                                                           kind)),
-        settings_url=mail.external_url("preferences.page"), user=user, case=case, question=QUESTION,
+        settings_url=urls.site_url("preferences.page"), user=user, case=case, question=QUESTION,
         title=case.question.title, links=rating_links(survey), days=SURVEY_DAYS,
-        kind_label=notifications.KIND_LABELS[kind])
+        kind_label=NotificationKind.label_of(kind))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

@@ -1,6 +1,7 @@
 """Run-time site settings stored in the database (privilege thresholds, new-community mode)."""
 
 from flask import g, has_app_context
+from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import SiteSetting
@@ -19,8 +20,10 @@ def privilege_thresholds() -> dict[Privilege, int]:
     """The thresholds in force, read once per request (templates ask many times)."""
     if has_app_context() and "privilege_thresholds" in g:
         return g.privilege_thresholds
-    overrides = _get(THRESHOLDS_KEY, {})
-    result = effective_thresholds(overrides, new_community=bool(_get(NEW_COMMUNITY_KEY, False)))
+    stored = {row.key: row.value for row in db.session.scalars(  # both settings in one query
+        select(SiteSetting).where(SiteSetting.key.in_((THRESHOLDS_KEY, NEW_COMMUNITY_KEY))))}
+    result = effective_thresholds(stored.get(THRESHOLDS_KEY, {}),
+                                  new_community=bool(stored.get(NEW_COMMUNITY_KEY, False)))
     if has_app_context():
         g.privilege_thresholds = result
     return result
@@ -38,6 +41,6 @@ def set_reputation_settings(overrides: dict[str, int], new_community: bool) -> N
             db.session.add(SiteSetting(key=key, value=value))
         else:
             row.value = value
-    db.session.commit()
+    db.session.flush()
     if has_app_context():
         g.pop("privilege_thresholds", None)

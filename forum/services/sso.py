@@ -23,10 +23,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from forum import mail, urls
 from forum.extensions import db
 from forum.models import Product, SiteSetting, SsoIdentity, User, utcnow
 from forum.policy import Permission, require, roles
-from forum.services import accounts, mail, outbox, preferences, twofactor
+from forum.services import accounts, outbox, preferences, twofactor
 from forum.services.account_email import LinkNotValid
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
@@ -351,7 +352,7 @@ def _send_link_email(payload: dict) -> None:
     if user is None or user.deleted_at is not None:
         return
     token = _serializer().dumps([user.id, payload["provider"], payload["subject"], user.email])
-    link = mail.external_url("sso.confirm_link", token=token)
+    link = urls.site_url("sso.confirm_link", token=token)
     message = mail.render("sso_link", to=user.email, subject=f"Link your {payload['label']} sign-in",
                           unsubscribe_url=None, user=user, link=link, label=payload["label"], hours=link_hours())
     try:

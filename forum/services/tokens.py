@@ -25,7 +25,7 @@ def create_token(user: User, name: str) -> str:
         raise ValidationFailed("Please name the token.", fields={"name": "1–80 characters, e.g. “CRM sync”."})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10]))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -34,7 +34,7 @@ def revoke_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound("No such token.")
     token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def active_tokens(user: User) -> list[ApiToken]:
@@ -53,5 +53,5 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return row.user

@@ -45,7 +45,7 @@ def begin_setup(user: User) -> None:
     if user.totp_enabled_at is not None:
         raise ValidationFailed("Two-factor sign-in is already on.")
     user.totp_secret = new_secret()
-    db.session.commit()
+    db.session.flush()
 
 
 def enable(user: User, code: str) -> None:
@@ -59,7 +59,7 @@ def enable(user: User, code: str) -> None:
                                fields={"code": "Enter the 6-digit code your app shows now."})
     user.totp_enabled_at, user.totp_last_counter = utcnow(), counter
     end_sessions_and_tokens(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def disable(user: User, password: str, code: str) -> None:
@@ -67,7 +67,7 @@ def disable(user: User, password: str, code: str) -> None:
     verify(user, code)
     user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
     end_sessions_and_tokens(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def verify(user: User, code: str) -> None:
@@ -76,7 +76,7 @@ def verify(user: User, code: str) -> None:
     if counter is None or (user.totp_last_counter is not None and counter <= user.totp_last_counter):
         raise ValidationFailed("That code doesn't match.", fields={"code": "Enter the current 6-digit code."})
     user.totp_last_counter = counter
-    db.session.commit()
+    db.session.flush()
 
 
 def required_for(user: User, *, staff_must: bool) -> bool:

@@ -9,6 +9,7 @@ from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
+from forum.transaction import savepoint
 from reputation import rules
 from reputation.events import PostKind
 from reputation.events import Role as GrantRole
@@ -27,11 +28,11 @@ def vote(actor: User, kind: PostKind, post_id: int, value: int) -> int:
         raise ValidationFailed("A vote is 1 (up), -1 (down) or 0 (retract).", fields={"value": "Use 1, -1 or 0."})
     for attempt in range(RETRIES):
         try:
-            return _vote_once(actor, kind, post_id, value)
+            with savepoint():
+                return _vote_once(actor, kind, post_id, value)
         except IntegrityError:
             # Two requests of the same member raced to insert the vote row; the loser retries
-            # and finds the winner's row.
-            db.session.rollback()
+            # (its attempt rolled back to the savepoint) and finds the winner's row.
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
@@ -48,7 +49,6 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
     existing = db.session.scalar(select(Vote).where(Vote.user_id == actor.id, column == post.id))
     old = existing.value if existing else 0
     if old == value:
-        db.session.rollback()
         return post.score
     touched = {actor.id, post.author_id}
     if old:
@@ -79,7 +79,7 @@ def _vote_once(actor: User, kind: PostKind, post_id: int, value: int) -> int:
         badges.on_answer_score(post.id, post.author_id, score)
     emit(Event.POST_SCORED, question_id=post.id if kind is PostKind.QUESTION else post.question_id,
          answer_id=post.id if kind is PostKind.ANSWER else None, actor_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return score
 
 

@@ -1,4 +1,4 @@
-"""Signed webhooks: every case event goes to each configured endpoint (DESIGN §5).
+"""Signed webhooks: every case event goes to each configured endpoint (README, "Support cases and the knowledge base").
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:
@@ -51,7 +51,7 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200])
     db.session.add(endpoint)
-    db.session.commit()
+    db.session.flush()
     return endpoint, secret
 
 
@@ -61,7 +61,7 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     if endpoint is None:
         raise NotFound("No such endpoint.")
     endpoint.active = False
-    db.session.commit()
+    db.session.flush()
 
 
 def fan_out(event: CaseEvent) -> None:
@@ -100,7 +100,6 @@ def payload(event: CaseEvent) -> dict:
     }
 
 
-@outbox.handler("webhook.deliver", background=True)
 def deliver(message: dict) -> None:
     """POST one event to one endpoint; a timeout or non-2xx answer is retried with backoff."""
     delivery = db.session.get(WebhookDelivery, message["delivery_id"])
@@ -130,14 +129,16 @@ def deliver(message: dict) -> None:
 
 
 def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
-    """Record the failed attempt in a transaction of its own, then ask the outbox to retry."""
+    """Ask the outbox to retry; the failed attempt is recorded after the delivery's rollback."""
     attempts, delivery_id = delivery.attempts, delivery.id
-    db.session.rollback()
-    row = db.session.get(WebhookDelivery, delivery_id)
-    row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
-    row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
-    db.session.commit()
-    raise outbox.RetryLater(error)
+
+    def record() -> None:
+        row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+        row.attempts, row.response_code, row.last_error, row.last_attempt_at = attempts, code, error[:500], utcnow()
+        row.status = "failed" if attempts >= outbox.MAX_ATTEMPTS else "retrying"
+        db.session.flush()
+
+    raise outbox.RetryLater(error, record=record)
 
 
 def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
@@ -146,3 +147,8 @@ def recent_deliveries(limit: int = 100) -> list[WebhookDelivery]:
 
 def endpoints() -> list[WebhookEndpoint]:
     return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+def init_app(app) -> None:
+    """Register the outbox handler that delivers webhook events."""
+    outbox.handler("webhook.deliver", background=True)(deliver)

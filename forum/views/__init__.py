@@ -4,8 +4,9 @@
 def register_blueprints(app) -> None:
     from forum.views import accounts, answers, api, browse, errors, health, questions, reputation, users
 
-    for module in (accounts, questions, answers, browse, users, reputation, health, api):
+    for module in (accounts, questions, answers, browse, users, reputation, health):
         app.register_blueprint(module.bp)
+    api.init_app(app)
     from forum.views import cases, knowledge, privacy, twofactor
 
     app.register_blueprint(cases.bp)

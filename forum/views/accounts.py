@@ -9,6 +9,7 @@ from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm,
 from forum.services import account_email, accounts
 from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional, unit_of_work
 from forum.views import twofactor
 
 bp = Blueprint("auth", __name__)
@@ -45,7 +46,8 @@ def register():
                                     f"{security.wait_text(wait)}.")
         else:
             try:
-                user = accounts.register(form.username.data, form.email.data, form.password.data)
+                with unit_of_work():
+                    user = accounts.register(form.username.data, form.email.data, form.password.data)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -57,6 +59,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@transactional
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -88,6 +91,7 @@ def login():
 
 
 @bp.post("/logout")
+@transactional
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
@@ -113,7 +117,8 @@ def confirm_email(token: str):
     form = ActionForm()
     try:
         if form.validate_on_submit():
-            account_email.confirm_email(token)
+            with unit_of_work():
+                account_email.confirm_email(token)
             flash("Thanks, your email address is confirmed.", "success")
             return redirect(url_for("questions.index") if auth.current() else url_for("auth.login"))
         pending = account_email.check_confirmation(token)
@@ -128,7 +133,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            account_email.request_password_reset(form.email.data)
+            with unit_of_work():
+                account_email.request_password_reset(form.email.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -144,7 +150,8 @@ def reset_password(token: str):
         user = account_email.user_for_reset(token)
         if form.validate_on_submit():
             try:
-                account_email.reset_password(token, form.password.data)
+                with unit_of_work():
+                    account_email.reset_password(token, form.password.data)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:

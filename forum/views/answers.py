@@ -7,7 +7,9 @@ from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
 from forum.policy import Permission, require
 from forum.services import acceptance, answers, comments, posts, queries, votes
 from forum.services.errors import ValidationFailed
-from forum.views.common import act, thread_url
+from forum.transaction import transactional, unit_of_work
+from forum.urls import answer_anchor, answer_url, question_url
+from forum.views.common import act
 from forum.views.questions import render_thread, vote_value, with_diffs
 from reputation.events import PostKind
 
@@ -18,7 +20,7 @@ bp = Blueprint("answers", __name__)
 @auth.login_required
 def create(question_id: int):
     form = AnswerForm()
-    question = posts.get_question(question_id, viewer=auth.current())
+    posts.get_question(question_id, viewer=auth.current())  # a missing or hidden question is a 404 first
     wait = 0
     if form.validate_on_submit():
         wait = security.form_limit_wait()
@@ -27,12 +29,13 @@ def create(question_id: int):
                                     "Your answer is kept below.")
         else:
             try:
-                answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
+                with unit_of_work():
+                    answer = answers.post_answer(question_id, auth.current(), body=form.body.data)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
                 flash("Thanks for answering!", "success")
-                return redirect(thread_url(question, f"answer-{answer.id}"))
+                return redirect(answer_url(answer))
     page, _ = render_thread(queries.load_thread(question_id, auth.current()), form)
     return page, 429 if wait else 422, {"Retry-After": str(wait)} if wait else {}
 
@@ -47,12 +50,13 @@ def edit(answer_id: int):
         form.body.data = answer.body_md
     if form.validate_on_submit():
         try:
-            answers.edit_answer(answer_id, auth.current(), body=form.body.data, comment=form.comment.data or "")
+            with unit_of_work():
+                answers.edit_answer(answer_id, auth.current(), body=form.body.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
             flash("Your edit is saved.", "success")
-            return redirect(thread_url(answer.question, f"answer-{answer.id}"))
+            return redirect(answer_url(answer))
     return render_template("answers/edit.html", form=form, answer=answer, q=answer.question), (
         422 if form.errors else 200)
 
@@ -61,17 +65,17 @@ def edit(answer_id: int):
 @auth.login_required
 def delete(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    return act(lambda: answers.delete_answer(answer_id, auth.current()), done=thread_url(answer.question),
-               back=thread_url(answer.question, f"answer-{answer_id}"), message="The answer is deleted.")
+    return act(lambda: answers.delete_answer(answer_id, auth.current()), done=question_url(answer.question),
+               back=answer_url(answer), message="The answer is deleted.")
 
 
 @bp.post("/answers/<int:answer_id>/undelete")
 @auth.login_required
 def undelete(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    url = thread_url(answer.question, f"answer-{answer_id}")
+    url = answer_url(answer)
     return act(lambda: answers.undelete_answer(answer_id, auth.current()), done=url, back=url,
-               message="The answer is restored.", here=f"answer-{answer_id}-status")
+               message="The answer is restored.", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/vote")
@@ -79,27 +83,28 @@ def undelete(answer_id: int):
 def vote(answer_id: int):
     value = vote_value()
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    url = thread_url(answer.question, f"answer-{answer_id}")
+    url = answer_url(answer)
     return act(lambda: votes.vote(auth.current(), PostKind.ANSWER, answer_id, value), done=url, back=url,
-               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value], here=f"answer-{answer_id}-status")
+               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value],
+               here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/accept")
 @auth.login_required
 def accept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    url = thread_url(answer.question, f"answer-{answer_id}")
+    url = answer_url(answer)
     return act(lambda: acceptance.accept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Answer accepted. Thanks for closing the loop!", here=f"answer-{answer_id}-status")
+               message="Answer accepted. Thanks for closing the loop!", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/unaccept")
 @auth.login_required
 def unaccept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    url = thread_url(answer.question, f"answer-{answer_id}")
+    url = answer_url(answer)
     return act(lambda: acceptance.unaccept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Acceptance removed.", here=f"answer-{answer_id}-status")
+               message="Acceptance removed.", here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/comments")
@@ -107,17 +112,18 @@ def unaccept(answer_id: int):
 def comment(answer_id: int):
     form = CommentForm()
     answer = posts.get_answer(answer_id, viewer=auth.current())
-    url = thread_url(answer.question, f"answer-{answer_id}")
+    url = answer_url(answer)
     return act(lambda: comments.post_comment(auth.current(), PostKind.ANSWER, answer_id, body=form.body.data),
-               done=url, back=url, message="Comment added.", here=f"answer-{answer_id}-comments")
+               done=url, back=url, message="Comment added.", here=f"{answer_anchor(answer_id)}-comments")
 
 
 @bp.post("/comments/<int:comment_id>/delete")
 @auth.login_required
+@transactional
 def delete_comment(comment_id: int):
     question_id = comments.delete_comment(comment_id, auth.current())
     flash("Comment deleted.", "success")
-    return redirect(thread_url(posts.get_question(question_id, viewer=auth.current())))
+    return redirect(question_url(posts.get_question(question_id, viewer=auth.current())))
 
 
 @bp.get("/answers/<int:answer_id>/revisions")

@@ -13,7 +13,8 @@ from forum.services import posts, profile_fields, queries, satisfaction, sso, we
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
 from forum.transaction import unit_of_work
-from forum.views.common import act, page_arg, thread_url
+from forum.urls import SUPPORT_ANCHOR, case_url, question_url
+from forum.views.common import act, page_arg
 from moderation import escalation
 
 bp = Blueprint("cases", __name__)
@@ -70,7 +71,7 @@ def index():
     return render_template("cases/index.html", page=queries.Page(items, page, PER_PAGE, total), queue=queue,
                            queues=QUEUES, status=status, product=product, sort=sort, statuses=list(CaseStatus),
                            products=db.session.scalars(select(Product).order_by(Product.name)).all(),
-                           now=utcnow(), labels=escalation.STATUS_LABELS,
+                           now=utcnow(),
                            update_due=cadence.update_due_ids([c.id for c in items]), away=routing.is_away(me.id),
                            action_form=ActionForm())
 
@@ -110,7 +111,7 @@ def show(reference: str):
                            history=[(e, HISTORY_LABELS.get(e.kind, e.kind), (e.data or {}).get("reason", ""))
                                     for e in history],
                            update_due=case.id in cadence.update_due_ids([case.id]),
-                           now=utcnow(), labels=escalation.STATUS_LABELS, priorities=list(CasePriority),
+                           now=utcnow(), priorities=list(CasePriority),
                            next_statuses=sorted(escalation.TRANSITIONS[CaseStatus(case.status)]),
                            action_form=ActionForm(), survey=satisfaction.survey_of_case(case.id),
                            **_customer_details(me, case))
@@ -127,7 +128,7 @@ def _customer_details(me, case) -> dict:
 def _case_action(reference: str, fn, message: str):
     me = auth.current()
     case = escalation.get_case(reference, viewer=me)
-    url = url_for("cases.show", reference=case.reference)
+    url = case_url(case)
     return act(lambda: fn(case, me), done=url, back=url, message=message)
 
 
@@ -168,16 +169,17 @@ def escalate(question_id: int):
     require(me, Permission.THREAD_ESCALATE)
     question = posts.get_question(question_id, viewer=me)
     try:
-        result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
-                                     note=request.form.get("note", ""))
+        with unit_of_work():
+            result = escalation.escalate(question_id, actor=me, priority=request.form.get("priority", "normal"),
+                                         note=request.form.get("note", ""))
     except escalation.CaseExists as exc:
         flash(exc.message, "info")
-        return redirect(url_for("cases.show", reference=exc.case.reference))
+        return redirect(case_url(exc.case))
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
-        return redirect(thread_url(question))
+        return redirect(question_url(question))
     flash(f"Escalated as {result.case.reference}.", "success")
-    return redirect(url_for("cases.show", reference=result.case.reference))
+    return redirect(case_url(result.case))
 
 
 @bp.post("/questions/<int:question_id>/case-response")
@@ -187,7 +189,7 @@ def customer_response(question_id: int):
     question = posts.get_question(question_id, viewer=me)
     accept = request.form.get("response") == "accept"
     return act(lambda: escalation.customer_response(question_id, customer=me, accept=accept),
-               done=thread_url(question, "support"), back=thread_url(question, "support"),
+               done=question_url(question, SUPPORT_ANCHOR), back=question_url(question, SUPPORT_ANCHOR),
                message="Thanks! The case is closed." if accept else "The case is reopened; support will follow up.")
 
 
@@ -202,8 +204,9 @@ def webhook_settings():
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
-                                                  description=request.form.get("description", ""), actor=me)
+            with unit_of_work():
+                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                                                      description=request.form.get("description", ""), actor=me)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:

@@ -3,19 +3,14 @@
 from datetime import timedelta
 from urllib.parse import urldefrag
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session
 from werkzeug.exceptions import BadRequest
 
 from forum import security
 from forum.models import utcnow
 from forum.services.errors import NeedsReputation, ServiceError
 from forum.services.queries import check_paging
-from forum.templating import slugify
-
-
-def thread_url(question, anchor: str | None = None) -> str:
-    url = url_for("questions.show", question_id=question.id, slug=slugify(question.title))
-    return f"{url}#{anchor}" if anchor else url
+from forum.transaction import unit_of_work
 
 
 def page_arg() -> int:
@@ -43,15 +38,17 @@ def at(url: str, target: str | None) -> str:
 
 def act(action, *, done: str, back: str, message: str | None = None, here: str | None = None,
         error_here: str | None = None):
-    """Run a POST action; flash its outcome and redirect (success to `done`, refusal to `back`).
+    """Run a POST action as one unit of work; flash its outcome and redirect (success to `done`, refusal to `back`).
 
     `here` is the id of the element the outcome is shown beside (and scrolled to) when the
     member comes back to the same page; `error_here` another one for a refusal (the form
-    that was sent, say). A refusal for want of reputation links to how to earn it.
+    that was sent, say). A refusal rolls back whatever the action had written before it was
+    refused; one for want of reputation links to how to earn it.
     """
     error_here = error_here or here
     try:
-        action()
+        with unit_of_work():
+            action()
     except ServiceError as exc:
         security.refused()
         kind = "privilege" if isinstance(exc, NeedsReputation) else "error"

@@ -3,13 +3,14 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import auth
-from forum.models import CLOSE_REASON_LABELS, ReviewOutcome
+from forum.models import CloseReason, ReviewOutcome
 from forum.policy import Permission, can, require
 from forum.services import posts
 from forum.services.errors import ServiceError
 from forum.transaction import unit_of_work
-from forum.views.common import act, page_arg, thread_url
-from moderation import close_votes, community_review, queue, suggestions
+from forum.urls import question_url
+from forum.views.common import act, page_arg
+from moderation import close_votes, community_review, suggestions
 
 bp = Blueprint("community", __name__)
 
@@ -30,8 +31,7 @@ def review():
     decisions = {item.id: [(o.value, community_review.label(item, o))
                            for o in community_review.OUTCOMES[item.kind]] for item in page.items}
     diffs = {item.id: suggestions.diff(item.suggested_edit) for item in page.items if item.suggested_edit}
-    return render_template("review/index.html", page=page, decisions=decisions, diffs=diffs,
-                           kinds=queue.KIND_LABELS)
+    return render_template("review/index.html", page=page, decisions=decisions, diffs=diffs)
 
 
 @bp.post("/review/<int:item_id>")
@@ -51,7 +51,7 @@ def decide(item_id: int):
 def vote_to_close(question_id: int):
     me = auth.current()
     question = posts.get_question(question_id, viewer=me)
-    url = thread_url(question, "close-votes")
+    url = question_url(question, "close-votes")
     try:
         with unit_of_work():
             closed = close_votes.vote_to_close(question_id, voter=me, reason=request.form.get("reason"),
@@ -68,7 +68,7 @@ def vote_to_close(question_id: int):
 def retract_close_vote(question_id: int):
     me = auth.current()
     question = posts.get_question(question_id, viewer=me)
-    url = thread_url(question, "close-votes")
+    url = question_url(question, "close-votes")
     return act(_in_unit_of_work(lambda: close_votes.retract(question_id, voter=me)), done=url, back=url,
                message="Your close vote is withdrawn.")
 
@@ -82,4 +82,4 @@ def close_vote_context(question, viewer) -> dict:
     if not allowed and standing.my_vote is None:
         return {"close_votes": None}
     return {"close_votes": standing, "can_vote_close": allowed and standing.my_vote is None,
-            "close_reasons": CLOSE_REASON_LABELS}
+            "close_reasons": list(CloseReason)}

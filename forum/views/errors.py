@@ -1,4 +1,4 @@
-"""Friendly error pages for the web and JSON errors (DESIGN §11) under /api/."""
+"""Friendly error pages for the web and JSON errors (README, "JSON API") under /api/."""
 
 import time
 

@@ -1,6 +1,6 @@
 """Knowledge base pages: article lists, articles, publishing from a thread, editing, history."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from sqlalchemy import select
 
 from forum import auth, pagecache
@@ -10,17 +10,13 @@ from forum.models import Answer, ArticleState, Product
 from forum.policy import Permission, can, require, visibility
 from forum.services import posts, queries, satisfaction, self_service
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.urls import article_url, question_url, slugify
 from forum.views.common import act, page_arg, self_service_watched
 from forum.views.questions import with_diffs
 from moderation import knowledge
 
 bp = Blueprint("knowledge", __name__)
-
-
-def article_url(article) -> str:
-    return url_for("knowledge.show", article_id=article.id, slug=slugify(article.title))
 
 
 @bp.get("/kb")
@@ -73,8 +69,9 @@ def edit(article_id: int):
             abort(400)
         values = {k: request.form.get(k, "") for k in values}
         try:
-            knowledge.edit_article(article.id, actor=me, title=values["title"], summary=values["summary"],
-                                   body=values["body"], tags=values["tags"], note=values["note"])
+            with unit_of_work():
+                knowledge.edit_article(article.id, actor=me, title=values["title"], summary=values["summary"],
+                                       body=values["body"], tags=values["tags"], note=values["note"])
         except ValidationFailed as exc:
             errors = exc.fields
         else:
@@ -105,7 +102,7 @@ def publish(question_id: int):
                                  .order_by(Answer.score.desc())).all()
     if not answers:
         flash("This thread has no answer to publish yet.", "error")
-        return redirect(url_for("questions.show", question_id=question.id, slug=slugify(question.title)))
+        return redirect(question_url(question))
     chosen = request.values.get("answer_id", type=int) or question.accepted_answer_id or answers[0].id
     answer = next((a for a in answers if a.id == chosen), answers[0])
     values = {"title": question.title, "summary": knowledge._summary_of(question), "body": answer.body_md,
@@ -116,9 +113,10 @@ def publish(question_id: int):
             abort(400)
         values = {k: request.form.get(k, "") for k in values}
         try:
-            article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
-                                               summary=values["summary"], body=values["body"], tags=values["tags"],
-                                               note=values["note"])
+            with unit_of_work():
+                article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
+                                                   summary=values["summary"], body=values["body"], tags=values["tags"],
+                                                   note=values["note"])
         except ValidationFailed as exc:
             errors = exc.fields or {"answer_id": exc.message}
         else:

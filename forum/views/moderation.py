@@ -9,11 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum import auth
 from forum import sso as sso_providers
 from forum.forms import EditAnswerForm, EditQuestionForm, apply_errors
-from forum.models import CLOSE_REASON_LABELS, WatchedAction
+from forum.models import CloseReason, ReviewKind, ReviewOutcome, WatchedAction
 from forum.policy import Permission, require
 from forum.services import posts, profile_fields, sso
 from forum.services.errors import ServiceError, ValidationFailed
-from forum.views.common import act, page_arg, thread_url
+from forum.transaction import unit_of_work
+from forum.urls import answer_anchor, answer_url, question_url
+from forum.views.common import act, page_arg
 from moderation import (
     account_deletion,
     actions,
@@ -48,14 +50,14 @@ def moderators_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=queue.KIND_LABELS, label=audit.label)
+    return render_template("mod/dashboard.html", board=console.dashboard(), kinds=list(ReviewKind), label=audit.label)
 
 
 @bp.get("/queue")
 def queue_list():
     kind = queue.parse_kind(request.args.get("kind"))
     page = queue.open_items(kind, page=page_arg(), per_page=QUEUE_PER_PAGE)
-    return render_template("mod/queue.html", page=page, kind=kind, kinds=queue.KIND_LABELS, counts=queue.counts(),
+    return render_template("mod/queue.html", page=page, kind=kind, kinds=list(ReviewKind), counts=queue.counts(),
                            recent=queue.handled_items(limit=10), quick=_quick_decision)
 
 
@@ -70,8 +72,8 @@ def _quick_decision(entry) -> tuple[str, str] | None:
 @bp.get("/queue/<int:item_id>")
 def item(item_id: int):
     entry = queue.get_item(item_id)
-    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry), labels=review.LABELS,
-                           flag_labels=flags.REASON_LABELS, diff=_suggestion_diff(entry), kinds=queue.KIND_LABELS)
+    return render_template("mod/item.html", item=entry, outcomes=review.outcomes_for(entry),
+                           diff=_suggestion_diff(entry))
 
 
 def _suggestion_diff(entry):
@@ -90,11 +92,12 @@ def handle(item_id: int):
     back = url_for("mod.queue_list", kind=form.get("kind") or None) if from_queue else url_for(
         "mod.item", item_id=item_id)
     try:
-        handled = review.handle(item_id, decision, moderator=auth.current())
+        with unit_of_work():
+            handled = review.handle(item_id, decision, moderator=auth.current())
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
-    flash(f"Review item #{handled.id}: {review.LABELS[handled.outcome].lower()} — done.", "success")
+    flash(f"Review item #{handled.id}: {ReviewOutcome.label_of(handled.outcome).lower()} — done.", "success")
     if from_queue:
         return redirect(back)
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
@@ -124,7 +127,7 @@ def members():
 @bp.get("/members/<int:user_id>")
 def member(user_id: int):
     return render_template("mod/member.html", record=console.member_record(user_id), label=audit.label,
-                           flag_labels=flags.REASON_LABELS, rep_labels=REPUTATION_LABELS,
+                           rep_labels=REPUTATION_LABELS,
                            customer_answers=profile_fields.member_answers(user_id),
                            identities=sso.identities(user_id), provider_labels=sso_providers.labels())
 
@@ -157,7 +160,7 @@ def delete_member(user_id: int):
 @bp.get("/questions/<int:question_id>")
 def thread(question_id: int):
     return render_template("mod/thread.html", record=console.thread_record(question_id),
-                           close_reasons=CLOSE_REASON_LABELS, label=audit.label, kinds=queue.KIND_LABELS)
+                           close_reasons=list(CloseReason), label=audit.label)
 
 
 def _thread_action(question_id: int, action, message: str):
@@ -202,8 +205,9 @@ def move(question_id: int):
 def merge(question_id: int):
     url = url_for("mod.thread", question_id=question_id)
     try:
-        target = actions.merge_question(question_id, request.form.get("into"), moderator=auth.current(),
-                                        note=request.form.get("note", ""))
+        with unit_of_work():
+            target = actions.merge_question(question_id, request.form.get("into"), moderator=auth.current(),
+                                            note=request.form.get("note", ""))
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(url)
@@ -237,7 +241,8 @@ def settings_page():
 @bp.post("/settings/thresholds")
 def save_thresholds():
     try:
-        settings.update(request.form.to_dict(), actor=auth.current())
+        with unit_of_work():
+            settings.update(request.form.to_dict(), actor=auth.current())
     except ValidationFailed as exc:
         return render_template("mod/settings.html", words=spam.watched_words(), thresholds=settings.THRESHOLDS,
                                values=request.form.to_dict(), errors=exc.fields, actions=list(WatchedAction)), 422
@@ -266,10 +271,10 @@ def _flag(kind: str, target_id: int):
     target = flags.get_target(kind, target_id, viewer=auth.current())
     question = target if kind == "question" else posts.get_question(target.question_id, viewer=auth.current())
     if kind == "comment":
-        here = f"answer-{target.answer_id}-comments" if target.answer_id else "question-comments"
+        here = f"{answer_anchor(target.answer_id)}-comments" if target.answer_id else "question-comments"
     else:
-        here = {"question": "question-status", "answer": f"answer-{target_id}-status"}[kind]
-    url = thread_url(question)
+        here = {"question": "question-status", "answer": f"{answer_anchor(target_id)}-status"}[kind]
+    url = question_url(question)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
                done=url, back=url, message="Thanks! Moderators will review your flag.", here=here,
@@ -305,16 +310,17 @@ def suggest_question_edit(question_id: int):
         form.tags.data = " ".join(t.name for t in question.tags)
     if form.validate_on_submit():
         try:
-            suggestions.suggest_edit(PostKind.QUESTION, question_id, actor=auth.current(), title=form.title.data,
-                                     body=form.body.data, tags=form.tags.data, comment=form.comment.data or "")
+            with unit_of_work():
+                suggestions.suggest_edit(PostKind.QUESTION, question_id, actor=auth.current(), title=form.title.data,
+                                         body=form.body.data, tags=form.tags.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:
             flash(exc.message, "error")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
         else:
             flash("Thanks! Your edit is waiting for a moderator; it shows once approved.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     return render_template("mod/suggest_edit.html", form=form, q=question, answer=None), 422 if form.errors else 200
 
 
@@ -324,13 +330,14 @@ def suggest_answer_edit(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     require(auth.current(), Permission.POST_SUGGEST_EDIT, answer)
     form = EditAnswerForm()
-    url = thread_url(answer.question, f"answer-{answer.id}")
+    url = answer_url(answer)
     if request.method == "GET":
         form.body.data = answer.body_md
     if form.validate_on_submit():
         try:
-            suggestions.suggest_edit(PostKind.ANSWER, answer_id, actor=auth.current(), body=form.body.data,
-                                     comment=form.comment.data or "")
+            with unit_of_work():
+                suggestions.suggest_edit(PostKind.ANSWER, answer_id, actor=auth.current(), body=form.body.data,
+                                         comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"form": exc.message})
         except ServiceError as exc:

@@ -8,7 +8,8 @@ from forum.extensions import csrf
 from forum.models import NotificationKind
 from forum.parse import parse_id
 from forum.services import notifications, preferences
-from forum.templating import slugify
+from forum.transaction import transactional
+from forum.urls import question_url
 from forum.views.common import page_arg
 
 bp = Blueprint("notifications", __name__)
@@ -22,9 +23,7 @@ def link_for(n) -> str:
         return url_for("notifications.index")
     if n.kind == NotificationKind.CASE_SURVEY:
         return url_for("satisfaction.for_question", question_id=n.question_id)
-    url = url_for("questions.show", question_id=n.question_id, slug=slugify(n.question.title))
-    anchor = notifications.anchor(n)
-    return f"{url}#{anchor}" if anchor else url
+    return question_url(n.question, notifications.anchor(n))
 
 
 @bp.app_template_global()
@@ -49,6 +48,7 @@ def index():
 
 @bp.post("/notifications/read")
 @auth.login_required
+@transactional
 def mark_read():
     raw = request.form.getlist("id")
     ids = [parse_id(value) for value in raw] if raw else None
@@ -69,6 +69,7 @@ def unsubscribe(token: str):
 
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
+@transactional
 def unsubscribe_one_click(token: str):
     """RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookies or CSRF token.
 

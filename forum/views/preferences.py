@@ -8,9 +8,12 @@ from wtforms.validators import Optional
 
 from forum import auth
 from forum.forms import apply_errors
+from forum.models import NotificationKind
 from forum.parse import parse_id
-from forum.services import notifications, preferences, queries
+from forum.services import preferences, queries
 from forum.services.errors import ValidationFailed
+from forum.transaction import unit_of_work
+from forum.urls import product_url, question_number_url, tag_url
 from forum.views.accounts import safe_next
 from forum.views.common import act
 
@@ -56,9 +59,10 @@ def page():
         quiet = set(request.form.getlist("quiet_product", type=int))
         if form.validate_on_submit():
             try:
-                preferences.update_choices(user, digest=form.digest.data or "off",
-                                           time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
-                                           quiet_products=quiet)
+                with unit_of_work():
+                    preferences.update_choices(user, digest=form.digest.data or "off",
+                                               time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
+                                               quiet_products=quiet)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -67,18 +71,18 @@ def page():
     else:
         form = _form(choices)
     status = 422 if form.errors else 200
-    return render_template("preferences/notifications.html", form=form, kinds=notifications.KIND_LABELS,
+    return render_template("preferences/notifications.html", form=form, kinds=list(NotificationKind),
                            email_kinds=email_kinds, quiet_products=quiet, following=preferences.following(user.id),
                            products=[p for p, _ in queries.products()]), status
 
 
 def _target_page(kind: str, ref: str) -> str:
     if kind == "product":
-        return url_for("browse.product", slug=ref)
+        return product_url(ref)
     if kind == "tag":
-        return url_for("browse.tag", name=ref)
+        return tag_url(ref)
     if kind == "question" and parse_id(ref) is not None:
-        return url_for("questions.show", question_id=parse_id(ref))
+        return question_number_url(parse_id(ref))
     return url_for("preferences.page")
 
 

@@ -65,7 +65,7 @@ def product_fields(slug: str):
             return redirect(url_for("profile_fields.product_fields", slug=slug))
     return render_template("profile_fields/product.html", product=product, errors=errors, values=values,
                            fields=profile_fields.fields_for(product.id, include_retired=True),
-                           kinds=profile_fields.KIND_LABELS, form=ActionForm()), 422 if errors else 200
+                           kinds=list(FieldKind), form=ActionForm()), 422 if errors else 200
 
 
 @bp.route("/admin/fields/<int:field_id>/edit", methods=["GET", "POST"])
@@ -92,7 +92,7 @@ def edit(field_id: int):
             flash("The field is saved; answers already given are kept.", "success")
             return redirect(url_for("profile_fields.product_fields", slug=field.product.slug))
     return render_template("profile_fields/edit.html", field=field, errors=errors, values=values,
-                           kinds=profile_fields.KIND_LABELS, is_choice=field.kind == FieldKind.CHOICE,
+                           kinds=list(FieldKind), is_choice=field.kind == FieldKind.CHOICE,
                            form=ActionForm()), 422 if errors else 200
 
 

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum import auth, pagecache, security
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import Product
-from forum.policy import Permission, can, require
+from forum.models import CasePriority, CaseStatus, Product
+from forum.policy import Permission, can, refusal, require, suspension_notice
 from forum.services import (
     badges,
     comments,
@@ -23,11 +23,11 @@ from forum.services import (
 from forum.services.care import first_response
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
-from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.urls import question_url, slugify
 from forum.views import community
 from forum.views import profile_fields as field_views
-from forum.views.common import act, page_arg, per_page, self_service_watched, thread_url
+from forum.views.common import act, page_arg, per_page, self_service_watched
 from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
@@ -86,7 +86,7 @@ def ask():
                 apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
             else:
                 flash("Your question is posted. You'll see answers here.", "success")
-                return redirect(thread_url(question))
+                return redirect(question_url(question))
     if request.method == "POST":
         answers = {f.id: request.form.get(field_views.input_name(f), "") for fs in details.values() for f in fs}
     else:
@@ -102,7 +102,7 @@ def ask():
 def show(question_id: int, slug: str | None = None):
     thread = queries.load_thread(question_id, auth.current())
     if slug != slugify(thread.question.title):
-        return redirect(thread_url(thread.question), code=301)
+        return redirect(question_url(thread.question), code=301)
     viewcounts.count_view(question_id)
     if self_service_watched() and first_response.is_solved(question_id):
         with unit_of_work():
@@ -110,16 +110,38 @@ def show(question_id: int, slug: str | None = None):
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
 
+def support_choices(thread, viewer) -> dict[str, bool]:
+    """What the support banner offers this viewer: the policy's answers, and the case's state."""
+    case, question = thread.case, thread.question
+    staff_tools = viewer is not None and not question.is_deleted
+    return {
+        "can_work_case": can(viewer, Permission.CASE_WORK),
+        "can_confirm_resolution": case is not None and case.status == CaseStatus.RESOLVED
+        and can(viewer, Permission.CASE_RESPOND, case),
+        # A closed case may be followed by a new one; an open or resolved one may not.
+        "can_escalate": staff_tools and can(viewer, Permission.THREAD_ESCALATE)
+        and (case is None or case.status == CaseStatus.CLOSED),
+        "can_publish": staff_tools and can(viewer, Permission.ARTICLE_PUBLISH) and bool(thread.answers),
+    }
+
+
 def render_thread(thread, answer_form, status: int = 200):
     """The thread page; also re-rendered with an invalid answer form's messages.
 
     Visitors get no forms: building one puts a CSRF token in the session, which would give
-    every anonymous reader a session cookie and make the page uncacheable.
+    every anonymous reader a session cookie and make the page uncacheable. The policy decides
+    whether this member may answer, and if not, the words that say why.
     """
     authors = [thread.question.author_id, *(a.author_id for a in thread.answers)]
-    member = auth.current() is not None
+    viewer = auth.current()
+    member = viewer is not None
+    answer_refusal = refusal(viewer, Permission.ANSWER_POST, thread.question) if member else None
+    if answer_refusal is not None and answer_refusal == suspension_notice(viewer):  # the banner says the rest
+        answer_refusal = "You can't answer while your account is suspended."
     accepted = thread.question.accepted_answer_id
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
+                           can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
+                           case_priorities=list(CasePriority), support=support_choices(thread, viewer),
                            comment_form=CommentForm() if member else None,
                            action_form=ActionForm() if member else None,
                            badge_counts=badges.counts_by_user(authors),
@@ -141,13 +163,14 @@ def edit(question_id: int):
         form.body.data = question.body_md
     if form.validate_on_submit():
         try:
-            questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
-                                    tags=form.tags.data, comment=form.comment.data or "")
+            with unit_of_work():
+                questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
+                                        tags=form.tags.data, comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
             flash("Your edit is saved.", "success")
-            return redirect(thread_url(question))
+            return redirect(question_url(question))
     return render_template("questions/edit.html", form=form, q=question), 422 if form.errors else 200
 
 
@@ -157,7 +180,7 @@ def delete(question_id: int):
     ActionForm().validate_on_submit()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.delete_question(question_id, auth.current()),
-               done=url_for("questions.index"), back=thread_url(question), message="The question is deleted.")
+               done=url_for("questions.index"), back=question_url(question), message="The question is deleted.")
 
 
 @bp.post("/questions/<int:question_id>/undelete")
@@ -165,7 +188,7 @@ def delete(question_id: int):
 def undelete(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.undelete_question(question_id, auth.current()),
-               done=thread_url(question), back=thread_url(question), message="The question is restored.",
+               done=question_url(question), back=question_url(question), message="The question is restored.",
                here="question-status")
 
 
@@ -182,7 +205,7 @@ def vote(question_id: int):
     value = vote_value()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: votes.vote(auth.current(), PostKind.QUESTION, question_id, value),
-               done=thread_url(question), back=thread_url(question),
+               done=question_url(question), back=question_url(question),
                message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value], here="question-status")
 
 
@@ -192,7 +215,7 @@ def comment(question_id: int):
     form = CommentForm()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: comments.post_comment(auth.current(), PostKind.QUESTION, question_id, body=form.body.data),
-               done=thread_url(question), back=thread_url(question), message="Comment added.",
+               done=question_url(question), back=question_url(question), message="Comment added.",
                here="question-comments")
 
 

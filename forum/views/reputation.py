@@ -6,6 +6,7 @@ from forum import auth
 from forum.forms import ActionForm
 from forum.policy import Permission, holds_privilege, require
 from forum.services import badges, queries, reputation, settings
+from forum.transaction import unit_of_work
 from reputation.badges import BADGES
 from reputation.privileges import DEFAULT_THRESHOLDS, RULES, Privilege
 
@@ -54,7 +55,8 @@ def admin_settings():
                 overrides[privilege.value] = int(raw)
         new_community = request.form.get("new_community") == "on"
         if not errors:
-            settings.set_reputation_settings(overrides, new_community)
+            with unit_of_work():
+                settings.set_reputation_settings(overrides, new_community)
             flash("Reputation settings saved.", "success")
             return redirect(url_for("reputation.admin_settings"))
     values = {p.value: request.form.get(p.value) if errors else overrides.get(p.value, DEFAULT_THRESHOLDS[p])

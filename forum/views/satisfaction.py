@@ -7,8 +7,8 @@ from forum.extensions import db
 from forum.models import Answer, Article, Question, Rating
 from forum.services import satisfaction
 from forum.services.errors import ServiceError, ValidationFailed
-from forum.templating import slugify
 from forum.transaction import unit_of_work
+from forum.urls import answer_anchor, article_url, question_url
 
 bp = Blueprint("satisfaction", __name__)
 
@@ -99,8 +99,7 @@ def _helpful(kind: str, target_id: int, done: str):
 def helpful_answer(answer_id: int):
     answer = db.session.get(Answer, answer_id)
     question = db.session.get(Question, answer.question_id) if answer is not None else None
-    done = (url_for("questions.show", question_id=question.id, slug=slugify(question.title),
-                    _anchor=f"answer-{answer_id}") if question is not None else url_for("questions.index"))
+    done = (question_url(question, answer_anchor(answer_id)) if question is not None else url_for("questions.index"))
     return _helpful("answer", answer_id, done)
 
 
@@ -108,6 +107,6 @@ def helpful_answer(answer_id: int):
 @auth.login_required
 def helpful_article(article_id: int):
     article = db.session.get(Article, article_id)
-    done = (url_for("knowledge.show", article_id=article.id, slug=slugify(article.title))
+    done = (article_url(article)
             if article is not None else url_for("knowledge.index"))
     return _helpful("article", article_id, done)

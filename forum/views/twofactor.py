@@ -10,6 +10,7 @@ from forum.forms import ActionForm, apply_errors
 from forum.policy import roles
 from forum.services import accounts, twofactor
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional, unit_of_work
 
 bp = Blueprint("twofactor", __name__)
 
@@ -48,7 +49,8 @@ def challenge():
             form.form_errors.append(f"Too many wrong codes. Please wait {wait} seconds.")
             return render_template("accounts/two_factor.html", form=form), 429, {"Retry-After": str(wait)}
         try:
-            twofactor.verify(user, form.code.data)
+            with unit_of_work():
+                twofactor.verify(user, form.code.data)
         except ValidationFailed as exc:
             security.note_login_failure(key)
             apply_errors(form, exc.fields)
@@ -73,6 +75,7 @@ def settings():
 
 @bp.post("/settings/two-factor/setup")
 @auth.login_required
+@transactional
 def setup():
     if ActionForm().validate_on_submit():
         twofactor.begin_setup(auth.current())
@@ -85,7 +88,8 @@ def enable():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            twofactor.enable(auth.current(), form.code.data)
+            with unit_of_work():
+                twofactor.enable(auth.current(), form.code.data)
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()), "error")
         else:
@@ -100,7 +104,8 @@ def disable():
     form = DisableForm()
     if form.validate_on_submit():
         try:
-            twofactor.disable(auth.current(), form.password.data, form.code.data)
+            with unit_of_work():
+                twofactor.disable(auth.current(), form.password.data, form.code.data)
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:

@@ -6,7 +6,8 @@ from forum import auth
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
-from forum.templating import THEME_COOKIE, slugify, theme_choice
+from forum.templating import THEME_COOKIE, theme_choice
+from forum.transaction import transactional, unit_of_work
 from forum.views.common import act, flash_at, page_arg
 from reputation.badges import BY_KEY
 from reputation.rules import LABELS
@@ -92,7 +93,8 @@ def change_email():
     form = EmailForm()
     if form.validate_on_submit():
         try:
-            accounts.change_email(auth.current(), form.email.data, form.password.data)
+            with unit_of_work():
+                accounts.change_email(auth.current(), form.email.data, form.password.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -118,7 +120,8 @@ def change_password():
     if form.validate_on_submit():
         user = auth.current()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            with unit_of_work():
+                accounts.change_password(user, form.current_password.data, form.new_password.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -134,7 +137,8 @@ def change_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            accounts.update_profile(auth.current(), form.about.data or "", form.display_name.data or "")
+            with unit_of_work():
+                accounts.update_profile(auth.current(), form.about.data or "", form.display_name.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -149,7 +153,8 @@ def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token = tokens.create_token(auth.current(), form.name.data)
+            with unit_of_work():
+                token = tokens.create_token(auth.current(), form.name.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
@@ -160,12 +165,9 @@ def create_token():
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
 @auth.login_required
+@transactional
 def revoke_token(token_id: int):
     if ActionForm().validate_on_submit():
         tokens.revoke_token(auth.current(), token_id)
         flash("The token is revoked.", "success")
     return redirect(url_for("users.settings"))
-
-
-def profile_url(user) -> str:
-    return url_for("users.profile", user_id=user.id, slug=slugify(user.username))

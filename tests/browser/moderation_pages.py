@@ -13,11 +13,13 @@ from tests.browser.pages import PASSWORD, QuestionPage
 _BONUS = """
 import sys
 from forum import create_app
-from forum.services import accounts, reputation
+from forum.services import accounts
+from forum.transaction import unit_of_work
+from tests.factories import award_bonus
 app = create_app()
-with app.app_context():
+with app.app_context(), unit_of_work():
     user = accounts.find_by_username(sys.argv[1])
-    reputation.award_bonus(user.id, int(sys.argv[2]), reason="browser journey setup", actor=None)
+    award_bonus(user.id, int(sys.argv[2]), reason="browser journey setup")
 """
 
 

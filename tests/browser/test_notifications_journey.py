@@ -18,7 +18,8 @@ _MEMBER = """
 import sys
 from forum import create_app
 from forum.services import accounts
-with create_app().app_context():
+from forum.transaction import unit_of_work
+with create_app().app_context(), unit_of_work():
     accounts.register(sys.argv[1], sys.argv[1] + "@example.com", sys.argv[2])
 """
 

@@ -205,14 +205,17 @@ def test_closed_or_locked_questions_take_no_votes_and_a_moderator_close_clears_t
     q = make_question()
     _vote(q)
     mod = make_moderator()
-    actions.lock_thread(q.id, moderator=mod)
+    with unit_of_work():
+        actions.lock_thread(q.id, moderator=mod)
     with pytest.raises(NotAllowed, match="locked"):
         _vote(q)
-    actions.unlock_thread(q.id, moderator=mod)
-    actions.close_question(q.id, moderator=mod, reason="off_topic")
+    with unit_of_work():
+        actions.unlock_thread(q.id, moderator=mod)
+        actions.close_question(q.id, moderator=mod, reason="off_topic")
     with pytest.raises(NotAllowed, match="already closed"):
         _vote(q)
-    actions.reopen_question(q.id, moderator=mod)
+    with unit_of_work():
+        actions.reopen_question(q.id, moderator=mod)
     assert close_votes.standing(q, None).votes == 0
 
 

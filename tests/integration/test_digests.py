@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from forum.extensions import db
 from forum.models import Answer, DigestDelivery, Question
 from forum.services import digests, preferences, privacy
+from forum.transaction import transactional
 from tests.factories import PASSWORD, make_answer, make_question, make_user
 
 # Monday 2 March 2026, 06:05 UTC = 07:05 in Berlin (UTC+1 in winter), 01:05 in New York.
@@ -22,6 +23,7 @@ def _at(model, row_id: int, when: datetime) -> None:
     db.session.commit()
 
 
+@transactional
 def member(digest: str = "daily", time_zone: str = "Europe/Berlin", follow: tuple = ()):
     user = make_user()
     preferences.update_choices(user, digest=digest, time_zone=time_zone, email_kinds=set())
@@ -31,8 +33,8 @@ def member(digest: str = "daily", time_zone: str = "Europe/Berlin", follow: tupl
 
 
 def run(now: datetime = RUN) -> int:
-    """What the beat task does, with the per-member task performed here."""
-    return digests.fan_out(digests.deliver, now)
+    """What the beat task does, with the per-member task performed here (one unit of work each)."""
+    return digests.fan_out(transactional(digests.deliver), now)
 
 
 def _parts(message) -> dict[str, str]:

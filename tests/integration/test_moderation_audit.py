@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from forum.extensions import db
 from forum.models import AuditLogEntry, utcnow
 from forum.models.moderation import SQLITE_TRIGGER, AppendOnlyViolation
+from forum.transaction import transactional
 from moderation import actions, audit
 from tests.conftest import login
 from tests.factories import make_moderator, make_product, make_question, make_user
@@ -18,6 +19,7 @@ from tests.factories import make_moderator, make_product, make_question, make_us
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@transactional
 def an_entry() -> AuditLogEntry:
     q = make_question()
     actions.lock_thread(q.id, moderator=make_moderator(), note="heated")

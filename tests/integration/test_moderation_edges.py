@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import Answer, Flag, Question, ReviewItem, ReviewKind, Role, User, utcnow
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.transaction import unit_of_work
 from moderation import console, flags, review, settings, spam, suggestions, suspensions
 from moderation.review import Decision
 from reputation.events import PostKind
@@ -28,7 +29,8 @@ def test_racing_flaggers_open_one_item_and_hide_the_post_once():
         with app.app_context():
             try:
                 barrier.wait()
-                flags.flag("answer", a.id, actor=db.session.get(User, user_id), reason="spam")
+                with unit_of_work():
+                    flags.flag("answer", a.id, actor=db.session.get(User, user_id), reason="spam")
             except BaseException as exc:
                 errors.append(exc)
             finally:

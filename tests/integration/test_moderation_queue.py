@@ -21,6 +21,7 @@ from forum.models import (
 )
 from forum.services import answers, verification
 from forum.services.errors import Conflict, NotAllowed, ValidationFailed
+from forum.transaction import unit_of_work
 from moderation import flags, queue, review, suggestions
 from moderation.review import Decision
 from reputation.events import PostKind
@@ -226,13 +227,17 @@ def test_members_below_the_edit_privilege_suggest_and_a_moderator_approves(clien
 
 def test_a_stale_suggestion_is_refused_and_can_be_rejected():
     a = make_answer(make_question())
-    suggestion = suggestions.suggest_edit(PostKind.ANSWER, a.id, actor=make_user(reputation_points=60),
-                                          body="Hold the menu button for ten seconds, then press clear twice.")
-    answers.edit_answer(a.id, a.author, body="Hold the menu button for fifteen seconds, then clear it.")
+    with unit_of_work():
+        suggestion = suggestions.suggest_edit(PostKind.ANSWER, a.id, actor=make_user(reputation_points=60),
+                                              body="Hold the menu button for ten seconds, then press clear twice.")
+    with unit_of_work():
+        answers.edit_answer(a.id, a.author, body="Hold the menu button for fifteen seconds, then clear it.")
     item = open_items(ReviewKind.SUGGESTED_EDIT)[0]
-    with pytest.raises(ValidationFailed, match="edited after this suggestion"):
-        review.handle(item.id, Decision("approved"), moderator=make_moderator())
-    review.handle(item.id, Decision("dismissed"), moderator=make_moderator())
+    moderator = make_moderator()
+    with pytest.raises(ValidationFailed, match="edited after this suggestion"), unit_of_work():
+        review.handle(item.id, Decision("approved"), moderator=moderator)  # the claim rolls back with it
+    with unit_of_work():
+        review.handle(item.id, Decision("dismissed"), moderator=moderator)
     db.session.expire_all()
     assert db.session.get(SuggestedEdit, suggestion.id).status == "rejected"
     assert db.session.get(Answer, a.id).body_md.startswith("Hold the menu button for fifteen")

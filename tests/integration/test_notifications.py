@@ -8,7 +8,8 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Notification, NotificationKind
 from forum.services import acceptance, comments, notifications, privacy, tokens
-from forum.templating import slugify
+from forum.transaction import unit_of_work
+from forum.urls import slugify
 from reputation.events import PostKind
 from tests.conftest import login
 from tests.factories import PASSWORD, make_answer, make_question, make_user
@@ -30,9 +31,10 @@ def test_answer_comment_and_accept_notify_the_right_people():
     asker, helper = make_user(), make_user(reputation_points=100)
     question = make_question(asker)
     answer = make_answer(question, helper)
-    comments.post_comment(helper, PostKind.QUESTION, question.id, body="Which firmware version is it?")
-    comments.post_comment(asker, PostKind.ANSWER, answer.id, body="Thanks, that worked for me!")
-    acceptance.accept_answer(answer.id, asker)
+    with unit_of_work():
+        comments.post_comment(helper, PostKind.QUESTION, question.id, body="Which firmware version is it?")
+        comments.post_comment(asker, PostKind.ANSWER, answer.id, body="Thanks, that worked for me!")
+        acceptance.accept_answer(answer.id, asker)
     assert _kinds(asker) == ["answer", "comment"]
     assert _kinds(helper) == ["comment", "accepted"]
 
@@ -41,7 +43,8 @@ def test_own_activity_notifies_nobody():
     asker = make_user()
     question = make_question(asker)
     make_answer(question, asker)
-    comments.post_comment(asker, PostKind.QUESTION, question.id, body="Adding: it is the v2 model.")
+    with unit_of_work():
+        comments.post_comment(asker, PostKind.QUESTION, question.id, body="Adding: it is the v2 model.")
     assert _kinds(asker) == []
 
 
@@ -59,7 +62,8 @@ def test_mentions_notify_once_per_post_skip_code_and_are_capped(app):
     # Editing the post again does not notify the same people twice.
     from forum.services import questions
 
-    questions.edit_question(question.id, author, body=question.body_md + " Edited with more detail.")
+    with unit_of_work():
+        questions.edit_question(question.id, author, body=question.body_md + " Edited with more detail.")
     assert _kinds(named[0]) == ["mention"]
 
 
@@ -75,7 +79,8 @@ def test_deleted_accounts_get_no_notifications_and_lose_theirs(client):
     question = make_question(asker)
     make_answer(question)
     assert _kinds(asker) == ["answer"]
-    privacy.delete_account(asker, password=PASSWORD, confirmation="DELETE")
+    with unit_of_work():
+        privacy.delete_account(asker, password=PASSWORD, confirmation="DELETE")
     assert _kinds(asker) == []
     make_answer(question)
     assert _kinds(asker) == []

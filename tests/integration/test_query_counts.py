@@ -1,7 +1,7 @@
 """A question page costs the same number of queries whatever the number of answers (no N+1)."""
 
 from forum.services import acceptance, comments, votes
-from forum.templating import slugify
+from forum.urls import slugify
 from reputation.events import PostKind
 from tests.conftest import login
 from tests.factories import make_answer, make_question, make_user

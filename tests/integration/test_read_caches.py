@@ -9,7 +9,7 @@ from forum import pagecache
 from forum.extensions import db
 from forum.models import Question
 from forum.services import queries
-from forum.templating import slugify
+from forum.urls import slugify
 from tests.conftest import login
 from tests.factories import make_answer, make_question, make_user
 

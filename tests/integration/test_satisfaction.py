@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import CaseSurvey, Notification, Role
 from forum.services import preferences, privacy, satisfaction
+from forum.transaction import transactional, unit_of_work
 from moderation import escalation
 from tests.conftest import login
 from tests.factories import PASSWORD, make_question, make_user
@@ -23,6 +24,7 @@ def agent():
     return make_user(role=Role.AGENT)
 
 
+@transactional
 def resolved_case(agent, asker=None):
     question = make_question(asker or make_user(), title="Thermostat loses its schedule every night")
     case = escalation.escalate(question.id, actor=agent, priority="high").case
@@ -30,6 +32,7 @@ def resolved_case(agent, asker=None):
     return case
 
 
+@transactional
 def opted_in_asker():
     asker = make_user()
     preferences.update_choices(asker, digest="off", time_zone="UTC", email_kinds={"case_survey"})
@@ -60,8 +63,10 @@ def test_resolving_asks_once_in_app_and_by_email_when_opted_in(agent, mailbox):
     assert message["List-Unsubscribe"]
     assert "/satisfaction/" in links[5]
     # Re-opening and resolving again asks nothing more: one survey per case.
-    escalation.transition(case, "open", actor=agent)
-    escalation.transition(case, "resolved", actor=agent, summary="Replaced the unit under warranty.")
+    with unit_of_work():
+        escalation.transition(case, "open", actor=agent)
+    with unit_of_work():
+        escalation.transition(case, "resolved", actor=agent, summary="Replaced the unit under warranty.")
     assert db.session.scalar(select(func.count(CaseSurvey.id))) == 1
 
 

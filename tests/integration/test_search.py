@@ -18,6 +18,7 @@ from forum.search.sources import threads
 from forum.search.whoosh_backend import WhooshBackend
 from forum.services import acceptance, answers, outbox, questions
 from forum.services.events import Event, emit
+from forum.transaction import unit_of_work
 from tests.conftest import login
 from tests.factories import make_answer, make_product, make_question, make_user
 
@@ -43,31 +44,39 @@ def test_every_write_updates_the_index_after_commit(engine):
                       body="Below zero the outdoor sensor stops sending readings.")
     assert found(engine, "frost") == [f"question:{q.id}"]
 
-    questions.edit_question(q.id, asker, title="Outdoor sensor stops reporting when it freezes")
+    with unit_of_work():
+        questions.edit_question(q.id, asker, title="Outdoor sensor stops reporting when it freezes")
     assert found(engine, "frost") == []  # the old title is gone from the index...
     assert found(engine, "freezes") == [f"question:{q.id}"]  # ...and the new one is there
 
     a = make_answer(q, body="Swap the sensor batteries for lithium ones; alkaline cells fail when it freezes.")
     assert found(engine, "lithium") == [f"answer:{a.id}"]
-    answers.edit_answer(a.id, a.author, body="Use lithium batteries in the sensor; alkaline ones give up in frost.")
+    with unit_of_work():
+        answers.edit_answer(a.id, a.author, body="Use lithium batteries in the sensor; alkaline ones give up in frost.")
     assert found(engine, "alkaline frost") == [f"answer:{a.id}"]
 
-    acceptance.accept_answer(a.id, asker)
+    with unit_of_work():
+        acceptance.accept_answer(a.id, asker)
     hit = service.search(engine, "lithium").items[0].hit
     assert hit.accepted and hit.solved
     assert found(engine, "sensor", solved=True, kind="question") == [f"question:{q.id}"]
-    acceptance.unaccept_answer(a.id, asker)
+    with unit_of_work():
+        acceptance.unaccept_answer(a.id, asker)
     assert not service.search(engine, "lithium").items[0].hit.accepted
     assert found(engine, "sensor", solved=True) == []
 
-    answers.delete_answer(a.id, moderator)
+    with unit_of_work():
+        answers.delete_answer(a.id, moderator)
     assert found(engine, "lithium") == []
-    answers.undelete_answer(a.id, moderator)
+    with unit_of_work():
+        answers.undelete_answer(a.id, moderator)
     assert found(engine, "lithium") == [f"answer:{a.id}"]
 
-    questions.delete_question(q.id, moderator)
+    with unit_of_work():
+        questions.delete_question(q.id, moderator)
     assert found(engine, "sensor") == [] and engine.keys() == set()
-    questions.undelete_question(q.id, moderator)
+    with unit_of_work():
+        questions.undelete_question(q.id, moderator)
     assert set(found(engine, "sensor")) == {f"question:{q.id}", f"answer:{a.id}"}
 
 

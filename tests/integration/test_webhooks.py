@@ -1,6 +1,5 @@
 """Case webhooks against real local HTTP receivers: signatures checked independently, retries, failure."""
 
-import contextlib
 import hashlib
 import hmac
 import json
@@ -11,10 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+from forum import tasks
 from forum.extensions import db
 from forum.models import WebhookDelivery
 from forum.services import outbox, webhooks
 from forum.services.errors import NotAllowed
+from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.broker import broker_down
 from tests.factories import make_question, make_user
@@ -71,12 +72,17 @@ def _deliver_all() -> None:
 
 def test_every_case_event_is_delivered_signed(receiver):
     admin, agent = make_user(role="admin"), make_user(role="agent")
-    _, secret = webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
+    with unit_of_work():
+        _, secret = webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
     q = make_question()
-    case = escalation.escalate(q.id, actor=agent, priority="high", note="internal detail").case
-    escalation.assign(case, agent.username, actor=agent)
-    escalation.post_update(case, "We're on it.", public=True, actor=agent)
-    escalation.transition(case, "resolved", actor=agent, summary="Fixed with firmware 4.3.1.")
+    with unit_of_work():
+        case = escalation.escalate(q.id, actor=agent, priority="high", note="internal detail").case
+    with unit_of_work():
+        escalation.assign(case, agent.username, actor=agent)
+    with unit_of_work():
+        escalation.post_update(case, "We're on it.", public=True, actor=agent)
+    with unit_of_work():
+        escalation.transition(case, "resolved", actor=agent, summary="Fixed with firmware 4.3.1.")
     _deliver_all()
     types = [json.loads(r["body"])["type"] for r in receiver.received]
     assert types[0] == "case.created"
@@ -99,15 +105,15 @@ def test_failing_endpoint_is_retried_then_marked_failed_without_blocking_the_req
     failing = Receiver(status=500)
     try:
         admin, agent = make_user(role="admin"), make_user(role="agent")
-        webhooks.add_endpoint(failing.url, description="broken CRM", actor=admin)
-        with broker_down(app):  # this test is the only deliverer
+        with unit_of_work():
+            webhooks.add_endpoint(failing.url, description="broken CRM", actor=admin)
+        with broker_down(app), unit_of_work():  # this test is the only deliverer
             case = escalation.escalate(make_question().id, actor=agent).case
         assert case.id is not None  # the escalation committed, whatever the endpoint does
         delivery = db.session.scalar(select(WebhookDelivery))
         message = db.session.scalar(select(outbox.OutboxMessage).where(outbox.OutboxMessage.kind == "webhook.deliver"))
         for _ in range(outbox.MAX_ATTEMPTS + 1):
-            with contextlib.suppress(outbox.RetryLater):
-                outbox.deliver(message.id)
+            tasks.attempt_delivery(message.id)
             db.session.expire_all()
         delivery = db.session.get(WebhookDelivery, delivery.id)
         assert delivery.status == "failed"
@@ -123,12 +129,12 @@ def test_timeouts_count_as_failures(app):
     app.config["WEBHOOK_TIMEOUT_SECONDS"] = 0.3
     try:
         admin, agent = make_user(role="admin"), make_user(role="agent")
-        webhooks.add_endpoint(slow.url, description="slow", actor=admin)
-        with broker_down(app):  # this test is the only deliverer
+        with unit_of_work():
+            webhooks.add_endpoint(slow.url, description="slow", actor=admin)
+        with broker_down(app), unit_of_work():  # this test is the only deliverer
             escalation.escalate(make_question().id, actor=agent)
         message = db.session.scalar(select(outbox.OutboxMessage).where(outbox.OutboxMessage.kind == "webhook.deliver"))
-        with pytest.raises(outbox.RetryLater):
-            outbox.deliver(message.id)
+        assert isinstance(tasks.attempt_delivery(message.id), outbox.RetryLater)
         db.session.expire_all()
         delivery = db.session.scalar(select(WebhookDelivery))
         assert delivery.status == "retrying"
@@ -141,10 +147,10 @@ def test_timeouts_count_as_failures(app):
 def test_only_admins_manage_endpoints(client):
     from tests.conftest import login
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed), unit_of_work():
         webhooks.add_endpoint("https://crm.example.com/x", description="", actor=make_user(role="agent"))
     admin = make_user(role="admin")
-    with pytest.raises(webhooks.ValidationFailed):
+    with pytest.raises(webhooks.ValidationFailed), unit_of_work():
         webhooks.add_endpoint("ftp://nope", description="", actor=admin)
     login(client, make_user(role="moderator"))
     assert client.get("/admin/webhooks").status_code == 403

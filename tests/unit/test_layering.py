@@ -1,9 +1,12 @@
-"""Imports point one way: views → services/moderation → reputation/models (STYLE, "Where logic lives").
+"""Imports point one way: views → services/moderation → reputation/models (docs/architecture.md, "Layers").
 
-Parsed from the source with `ast`, so a wrong-way import fails here before it becomes a cycle.
+Parsed from the source with `ast`, so a wrong-way import fails here before it becomes a cycle; the
+services render nothing (templates are the views' and the mail module's business), and no two of
+the project's modules import each other at module level, however indirectly.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "reputation": ("forum", "moderation", "flask", "sqlalchemy", "flask_sqlalchemy"),
     "forum.models": ("forum.services", "forum.views", "forum.search", "moderation"),
-    "forum.services": ("forum.views",),
+    "forum.services": ("forum.views", "forum.templating", "jinja2", "flask.render_template",
+                       "flask.render_template_string", "markupsafe"),
     "forum.search": ("forum.views",),
     "moderation": ("forum.views",),
 }
@@ -51,11 +55,141 @@ def test_imports_point_one_way(package):
     assert wrong == []
 
 
+PROJECT = ("forum", "moderation", "reputation")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """Imports that run when the module is imported (top level, including inside if/try blocks)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If | ast.Try):
+            pending.extend(ast.iter_child_nodes(node))
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module → the project modules it imports at module level (`from a import b` counts a.b if a module)."""
+    paths = {_module_name(p): p for package in PROJECT for p in _modules(package)}
+    graph = {}
+    for name, path in paths.items():
+        targets = set()
+        for imported in _module_level_imports(path):
+            while imported and imported not in paths:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                targets.add(imported)
+        graph[name] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_one():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
 def test_the_parser_sees_imports_inside_functions(tmp_path):
     """The check must not miss a late import written to dodge a cycle."""
     module = tmp_path / "late.py"
     module.write_text("def f():\n    from forum.views import questions\n    import flask.json\n")
     assert {"forum.views", "forum.views.questions", "flask.json"} <= _imports(module)
+
+
+# Where a commit may be written: the unit of work commits for every entry point (forum/transaction.py).
+COMMIT_HOME = "forum/transaction.py"
+COMMIT_EXEMPT = ("migrations", "bench", "tests", ".venv")  # schema changes, benchmark seeding, fixtures
+NOT_THE_DATABASE = {
+    # A Whoosh IndexWriter's commit writes the search index's files, not a database transaction.
+    "forum/search/whoosh_backend.py": "writer",
+}
+
+
+def _commits(path: Path) -> list[str]:
+    """Every `….commit()` call and every reference to a `session.commit` (passed as a callback, say)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    allowed_receiver = NOT_THE_DATABASE.get(path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else "")
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "commit"):
+            continue
+        receiver = ast.unparse(node.value)
+        if receiver == allowed_receiver:
+            continue
+        found.append(f"{path.name}:{node.lineno} {receiver}.commit")
+    return found
+
+
+def _production_sources():
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in COMMIT_EXEMPT or relative.parts[0].startswith("."):
+            continue
+        yield path
+
+
+def test_only_the_unit_of_work_commits():
+    """Services flush; the entry point's unit of work commits once (see forum/transaction.py)."""
+    wrong = []
+    for path in _production_sources():
+        if path.relative_to(ROOT).as_posix() != COMMIT_HOME:
+            wrong.extend(_commits(path))
+    assert wrong == []
+    assert [c.split(" ", 1)[1] for c in _commits(ROOT / COMMIT_HOME)] == ["db.session.commit"]
+
+
+def test_the_commit_check_sees_calls_and_references(tmp_path):
+    module = tmp_path / "sneaky.py"
+    module.write_text("def f(conn, later):\n    db.session.commit()\n    conn.commit()\n"
+                      "    later(db.session.commit)\n    writer.commit()\n")
+    assert _commits(module) == ["sneaky.py:2 db.session.commit", "sneaky.py:3 conn.commit",
+                                "sneaky.py:4 db.session.commit", "sneaky.py:5 writer.commit"]
 
 
 # --- roles are compared only in the policy package (forum/policy/roles.py) and the models ------
@@ -139,3 +273,14 @@ def test_the_role_check_ignores_assignments_and_ledger_grants():
     source = ("user.role = Role.MEMBER\nregister(role=Role.ADMIN)\n"
               "x = a if grant.role is GrantRole.AUTHOR else b\n")
     assert role_comparisons(source) == []
+
+
+def test_comments_point_inside_the_repository():
+    """A newcomer has only the repository: no comment cites the product spec or house style by section."""
+    outside = re.compile(r"\bDESIGN\s*§|[(]STY" + r"LE\b|\bSTY" + r"LE:")
+    cited = [f"{path.relative_to(ROOT)}:{number}"
+             for package in (*PROJECT, "tests", "bench", "migrations") for path in _modules(package)
+             for number, line in enumerate(path.read_text().splitlines(), 1) if outside.search(line)]
+    cited += [f"{name}:{number}" for name in ("requirements.txt", "requirements-dev.txt", "Makefile")
+              for number, line in enumerate((ROOT / name).read_text().splitlines(), 1) if outside.search(line)]
+    assert cited == []

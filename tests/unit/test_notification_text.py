@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import pytest
 
+from forum.mail import header_text
 from forum.services.digests import parse_key, period_key
 from forum.services.errors import ValidationFailed
-from forum.services.mail import header_text
 from forum.services.notifications import mentioned_names
 
 

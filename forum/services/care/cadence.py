@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.models import CadenceReminder, Case, CaseStatus, CaseUpdate, utcnow
 from forum.services import notifications
 from forum.services.care import hours, targets
+from forum.transaction import savepoint
 
 OWING = (CaseStatus.NEW.value, CaseStatus.OPEN.value)
 
@@ -76,7 +77,7 @@ def remind(now: datetime | None = None) -> list[Case]:
         if (case.id, since) in done:
             continue
         try:
-            with db.session.begin_nested():
+            with savepoint():
                 db.session.add(CadenceReminder(case_id=case.id, lapsed_after=since, notified_at=utcnow()))
                 db.session.flush()
         except IntegrityError:

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from forum import urls
 from forum.extensions import db
 from forum.models import (
     Answer,
@@ -27,7 +28,6 @@ from forum.models import (
 )
 from forum.services import digests, notifications
 from forum.services.care import first_response
-from forum.templating import slugify
 
 MAX_MEMBERS = 5
 DAILY_CAP = 3
@@ -131,7 +131,7 @@ def _offered(since: datetime, until: datetime, user_id: int | None = None):
 
 
 def _items(reader: digests.Reader, rows) -> list[digests.Item]:
-    return [digests.Item(title, reader.link("questions.show", question_id=qid, slug=slugify(title)),
+    return [digests.Item(title, urls.thread_url(qid, title, link=reader.link),
                          "waiting for a first answer", offered) for _uid, qid, title, offered in rows]
 
 

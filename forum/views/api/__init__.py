@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN §11): the same services as the web views, JSON in and out.
+"""JSON API v1 (README, "JSON API"): the same services as the web views, JSON in and out.
 
 Token requests (`Authorization: Bearer …`) need no CSRF token; cookie-session writes do.
 """
@@ -9,6 +9,7 @@ from forum import auth
 from forum.extensions import csrf
 from forum.services import tokens, twofactor
 from forum.services.errors import ServiceError, ValidationFailed
+from forum.transaction import unit_of_work
 from forum.views.errors import json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,7 +28,8 @@ def authenticate():
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
+        with unit_of_work():
+            user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
         if user is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
         if twofactor.required_for(user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
@@ -74,15 +76,23 @@ def service_error(exc: ServiceError):
     return json_error(exc.status, exc.message, exc.fields, exc.code)
 
 
-from forum.views.api import (  # noqa: E402,F401  (routes register on bp)
-    care,
-    content,
-    insights,
-    moderation,
-    notifications,
-    openapi,
-    people,
-    profile_fields,
-    search,
-    support,
-)
+def init_app(app) -> None:
+    """Add the API's routes to `bp` (each module defines its own) and register the blueprint.
+
+    The modules import this package for `bp` and its helpers, so this package imports them only
+    here, when the app is built, never at import time (no import cycle).
+    """
+    from forum.views.api import (  # noqa: F401  (each module adds its routes to bp)
+        care,
+        content,
+        insights,
+        moderation,
+        notifications,
+        openapi,
+        people,
+        profile_fields,
+        search,
+        support,
+    )
+
+    app.register_blueprint(bp)

@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request
 from forum.services import acceptance, answers, comments, profile_fields, queries, questions, votes
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
-from forum.transaction import unit_of_work
+from forum.transaction import transactional, unit_of_work
 from forum.views.api import actor, body, bp, text_field, viewer
 from forum.views.api import serialize as out
 from reputation.events import PostKind
@@ -47,6 +47,7 @@ def _thread_json(question_id: int):
 
 
 @bp.post("/questions")
+@transactional
 def ask():
     data = body()
     tags_value = data.get("tags")
@@ -73,6 +74,7 @@ def show_question(question_id: int):
 
 
 @bp.patch("/questions/<int:question_id>")
+@transactional
 def edit_question(question_id: int):
     data = body()
     tags_value = data.get("tags")
@@ -85,18 +87,21 @@ def edit_question(question_id: int):
 
 
 @bp.delete("/questions/<int:question_id>")
+@transactional
 def delete_question(question_id: int):
     questions.delete_question(question_id, actor())
     return "", 204
 
 
 @bp.post("/questions/<int:question_id>/answers")
+@transactional
 def post_answer(question_id: int):
     answer = answers.post_answer(question_id, actor(), body=text_field(body(), "body"))
     return jsonify(out.answer(answer, answer.question.accepted_answer_id)), 201
 
 
 @bp.patch("/answers/<int:answer_id>")
+@transactional
 def edit_answer(answer_id: int):
     data = body()
     answer = answers.edit_answer(answer_id, actor(), body=text_field(data, "body"),
@@ -105,6 +110,7 @@ def edit_answer(answer_id: int):
 
 
 @bp.delete("/answers/<int:answer_id>")
+@transactional
 def delete_answer(answer_id: int):
     answers.delete_answer(answer_id, actor())
     return "", 204
@@ -116,11 +122,13 @@ def _comment(kind: PostKind, post_id: int):
 
 
 @bp.post("/questions/<int:question_id>/comments")
+@transactional
 def comment_question(question_id: int):
     return _comment(PostKind.QUESTION, question_id)
 
 
 @bp.post("/answers/<int:answer_id>/comments")
+@transactional
 def comment_answer(answer_id: int):
     return _comment(PostKind.ANSWER, answer_id)
 
@@ -134,22 +142,26 @@ def _vote(kind: PostKind, post_id: int):
 
 
 @bp.post("/questions/<int:question_id>/vote")
+@transactional
 def vote_question(question_id: int):
     return _vote(PostKind.QUESTION, question_id)
 
 
 @bp.post("/answers/<int:answer_id>/vote")
+@transactional
 def vote_answer(answer_id: int):
     return _vote(PostKind.ANSWER, answer_id)
 
 
 @bp.post("/answers/<int:answer_id>/accept")
+@transactional
 def accept(answer_id: int):
     question_id = acceptance.accept_answer(answer_id, actor())
     return jsonify(question_id=question_id, accepted_answer_id=answer_id)
 
 
 @bp.delete("/answers/<int:answer_id>/accept")
+@transactional
 def unaccept(answer_id: int):
     question_id = acceptance.unaccept_answer(answer_id, actor())
     return jsonify(question_id=question_id, accepted_answer_id=None)

@@ -5,6 +5,7 @@ from flask import jsonify, request
 from forum.models import Flag, ReviewItem
 from forum.policy import Permission, require
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional
 from forum.views.api import actor, body, bp, text_field
 from forum.views.api.content import paging
 from moderation import actions, audit, flags, queue, review, suspensions
@@ -42,16 +43,19 @@ def _flag(kind: str, target_id: int):
 
 
 @bp.post("/questions/<int:question_id>/flags")
+@transactional
 def flag_question(question_id: int):
     return _flag("question", question_id)
 
 
 @bp.post("/answers/<int:answer_id>/flags")
+@transactional
 def flag_answer(answer_id: int):
     return _flag("answer", answer_id)
 
 
 @bp.post("/comments/<int:comment_id>/flags")
+@transactional
 def flag_comment(comment_id: int):
     return _flag("comment", comment_id)
 
@@ -72,6 +76,7 @@ def mod_item(item_id: int):
 
 
 @bp.post("/mod/queue/<int:item_id>")
+@transactional
 def mod_handle(item_id: int):
     require(actor(), Permission.MODERATE)
     data = body()
@@ -95,6 +100,7 @@ def _state(question) -> dict:
 
 
 @bp.post("/questions/<int:question_id>/close")
+@transactional
 def close_question(question_id: int):
     require(actor(), Permission.THREAD_CLOSE)
     data = body()
@@ -104,6 +110,7 @@ def close_question(question_id: int):
 
 
 @bp.post("/questions/<int:question_id>/reopen")
+@transactional
 def reopen_question(question_id: int):
     require(actor(), Permission.THREAD_CLOSE)
     data = request.get_json(silent=True) or {}
@@ -111,6 +118,7 @@ def reopen_question(question_id: int):
 
 
 @bp.post("/questions/<int:question_id>/lock")
+@transactional
 def lock_question(question_id: int):
     require(actor(), Permission.THREAD_LOCK)
     data = request.get_json(silent=True) or {}
@@ -118,6 +126,7 @@ def lock_question(question_id: int):
 
 
 @bp.post("/questions/<int:question_id>/unlock")
+@transactional
 def unlock_question(question_id: int):
     require(actor(), Permission.THREAD_LOCK)
     data = request.get_json(silent=True) or {}
@@ -125,6 +134,7 @@ def unlock_question(question_id: int):
 
 
 @bp.post("/users/<int:user_id>/suspension")
+@transactional
 def suspend_user(user_id: int):
     require(actor(), Permission.MEMBER_SUSPEND)
     data = body()
@@ -134,6 +144,7 @@ def suspend_user(user_id: int):
 
 
 @bp.delete("/users/<int:user_id>/suspension")
+@transactional
 def unsuspend_user(user_id: int):
     require(actor(), Permission.MEMBER_SUSPEND)
     suspensions.unsuspend(user_id, moderator=actor())

@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from forum.services import notifications
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional
 from forum.views.api import actor, body, bp
 from forum.views.api import serialize as out
 from forum.views.api.content import paging
@@ -32,6 +33,7 @@ def list_notifications():
 
 
 @bp.post("/notifications/read")
+@transactional
 def mark_notifications_read():
     """Mark {"ids": [...]} read, or everything when no ids are given ({} or {"all": true})."""
     user = actor()

@@ -4,7 +4,7 @@ from flask import jsonify
 
 from forum.services import profile_fields, queries
 from forum.services.errors import ValidationFailed
-from forum.transaction import unit_of_work
+from forum.transaction import transactional, unit_of_work
 from forum.views.api import actor, body, bp
 
 DEFINITION_KEYS = ("label", "kind", "choices", "required", "staff_only", "help_text", "claim")
@@ -31,6 +31,7 @@ def product_fields(slug: str):
 
 
 @bp.post("/products/<slug>/fields")
+@transactional
 def define_field(slug: str):
     data, me = body(), actor()
     product = queries.get_product(slug)
@@ -41,6 +42,7 @@ def define_field(slug: str):
 
 
 @bp.patch("/profile-fields/<int:field_id>")
+@transactional
 def update_field(field_id: int):
     data, me = body(), actor()
     retired = data.get("retired")

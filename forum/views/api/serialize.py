@@ -2,11 +2,9 @@
 
 from datetime import datetime
 
-from flask import url_for
-
 from forum.models import Answer, Comment, Question, User
 from forum.services.queries import Page, Thread
-from forum.templating import slugify
+from forum.urls import absolute, member_url, question_url
 from reputation.badges import BY_KEY, BadgeKey
 from reputation.events import RepEvent
 from reputation.rules import LABELS
@@ -32,7 +30,7 @@ def comment(c: Comment) -> dict:
 def question_summary(q: Question) -> dict:
     return {
         "id": q.id, "title": q.title,
-        "url": url_for("questions.show", question_id=q.id, slug=slugify(q.title), _external=True),
+        "url": question_url(q, link=absolute),
         "product": {"slug": q.product.slug, "name": q.product.name}, "tags": [t.name for t in q.tags],
         "author": user_ref(q.author), "score": q.score, "answer_count": q.answer_count,
         "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
@@ -69,7 +67,7 @@ def question_detail(thread: Thread) -> dict:
 def user_profile(user: User, counts: dict[str, int]) -> dict:
     return {"id": user.id, "username": user.username, "reputation": user.reputation, "role": user.role,
             "about": user.about, "created_at": iso(user.created_at),
-            "url": url_for("users.profile", user_id=user.id, slug=slugify(user.username), _external=True),
+            "url": member_url(user, link=absolute),
             "counts": counts}
 
 

@@ -6,6 +6,7 @@ from forum.models import Case, CaseStatus
 from forum.policy import Permission, require
 from forum.services import queries
 from forum.services.errors import ValidationFailed
+from forum.transaction import transactional
 from forum.views.api import actor, body, bp, text_field, viewer
 from forum.views.api.content import paging
 from moderation import escalation, knowledge
@@ -53,6 +54,7 @@ def article_json(article, *, full: bool = False) -> dict:
 
 
 @bp.post("/questions/<int:question_id>/escalate")
+@transactional
 def escalate(question_id: int):
     user = actor()
     require(user, Permission.THREAD_ESCALATE)
@@ -96,6 +98,7 @@ def show_case(reference: str):
 
 
 @bp.patch("/cases/<reference>")
+@transactional
 def update_case(reference: str):
     user = actor()
     case = escalation.get_case(reference, viewer=user)
@@ -117,6 +120,7 @@ def update_case(reference: str):
 
 
 @bp.post("/cases/<reference>/updates")
+@transactional
 def post_case_update(reference: str):
     user = actor()
     case = escalation.get_case(reference, viewer=user)
@@ -129,6 +133,7 @@ def post_case_update(reference: str):
 
 
 @bp.post("/questions/<int:question_id>/publish")
+@transactional
 def publish(question_id: int):
     user = actor()
     require(user, Permission.ARTICLE_PUBLISH)

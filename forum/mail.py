@@ -14,7 +14,6 @@ import smtplib
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -42,26 +41,6 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
     cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value or "")
     cleaned = _SPACE.sub(" ", cleaned).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
-
-
-def link_builder() -> Callable[..., str]:
-    """A function building absolute links under SITE_URL without a request (workers send mail too).
-
-    Call it as link(endpoint, anchor=None, **values); one builder serves a whole message.
-    """
-    site = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http")
-
-    def link(endpoint: str, anchor: str | None = None, **values: object) -> str:
-        url = adapter.build(endpoint, values, force_external=True)
-        return f"{url}#{anchor}" if anchor else url
-
-    return link
-
-
-def external_url(endpoint: str, anchor: str | None = None, **values: object) -> str:
-    """One absolute link under SITE_URL (see link_builder)."""
-    return link_builder()(endpoint, anchor, **values)
 
 
 @dataclass

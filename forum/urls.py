@@ -1,0 +1,131 @@
+"""Where things live: the one place that knows the address of a thread, an answer, an article, a case…
+
+Views, templates (as globals), feeds, digests, notification mail, search results and the API all
+ask here, so changing a URL scheme (a slug rule, an anchor name) is one edit. Each function takes
+the object (or, for row-based callers, its id and title) and an optional `link` that decides the
+form of the address:
+
+- `relative` (the default): a path for links and redirects inside a request;
+- `absolute`: a full URL on the host of the current request (feeds, the API);
+- `site_links()`: a full URL under SITE_URL without a request (mail sent by workers, digests).
+
+A `link` is any `link(endpoint, anchor=None, **values) -> str`.
+"""
+
+import functools
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+
+Link = Callable[..., str]
+
+
+@functools.lru_cache(maxsize=8192)
+def slugify(text: str) -> str:
+    """URL slug of a title or name; memoized, as a thread page asks for the same names many times."""
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80] or "q"
+
+
+def _with_anchor(url: str, anchor: str | None) -> str:
+    return f"{url}#{anchor}" if anchor else url
+
+
+def relative(endpoint: str, anchor: str | None = None, **values: object) -> str:
+    return _with_anchor(url_for(endpoint, **values), anchor)
+
+
+def absolute(endpoint: str, anchor: str | None = None, **values: object) -> str:
+    return _with_anchor(url_for(endpoint, _external=True, **values), anchor)
+
+
+def site_links() -> Link:
+    """A link building absolute URLs under SITE_URL without a request (workers send mail too).
+
+    Binding the URL map costs a little: build one and reuse it for a whole message or batch.
+    """
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http")
+
+    def link(endpoint: str, anchor: str | None = None, **values: object) -> str:
+        return _with_anchor(adapter.build(endpoint, values, force_external=True), anchor)
+
+    return link
+
+
+def site_url(endpoint: str, anchor: str | None = None, **values: object) -> str:
+    """One absolute URL under SITE_URL (see site_links)."""
+    return site_links()(endpoint, anchor, **values)
+
+
+# --- anchors on the thread page (the templates give these ids to the elements) ----------------
+
+def answer_anchor(answer_id: int) -> str:
+    return f"answer-{answer_id}"
+
+
+def comment_anchor(comment_id: int) -> str:
+    return f"comment-{comment_id}"
+
+
+QUESTION_ANCHOR = "question"
+QUESTION_COMMENTS_ANCHOR = "question-comments"
+SUPPORT_ANCHOR = "support"
+
+
+# --- pages of things --------------------------------------------------------------------------
+
+def thread_url(question_id: int, title: str, anchor: str | None = None, *, link: Link = relative) -> str:
+    """The public thread of a question, for callers holding only its id and title (query rows)."""
+    return link("questions.show", anchor=anchor, question_id=question_id, slug=slugify(title))
+
+
+def question_number_url(question_id: int, *, link: Link = relative) -> str:
+    """A thread known only by its number: the page answers with a redirect to its titled address."""
+    return link("questions.show", question_id=question_id)
+
+
+def question_url(question, anchor: str | None = None, *, link: Link = relative) -> str:
+    return thread_url(question.id, question.title, anchor, link=link)
+
+
+def answer_url(answer, *, link: Link = relative) -> str:
+    """An answer is a place on its question's thread."""
+    return thread_url(answer.question_id, answer.question.title, answer_anchor(answer.id), link=link)
+
+
+def article_page_url(article_id: int, title: str, *, link: Link = relative) -> str:
+    return link("knowledge.show", article_id=article_id, slug=slugify(title))
+
+
+def article_url(article, *, link: Link = relative) -> str:
+    return article_page_url(article.id, article.title, link=link)
+
+
+def member_url(user, *, link: Link = relative, **values: object) -> str:
+    """A member's public profile (`values`: e.g. tab='answers')."""
+    return link("users.profile", user_id=user.id, slug=slugify(user.username), **values)
+
+
+def case_url(case, *, link: Link = relative) -> str:
+    return link("cases.show", reference=case.reference)
+
+
+def tag_url(tag, *, link: Link = relative, **values: object) -> str:
+    """A tag's questions; `tag` is a Tag or its name."""
+    return link("browse.tag", name=getattr(tag, "name", tag), **values)
+
+
+def product_url(product, *, link: Link = relative, **values: object) -> str:
+    """A product's questions; `product` is a Product or its slug."""
+    return link("browse.product", slug=getattr(product, "slug", product), **values)
+
+
+def mod_thread_url(question, *, link: Link = relative) -> str:
+    """The moderators' view of a thread (state, history, actions)."""
+    return link("mod.thread", question_id=question.id)
+
+
+TEMPLATE_GLOBALS = {f.__name__: f for f in (question_url, answer_url, thread_url, article_url, member_url, case_url,
+                                            tag_url, product_url, mod_thread_url, answer_anchor, comment_anchor)}

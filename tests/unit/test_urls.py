@@ -1,0 +1,50 @@
+"""forum/urls.py is the one home of the addresses of things: the forms agree, and nobody else builds them."""
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from forum import urls
+
+ROOT = Path(__file__).resolve().parents[2]
+# The endpoints of "things": only forum/urls.py names them when building a link.
+THING_ENDPOINTS = ("questions.show", "users.profile", "knowledge.show", "cases.show", "browse.tag", "browse.product")
+_ENDPOINTS = "|".join(map(re.escape, THING_ENDPOINTS))
+BUILT_BY_HAND = re.compile(r"""(url_for|link|build)\(\s*['"](""" + _ENDPOINTS + r""")['"]""")
+
+
+def test_the_three_forms_of_a_thread_address(app):
+    question = SimpleNamespace(id=7, title="Reset the Schedule?")
+    answer = SimpleNamespace(id=12, question_id=7, question=question)
+    app.config["SITE_URL"] = "https://community.example/forum"
+    try:
+        with app.test_request_context(base_url="http://web.internal"):
+            assert urls.question_url(question) == "/questions/7/reset-the-schedule"
+            assert urls.answer_url(answer) == "/questions/7/reset-the-schedule#answer-12"
+            assert urls.answer_url(answer, link=urls.absolute) == "http://web.internal/questions/7/reset-the-schedule#answer-12"
+        with app.app_context():  # no request: mail and digests are built by workers
+            assert (urls.question_url(question, urls.comment_anchor(3), link=urls.site_links())
+                    == "https://community.example/forum/questions/7/reset-the-schedule#comment-3")
+    finally:
+        app.config["SITE_URL"] = "http://localhost"
+
+
+def test_members_tags_products_articles_cases(app):
+    with app.test_request_context():
+        assert urls.member_url(SimpleNamespace(id=3, username="Maria K"), tab="answers") == "/users/3/maria-k?tab=answers"
+        assert urls.tag_url("wifi") == urls.tag_url(SimpleNamespace(name="wifi"))
+        assert urls.product_url("thermostat") == urls.product_url(SimpleNamespace(slug="thermostat"))
+        assert urls.article_url(SimpleNamespace(id=4, title="Pairing")) == urls.article_page_url(4, "Pairing")
+        assert urls.case_url(SimpleNamespace(reference="C-1")).endswith("/C-1")
+
+
+def test_nobody_else_builds_the_address_of_a_thing():
+    offenders = []
+    for path in [*ROOT.joinpath("forum").rglob("*.py"), *ROOT.joinpath("moderation").rglob("*.py"),
+                 *ROOT.joinpath("forum", "templates").rglob("*.html")]:
+        if path == ROOT / "forum" / "urls.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if BUILT_BY_HAND.search(line) or "'answer-%d'" in line or 'f"answer-{' in line:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []
