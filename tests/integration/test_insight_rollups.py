@@ -114,7 +114,7 @@ def test_the_nightly_task_rolls_up_the_last_days(app, community):
 
     app.config["INSIGHTS_ROLLUP_DAYS"] = 3
     try:
-        assert tasks.rollup_insights.apply().get() == 3  # in this process: the config change is local
+        assert tasks.rollup_insights.apply().result == 3  # in this process: the config change is local
     finally:
         app.config["INSIGHTS_ROLLUP_DAYS"] = 31
     today = utcnow().date()
