@@ -75,7 +75,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     sso_accounts.init_app(app)
     profile_fields.init_app(app)
     account_email.init_app(app)
-    webhooks.init_app(app)
+    webhooks.init_app(app)  # community events for the endpoints subscribed to them
     feeds.init_app(app)
     digests.init_app(app)
     from forum.services import satisfaction

@@ -54,14 +54,16 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("create-token")
     @click.argument("username")
     @click.option("--name", default="command line", help="A name to recognise the token by.")
+    @click.option("--scope", default=None, type=click.Choice(["read", "read-write", "read-write-cases"]),
+                  help="What the token may do; the widest the member may have when not given.")
     @transactional
-    def create_token(username: str, name: str) -> None:
+    def create_token(username: str, name: str, scope: str) -> None:
         """Create a personal API token for a member and print it (shown once)."""
         user = accounts.find_by_username(username)
         if user is None:
             raise click.ClickException(f"No member called {username}.")
         try:
-            click.echo(tokens.create_token(user, name))
+            click.echo(tokens.create_token(user, name, scope))
         except ServiceError as exc:
             _fail(exc)
 

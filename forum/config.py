@@ -163,6 +163,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    API_CHECK_RESPONSES = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     VIEW_COUNT_FLUSH_SECONDS = 0

@@ -77,6 +77,7 @@ class ProfileForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=80)])
+    scope = SelectField("What it may do", default="read-write", validate_choice=False)
 
 
 def apply_errors(form: FlaskForm, fields: dict[str, str]) -> None:

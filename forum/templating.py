@@ -1,9 +1,11 @@
 """Jinja globals and filters: the permission predicate, stored-HTML marking, dates, the URLs of things."""
 
-from flask import get_flashed_messages, request, url_for
+import re
+
+from flask import g, get_flashed_messages, has_request_context, request, url_for
 
 from forum.markup import stored
-from forum.policy import can, confirmation_notice, needs_reputation, offered, refusal
+from forum.policy import PageDecisions, confirmation_notice
 from forum.times import ago, formatted, machine
 from forum.urls import TEMPLATE_GLOBALS, slugify
 
@@ -53,9 +55,53 @@ def flashes_for(target: str) -> list[tuple[str, str]]:
     return [(kind, message) for kind, aimed, message in _flashes() if aimed == target]
 
 
+def refused_at(target: str) -> bool:
+    """Whether a refusal (not a success) was flashed at the control with this id: its form reopens."""
+    return any(kind != "success" for kind, _ in flashes_for(target))
+
+
+OPEN_FORM = re.compile(r"(?:flag|comment)-(?:question|answer|comment)-[0-9]{1,10}")
+
+
+def open_form() -> str | None:
+    """The per-post form a thread page was asked to show open (?open=flag-answer-12), if well formed.
+
+    Thread pages carry a link per post instead of a form per post; following it shows that one.
+    """
+    wanted = request.args.get("open", "")
+    return wanted if OPEN_FORM.fullmatch(wanted) else None
+
+
+def _decisions() -> PageDecisions:
+    if not has_request_context():
+        return PageDecisions()
+    if "page_decisions" not in g:
+        g.page_decisions = PageDecisions()
+    return g.page_decisions
+
+
+# What templates ask the permission function: through this request's PageDecisions, so a page
+# decides each (viewer, permission, post) once however many controls depend on it.
+def can(user, perm, obj=None) -> bool:
+    return _decisions().can(user, perm, obj)
+
+
+def refusal(user, perm, obj=None) -> str | None:
+    return _decisions().refusal(user, perm, obj)
+
+
+def needs_reputation(user, perm, obj=None) -> bool:
+    return _decisions().needs_reputation(user, perm, obj)
+
+
+def offered(user, perm, obj=None) -> bool:
+    return _decisions().offered(user, perm, obj)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url,
                                  offered=offered, needs_reputation=needs_reputation, refusal=refusal,
-                                 page_flashes=page_flashes, flashes_for=flashes_for, theme_choice=theme_choice)
+                                 page_flashes=page_flashes, flashes_for=flashes_for, refused_at=refused_at,
+                                 theme_choice=theme_choice)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

@@ -26,7 +26,7 @@ from forum.models import (
 from forum.parse import parse_id
 from forum.policy import Permission, require
 from forum.services import answers, comments, ledger, posts, questions
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import MissingReference, NotAllowed, StateConflict, ValidationFailed
 from moderation import audit, flags
 from reputation import rules
 from reputation.events import RepEvent
@@ -45,7 +45,7 @@ def _question(question_id: int, moderator: User) -> Question:
 
 def _live(question: Question) -> None:
     if question.is_deleted:
-        raise ValidationFailed("This question is deleted; undelete it first.")
+        raise StateConflict("This question is deleted; undelete it first.")
 
 
 def parse_question_ref(raw: object) -> int | None:
@@ -63,7 +63,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        raise ValidationFailed(f"This question is already closed ({question.close_reason_label}).")
+        raise StateConflict(f"This question is already closed ({question.close_reason_label}).")
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:
@@ -92,11 +92,11 @@ def duplicate_target(question: Question, raw: object) -> Question:
         raise ValidationFailed("Name the question this duplicates.",
                                fields={"duplicate_of": "Give its number or paste its link."})
     if target_id == question.id:
-        raise ValidationFailed("A question can't duplicate itself.",
+        raise StateConflict("A question can't duplicate itself.",
                                fields={"duplicate_of": "Choose a different question."})
     target = db.session.get(Question, target_id)
     if target is None or target.is_deleted or target.is_hidden:
-        raise ValidationFailed("That question doesn't exist.",
+        raise MissingReference("That question doesn't exist.",
                                fields={"duplicate_of": f"There is no public question #{target_id}."})
     return target
 
@@ -105,7 +105,7 @@ def reopen_question(question_id: int, *, moderator: User, note: str = "") -> Que
     require(moderator, Permission.THREAD_CLOSE)
     question = _question(question_id, moderator)
     if not question.is_closed:
-        raise ValidationFailed("This question is open already.")
+        raise StateConflict("This question is open already.")
     before = {"state": "closed", "reason": question.close_reason, "duplicate_of": question.duplicate_of_id}
     question.closed_at = question.closed_by_id = question.close_reason = question.duplicate_of_id = None
     audit.log("question.reopen", moderator, target=audit.target_of(question), reason=_note(note), before=before,
@@ -119,7 +119,7 @@ def lock_thread(question_id: int, *, moderator: User, note: str = "") -> Questio
     question = _question(question_id, moderator)
     _live(question)
     if question.is_locked:
-        raise ValidationFailed("This thread is already locked.")
+        raise StateConflict("This thread is already locked.")
     question.locked_at = utcnow()
     audit.log("question.lock", moderator, target=audit.target_of(question), reason=_note(note),
               before={"locked": False}, after={"locked": True}, subject=question.author_id,
@@ -131,7 +131,7 @@ def unlock_thread(question_id: int, *, moderator: User, note: str = "") -> Quest
     require(moderator, Permission.THREAD_LOCK)
     question = _question(question_id, moderator)
     if not question.is_locked:
-        raise ValidationFailed("This thread is not locked.")
+        raise StateConflict("This thread is not locked.")
     question.locked_at = None
     audit.log("question.unlock", moderator, target=audit.target_of(question), reason=_note(note),
               before={"locked": True}, after={"locked": False}, subject=question.author_id,

@@ -21,7 +21,7 @@ from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, 
 from forum.parse import parse_id
 from forum.policy import Permission, require, roles
 from forum.services import notifications, satisfaction, webhooks
-from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from forum.transaction import savepoint
 from moderation import sla
 
@@ -104,9 +104,9 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     if question is None:
         raise NotFound("No such question.")
     if question.deleted_at is not None:
-        raise ValidationFailed("A deleted thread can't be escalated: undelete it first.")
+        raise StateConflict("A deleted thread can't be escalated: undelete it first.")
     if getattr(question, "hidden_at", None) is not None:
-        raise ValidationFailed("This thread is hidden pending review (spam or abuse flags); review it first.")
+        raise StateConflict("This thread is hidden pending review (spam or abuse flags); review it first.")
     existing = active_case_for(question.id)
     if existing is not None:
         raise CaseExists(existing)
@@ -235,7 +235,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise ValidationFailed(f"A {current.label.lower()} case can't become {target.label.lower()}.",
+        raise StateConflict(f"A {current.label.lower()} case can't become {target.label.lower()}.",
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -275,7 +275,7 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     if assignee_username:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
         if assignee is None or not roles.is_support(assignee):
-            raise ValidationFailed("That person can't take cases.",
+            raise MissingReference("No agent has that username: cases go to agents, moderators or admins.",
                                    fields={"assignee": "Choose an agent, moderator or admin."})
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:

@@ -25,9 +25,10 @@ from forum.models import (
 )
 from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger
-from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.services.errors import Conflict, MissingReference, NotFound, StateConflict, ValidationFailed
 from forum.services.events import Event, emit
 from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
+from forum.services.posts import BODY_MIN as ARTICLE_BODY_MIN
 from forum.services.queries import Page
 from forum.transaction import savepoint
 from reputation.events import RepEvent
@@ -43,8 +44,8 @@ def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple
         errors["title"] = f"{TITLE_MIN}–{TITLE_MAX} characters."
     if not SUMMARY_MIN <= len(summary) <= SUMMARY_MAX:
         errors["summary"] = f"{SUMMARY_MIN}–{SUMMARY_MAX} characters: what problem this solves."
-    if not 30 <= len(body) <= BODY_MAX:
-        errors["body"] = f"30–{BODY_MAX:,} characters."
+    if not ARTICLE_BODY_MIN <= len(body) <= BODY_MAX:
+        errors["body"] = f"{ARTICLE_BODY_MIN}–{BODY_MAX:,} characters."
     return title, summary, body
 
 
@@ -85,10 +86,12 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
     if question is None or question.deleted_at is not None:
         raise NotFound("No such question.")
     if answer is None or answer.question_id != question.id or answer.deleted_at is not None:
-        raise ValidationFailed("Choose one of this thread's answers.", fields={"answer_id": "Not an answer here."})
+        raise MissingReference("Choose one of this thread's answers.", fields={"answer_id": "Not an answer here."})
     existing = article_for_answer(answer.id)
     if existing is not None:
         raise Conflict(f"That answer is already published as “{existing.title}”.")
+    if body is None and len(answer.body_md.strip()) < ARTICLE_BODY_MIN:
+        raise StateConflict(f"This answer is shorter than an article ({ARTICLE_BODY_MIN}+ characters): send a body.")
     errors: dict[str, str] = {}
     title, summary, body = _check(title or question.title, summary or _summary_of(question), body or answer.body_md,
                                   errors)

@@ -12,7 +12,12 @@ from forum.extensions import db
 from forum.models import Answer, Comment, Question, ReviewItem, ReviewKind, ReviewOutcome, User
 from forum.policy import Permission, require
 from forum.services import answers, questions
-from forum.services.errors import NotFound, ServiceError, ValidationFailed
+from forum.services.errors import (
+    NotFound,
+    ServiceError,
+    StateConflict,
+    ValidationFailed,
+)
 from moderation import actions, audit, flags, queue, suggestions, suspensions
 
 FLAG_KINDS = (ReviewKind.FLAGGED.value, ReviewKind.HIDDEN.value)
@@ -49,12 +54,12 @@ def _check(item: ReviewItem, decision: Decision, moderator: User) -> tuple[Revie
     except ValueError as exc:
         raise ValidationFailed("Unknown decision.", fields={"outcome": "Choose one of the offered actions."}) from exc
     if outcome not in outcomes_for(item):
-        raise ValidationFailed(f"“{outcome.value}” isn't possible for this item.",
+        raise StateConflict(f"“{outcome.value}” isn't possible for this item.",
                                fields={"outcome": ", ".join(o.value for o in outcomes_for(item))})
     target = item.target
     extra: dict = {}
     if outcome in (ReviewOutcome.DELETED, ReviewOutcome.SPAM, ReviewOutcome.EDITED) and target.is_deleted:
-        raise ValidationFailed("The post is already deleted; dismiss the item instead.")
+        raise StateConflict("The post is already deleted; dismiss the item instead.")
     if outcome is ReviewOutcome.EDITED and not (decision.body or "").strip():
         raise ValidationFailed("Please write the corrected text.", fields={"body": "The edited text is required."})
     if outcome is ReviewOutcome.SPAM and target.author_id == moderator.id:

@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.models import Suspension, User, utcnow
 from forum.parse import parse_day
 from forum.policy import Permission, require
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services.errors import NotFound, StateConflict, ValidationFailed
 from forum.times import formatted
 from moderation import audit
 
@@ -93,7 +93,7 @@ def unsuspend(user_id: int, *, moderator: User, reason: str = "") -> None:
     member = _member(user_id)
     require(moderator, Permission.MEMBER_SUSPEND, member)
     if not member.is_suspended:
-        raise ValidationFailed(f"{member.username} is not suspended.")
+        raise StateConflict(f"{member.username} is not suspended.")
     reason = " ".join((reason or "").split())[:REASON_MAX]
     current = active(member)
     if current is not None:

@@ -25,7 +25,20 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.received: list[tuple[list[str], EmailMessage]] = []
+        self.greetings = 0  # EHLO/HELO commands seen: one per SMTP session
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        with self._lock:
+            self.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname) -> str:
+        with self._lock:
+            self.greetings += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
@@ -36,6 +49,7 @@ class SmtpSink:
     def clear(self) -> None:
         with self._lock:
             self.received.clear()
+            self.greetings = 0
 
     def messages(self, to: str | None = None) -> list[EmailMessage]:
         with self._lock:

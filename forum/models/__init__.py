@@ -48,7 +48,7 @@ from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
 from forum.models.site import SiteSetting
 from forum.models.sso import SsoIdentity
-from forum.models.user import ApiToken, Role, User
+from forum.models.user import ApiToken, IdempotencyKey, Role, TokenScope, User
 
 __all__ = [
     "AgentAway",
@@ -80,6 +80,7 @@ __all__ = [
     "FlagStatus",
     "Follow",
     "HelpfulVote",
+    "IdempotencyKey",
     "InsightRollup",
     "InsightRollupDay",
     "MailSettings",
@@ -113,6 +114,7 @@ __all__ = [
     "SuggestionStatus",
     "Suspension",
     "Tag",
+    "TokenScope",
     "User",
     "Vote",
     "WatchedAction",

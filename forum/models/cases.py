@@ -123,17 +123,25 @@ class WebhookEndpoint(db.Model):
     secret: Mapped[str] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The event types this endpoint receives ("case" = every case event; forum/services/webhooks.py lists them).
+    events: Mapped[list] = mapped_column(JSON, default=lambda: ["case"], server_default='["case"]')
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WebhookDelivery(db.Model):
-    """One event sent (or being sent) to one endpoint, with what the receiver answered."""
+    """One event sent (or being sent) to one endpoint, with what the receiver answered.
+
+    A case event is read from case_events; a community event (a question asked, an answer accepted…)
+    has no row there, so its type and body are kept here, as they were when it happened.
+    """
 
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"), index=True)
+    event_type: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     response_code: Mapped[int | None] = mapped_column(Integer)

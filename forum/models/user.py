@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -73,6 +73,19 @@ class User(db.Model):
         return f"<User {self.id} {self.username}>"
 
 
+class TokenScope(StrEnum):
+    """What a token may do, chosen when it is created."""
+
+    READ = "read"
+    WRITE = "read-write"
+    CASES = "read-write-cases"
+
+    @property
+    def label(self) -> str:
+        return {"read": "Read only", "read-write": "Read and write",
+                "read-write-cases": "Read and write, with support cases"}[self.value]
+
+
 class ApiToken(db.Model):
     """A personal API token; only its SHA-256 is stored, the token is shown once."""
 
@@ -86,5 +99,21 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    scope: Mapped[str] = mapped_column(String(20), default=TokenScope.WRITE, server_default=TokenScope.WRITE.value)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class IdempotencyKey(db.Model):
+    """The first response to a POST sent with an Idempotency-Key, replayed when the same token retries it."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -7,6 +7,7 @@ roles or reputation thresholds, and nothing else re-types "not deleted, not hidd
 
 from forum.policy.permissions import (
     NEEDS_CONFIRMED_EMAIL,
+    PageDecisions,
     Permission,
     can,
     confirmation_notice,
@@ -20,6 +21,7 @@ from forum.policy.permissions import (
 
 __all__ = [
     "NEEDS_CONFIRMED_EMAIL",
+    "PageDecisions",
     "Permission",
     "can",
     "confirmation_notice",

@@ -294,8 +294,13 @@ def needs_reputation(user: User | None, perm: Permission | str, obj: object | No
     Pages then show the control anyway, and a click explains the privilege and how to earn
     it, instead of the control vanishing with no reason.
     """
+    if not _signed_in(user):
+        return False  # a visitor is told to sign in, whatever the reputation rule
     perm = Permission(perm)
-    reason = refusal(user, perm, obj)
+    return _for_want_of_reputation(user, perm, refusal(user, perm, obj))
+
+
+def _for_want_of_reputation(user: User, perm: Permission, reason: str | None) -> bool:
     privilege = EARNED.get(perm)
     return reason is not None and privilege is not None and reason == _privilege_refusal(user, privilege)
 
@@ -303,6 +308,38 @@ def needs_reputation(user: User | None, perm: Permission | str, obj: object | No
 def offered(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
     """Show the control: the member may use it, or may once they have the reputation."""
     return can(user, perm, obj) or needs_reputation(user, perm, obj)
+
+
+class PageDecisions:
+    """The answers of `refusal` for one page, each question asked once.
+
+    A thread asks the same thing of a post several times (offer the vote button? is reputation
+    what is missing? show the form?); templates ask through this, so each (viewer, permission,
+    object) is decided once per request by the one permission function. Objects are kept with
+    their answers, so an id seen here stays theirs for the request.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[int, Permission, int], tuple[object, object, str | None]] = {}
+
+    def refusal(self, user: User | None, perm: Permission | str, obj: object | None = None) -> str | None:
+        perm = Permission(perm)
+        key = (id(user), perm, id(obj))
+        known = self._answers.get(key)
+        if known is None or known[0] is not user or known[1] is not obj:
+            known = self._answers[key] = (user, obj, refusal(user, perm, obj))
+        return known[2]
+
+    def can(self, user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+        return self.refusal(user, perm, obj) is None
+
+    def needs_reputation(self, user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+        if not _signed_in(user):
+            return False
+        return _for_want_of_reputation(user, Permission(perm), self.refusal(user, perm, obj))
+
+    def offered(self, user: User | None, perm: Permission | str, obj: object | None = None) -> bool:
+        return self.can(user, perm, obj) or self.needs_reputation(user, perm, obj)
 
 
 def require(user: User | None, perm: Permission, obj: object | None = None) -> None:

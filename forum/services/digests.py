@@ -28,8 +28,9 @@ import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 
-from sqlalchemy import and_, delete, distinct, exists, or_, select
+from sqlalchemy import and_, delete, distinct, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum import mail, urls
@@ -55,7 +56,9 @@ from forum.transaction import savepoint
 
 DIGEST_HOUR = 7
 MONDAY = 0
-BATCH = 1000
+# Members per delivery task: each task reads the sections' pools once, so a larger batch shares them
+# more widely (a batch of 5,000 stays within SQLite's and PostgreSQL's bound parameters).
+BATCH = 5000
 ITEMS_PER_SECTION = 15
 UNANSWERED_LOOKBACK = timedelta(days=30)
 PERIOD_WORDS = {DigestPeriod.DAILY: "daily", DigestPeriod.WEEKLY: "weekly"}
@@ -330,41 +333,42 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     run sends the rest and nobody twice.
     """
     period, _ = parse_key(key)
-    rows = db.session.execute(select(User, MailSettings).join(MailSettings, MailSettings.user_id == User.id)
-                              .where(User.id.in_(user_ids))).all()
+    rows = db.session.execute(
+        select(User.id, User.username, User.email, User.deleted_at, MailSettings.digest, MailSettings.time_zone)
+        .join(MailSettings, MailSettings.user_id == User.id).where(User.id.in_(user_ids))).all()
     claimed = set(db.session.scalars(select(DigestDelivery.user_id).where(
         DigestDelivery.period == key, DigestDelivery.user_id.in_(user_ids))))
-    wanted = {user.id: (user, settings) for user, settings in rows
-              if user.deleted_at is None and settings.digest == period and user.id not in claimed}
+    wanted = {row.id: row for row in rows
+              if row.deleted_at is None and row.digest == period and row.id not in claimed}
     # (account gone, the member changed their mind since the run started, or already handled)
     if not wanted:
         return {}
-    readers = _readers(list(wanted), key, {u: settings.time_zone for u, (_, settings) in wanted.items()})
+    readers = _readers(list(wanted), key, {u: row.time_zone for u, row in wanted.items()})
     run = _Run()
     digests = {user_id: _build(readers[user_id], key, run) for user_id in wanted}
     try:
-        with savepoint():
-            for user_id, digest in digests.items():
-                db.session.add(DigestDelivery(user_id=user_id, period=key, item_count=digest.new_count,
-                                              sent=digest.new_count > 0))
-            db.session.flush()  # the claims: a concurrent duplicate waits on the unique key, then fails here
+        with savepoint():  # the claims: a concurrent duplicate waits on the unique key, then fails here
+            db.session.execute(insert(DigestDelivery), [
+                {"user_id": user_id, "period": key, "item_count": digest.new_count, "sent": digest.new_count > 0}
+                for user_id, digest in digests.items()])
     except IntegrityError:
         if len(user_ids) == 1:
             return {}
         return {user_id: count for u in user_ids for user_id, count in deliver_many([u], key).items()}
-    sent: list[int] = []
-    for user_id, digest in digests.items():
-        if not digest.new_count:
-            continue
-        try:
-            mail.send(render(wanted[user_id][0], digest))
-        except mail.MailUnavailable:
-            unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
-            db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
-                                                            DigestDelivery.user_id.in_(unsent)))
-            db.session.flush()
-            raise  # the caller commits the sent members' claims (see forum/tasks.py) and retries
-        sent.append(user_id)
+    sent: set[int] = set()
+    fragments = item_fragments()
+    try:
+        with mail.sending() as send:
+            for user_id, digest in digests.items():
+                if digest.new_count:
+                    send(render(wanted[user_id], digest, fragments))
+                    sent.add(user_id)
+    except mail.MailUnavailable:
+        unsent = [u for u, d in digests.items() if d.new_count and u not in sent]
+        db.session.execute(delete(DigestDelivery).where(DigestDelivery.period == key,
+                                                        DigestDelivery.user_id.in_(unsent)))
+        db.session.flush()
+        raise  # the caller commits the sent members' claims (see forum/tasks.py) and retries
     db.session.flush()
     return {user_id: digest.new_count for user_id, digest in digests.items()}
 
@@ -378,12 +382,29 @@ def subject(digest: Digest) -> str:
     return f"Your {digest.word} digest: " + ", ".join(parts)
 
 
-def render(user: User, digest: Digest) -> mail.Email:
+class Recipient(Protocol):
+    """What a message needs of its member (a User, or the row a batch reads)."""
+
+    id: int
+    username: str
+    email: str
+
+
+def item_fragments() -> mail.Fragments:
+    """Each digest item rendered once (the email/_digest_item macros), for the messages of one run."""
+    return mail.Fragments("_digest_item")
+
+
+def render(user: Recipient, digest: Digest, fragments: mail.Fragments | None = None) -> mail.Email:
+    """The member's message; `fragments` shared by the messages of one run: an item listed in many
+    members' digests is rendered once."""
+    fragments = fragments or item_fragments()
     link = urls.site_links()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
     return mail.render("digest", to=user.email, subject=subject(digest),
                        unsubscribe_url=link("notifications.unsubscribe", token=token),
-                       user=user, digest=digest, settings_url=link("preferences.page"))
+                       user=user, digest=digest, settings_url=link("preferences.page"),
+                       items_html=fragments.html, items_text=fragments.text)
 
 
 @dataclass(frozen=True)

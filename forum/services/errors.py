@@ -35,6 +35,21 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class StateConflict(ValidationFailed, Conflict):
+    """A request that is valid but conflicts with the current state (already locked, not suspended…): 409.
+
+    Still a ValidationFailed, so callers that show a form's errors keep handling it.
+    """
+
+    status = 409
+    code = "conflict"
+
+
+class MissingReference(ValidationFailed, NotFound):
+    """A field names something that doesn't exist (a duplicate target, an answer, an agent): 404."""
+
+    status = 404
+    code = "not_found"
 class Gone(ServiceError):
     """A link that worked once and no longer does (used, or expired)."""
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ApiToken, User, utcnow
+from forum.models import ApiToken, TokenScope, User, utcnow
+from forum.policy import Permission, can
 from forum.services.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "pc_"
@@ -18,13 +19,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str) -> str:
-    """Create a token for `user` and return it in clear; only its hash is kept."""
+def scopes_for(user: User) -> list[TokenScope]:
+    """The scopes this member may give a token: the cases scope only to staff who work cases."""
+    return [s for s in TokenScope if s is not TokenScope.CASES or can(user, Permission.CASE_WORK)]
+
+
+def create_token(user: User, name: str, scope: str | None = None) -> str:
+    """Create a token for `user` with a scope and return it in clear; only its hash is kept.
+
+    Without a scope the token gets the widest one the member may have (what tokens could do
+    before scopes existed); the settings page always asks.
+    """
+    scope = scope or scopes_for(user)[-1].value
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationFailed("Please name the token.", fields={"name": "1–80 characters, e.g. “CRM sync”."})
+    if scope not in {s.value for s in scopes_for(user)}:
+        raise ValidationFailed("Please choose what the token may do.",
+                               fields={"scope": "One of: " + ", ".join(s.value for s in scopes_for(user))})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10]))
+    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10], scope=scope))
     db.session.flush()
     return token
 
@@ -45,6 +59,12 @@ def active_tokens(user: User) -> list[ApiToken]:
 
 def user_for_token(token: str) -> User | None:
     """Return the token's owner, noting when it was last used (at most once a minute)."""
+    row = token_row(token)
+    return row.user if row is not None else None
+
+
+def token_row(token: str) -> ApiToken | None:
+    """The live token (owner not deleted), noting when it was last used (at most once a minute)."""
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
@@ -54,4 +74,4 @@ def user_for_token(token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
         db.session.flush()
-    return row.user
+    return row

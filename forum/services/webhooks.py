@@ -1,4 +1,9 @@
-"""Signed webhooks: every case event goes to each configured endpoint (README, "Support cases and the knowledge base").
+"""Signed webhooks: case events and community events go to the endpoints subscribed to them.
+
+Each endpoint picks its event types (EVENT_TYPES): "case" is every case event (created, status
+changed, assigned, public update, internal note); the community ones are question.created,
+answer.created, answer.accepted, question.closed and article.published, sent only for public
+content.
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:
@@ -23,11 +28,32 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from forum.extensions import db
-from forum.models import Case, CaseEvent, User, WebhookDelivery, WebhookEndpoint, utcnow
+from forum.models import (
+    Answer,
+    Article,
+    AuditLogEntry,
+    Case,
+    CaseEvent,
+    Question,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
 from forum.policy import Permission, require
 from forum.services import outbox, profile_fields, sso
 from forum.services.errors import NotFound, ValidationFailed
+from forum.services.events import Event, subscribe
 
+CASE_EVENTS = "case"
+EVENT_TYPES = {
+    CASE_EVENTS: "Case events (created, status changed, assigned, public update, internal note)",
+    "question.created": "A question is asked",
+    "answer.created": "A question gets an answer",
+    "answer.accepted": "An answer is accepted",
+    "question.closed": "A moderator closes a question",
+    "article.published": "An answer is published as a knowledge article",
+}
 SIGNATURE_HEADER = "X-PeerCare-Signature"
 USER_AGENT = "PeerCare-Webhooks/1"
 
@@ -38,9 +64,20 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint; returns it with its signing secret (shown to the admin once)."""
+def check_event_types(chosen: list[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(chosen or []))
+    unknown = [t for t in chosen if t not in EVENT_TYPES]
+    if unknown or not chosen:
+        raise ValidationFailed("Choose the events this endpoint receives.",
+                               fields={"events": "One or more of: " + ", ".join(EVENT_TYPES)})
+    return chosen
+
+
+def add_endpoint(url: str, *, description: str, actor: User, events: list[str] | None = None,
+                 ) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint for some event types (case events when none are named); returns its secret once."""
     require(actor, Permission.WEBHOOKS_MANAGE)
+    chosen = check_event_types(events if events is not None else [CASE_EVENTS])
     url = (url or "").strip()
     try:
         parts = urlsplit(url)
@@ -49,7 +86,7 @@ def add_endpoint(url: str, *, description: str, actor: User) -> tuple[WebhookEnd
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise ValidationFailed("Please give the endpoint's URL.", fields={"url": "An http(s) URL, e.g. https://crm.example.com/hooks/peercare"})
     secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200])
+    endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200], events=chosen)
     db.session.add(endpoint)
     db.session.flush()
     return endpoint, secret
@@ -64,18 +101,88 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     db.session.flush()
 
 
-def fan_out(event: CaseEvent) -> None:
-    """Queue the event for every active endpoint (inside the case change's transaction)."""
-    for endpoint in db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))):
-        delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id=event.id)
-        db.session.add(delivery)
+def _subscribed(event_type: str) -> list[WebhookEndpoint]:
+    active = db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True)))
+    return [e for e in active if event_type in (e.events or [CASE_EVENTS])]
+
+
+def _queue(endpoints: list[WebhookEndpoint], **delivery) -> None:
+    for endpoint in endpoints:
+        row = WebhookDelivery(endpoint_id=endpoint.id, **delivery)
+        db.session.add(row)
         db.session.flush()
-        outbox.defer("webhook.deliver", delivery_id=delivery.id)
+        outbox.defer("webhook.deliver", delivery_id=row.id)
+
+
+def fan_out(event: CaseEvent) -> None:
+    """Queue the case event for every endpoint that takes case events (inside the case change's transaction)."""
+    _queue(_subscribed(CASE_EVENTS), event_id=event.id)
+
+
+def _iso(when) -> str | None:
+    return when.isoformat(timespec="seconds") + "Z" if when else None
+
+
+def _question_data(question: Question) -> dict:
+    return {"id": question.id, "title": question.title, "product": question.product.slug,
+            "tags": [t.name for t in question.tags], "author": question.author.username,
+            "created_at": _iso(question.created_at), "state": "locked" if question.is_locked else (
+                "closed" if question.is_closed else "open"),
+            "close_reason": question.close_reason, "duplicate_of_id": question.duplicate_of_id,
+            "accepted_answer_id": question.accepted_answer_id}
+
+
+def _public(post) -> bool:
+    return post is not None and post.deleted_at is None and post.hidden_at is None
+
+
+def community_event(event: Event, **ids: int | None) -> None:
+    """A domain event that endpoints may subscribe to: snapshot its public data and queue it."""
+    event_type, data = _community_data(event, ids)
+    if event_type is None:
+        return
+    endpoints = _subscribed(event_type)
+    if not endpoints:
+        return
+    key = data.get("answer", data.get("article", data.get("question")))["id"]
+    body = {"id": f"evt_{event_type}_{key}", "type": event_type,
+            "created_at": _iso(utcnow()), "data": data}
+    _queue(endpoints, event_type=event_type, payload=body)
+
+
+def _community_data(event: Event, ids: dict) -> tuple[str | None, dict]:
+    question = db.session.get(Question, ids["question_id"]) if ids.get("question_id") else None
+    if not _public(question):
+        return None, {}
+    if event is Event.QUESTION_ASKED:
+        return "question.created", {"question": _question_data(question)}
+    if event in (Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED):
+        answer = db.session.get(Answer, ids["answer_id"]) if ids.get("answer_id") else None
+        if not _public(answer):
+            return None, {}
+        data = {"id": answer.id, "author": answer.author.username, "score": answer.score,
+                "accepted": question.accepted_answer_id == answer.id, "created_at": _iso(answer.created_at)}
+        return ("answer.created" if event is Event.ANSWER_POSTED else "answer.accepted"), {
+            "question": _question_data(question), "answer": data}
+    if event is Event.MODERATION_ACTION:
+        entry = db.session.get(AuditLogEntry, ids["audit_id"]) if ids.get("audit_id") else None
+        if entry is None or entry.action != "question.close":
+            return None, {}
+        return "question.closed", {"question": _question_data(question),
+                                   "closed_at": _iso(question.closed_at)}
+    if event is Event.ARTICLE_PUBLISHED:
+        article = db.session.get(Article, ids["article_id"]) if ids.get("article_id") else None
+        if article is None:
+            return None, {}
+        return "article.published", {"question": _question_data(question), "article": {
+            "id": article.id, "title": article.title, "summary": article.summary, "answer_id": article.answer_id,
+            "version": article.version, "published_at": _iso(article.published_at)}}
+    return None, {}
 
 
 def fan_out_many(event_ids: list[int]) -> None:
-    """`fan_out` for many events at once (the care run): one query when no endpoint is active."""
-    endpoints = list(db.session.scalars(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))))
+    """`fan_out` for many events at once (the care run): one query for the endpoints, one insert."""
+    endpoints = [e.id for e in _subscribed(CASE_EVENTS)]
     if not endpoints or not event_ids:
         return
     delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), [
@@ -105,9 +212,12 @@ def deliver(message: dict) -> None:
     delivery = db.session.get(WebhookDelivery, message["delivery_id"])
     if delivery is None or delivery.status == "delivered":
         return
-    event = db.session.get(CaseEvent, delivery.event_id)
-    body = json.dumps(payload(event), separators=(",", ":"), sort_keys=True).encode()
-    event_id, timestamp = f"evt_{event.id}", int(time.time())
+    if delivery.event_id is not None:
+        content = payload(db.session.get(CaseEvent, delivery.event_id))
+    else:
+        content = delivery.payload
+    body = json.dumps(content, separators=(",", ":"), sort_keys=True).encode()
+    event_id, timestamp = content["id"], int(time.time())
     headers = {
         "Content-Type": "application/json", "User-Agent": USER_AGENT, "X-PeerCare-Event-Id": event_id,
         "X-PeerCare-Timestamp": str(timestamp),
@@ -150,5 +260,8 @@ def endpoints() -> list[WebhookEndpoint]:
 
 
 def init_app(app) -> None:
-    """Register the outbox handler that delivers webhook events."""
+    """Register the outbox handler that delivers webhook events, and subscribe community
+    webhooks to the domain events they mirror."""
     outbox.handler("webhook.deliver", background=True)(deliver)
+    subscribe(Event.QUESTION_ASKED, Event.ANSWER_POSTED, Event.ANSWER_ACCEPTED, Event.MODERATION_ACTION,
+              Event.ARTICLE_PUBLISHED)(community_event)

@@ -206,14 +206,15 @@ def webhook_settings():
         try:
             with unit_of_work():
                 _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
-                                                      description=request.form.get("description", ""), actor=me)
+                                                      description=request.form.get("description", ""), actor=me,
+                                                      events=request.form.getlist("events") or None)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:
             flash("Endpoint added. Copy its signing secret now: it is shown once.", "success")
     return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
                            deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
-                           action_form=ActionForm()), 422 if errors else 200
+                           action_form=ActionForm(), event_types=webhooks.EVENT_TYPES), 422 if errors else 200
 
 
 @bp.post("/admin/webhooks/<int:endpoint_id>/deactivate")

@@ -23,6 +23,7 @@ from forum.services import (
 from forum.services.care import first_response
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
+from forum.templating import open_form
 from forum.transaction import unit_of_work
 from forum.urls import question_url, slugify
 from forum.views import community
@@ -140,6 +141,7 @@ def render_thread(thread, answer_form, status: int = 200):
         answer_refusal = "You can't answer while your account is suspended."
     accepted = thread.question.accepted_answer_id
     return render_template("questions/show.html", thread=thread, q=thread.question, answer_form=answer_form,
+                           open_form=open_form() if member else None,
                            can_answer=member and answer_refusal is None, answer_refusal=answer_refusal,
                            case_priorities=list(CasePriority), support=support_choices(thread, viewer),
                            comment_form=CommentForm() if member else None,

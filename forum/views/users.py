@@ -43,13 +43,18 @@ def profile(user_id: int, slug: str | None = None):
                            badge_specs=BY_KEY, labels=LABELS)
 
 
+def _token_form(form: TokenForm) -> TokenForm:
+    form.scope.choices = [(s.value, s.label) for s in tokens.scopes_for(auth.current())]
+    return form
+
+
 def _settings_page(**forms):
     user = auth.current()
     context = {
         "email_form": EmailForm(formdata=None, email=user.email),
         "password_form": PasswordForm(formdata=None),
         "profile_form": ProfileForm(formdata=None, about=user.about, display_name=user.display_name),
-        "token_form": TokenForm(formdata=None),
+        "token_form": _token_form(TokenForm(formdata=None)),
         "action_form": ActionForm(),
         "tokens": tokens.active_tokens(user),
         "new_token": None,
@@ -150,11 +155,11 @@ def change_profile():
 @bp.post("/settings/tokens")
 @auth.login_required
 def create_token():
-    form = TokenForm()
+    form = _token_form(TokenForm())
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                token = tokens.create_token(auth.current(), form.name.data)
+                token = tokens.create_token(auth.current(), form.name.data, form.scope.data or "read-write")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:

@@ -1,7 +1,7 @@
 """daily rollups of the health console's figures
 
 Revision ID: 5e8f2a7c1d34
-Revises: d4c7a1e9b352
+Revises: 9d3b7e15a2c8
 Create Date: 2026-12-01 18:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e8f2a7c1d34'
-down_revision = 'd4c7a1e9b352'
+down_revision = '9d3b7e15a2c8'
 branch_labels = None
 depends_on = None
 

@@ -73,7 +73,7 @@ def test_only_admins_change_targets(client):
     ({"escalate_after_hours": True}, "escalate_after_hours"),
     ({"escalation_priority": "asap"}, "escalation_priority"),
     ({"update_cadence": {"urgent": -1}}, "update_cadence.urgent"),
-    ({"update_cadence": {"whenever": 3}}, "update_cadence"),
+    ({"update_cadence": {"whenever": 3}}, "update_cadence.whenever"),
     ({"update_cadence": [4]}, "update_cadence"),
     ({"colour": "red"}, "colour"),
 ])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import Case, CaseEvent, User
 from forum.services import tokens
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import escalation, sla
 from tests.concurrent import at_once
 from tests.conftest import login
@@ -75,7 +75,7 @@ def test_two_racing_escalations_make_one_case(agent):
 
 def test_workflow_transitions_are_validated(agent):
     case = escalation.escalate(make_question().id, actor=agent).case
-    with pytest.raises(ValidationFailed, match="can't become"):
+    with pytest.raises(Conflict, match="can't become"):
         escalation.transition(case, "closed", actor=agent)
     with pytest.raises(ValidationFailed, match="Unknown status"):
         escalation.transition(case, "teleported", actor=agent)
@@ -180,7 +180,7 @@ def test_deleted_threads_cannot_be_escalated(agent):
     from forum.services import questions
 
     questions.delete_question(q.id, q.author)
-    with pytest.raises(ValidationFailed, match="deleted"):
+    with pytest.raises(Conflict, match="deleted"):
         escalation.escalate(q.id, actor=agent)
 
 

@@ -3,13 +3,16 @@
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import func, select, update
 
+from forum import mail
 from forum.extensions import db
 from forum.models import Answer, DigestDelivery, Question
 from forum.services import digests, preferences, privacy
 from forum.transaction import transactional
 from tests.factories import PASSWORD, make_answer, make_question, make_user
+from tests.smtp_sink import free_port
 
 # Monday 2 March 2026, 06:05 UTC = 07:05 in Berlin (UTC+1 in winter), 01:05 in New York.
 RUN = datetime(2026, 3, 2, 6, 5)
@@ -105,6 +108,35 @@ def test_a_repeated_delivery_sends_one_email(mailbox):
     assert digests.deliver(reader.id, "daily:2026-03-02") == 0
     assert len(mailbox.wait_for(1, to=reader.email)) == 1
     assert db.session.scalar(select(func.count(DigestDelivery.id))) == 1
+
+
+def test_a_batch_goes_out_over_one_smtp_connection(mailbox):
+    q = make_question()
+    _at(Question, q.id, IN_WINDOW)
+    readers = [member(follow=(("product", "thermostat"),)) for _ in range(3)]
+    counts = transactional(digests.deliver_many)([r.id for r in readers], "daily:2026-03-02")
+    assert counts == {r.id: 1 for r in readers}
+    assert all(len(mailbox.wait_for(1, to=r.email)) == 1 for r in readers)
+    assert mailbox.greetings == 1
+
+
+def test_a_batch_that_cannot_reach_the_mail_server_releases_its_claims_for_a_later_run(app, mailbox):
+    q = make_question()
+    _at(Question, q.id, IN_WINDOW)
+    readers = [member(follow=(("product", "thermostat"),)) for _ in range(2)]
+    key = "daily:2026-03-02"
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    mail.init_app(app)
+    try:
+        with pytest.raises(mail.MailUnavailable):
+            transactional(digests.deliver_many)([r.id for r in readers], key)
+    finally:
+        app.config["MAIL_PORT"] = port
+        mail.init_app(app)
+    assert db.session.scalar(select(func.count(DigestDelivery.id))) == 0
+    assert transactional(digests.deliver_many)([r.id for r in readers], key) == {r.id: 1 for r in readers}
+    assert all(len(mailbox.wait_for(1, to=r.email)) == 1 for r in readers)
 
 
 def test_who_is_due_depends_on_the_members_clock_and_choice():

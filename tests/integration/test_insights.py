@@ -220,9 +220,16 @@ def test_bad_filters_are_clear_4xx_on_every_surface(client):
     from tests.conftest import login
 
     agent = make_user(role=Role.AGENT)
-    for query, status in (("period=x", 422), ("from=yesterday", 422), ("product=nope", 404),
-                          ("from=2026-11-10&to=2026-11-01", 422)):
+    for query, status in (("period=x", 422), ("from=yesterday", 422), ("product=nope", 404)):
         assert client.get(f"/api/v1/insights?{query}", headers=_bearer(agent)).status_code == status
+    # Any two calendar dates name a period for an API client, and the answer says which one was used.
+    for query, used in (("from=2026-11-10&to=2026-11-01", ("2026-11-01", "2026-11-11")),
+                        ("from=2024-01-01&to=2026-11-30", ("2025-11-30", "2026-12-01")),
+                        ("to=2026-11-30&period=7", ("2026-11-24", "2026-12-01")),
+                        ("from=0001-01-01&to=0001-01-05", ("1900-01-01", "1900-01-02"))):
+        answer = client.get(f"/api/v1/insights?{query}", headers=_bearer(agent))
+        assert answer.status_code == 200, query
+        assert (answer.get_json()["scope"]["from"], answer.get_json()["scope"]["to"]) == used, query
     login(client, agent)
     page = client.get("/mod/insights?period=x")
     assert page.status_code == 422 and "Choose the last 7, 30 or 90 days." in page.get_data(as_text=True)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, ReputationEntry, User
 from forum.services import acceptance, answers, comments, questions, tokens, verification, votes
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import actions
 from reputation.events import PostKind
 from tests.conftest import login
@@ -25,12 +25,12 @@ def test_close_reopen_with_reasons_and_clear_messages():
         actions.close_question(q.id, moderator=mod, reason="boring")
     assert "reason" in unknown.value.fields
     actions.close_question(q.id, moderator=mod, reason="off_topic", note="Not about our products")
-    with pytest.raises(ValidationFailed, match=r"already closed \(off-topic\)"):
+    with pytest.raises(Conflict, match=r"already closed \(off-topic\)"):
         actions.close_question(q.id, moderator=mod, reason="needs_detail")
     with pytest.raises(NotAllowed, match="closed"):
         answers.post_answer(q.id, make_user(), body="Here is an answer that should not be accepted now.")
     actions.reopen_question(q.id, moderator=mod)
-    with pytest.raises(ValidationFailed, match="open already"):
+    with pytest.raises(Conflict, match="open already"):
         actions.reopen_question(q.id, moderator=mod)
     answers.post_answer(q.id, make_user(), body="Now the thread takes answers again, good.")
     entry = db.session.scalar(select(AuditLogEntry).where(AuditLogEntry.action == "question.close"))
@@ -42,12 +42,14 @@ def test_close_reopen_with_reasons_and_clear_messages():
 def test_duplicate_target_must_be_a_different_existing_public_question():
     q, other = make_question(), make_question()
     mod = make_moderator()
-    for bad in (None, "", "abc", q.id, 999_999):
-        with pytest.raises(ValidationFailed) as exc:
+    # Unreadable refs are invalid (422), itself conflicts (409), a missing question is not found (404).
+    for bad, error in ((None, ValidationFailed), ("", ValidationFailed), ("abc", ValidationFailed), (q.id, Conflict),
+                       (999_999, NotFound)):
+        with pytest.raises(error) as exc:
             actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=bad)
         assert "duplicate_of" in exc.value.fields
     questions.delete_question(other.id, other.author)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=other.id)
     target = make_question()
     actions.close_question(q.id, moderator=mod, reason="duplicate", duplicate_of=f"http://x/questions/{target.id}/slug")
@@ -66,7 +68,7 @@ def test_lock_refuses_answers_comments_and_votes_until_unlocked():
     a = make_answer(q)
     mod = make_moderator()
     actions.lock_thread(q.id, moderator=mod)
-    with pytest.raises(ValidationFailed, match="already locked"):
+    with pytest.raises(Conflict, match="already locked"):
         actions.lock_thread(q.id, moderator=mod)
     voter = make_user(reputation_points=200)
     for attempt in (lambda: answers.post_answer(q.id, voter, body="An answer to a locked thread, refused."),
@@ -112,7 +114,7 @@ def test_merge_moves_answers_and_comments_and_unaccepts_without_breaking_reputat
     assert db.session.get(User, accepted.author_id).reputation == before - 15
     assert verification.verify().ok
     assert audit_actions(f"question:{source.id}") == ["question.merge"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):
         actions.merge_question(target.id, target.id, moderator=make_moderator())
 
 
@@ -198,7 +200,7 @@ def test_moderator_api_close_lock_and_audit(client):
     r = client.post(f"/api/v1/questions/{q.id}/close", headers=headers, json={"reason": "needs_detail"})
     assert r.status_code == 200 and r.get_json()["closed"] is True
     r = client.post(f"/api/v1/questions/{q.id}/close", headers=headers, json={"reason": "needs_detail"})
-    assert r.status_code == 422 and "already closed" in r.get_json()["error"]["message"]
+    assert r.status_code == 409 and "already closed" in r.get_json()["error"]["message"]
     assert client.post(f"/api/v1/questions/{q.id}/lock", headers=headers).get_json()["locked"] is True
     assert client.post(f"/api/v1/questions/{q.id}/reopen", headers=headers).get_json()["closed"] is False
     r = client.get(f"/api/v1/mod/audit?target=question:{q.id}", headers=headers).get_json()

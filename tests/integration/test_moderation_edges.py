@@ -189,7 +189,7 @@ def test_console_post_actions_check_their_target():
     a = make_answer(q)
     comment = make_comment(a)
     mod = make_moderator()
-    with pytest.raises(ValidationFailed, match="not locked"):
+    with pytest.raises(Conflict, match="not locked"):
         actions.unlock_thread(q.id, moderator=mod)
     with pytest.raises(ValidationFailed, match="not deleted"):
         actions.undelete_post("answer", a.id, moderator=mod)

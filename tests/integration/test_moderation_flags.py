@@ -105,8 +105,15 @@ def test_flag_buttons_post_through_the_web_form(client):
     a = make_answer(q)
     member = make_user(reputation_points=20)
     login(client, member)
-    page = client.get(f"/questions/{q.id}", follow_redirects=True).get_data(as_text=True)
-    assert f'action="/answers/{a.id}/flag"' in page and f'action="/questions/{q.id}/flag"' in page
+    thread = client.get(f"/questions/{q.id}", follow_redirects=True)
+    page = thread.get_data(as_text=True)
+    # One link per post; following it shows that post's form, open (no form per post on the page).
+    assert f'href="?open=flag-answer-{a.id}#flag-answer-{a.id}"' in page and ' action="/answers/' not in page
+    path = thread.request.path
+    opened = client.get(f"{path}?open=flag-answer-{a.id}").get_data(as_text=True)
+    assert f'action="/answers/{a.id}/flag"' in opened and f'action="/questions/{q.id}/flag"' not in opened
+    opened = client.get(f"{path}?open=flag-question-{q.id}").get_data(as_text=True)
+    assert f'action="/questions/{q.id}/flag"' in opened
     r = client.post(f"/answers/{a.id}/flag", data={"reason": "spam"}, follow_redirects=True)
     assert "Moderators will review your flag" in r.get_data(as_text=True)
     r = client.post(f"/answers/{a.id}/flag", data={"reason": "spam"}, follow_redirects=True)

@@ -129,7 +129,7 @@ def test_decisions_that_do_not_fit_the_item_are_refused():
     comment = make_comment(q)
     flags.flag("comment", comment.id, actor=make_user(reputation_points=20), reason="rude")
     item = db.session.scalar(select(ReviewItem).where(ReviewItem.comment_id == comment.id))
-    with pytest.raises(ValidationFailed, match="isn't possible"):
+    with pytest.raises(Conflict, match="isn't possible"):
         review.handle(item.id, Decision("spam"), moderator=make_moderator())
     with pytest.raises(ValidationFailed):
         review.handle(item.id, Decision("launch"), moderator=make_moderator())

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import AuditLogEntry, Role, Suspension, User, utcnow
 from forum.policy import Permission, can, refusal
 from forum.services import answers, comments, questions, tokens, votes
-from forum.services.errors import NotAllowed, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import flags, suspensions
 from reputation.events import PostKind
 from tests.conftest import login
@@ -108,7 +108,7 @@ def test_resuspending_replaces_and_unsuspending_restores_writing():
     rows = list(db.session.scalars(select(Suspension).where(Suspension.user_id == member.id).order_by(Suspension.id)))
     assert len(rows) == 2 and rows[0].lifted_at is not None and rows[1].lifted_at is None
     suspensions.unsuspend(member.id, moderator=mod, reason="appeal")
-    with pytest.raises(ValidationFailed, match="not suspended"):
+    with pytest.raises(Conflict, match="not suspended"):
         suspensions.unsuspend(member.id, moderator=mod)
     member = db.session.get(User, member.id)
     assert not member.is_suspended

@@ -77,10 +77,10 @@ def test_the_api_defines_and_changes_fields_with_json_field_errors(client):
     make_product("thermostat", "Northwind Thermostat")
     bad = client.post("/api/v1/products/thermostat/fields", headers=bearer(admin),
                       json={"label": "Plan", "kind": "choice", "choices": ["A"], "required": "yes", "colour": 1})
-    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"colour"}
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"colour", "required"}
     bad = client.post("/api/v1/products/thermostat/fields", headers=bearer(admin),
-                      json={"label": "Plan", "kind": "choice", "choices": ["A"], "required": "yes"})
-    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"choices", "required"}
+                      json={"label": "Plan", "kind": "choice", "choices": ["A"], "required": True})
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"choices"}
     created = client.post("/api/v1/products/thermostat/fields", headers=bearer(admin),
                           json={"label": "Plan", "kind": "choice", "choices": ["Basic", "Premium"]})
     assert created.status_code == 201 and created.get_json()["key"] == "plan"

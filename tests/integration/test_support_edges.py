@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import ArticleVersion, CaseEvent, Question, Tag
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from moderation import account_deletion, escalation, knowledge, sla
 from tests.factories import make_answer, make_question, make_user
 
@@ -38,7 +38,7 @@ def test_escalation_refuses_bad_priority_long_note_missing_and_hidden_threads(ag
         escalation.escalate(999_999, actor=agent)
     db.session.execute(update(Question).where(Question.id == q.id).values(hidden_at=datetime(2026, 11, 1)))
     db.session.commit()
-    with pytest.raises(ValidationFailed, match="hidden pending review"):
+    with pytest.raises(Conflict, match="hidden pending review"):
         escalation.escalate(q.id, actor=agent)
 
 
@@ -58,7 +58,7 @@ def test_cases_go_only_to_staff_and_updates_need_text(agent):
     case = escalation.escalate(make_question().id, actor=agent).case
     member = make_user()
     for username in (member.username, "nobody-by-this-name"):
-        with pytest.raises(ValidationFailed) as exc:
+        with pytest.raises(NotFound) as exc:
             escalation.assign(case, username, actor=agent)
         assert "assignee" in exc.value.fields
     with pytest.raises(ValidationFailed) as exc:
@@ -95,7 +95,7 @@ def test_sla_targets_weekends_and_bad_settings():
 def test_publishing_refuses_wrong_threads_and_answers_and_bad_fields(moderator):
     q, other = make_question(), make_question()
     a = make_answer(q)
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(NotFound) as exc:
         knowledge.publish_answer(q.id, answer_id=make_answer(other).id, actor=moderator)
     assert "answer_id" in exc.value.fields
     with pytest.raises(ValidationFailed) as exc:

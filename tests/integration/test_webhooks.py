@@ -14,7 +14,7 @@ from forum import tasks
 from forum.extensions import db
 from forum.models import WebhookDelivery
 from forum.services import outbox, webhooks
-from forum.services.errors import NotAllowed
+from forum.services.errors import NotAllowed, ValidationFailed
 from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.broker import broker_down
@@ -154,3 +154,47 @@ def test_only_admins_manage_endpoints(client):
         webhooks.add_endpoint("ftp://nope", description="", actor=admin)
     login(client, make_user(role="moderator"))
     assert client.get("/admin/webhooks").status_code == 403
+
+
+def test_endpoints_receive_only_the_community_events_they_subscribe_to(receiver):
+    from forum.services import acceptance
+    from moderation import actions, knowledge
+    from tests.factories import make_answer, make_moderator
+
+    admin = make_user(role="admin")
+    with unit_of_work():
+        _, secret = webhooks.add_endpoint(receiver.url, description="community", actor=admin, events=[
+            "question.created", "answer.created", "answer.accepted", "question.closed", "article.published"])
+    other = Receiver()
+    try:
+        with unit_of_work():
+            webhooks.add_endpoint(other.url, description="cases only", actor=admin)
+        q = make_question()
+        a = make_answer(q)
+        with unit_of_work():
+            acceptance.accept_answer(a.id, q.author)
+        moderator = make_moderator()
+        with unit_of_work():
+            knowledge.publish_answer(q.id, answer_id=a.id, actor=moderator)
+        duplicate = make_question()
+        with unit_of_work():
+            actions.close_question(duplicate.id, moderator=moderator, reason="duplicate", duplicate_of=q.id)
+        _deliver_all()
+        bodies = sorted((json.loads(r["body"]) for r in receiver.received), key=lambda b: b["id"])
+        assert sorted(b["type"] for b in bodies) == sorted([
+            "question.created", "answer.created", "answer.accepted", "article.published", "question.created",
+            "question.closed"])
+        by_type = {b["type"]: b for b in bodies}
+        for request in receiver.received:
+            assert independent_check(secret, request["headers"], request["body"])
+            assert json.loads(request["body"])["id"] == request["headers"]["x-peercare-event-id"]
+        assert by_type["answer.accepted"]["data"]["answer"]["id"] == a.id
+        assert by_type["answer.accepted"]["data"]["answer"]["accepted"] is True
+        assert by_type["article.published"]["data"]["article"]["answer_id"] == a.id
+        closed = by_type["question.closed"]["data"]["question"]
+        assert (closed["id"], closed["duplicate_of_id"], closed["state"]) == (duplicate.id, q.id, "closed")
+        assert other.received == []
+    finally:
+        other.close()
+    with pytest.raises(ValidationFailed):
+        webhooks.add_endpoint(receiver.url, description="nothing", actor=admin, events=["question.deleted"])

@@ -52,7 +52,7 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
     assert after["subscribers"]["answer.posted"] == [
         "forum.pagecache._forget_pages", "forum.services.queries._forget_counts",
         "forum.services.notifications._on_event", "forum.search.indexing.thread_changed",
-        "moderation.hooks.review_new_post"]
+        "moderation.hooks.review_new_post", "forum.services.webhooks.community_event"]
     assert after["subscribers"]["account.deleted"][-5:] == [
         "forum.services.notifications._on_account_deleted", "forum.services.sso._forget",
         "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted",

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, request
 from forum import auth
 from forum.extensions import csrf
 from forum.services import tokens, twofactor
-from forum.services.errors import ServiceError, ValidationFailed
+from forum.services.errors import ServiceError
 from forum.transaction import unit_of_work
 from forum.views.errors import json_error
 
@@ -28,14 +28,14 @@ def authenticate():
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        with unit_of_work():
-            user = tokens.user_for_token(token.strip()) if scheme == "Bearer" else None
-        if user is None:
+        with unit_of_work():  # noting when the token was last used is a write
+            row = tokens.token_row(token.strip()) if scheme == "Bearer" else None
+        if row is None:
             return json_error(401, "The API token is missing, malformed or revoked.")
-        if twofactor.required_for(user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
+        if twofactor.required_for(row.user, staff_must=current_app.config["REQUIRE_STAFF_2FA"]):
             return json_error(403, "Your role needs two-factor sign-in: turn it on under Settings → Two-factor "
                                    "sign-in, then create a new token.", code="two_factor_required")
-        g.api_user = user
+        g.api_user, g.api_token = row.user, row
         return None
     g.api_user = auth.current()
     if g.api_user is not None and request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
@@ -54,23 +54,6 @@ def viewer():
     return g.get("api_user")
 
 
-def body() -> dict:
-    """The JSON object sent, or a 400 error."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError("Send a JSON object with Content-Type: application/json.")
-    return data
-
-
-def text_field(data: dict, name: str, *, required: bool = True) -> str | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed(f"“{name}” must be a string.", fields={name: "Expected a string."})
-    return value
-
-
 @bp.errorhandler(ServiceError)
 def service_error(exc: ServiceError):
     return json_error(exc.status, exc.message, exc.fields, exc.code)
@@ -85,10 +68,10 @@ def init_app(app) -> None:
     from forum.views.api import (  # noqa: F401  (each module adds its routes to bp)
         care,
         content,
+        document,
         insights,
         moderation,
         notifications,
-        openapi,
         people,
         profile_fields,
         search,

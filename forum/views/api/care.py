@@ -1,30 +1,44 @@
 """API routes for a product's response targets (admins read and change them)."""
 
-from flask import jsonify
+from functools import partial
 
 from forum.policy import Permission, require
 from forum.services import queries
 from forum.services.care import targets
 from forum.transaction import unit_of_work
-from forum.views.api import actor, body, bp
+from forum.views.api import actor, bp
+from forum.views.api import schemas as s
+from forum.views.api.operations import operation
+
+api = partial(operation, bp)
 
 
 def _json(product) -> dict:
     return {"product": product.slug, **targets.current_settings(product)}
 
 
-@bp.get("/products/<slug>/care")
+@api("GET", "/products/<slug>/care", summary="Admins: a product's response targets", tag="care",
+     response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
 def product_care(slug: str):
     require(actor(), Permission.PRODUCT_CARE_MANAGE)
-    return jsonify(_json(queries.get_product(slug)))
+    return _json(queries.get_product(slug))
 
 
-@bp.route("/products/<slug>/care", methods=["PUT", "PATCH"])
-def update_product_care(slug: str):
-    """PATCH and PUT alike: the keys sent change, the others keep their value."""
-    data, me = body(), actor()
+def _save(slug: str, data: s.CareIn) -> dict:
+    me = actor()
     product = queries.get_product(slug)
     with unit_of_work():
-        targets.save(product, data, actor=me)
-        result = _json(product)
-    return jsonify(result)
+        targets.save(product, data.model_dump(exclude_unset=True), actor=me)
+        return _json(product)
+
+
+@api("PATCH", "/products/<slug>/care", summary="Admins: change response targets (the keys sent)", tag="care",
+     body=s.CareIn, response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
+def update_product_care(slug: str, data: s.CareIn):
+    return _save(slug, data)
+
+
+@api("PUT", "/products/<slug>/care", summary="Admins: change response targets (as PATCH)", tag="care",
+     body=s.CareIn, response=s.CareOut, permission=Permission.PRODUCT_CARE_MANAGE)
+def replace_product_care(slug: str, data: s.CareIn):
+    return _save(slug, data)

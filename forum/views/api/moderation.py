@@ -1,18 +1,18 @@
 """API routes for flags (members) and moderation (moderators): the console's services and permission checks."""
 
-from flask import jsonify, request
+from datetime import date
+from functools import partial
 
 from forum.models import Flag, ReviewItem
+from forum.parse import FIRST_YEAR, LAST_YEAR
 from forum.policy import Permission, require
-from forum.services.errors import ValidationFailed
-from forum.transaction import transactional
-from forum.views.api import actor, body, bp, text_field
-from forum.views.api.content import paging
+from forum.views.api import actor, bp
+from forum.views.api import schemas as s
+from forum.views.api.operations import operation
+from forum.views.api.serialize import iso
 from moderation import actions, audit, flags, queue, review, suspensions
 
-
-def iso(when):
-    return when.isoformat(timespec="seconds") + "Z" if when else None
+api = partial(operation, bp)
 
 
 def flag_json(flag: Flag) -> dict:
@@ -32,134 +32,128 @@ def item_json(item: ReviewItem) -> dict:
             "outcomes": [o.value for o in review.outcomes_for(item)]}
 
 
-def _flag(kind: str, target_id: int):
-    data = body()
-    reason = data.get("kind", data.get("reason"))
-    if not isinstance(reason, str):
-        raise ValidationFailed("“kind” must be spam, rude or attention.", fields={"kind": "Expected a string."})
-    flag = flags.flag(kind, target_id, actor=actor(), reason=reason,
-                      text=text_field(data, "text", required=False) or "")
-    return jsonify(flag_json(flag)), 201
+def _flag(kind: str, target_id: int, data: s.FlagIn) -> dict:
+    return flag_json(flags.flag(kind, target_id, actor=actor(), reason=data.kind, text=data.text or ""))
 
 
-@bp.post("/questions/<int:question_id>/flags")
-@transactional
-def flag_question(question_id: int):
-    return _flag("question", question_id)
+FLAG = {"tag": "moderation", "body": s.FlagIn, "response": s.FlagOut, "status": 201, "errors": (409,)}
 
 
-@bp.post("/answers/<int:answer_id>/flags")
-@transactional
-def flag_answer(answer_id: int):
-    return _flag("answer", answer_id)
+@api("POST", "/questions/<int:question_id>/flags", **FLAG,
+     summary="Flag a question (spam, rude, attention + text); needs the flag privilege")
+def flag_question(question_id: int, data: s.FlagIn):
+    return _flag("question", question_id, data)
 
 
-@bp.post("/comments/<int:comment_id>/flags")
-@transactional
-def flag_comment(comment_id: int):
-    return _flag("comment", comment_id)
+@api("POST", "/answers/<int:answer_id>/flags", summary="Flag an answer", **FLAG)
+def flag_answer(answer_id: int, data: s.FlagIn):
+    return _flag("answer", answer_id, data)
 
 
-@bp.get("/mod/queue")
-def mod_queue():
+@api("POST", "/comments/<int:comment_id>/flags", summary="Flag a comment", **FLAG)
+def flag_comment(comment_id: int, data: s.FlagIn):
+    return _flag("comment", comment_id, data)
+
+
+@api("GET", "/mod/queue", summary="Moderators: open review items with counts per kind", tag="moderation",
+     query=s.QueueQuery, response=s.Queue, permission=Permission.MODERATE)
+def mod_queue(query: s.QueueQuery):
     require(actor(), Permission.MODERATE)
-    page, per_page = paging()
-    result = queue.open_items(queue.parse_kind(request.args.get("kind")), page=page, per_page=per_page)
-    return jsonify(items=[item_json(i) for i in result.items], page=result.page, per_page=result.per_page,
-                   total=result.total, counts={k.value: n for k, n in queue.counts().items()})
+    result = queue.open_items(queue.parse_kind(query.kind), page=query.page, per_page=query.per_page)
+    return {"items": [item_json(i) for i in result.items], "page": result.page, "per_page": result.per_page,
+            "total": result.total, "counts": {k.value: n for k, n in queue.counts().items()}}
 
 
-@bp.get("/mod/queue/<int:item_id>")
+@api("GET", "/mod/queue/<int:item_id>", summary="Moderators: one review item", tag="moderation",
+     response=s.ReviewItemOut, permission=Permission.MODERATE)
 def mod_item(item_id: int):
     require(actor(), Permission.MODERATE)
-    return jsonify(item_json(queue.get_item(item_id)))
+    return item_json(queue.get_item(item_id))
 
 
-@bp.post("/mod/queue/<int:item_id>")
-@transactional
-def mod_handle(item_id: int):
+@api("POST", "/mod/queue/<int:item_id>", summary="Moderators: handle a review item once; 409 when already handled",
+     tag="moderation", body=s.ReviewIn, response=s.ReviewItemOut, errors=(409,), permission=Permission.MODERATE)
+def mod_handle(item_id: int, data: s.ReviewIn):
     require(actor(), Permission.MODERATE)
-    data = body()
-    decision = review.Decision(
-        outcome=text_field(data, "outcome"), note=text_field(data, "note", required=False) or "",
-        body=text_field(data, "body", required=False), title=text_field(data, "title", required=False),
-        tags=text_field(data, "tags", required=False), until=text_field(data, "until", required=False),
-        suspension_reason=text_field(data, "reason", required=False))
+    decision = review.Decision(outcome=data.outcome, note=data.note or "", body=data.body, title=data.title,
+                               tags=data.tags, until=data.until, suspension_reason=data.reason)
     review.handle(item_id, decision, moderator=actor())
-    return jsonify(item_json(queue.get_item(item_id)))
+    return item_json(queue.get_item(item_id))
 
 
-def _note(data: dict) -> str:
-    return text_field(data, "note", required=False) or ""
+def _thread(question_id: int) -> dict:
+    from forum.views.api.content import thread_json
+
+    return thread_json(question_id)
 
 
-def _state(question) -> dict:
-    return {"id": question.id, "closed": question.closed_at is not None, "close_reason": question.close_reason,
-            "duplicate_of": question.duplicate_of_id, "locked": question.locked_at is not None,
-            "product": question.product.slug}
+STATE = {"tag": "moderation", "response": s.QuestionDetail, "errors": (409,)}
 
 
-@bp.post("/questions/<int:question_id>/close")
-@transactional
-def close_question(question_id: int):
+@api("POST", "/questions/<int:question_id>/close", summary="Moderators: close a question with a reason",
+     body=s.CloseIn, **STATE, permission=Permission.THREAD_CLOSE)
+def close_question(question_id: int, data: s.CloseIn):
     require(actor(), Permission.THREAD_CLOSE)
-    data = body()
-    question = actions.close_question(question_id, moderator=actor(), reason=text_field(data, "reason"),
-                                      duplicate_of=data.get("duplicate_of"), note=_note(data))
-    return jsonify(_state(question))
+    actions.close_question(question_id, moderator=actor(), reason=data.reason, duplicate_of=data.duplicate_of,
+                           note=data.note or "")
+    return _thread(question_id)
 
 
-@bp.post("/questions/<int:question_id>/reopen")
-@transactional
-def reopen_question(question_id: int):
+@api("POST", "/questions/<int:question_id>/reopen", summary="Moderators: reopen a closed question",
+     body=s.NoteIn, body_required=False, **STATE, permission=Permission.THREAD_CLOSE)
+def reopen_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_CLOSE)
-    data = request.get_json(silent=True) or {}
-    return jsonify(_state(actions.reopen_question(question_id, moderator=actor(), note=_note(data))))
+    actions.reopen_question(question_id, moderator=actor(), note=data.note or "")
+    return _thread(question_id)
 
 
-@bp.post("/questions/<int:question_id>/lock")
-@transactional
-def lock_question(question_id: int):
+@api("POST", "/questions/<int:question_id>/lock", summary="Moderators: lock a thread (no answers, comments or votes)",
+     body=s.NoteIn, body_required=False, **STATE, permission=Permission.THREAD_LOCK)
+def lock_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_LOCK)
-    data = request.get_json(silent=True) or {}
-    return jsonify(_state(actions.lock_thread(question_id, moderator=actor(), note=_note(data))))
+    actions.lock_thread(question_id, moderator=actor(), note=data.note or "")
+    return _thread(question_id)
 
 
-@bp.post("/questions/<int:question_id>/unlock")
-@transactional
-def unlock_question(question_id: int):
+@api("POST", "/questions/<int:question_id>/unlock", summary="Moderators: unlock a thread", body=s.NoteIn,
+     body_required=False, **STATE, permission=Permission.THREAD_LOCK)
+def unlock_question(question_id: int, data: s.NoteIn):
     require(actor(), Permission.THREAD_LOCK)
-    data = request.get_json(silent=True) or {}
-    return jsonify(_state(actions.unlock_thread(question_id, moderator=actor(), note=_note(data))))
+    actions.unlock_thread(question_id, moderator=actor(), note=data.note or "")
+    return _thread(question_id)
 
 
-@bp.post("/users/<int:user_id>/suspension")
-@transactional
-def suspend_user(user_id: int):
+@api("POST", "/users/<int:user_id>/suspension", summary="Moderators: suspend a member until a date, with a reason",
+     tag="moderation", body=s.SuspendIn, response=s.Suspension, status=201, permission=Permission.MEMBER_SUSPEND)
+def suspend_user(user_id: int, data: s.SuspendIn):
     require(actor(), Permission.MEMBER_SUSPEND)
-    data = body()
-    suspension = suspensions.suspend(user_id, moderator=actor(), until=text_field(data, "until"),
-                                     reason=text_field(data, "reason"))
-    return jsonify(user_id=user_id, suspended_until=iso(suspension.ends_at), reason=suspension.reason), 201
+    suspension = suspensions.suspend(user_id, moderator=actor(), until=data.until, reason=data.reason)
+    return {"user_id": user_id, "suspended_until": iso(suspension.ends_at), "reason": suspension.reason}
 
 
-@bp.delete("/users/<int:user_id>/suspension")
-@transactional
+@api("DELETE", "/users/<int:user_id>/suspension", summary="Moderators: lift a member's suspension",
+     tag="moderation", status=204, errors=(409,), permission=Permission.MEMBER_SUSPEND)
 def unsuspend_user(user_id: int):
     require(actor(), Permission.MEMBER_SUSPEND)
     suspensions.unsuspend(user_id, moderator=actor())
-    return "", 204
 
 
-@bp.get("/mod/audit")
-def mod_audit():
+def _day(day: date | None) -> str | None:
+    """A query date within the years the log can hold: any calendar date filters the same way."""
+    if day is None:
+        return None
+    return min(max(day, date(FIRST_YEAR, 1, 1)), date(LAST_YEAR, 12, 31)).isoformat()
+
+
+@api("GET", "/mod/audit", summary="Moderators: the audit log, newest first", tag="moderation", query=s.AuditQuery,
+     response=s.AuditList, permission=Permission.MODERATE)
+def mod_audit(query: s.AuditQuery):
     require(actor(), Permission.MODERATE)
-    page, per_page = paging()
-    args = request.args
-    filters = audit.parse_filters(args.get("actor"), args.get("action"), args.get("target"), args.get("since"),
-                                  args.get("until"))
-    result = audit.entries(filters, page=page, per_page=per_page)
+    if query.since and query.until and query.since > query.until:
+        return {"items": [], "page": query.page, "per_page": query.per_page, "total": 0}
+    filters = audit.parse_filters(query.actor, query.action, query.target, _day(query.since), _day(query.until))
+    result = audit.entries(filters, page=query.page, per_page=query.per_page)
     items = [{"id": e.id, "created_at": iso(e.created_at), "actor": e.actor.username if e.actor else None,
               "action": e.action, "target": e.target, "subject": e.subject.username if e.subject else None,
               "reason": e.reason, "before": e.before, "after": e.after} for e in result.items]
-    return jsonify(items=items, page=result.page, per_page=result.per_page, total=result.total)
+    return {"items": items, "page": result.page, "per_page": result.per_page, "total": result.total}

@@ -1,14 +1,17 @@
 """API routes for the token owner's notifications."""
 
-from flask import jsonify, request
+from functools import partial
+
+from flask import request
 
 from forum.services import notifications
-from forum.services.errors import ValidationFailed
-from forum.transaction import transactional
-from forum.views.api import actor, body, bp
+from forum.views.api import actor, bp
+from forum.views.api import schemas as s
 from forum.views.api import serialize as out
-from forum.views.api.content import paging
+from forum.views.api.operations import operation
 from forum.views.notifications import link_for
+
+api = partial(operation, bp)
 
 
 def _notification(n) -> dict:
@@ -21,25 +24,18 @@ def _notification(n) -> dict:
     }
 
 
-@bp.get("/notifications")
-def list_notifications():
+@api("GET", "/notifications", summary="The token owner's notifications, newest first, with the unread count",
+     tag="notifications", query=s.NotificationsQuery, response=s.NotificationList)
+def list_notifications(query: s.NotificationsQuery):
     user = actor()
-    page, per_page = paging()
-    unread = request.args.get("unread", "false").lower()
-    if unread not in ("true", "false", "1", "0"):
-        raise ValidationFailed("“unread” is true or false.", fields={"unread": "Use true or false."})
-    result = notifications.list_for(user.id, page=page, per_page=per_page, unread_only=unread in ("true", "1"))
-    return jsonify({**out.page(result, _notification), "unread": notifications.unread_count(user.id)})
+    result = notifications.list_for(user.id, page=query.page, per_page=query.per_page, unread_only=query.unread)
+    return {**out.page(result, _notification), "unread": notifications.unread_count(user.id)}
 
 
-@bp.post("/notifications/read")
-@transactional
-def mark_notifications_read():
-    """Mark {"ids": [...]} read, or everything when no ids are given ({} or {"all": true})."""
+@api("POST", "/notifications/read", summary="Mark the token owner's notifications read",
+     description='{"ids": [...]} marks those; {} or {"all": true} marks everything.', tag="notifications",
+     body=s.MarkReadIn, body_required=False, response=s.MarkReadResult)
+def mark_notifications_read(data: s.MarkReadIn):
     user = actor()
-    data = body() if request.get_data() else {}
-    ids = data.get("ids")
-    if ids is None and data.get("all") is False:
-        raise ValidationFailed("Send “ids” or “all”: true.", fields={"ids": "Expected a list of ids."})
-    changed = notifications.mark_read(user, ids)
-    return jsonify(marked=changed, unread=notifications.unread_count(user.id))
+    changed = notifications.mark_read(user, data.ids)
+    return {"marked": changed, "unread": notifications.unread_count(user.id)}

@@ -1,8 +1,9 @@
 """API routes for search and for similar questions while asking."""
 
+from functools import partial
 from urllib.parse import urljoin
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from markupsafe import escape
 
 from forum import auth
@@ -10,12 +11,12 @@ from forum.search import EXTENSION, service
 from forum.services import self_service
 from forum.transaction import unit_of_work
 from forum.views.api import bp
-from forum.views.api.content import paging
+from forum.views.api import schemas as s
+from forum.views.api.operations import operation
 from forum.views.api.serialize import iso
 from forum.views.common import watch_self_service
 
-TRUE_VALUES = ("1", "on", "true", "yes")
-SIMILAR_MAX = 10
+api = partial(operation, bp)
 
 
 def marked_html(segments: list[tuple[str, bool]]) -> str:
@@ -35,29 +36,24 @@ def result_json(result: service.Result) -> dict:
     }
 
 
-@bp.get("/search")
-def search():
-    page, per_page = paging()
-    args = request.args
+@api("GET", "/search", tag="search", token=False, query=s.SearchQuery, response=s.SearchResults,
+     summary="Search public questions and answers: highlighted snippets, filters, sort, a spelling suggestion "
+             "when nothing matches")
+def search(query: s.SearchQuery):
     result = service.search(
-        current_app.extensions[EXTENSION], args.get("q", ""), product=args.get("product"), tag=args.get("tag"),
-        kind=args.get("kind"), solved=args.get("accepted", "").lower() in TRUE_VALUES, sort=args.get("sort"),
-        page=page, per_page=per_page, max_per_page=current_app.config["API_MAX_PER_PAGE"])
-    return jsonify(items=[result_json(r) for r in result.items], page=result.page, per_page=result.per_page,
-                   total=result.total, total_is_lower_bound=result.capped, query=result.query.text,
-                   notices=result.notices,
-                   suggestion=result.suggestion)
+        current_app.extensions[EXTENSION], query.q, product=query.product, tag=query.tag, kind=query.kind,
+        solved=query.accepted, sort=query.sort, page=query.page, per_page=query.per_page,
+        max_per_page=current_app.config["API_MAX_PER_PAGE"])
+    return {"items": [result_json(r) for r in result.items], "page": result.page, "per_page": result.per_page,
+            "total": result.total, "total_is_lower_bound": result.capped, "query": result.query.text,
+            "notices": result.notices, "suggestion": result.suggestion}
 
 
-@bp.get("/search/similar")
-def similar():
-    try:
-        limit = min(SIMILAR_MAX, max(1, int(request.args.get("limit", 5))))
-    except ValueError:
-        limit = 5
-    items = service.similar(current_app.extensions[EXTENSION], request.args.get("title", ""),
-                            product=request.args.get("product"), limit=limit)
+@api("GET", "/search/similar", summary="Up to 10 public questions similar to a draft title", tag="search",
+     token=False, query=s.SimilarQuery, response=s.SimilarResults)
+def similar(query: s.SimilarQuery):
+    items = service.similar(current_app.extensions[EXTENSION], query.title, product=query.product, limit=query.limit)
     with unit_of_work():  # the ask page's script: suggestions shown to a signed-in member
         if self_service.record_suggestion(auth.current(), shown=len(items)):
             watch_self_service()
-    return jsonify(items=[result_json(r) for r in items], page=1, per_page=limit, total=len(items))
+    return {"items": [result_json(r) for r in items], "page": 1, "per_page": query.limit, "total": len(items)}

@@ -1,164 +1,106 @@
 """API routes for support cases (agents, CRMs) and knowledge articles (everyone reads published ones)."""
 
-from flask import jsonify, request
+from functools import partial
 
-from forum.models import Case, CaseStatus
+from flask import jsonify
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import Case, User
 from forum.policy import Permission, require
 from forum.services import queries
-from forum.services.errors import ValidationFailed
-from forum.transaction import transactional
-from forum.views.api import actor, body, bp, text_field, viewer
-from forum.views.api.content import paging
+from forum.views.api import actor, bp, viewer
+from forum.views.api import schemas as s
+from forum.views.api.operations import operation
+from forum.views.api.serialize import article_json, case_json, iso
 from moderation import escalation, knowledge
 
-
-def iso(when):
-    return when.isoformat(timespec="seconds") + "Z" if when else None
-
-
-def case_json(case: Case, *, with_updates: bool = False) -> dict:
-    result = {
-        "reference": case.reference, "question_id": case.question_id, "status": case.status,
-        "priority": case.priority, "customer": {"id": case.customer.id, "username": case.customer.username},
-        "assignee": case.assignee.username if case.assignee else None, "product": case.product.slug,
-        "sla_due_at": iso(case.sla_due_at), "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
-        "resolved_at": iso(case.resolved_at), "closed_at": iso(case.closed_at),
-        "resolution_summary": case.resolution_summary,
-    }
-    if with_updates:
-        from sqlalchemy import select
-
-        from forum.extensions import db
-        from forum.models import CaseUpdate
-
-        result["updates"] = [
-            {"id": u.id, "public": u.public, "kind": u.kind, "body": u.body, "author": u.author.username,
-             "created_at": iso(u.created_at)}
-            for u in db.session.scalars(
-                select(CaseUpdate).where(CaseUpdate.case_id == case.id).order_by(CaseUpdate.id))]
-    return result
+api = partial(operation, bp)
+CASE_LINKS = {"GetCase": {"operationId": "show_case", "parameters": {"reference": "$response.body#/reference"}},
+              "UpdateCase": {"operationId": "update_case", "parameters": {"reference": "$response.body#/reference"}}}
 
 
-def article_json(article, *, full: bool = False) -> dict:
-    from forum.views.knowledge import article_url
-
-    result = {"id": article.id, "title": article.title, "summary": article.summary, "state": article.state,
-              "product": article.product.slug, "tags": [t.name for t in article.tags],
-              "question_id": article.question_id, "answer_id": article.answer_id,
-              "author": article.author.username if article.author else None, "version": article.version,
-              "url": request.host_url.rstrip("/") + article_url(article),
-              "published_at": iso(article.published_at), "updated_at": iso(article.updated_at)}
-    if full:
-        result.update(body=article.body_md, body_html=article.body_html)
-    return result
-
-
-@bp.post("/questions/<int:question_id>/escalate")
-@transactional
-def escalate(question_id: int):
+@api("POST", "/questions/<int:question_id>/escalate", tag="cases", body=s.EscalateIn, body_required=False,
+     response=s.CaseOut, status=201, error_models={409: s.CaseConflict}, links=CASE_LINKS,
+     summary="Moderator/agent: open a support case; 409 with the existing case", permission=Permission.THREAD_ESCALATE)
+def escalate(question_id: int, data: s.EscalateIn):
     user = actor()
     require(user, Permission.THREAD_ESCALATE)
-    data = body()
     try:
-        result = escalation.escalate(question_id, actor=user, priority=str(data.get("priority", "normal")),
-                                     note=text_field(data, "note", required=False) or "")
+        result = escalation.escalate(question_id, actor=user, priority=data.priority, note=data.note or "")
     except escalation.CaseExists as exc:
         return jsonify(error={"code": "conflict", "message": exc.message}, case=case_json(exc.case)), 409
-    return jsonify(case_json(result.case)), 201
+    return case_json(result.case)
 
 
-@bp.get("/cases")
-def list_cases():
-    from sqlalchemy import func, select
-
-    from forum.extensions import db
-
-    user = actor()
-    require(user, Permission.CASE_WORK)
-    page, per_page = paging()
-    query = select(Case)
-    status = request.args.get("status")
-    if status:
-        if status not in {s.value for s in CaseStatus}:
-            raise ValidationFailed("Unknown status.", fields={"status": "Use a case status."})
-        query = query.where(Case.status == status)
-    assignee = request.args.get("assignee")
-    if assignee:
-        from forum.models import User
-
-        query = query.join(User, User.id == Case.assignee_id).where(User.username == assignee)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(query.order_by(Case.sla_due_at, Case.id).limit(per_page).offset((page - 1) * per_page))
-    return jsonify(items=[case_json(c) for c in items], page=page, per_page=per_page, total=total)
+@api("GET", "/cases", summary="Agents: cases, due first", tag="cases", query=s.CasesQuery, response=s.CaseList,
+     permission=Permission.CASE_WORK)
+def list_cases(query: s.CasesQuery):
+    require(actor(), Permission.CASE_WORK)
+    statement = select(Case)
+    if query.status:
+        statement = statement.where(Case.status == query.status)
+    if query.assignee:
+        statement = statement.join(User, User.id == Case.assignee_id).where(User.username == query.assignee)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = db.session.scalars(statement.order_by(Case.sla_due_at, Case.id).limit(query.per_page)
+                               .offset((query.page - 1) * query.per_page))
+    return {"items": [case_json(c) for c in items], "page": query.page, "per_page": query.per_page, "total": total}
 
 
-@bp.get("/cases/<reference>")
+@api("GET", "/cases/<reference>", summary="Agents: a case with its updates and internal notes", tag="cases",
+     response=s.CaseDetail)
 def show_case(reference: str):
-    return jsonify(case_json(escalation.get_case(reference, viewer=actor()), with_updates=True))
+    return case_json(escalation.get_case(reference, viewer=actor()), with_updates=True)
 
 
-@bp.patch("/cases/<reference>")
-@transactional
-def update_case(reference: str):
+@api("PATCH", "/cases/<reference>", tag="cases", body=s.CasePatch, response=s.CaseOut, errors=(409,),
+     permission=Permission.CASE_WORK,
+     summary="Agents/CRM: change status (a summary is needed to resolve), assignee, priority")
+def update_case(reference: str, data: s.CasePatch):
     user = actor()
     case = escalation.get_case(reference, viewer=user)
-    data = body()
-    unknown = set(data) - {"status", "assignee", "priority", "summary"}
-    if unknown:
-        raise ValidationFailed("Unknown fields.", fields=dict.fromkeys(sorted(unknown), "Not a case field."))
-    if "priority" in data:
-        escalation.set_priority(case, str(data["priority"]), actor=user)
-    if "assignee" in data:
-        assignee = data["assignee"]
-        if assignee is not None and not isinstance(assignee, str):
-            raise ValidationFailed("“assignee” is a username or null.", fields={"assignee": "Expected a string."})
-        escalation.assign(case, assignee, actor=user)
-    if "status" in data:
-        summary = text_field(data, "summary", required=False)
-        escalation.transition(case, str(data["status"]), actor=user, summary=summary)
-    return jsonify(case_json(case))
+    if data.priority is not None:
+        escalation.set_priority(case, data.priority, actor=user)
+    if "assignee" in data.model_fields_set:
+        escalation.assign(case, data.assignee, actor=user)
+    if data.status is not None:
+        escalation.transition(case, data.status, actor=user, summary=data.summary)
+    return case_json(case)
 
 
-@bp.post("/cases/<reference>/updates")
-@transactional
-def post_case_update(reference: str):
+@api("POST", "/cases/<reference>/updates", tag="cases", body=s.CaseUpdateIn, response=s.CaseUpdateCreated,
+     permission=Permission.CASE_WORK,
+     status=201, summary="Agents/CRM: a public update (posted on the thread) or an internal note")
+def post_case_update(reference: str, data: s.CaseUpdateIn):
     user = actor()
     case = escalation.get_case(reference, viewer=user)
-    data = body()
-    public = data.get("public")
-    if not isinstance(public, bool):
-        raise ValidationFailed("“public” must be true or false.", fields={"public": "true: posted on the thread."})
-    update = escalation.post_update(case, text_field(data, "body"), public=public, actor=user)
-    return jsonify(id=update.id, public=update.public, kind=update.kind, created_at=iso(update.created_at)), 201
+    update = escalation.post_update(case, data.body, public=data.public, actor=user)
+    return {"id": update.id, "public": update.public, "kind": update.kind, "created_at": iso(update.created_at)}
 
 
-@bp.post("/questions/<int:question_id>/publish")
-@transactional
-def publish(question_id: int):
+@api("POST", "/questions/<int:question_id>/publish", tag="knowledge", body=s.PublishIn, response=s.ArticleDetail,
+     status=201, errors=(409,), summary="Moderator: publish an answer as a knowledge article",
+     permission=Permission.ARTICLE_PUBLISH)
+def publish(question_id: int, data: s.PublishIn):
     user = actor()
     require(user, Permission.ARTICLE_PUBLISH)
-    data = body()
-    answer_id = data.get("answer_id")
-    if not isinstance(answer_id, int) or isinstance(answer_id, bool):
-        raise ValidationFailed("“answer_id” must be the id of an answer in the thread.",
-                               fields={"answer_id": "Expected an integer."})
-    article = knowledge.publish_answer(question_id, answer_id=answer_id, actor=user,
-                                       title=text_field(data, "title", required=False),
-                                       summary=text_field(data, "summary", required=False),
-                                       body=text_field(data, "body", required=False))
-    return jsonify(article_json(article, full=True)), 201
+    article = knowledge.publish_answer(question_id, answer_id=data.answer_id, actor=user, title=data.title,
+                                       summary=data.summary, body=data.body)
+    return article_json(article, full=True, viewer=user)
 
 
-@bp.get("/articles")
-def list_articles():
-    page, per_page = paging()
-    product = request.args.get("product")
-    product_id = queries.get_product(product).id if product else None
-    result = knowledge.list_articles(product_id=product_id, tag=request.args.get("tag") or None, page=page,
-                                     per_page=per_page)
-    return jsonify(items=[article_json(a) for a in result.items], page=page, per_page=per_page, total=result.total)
+@api("GET", "/articles", summary="Published knowledge articles", tag="knowledge", token=False,
+     query=s.ArticlesQuery, response=s.ArticleList)
+def list_articles(query: s.ArticlesQuery):
+    product_id = queries.get_product(query.product).id if query.product else None
+    result = knowledge.list_articles(product_id=product_id, tag=query.tag or None, page=query.page,
+                                     per_page=query.per_page)
+    return {"items": [article_json(a) for a in result.items], "page": query.page, "per_page": query.per_page,
+            "total": result.total}
 
 
-@bp.get("/articles/<int:article_id>")
+@api("GET", "/articles/<int:article_id>", summary="A knowledge article (staff also see drafts and the history)",
+     tag="knowledge", token=False, response=s.ArticleDetail)
 def show_article(article_id: int):
-    return jsonify(article_json(knowledge.get_article(article_id, viewer=viewer()), full=True))
+    return article_json(knowledge.get_article(article_id, viewer=viewer()), full=True, viewer=viewer())
