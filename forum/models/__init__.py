@@ -22,6 +22,7 @@ from forum.models.cases import (
     WebhookEndpoint,
 )
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
     AuditLogEntry,
@@ -91,6 +92,8 @@ __all__ = [
     "Follow",
     "HelpfulVote",
     "IdempotencyKey",
+    "InsightRollup",
+    "InsightRollupDay",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -113,7 +116,9 @@ __all__ = [
     "Role",
     "RoutingOptIn",
     "SearchDocument",
+    "SearchGap",
     "SearchWord",
+    "SelfServiceEvent",
     "SiteSetting",
     "SsoIdentity",
     "SuggestedEdit",

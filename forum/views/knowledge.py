@@ -8,11 +8,11 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
 from forum.policy import Permission, can, require, visibility
-from forum.services import posts, queries, satisfaction
+from forum.services import posts, queries, satisfaction, self_service
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
 from forum.urls import article_url, question_url, slugify
-from forum.views.common import act, page_arg
+from forum.views.common import act, page_arg, self_service_watched
 from forum.views.questions import with_diffs
 from moderation import knowledge
 
@@ -39,6 +39,9 @@ def show(article_id: int, slug: str | None = None):
         return redirect(article_url(article), code=301)
     source = posts.get_question(article.question_id) if article.question_id else None
     me = auth.current()
+    if article.state == ArticleState.PUBLISHED and self_service_watched():
+        with unit_of_work():
+            self_service.opened(me, article.product_id)
     helpful = satisfaction.helpful_count("article", article.id, me) if article.state == ArticleState.PUBLISHED else None
     return render_template("knowledge/show.html", article=article, source=source, action_form=ActionForm(),
                            states=list(ArticleState),

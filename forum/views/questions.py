@@ -9,7 +9,19 @@ from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, CaseStatus, Product
 from forum.policy import Permission, can, refusal, require, suspension_notice
-from forum.services import badges, comments, posts, profile_fields, queries, questions, satisfaction, viewcounts, votes
+from forum.services import (
+    badges,
+    comments,
+    posts,
+    profile_fields,
+    queries,
+    questions,
+    satisfaction,
+    self_service,
+    viewcounts,
+    votes,
+)
+from forum.services.care import first_response
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import open_form
@@ -17,7 +29,7 @@ from forum.transaction import unit_of_work
 from forum.urls import question_url, slugify
 from forum.views import community
 from forum.views import profile_fields as field_views
-from forum.views.common import act, page_arg, per_page
+from forum.views.common import act, page_arg, per_page, self_service_watched
 from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
@@ -115,6 +127,9 @@ def show(question_id: int, slug: str | None = None):
     if slug != slugify(thread.question.title):
         return redirect(question_url(thread.question), code=301)
     viewcounts.count_view(question_id)
+    if self_service_watched() and first_response.is_solved(question_id):
+        with unit_of_work():
+            self_service.opened(auth.current(), thread.question.product_id)
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
 

@@ -813,11 +813,18 @@ class InsightsFigure(Out):
     weekly: list[InsightsWeek]
 
 
+class InsightsGap(Out):
+    term: str = Field(description="A search that found nothing, normalised (lower-case words, long numbers removed)")
+    searches: int
+
+
 class InsightsSection(Out):
     key: str
     title: str
     figures: list[InsightsFigure]
     distribution: dict[str, int] | None = None
+    gaps: list[InsightsGap] | None = Field(None, description="content_gaps only: the most frequent searches "
+                                                           "without results, most searched first")
 
 
 class InsightsPeriod(Out):

@@ -1,7 +1,7 @@
 """questions solved by support: when the asker accepted a case's resolution
 
 Revision ID: b6e2f4a8c1d7
-Revises: d4c7a1e9b352
+Revises: a1f4c9e27b60
 Create Date: 2026-12-01 18:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b6e2f4a8c1d7'
-down_revision = 'd4c7a1e9b352'
+down_revision = 'a1f4c9e27b60'
 branch_labels = None
 depends_on = None
 
