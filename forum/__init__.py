@@ -87,6 +87,9 @@ def create_app(config: type | dict | None = None, *, instance_path: str | None =
 
     satisfaction.init_app(app)  # the survey email, its export section, anonymisation on deletion
     care.init_app(app)  # the "Questions for you" digest section
+    from forum.services import self_service
+
+    self_service.init_app(app)  # searches marked "asked anyway" on question.asked; ids erased with the account
     celery_init_app(app)
     return app
 

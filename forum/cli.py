@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     register_search_commands(app)
     register_digest_commands(app)
     register_care_commands(app)
+    register_insights_commands(app)
 
     @app.cli.command("create-admin")
     @click.argument("username")
@@ -154,6 +155,46 @@ def register_care_commands(app: Flask) -> None:
         else:
             click.echo(f"Escalated {report.escalated} question(s); {len(report.reminders)} update reminder(s); "
                        f"{report.offers} question offer(s) to members.")
+
+    app.cli.add_command(group)
+
+
+def register_insights_commands(app: Flask) -> None:
+    group = click.Group("insights", help="The health console's daily rollups.")
+
+    @group.command("rollup")
+    @click.option("--day", "day_text", metavar="YYYY-MM-DD", help="The UTC day to roll up (default: yesterday).")
+    @click.option("--days", type=click.IntRange(1, 366), default=None,
+                  help="Roll up the last N full days instead (what the nightly task does).")
+    def rollup(day_text: str | None, days: int | None) -> None:
+        """Write the daily rollup of a full day, replacing an earlier one of that day.
+
+        First erases the member ids of self-service records whose 24 hours are over (and deletes
+        records and search gaps older than 90 days), as the nightly task does.
+        """
+        from datetime import date
+
+        from forum.services import insight_facts, self_service
+        from forum.transaction import unit_of_work
+
+        if day_text and days:
+            raise click.UsageError("Give --day or --days, not both.")
+        try:
+            chosen = [date.fromisoformat(day_text)] if day_text else insight_facts.recent_days(days or 1)
+        except ValueError as exc:
+            raise click.BadParameter("use a date such as 2026-11-30", param_hint="--day") from exc
+        with unit_of_work():
+            erased, deleted = self_service.forget()
+        if erased or deleted:
+            click.echo(f"Erased the member of {erased} self-service record(s); deleted {deleted} older than 90 days.")
+        for day in chosen:
+            try:
+                with unit_of_work():
+                    result = insight_facts.rollup_day(day)
+            except ServiceError as exc:
+                _fail(exc)
+            click.echo(f"Rolled up {result.day.isoformat()}: {result.questions} question(s) asked, "
+                       f"{result.products} product(s) with activity.")
 
     app.cli.add_command(group)
 

@@ -38,6 +38,8 @@ def celery_settings() -> dict:
             "send-digests": {"task": "forum.tasks.send_digests", "schedule": crontab(minute="*/15")},
             # Automatic escalation and update-cadence reminders (forum/services/care/run.py).
             "care-run": {"task": "forum.tasks.care_run", "schedule": crontab(minute="*/5")},
+            # The health console's daily rollups, just after the UTC day ends (forum/services/insight_facts.py).
+            "rollup-insights": {"task": "forum.tasks.rollup_insights", "schedule": crontab(hour=0, minute=10)},
         },
     }
     if broker:
@@ -118,6 +120,9 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS = 5
     # At most this many automatic escalations per care run (the rest wait for the next run).
     CARE_RUN_LIMIT = 20_000
+    # Full days the nightly insights rollup recomputes: a question's facts keep changing for about a
+    # month (solved within 30 days, a late first answer), so older days are left as they were rolled.
+    INSIGHTS_ROLLUP_DAYS = int(os.environ.get("INSIGHTS_ROLLUP_DAYS", "31"))
     # Search (README, "Search"): "auto" picks PostgreSQL full-text search on a PostgreSQL database and
     # the embedded Whoosh index otherwise; "whoosh" or "postgresql" forces one.
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")

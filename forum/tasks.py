@@ -128,3 +128,22 @@ def care_run() -> int:
         report = run.run()
     log.info("care run: %s escalated, %s update reminders", report.escalated, len(report.reminders))
     return report.escalated
+
+
+@shared_task(ignore_result=True)
+def rollup_insights() -> int:
+    """Beat, nightly: roll up the last INSIGHTS_ROLLUP_DAYS full days (re-rolling replaces them), a day per commit,
+    after erasing the member ids of self-service events whose 24 hours are over."""
+    from flask import current_app
+
+    from forum.services import insight_facts, self_service
+    from forum.transaction import unit_of_work
+
+    with unit_of_work():
+        self_service.forget()
+    days = insight_facts.recent_days(current_app.config["INSIGHTS_ROLLUP_DAYS"])
+    for day in days:
+        with unit_of_work():
+            insight_facts.rollup_day(day)
+    log.info("insights rollup: %s day(s) up to %s", len(days), days[-1] if days else None)
+    return len(days)

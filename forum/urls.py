@@ -72,6 +72,7 @@ def comment_anchor(comment_id: int) -> str:
 QUESTION_ANCHOR = "question"
 QUESTION_COMMENTS_ANCHOR = "question-comments"
 SUPPORT_ANCHOR = "support"
+SUPPORT_REPLY_ANCHOR = "support-reply"
 
 
 # --- pages of things --------------------------------------------------------------------------
@@ -108,6 +109,11 @@ def member_url(user, *, link: Link = relative, **values: object) -> str:
     return link("users.profile", user_id=user.id, slug=slugify(user.username), **values)
 
 
+def avatar_url(user, *, link: Link = relative) -> str:
+    """A member's generated picture (forum/avatars.py); every member has one."""
+    return link("users.avatar", user_id=user.id)
+
+
 def case_url(case, *, link: Link = relative) -> str:
     return link("cases.show", reference=case.reference)
 
@@ -127,5 +133,6 @@ def mod_thread_url(question, *, link: Link = relative) -> str:
     return link("mod.thread", question_id=question.id)
 
 
-TEMPLATE_GLOBALS = {f.__name__: f for f in (question_url, answer_url, thread_url, article_url, member_url, case_url,
-                                            tag_url, product_url, mod_thread_url, answer_anchor, comment_anchor)}
+TEMPLATE_GLOBALS = {f.__name__: f for f in (question_url, answer_url, thread_url, article_url, member_url, avatar_url,
+                                            case_url, tag_url, product_url, mod_thread_url, answer_anchor,
+                                            comment_anchor)}

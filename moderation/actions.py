@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 
 from forum.extensions import db
 from forum.models import (
+    Activity,
     Answer,
     CloseReason,
     CloseVote,
@@ -151,7 +152,7 @@ def move_question(question_id: int, product: str, *, moderator: User, note: str 
         raise ValidationFailed(f"The question is already in {target.name}.", fields={"product": "Choose another."})
     before = {"product": question.product.slug}
     question.product_id = target.id
-    posts.touch(question)
+    posts.touch(question, Activity.MODIFIED, moderator)
     audit.log("question.move", moderator, target=audit.target_of(question), reason=_note(note), before=before,
               after={"product": target.slug}, subject=question.author_id, question_id=question.id)
     db.session.refresh(question)
@@ -188,7 +189,7 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
                            .execution_options(synchronize_session=False))
     source.answer_count = max(0, source.answer_count - live)
     target.answer_count = target.answer_count + live
-    posts.touch(target)
+    posts.touch(target, Activity.MODIFIED, moderator)
     if not source.is_closed or source.close_reason != CloseReason.DUPLICATE.value or (
             source.duplicate_of_id != target.id):
         _close(source, moderator, CloseReason.DUPLICATE, target)

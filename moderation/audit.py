@@ -54,6 +54,7 @@ LABELS = {
     "case.priority": "changed a case's priority",
     "case.status": "changed a case's status",
     "case.update": "added an update to a case",
+    "case.customer_reply": "replied to support on their case",
 }
 TARGET_KINDS = {"question": "Question", "answer": "Answer", "comment": "Comment", "user": "Member",
                 "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word"}

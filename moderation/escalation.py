@@ -17,10 +17,21 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Question, User, utcnow
+from forum.models import (
+    Activity,
+    Case,
+    CaseEvent,
+    CasePriority,
+    CaseStatus,
+    CaseUpdate,
+    CaseUpdateKind,
+    Question,
+    User,
+    utcnow,
+)
 from forum.parse import parse_id
 from forum.policy import Permission, require, roles
-from forum.services import notifications, satisfaction, webhooks
+from forum.services import notifications, posts, satisfaction, webhooks
 from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from forum.transaction import savepoint
 from moderation import sla
@@ -79,7 +90,8 @@ def _audit(actor: User | None, action: str, case: Case, reason: str = "", before
            after: dict | None = None) -> None:
     from moderation import audit
 
-    audit.log(action, actor, target=case.reference, reason=reason, before=before, after=after)
+    audit.log(action, actor, target=case.reference, reason=reason, before=before, after=after,
+              question_id=case.question_id)
 
 
 def active_case_for(question_id: int) -> Case | None:
@@ -244,6 +256,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         case.resolution_summary = summary.strip()
         case.resolved_at = utcnow()
         _add_update(case, actor, case.resolution_summary, public=True, kind="resolution")
+        _touch_thread(case, Activity.RESOLVED, actor)
     _apply_status(case, target, actor)
     if target is CaseStatus.RESOLVED:
         satisfaction.request_survey(case)
@@ -262,10 +275,54 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
         case.closed_at, case.active_question_id = None, case.question_id
     case.status = target.value
     case.updated_at = utcnow()
+    _mark_solved(case, target, actor)
     _event(case, "case.status_changed", actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
     _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
                                      f"{target.label.lower()}.")
+
+
+def _mark_solved(case: Case, target: CaseStatus, actor: User) -> None:
+    """The thread is solved by support exactly while the asker's acceptance closed its case."""
+    if target is CaseStatus.CLOSED and actor.id == case.customer_id:
+        case.question.solved_by_support_at = utcnow()
+    elif target is not CaseStatus.CLOSED:
+        case.question.solved_by_support_at = None
+
+
+def _touch_thread(case: Case, kind: Activity, actor: User) -> None:
+    """What support and the asker say on a case is activity on its public thread (the Active list)."""
+    posts.touch(case.question, kind, actor)
+
+
+REPLY_MIN = 2
+
+
+def customer_reply(question_id: int, body: str, *, customer: User) -> CaseUpdate:
+    """Post the asker's reply to support on the thread's case (a message to support, not an answer).
+
+    Only the asker may reply, and only while the case is not closed; a case waiting on the
+    customer goes back to open, as the ball is in support's court again. Flushes; the caller commits.
+    """
+    case = latest_case_for(question_id)
+    require(customer, Permission.CASE_RESPOND, case)
+    if case.status == CaseStatus.CLOSED:
+        raise StateConflict("This case is closed: ask a new question if you need more help.")
+    body = (body or "").replace("\x00", "").strip()
+    if not REPLY_MIN <= len(body) <= NOTE_MAX:
+        raise ValidationFailed("Please write your reply.", fields={"body": f"{REPLY_MIN}–{NOTE_MAX:,} characters."})
+    update = _add_update(case, customer, body, public=True, kind=CaseUpdateKind.CUSTOMER_REPLY.value)
+    case.updated_at = utcnow()
+    if case.status == CaseStatus.WAITING:
+        _apply_status(case, CaseStatus.OPEN, customer)
+    _touch_thread(case, Activity.ASKER_REPLIED, customer)
+    _event(case, "case.customer_reply", customer, update_id=update.id, body=body)
+    _audit(customer, "case.customer_reply", case)
+    if case.assignee_id:
+        notifications.notify(case.assignee_id, "case_update", actor_id=customer.id, question_id=case.question_id,
+                             text=f"The customer replied on {case.reference}.")
+    db.session.flush()
+    return update
 
 
 def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
@@ -313,6 +370,8 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
         raise ValidationFailed("Please write the update.", fields={"body": f"2–{NOTE_MAX:,} characters."})
     update = _add_update(case, actor, body, public=public, kind="update" if public else "note")
     case.updated_at = utcnow()
+    if public:
+        _touch_thread(case, Activity.SUPPORT_REPLIED, actor)
     if public and case.status == CaseStatus.NEW:
         _apply_status(case, CaseStatus.OPEN, actor)
     _event(case, "case.public_update" if public else "case.internal_note", actor, update_id=update.id,
@@ -333,6 +392,8 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     if case.status != CaseStatus.RESOLVED:
         raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
+    if accept:
+        _touch_thread(case, Activity.SOLVED, customer)
     db.session.flush()
     return case
 

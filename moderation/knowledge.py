@@ -6,12 +6,16 @@ Publishing credits the answer's author (+25 and the "Knowledge author" badge) th
 reputation ledger; every edit of an article is a new version with who, when and why.
 """
 
+import html
+import re
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.markup import render_markdown
+from forum.markup import render_markdown, strip_tags
 from forum.models import (
     Answer,
     Article,
@@ -34,6 +38,19 @@ from forum.transaction import savepoint
 from reputation.events import RepEvent
 
 SUMMARY_MIN, SUMMARY_MAX = 20, 500
+SUGGESTED_SUMMARY_CHARS = 240  # a sentence or two: what a reader scanning the knowledge base sees
+_PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class ArticlePreview:
+    """An article as it would be published: the checked fields and the rendered body."""
+
+    title: str
+    summary: str
+    body_html: str
+    tags: list[str]
 
 
 def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple[str, str, str]:
@@ -121,8 +138,42 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
 
 
 def _summary_of(question: Question) -> str:
-    text = " ".join(question.body_md.split())
-    return text[:SUMMARY_MAX - 1] + "…" if len(text) > SUMMARY_MAX else text
+    return suggested_summary(question)
+
+
+def suggested_summary(question: Question) -> str:
+    """A clean summary to start from: the question's opening sentences as plain prose.
+
+    Read from the rendered question, so Markdown syntax, code blocks, lists and links' addresses
+    never leak into it; whole sentences up to about SUGGESTED_SUMMARY_CHARS. Falls back to the
+    title when the question has no prose paragraph long enough.
+    """
+    paragraphs = [" ".join(html.unescape(strip_tags(p)).split()) for p in _PARAGRAPH_RE.findall(question.body_html)]
+    text = next((p for p in paragraphs if len(p) >= SUMMARY_MIN), "")
+    if not text:
+        return question.title if len(question.title) >= SUMMARY_MIN else f"How to solve: {question.title}"
+    summary = ""
+    for sentence in _SENTENCE_END_RE.split(text):
+        if summary and len(summary) + 1 + len(sentence) > SUGGESTED_SUMMARY_CHARS:
+            break
+        summary = f"{summary} {sentence}".strip()
+    if len(summary) > SUGGESTED_SUMMARY_CHARS:
+        summary = summary[:SUGGESTED_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return summary
+
+
+def preview_article(*, actor: User, title: str, summary: str, body: str, tags: list[str] | str) -> ArticlePreview:
+    """Check an article's fields as publishing or editing would, and render its body; saves nothing.
+
+    Raises ValidationFailed with the same messages publishing gives.
+    """
+    require(actor, Permission.ARTICLE_PUBLISH)
+    errors: dict[str, str] = {}
+    title, summary, body = _check(title, summary, body, errors)
+    tag_names = parse_tags(tags, errors)
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+    return ArticlePreview(title, summary, render_markdown(body), tag_names)
 
 
 def get_article(article_id: int, *, viewer: User | None) -> Article:

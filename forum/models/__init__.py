@@ -11,8 +11,18 @@ from forum.models.care import (
     QuestionOffer,
     RoutingOptIn,
 )
-from forum.models.cases import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, WebhookDelivery, WebhookEndpoint
+from forum.models.cases import (
+    Case,
+    CaseEvent,
+    CasePriority,
+    CaseStatus,
+    CaseUpdate,
+    CaseUpdateKind,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.moderation import (
     AuditLogEntry,
@@ -41,7 +51,7 @@ from forum.models.notifications import (
 )
 from forum.models.outbox import OutboxMessage
 from forum.models.profile import FieldKind, ProfileField, ProfileValue, QuestionFieldValue
-from forum.models.question import Answer, CloseReason, Comment, Question, Revision, Vote
+from forum.models.question import Activity, Answer, CloseReason, Comment, Question, Revision, Vote
 from forum.models.reputation import BadgeAward, ReputationEntry
 from forum.models.satisfaction import CaseSurvey, HelpfulVote, Rating
 from forum.models.search import SearchDocument, SearchWord
@@ -50,6 +60,7 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, IdempotencyKey, PendingSignUp, Role, TokenScope, User, UserSession
 
 __all__ = [
+    "Activity",
     "AgentAway",
     "Answer",
     "ApiToken",
@@ -66,6 +77,7 @@ __all__ = [
     "CaseStatus",
     "CaseSurvey",
     "CaseUpdate",
+    "CaseUpdateKind",
     "CloseReason",
     "CloseVote",
     "Comment",
@@ -80,6 +92,8 @@ __all__ = [
     "Follow",
     "HelpfulVote",
     "IdempotencyKey",
+    "InsightRollup",
+    "InsightRollupDay",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -103,7 +117,9 @@ __all__ = [
     "Role",
     "RoutingOptIn",
     "SearchDocument",
+    "SearchGap",
     "SearchWord",
+    "SelfServiceEvent",
     "SiteSetting",
     "SsoIdentity",
     "SuggestedEdit",

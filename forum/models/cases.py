@@ -85,8 +85,17 @@ class Case(db.Model):
         return f"CASE-{self.id:06d}"
 
 
+class CaseUpdateKind(LabeledEnum):
+    UPDATE = "update", "Public update"
+    NOTE = "note", "Internal note"
+    RESOLUTION = "resolution", "Resolution"
+    CUSTOMER_REPLY = "customer_reply", "Reply from the customer"
+
+
 class CaseUpdate(db.Model):
-    """A message on a case: a public update (shown on the thread as a staff reply) or an internal note."""
+    """A message on a case: a public update (shown on the thread as a staff reply), an internal note,
+    or the asker's reply to support (public, on the thread; it owes support an answer, not the reverse).
+    """
 
     __tablename__ = "case_updates"
 
@@ -100,6 +109,14 @@ class CaseUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return CaseUpdateKind.label_of(self.kind)
+
+    @property
+    def is_customer_reply(self) -> bool:
+        return self.kind == CaseUpdateKind.CUSTOMER_REPLY
 
 
 class CaseEvent(db.Model):

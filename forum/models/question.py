@@ -40,6 +40,19 @@ class CloseReason(LabeledEnum):
         return {"duplicate": "a duplicate", "needs_detail": "needing more detail"}.get(self.value, self.label)
 
 
+class Activity(LabeledEnum):
+    """What last happened on a thread; the label is the verb the Active list shows ("answered 2 h ago by …")."""
+
+    ASKED = "asked", "asked"
+    ANSWERED = "answered", "answered"
+    MODIFIED = "modified", "modified"
+    ACCEPTED = "accepted", "answer accepted"
+    SUPPORT_REPLIED = "support_replied", "support replied"
+    RESOLVED = "resolved", "resolved by support"
+    SOLVED = "solved", "solution accepted"
+    ASKER_REPLIED = "asker_replied", "replied to support"
+
+
 class Question(Visibility, db.Model):
     __tablename__ = "questions"
     __table_args__ = (
@@ -55,6 +68,9 @@ class Question(Visibility, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     edited_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # What that activity was and who did it (None on threads older than this record: "active").
+    last_activity_kind: Mapped[str | None] = mapped_column(String(20))
+    last_activity_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int] = mapped_column(Integer, default=0, index=True)
     answer_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -72,8 +88,12 @@ class Question(Visibility, db.Model):
     locked_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_as_spam: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when the asker accepted a support case's resolution (cleared if the case reopens): the
+    # thread is then solved as surely as by an accepted answer, and lists must say so cheaply.
+    solved_by_support_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    last_activity_by: Mapped[User | None] = relationship(foreign_keys=[last_activity_by_id])
     product: Mapped[Product] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
     duplicate_of: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
@@ -94,6 +114,19 @@ class Question(Visibility, db.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def last_activity_label(self) -> str:
+        """The verb for the latest activity ("answered", "modified"…); "active" when it wasn't recorded."""
+        return Activity.label_of(self.last_activity_kind) if self.last_activity_kind else "active"
+
+    @property
+    def is_solved_by_support(self) -> bool:
+        return self.solved_by_support_at is not None
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_answer_id is not None or self.solved_by_support_at is not None
 
 
 class Answer(Visibility, db.Model):

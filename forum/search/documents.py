@@ -89,6 +89,7 @@ class DocumentSource(Protocol):
     name: str
     kinds: tuple[str, ...]
     labels: dict[str, str]
+    dated: dict[str, str]  # what a document's date is, per kind: "asked", "answered", "published"
 
     def snapshot(self, ref_id: int) -> Snapshot:
         """The documents `ref_id` yields now, and the keys of its documents that must disappear."""

@@ -13,7 +13,7 @@ from flask import current_app
 from forum.extensions import db
 from forum.search import EXTENSION, documents
 from forum.search.backend import IndexBusy, Progress, SearchBackend
-from forum.search.sources import threads
+from forum.search.sources import articles, threads
 from forum.services import outbox
 from forum.services.events import Event, subscribe
 
@@ -50,6 +50,11 @@ def thread_moderated(event: Event, *, question_id: int | None = None, **_ids) ->
         defer_refresh(threads.name, question_id)
 
 
+def article_changed(event: Event, *, article_id: int, **_ids) -> None:
+    """Publishing, editing, archiving or restoring an article: its document follows."""
+    defer_refresh(articles.name, article_id)
+
+
 def refresh(payload: dict) -> None:
     """Re-index one reference from the database; a locked index is retried later."""
     backend: SearchBackend = current_app.extensions[EXTENSION]
@@ -73,4 +78,5 @@ def init_app(app) -> None:
     """Register the event subscriptions that re-index threads and the outbox handler doing it."""
     subscribe(*THREAD_EVENTS)(thread_changed)
     subscribe(Event.MODERATION_ACTION)(thread_moderated)
+    subscribe(Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED)(article_changed)
     outbox.handler(TASK)(refresh)

@@ -28,6 +28,11 @@ class Result:
     kind_label: str
 
     @property
+    def date_label(self) -> str:
+        """What the hit's date is the moment of ("asked", "answered", "published")."""
+        return documents.source_for_kind(self.hit.kind).dated.get(self.hit.kind, "")
+
+    @property
     def url(self) -> str:
         """The page this hit leads to (built from the request, so only read it while serving one)."""
         return documents.source_for_kind(self.hit.kind).link(self.hit.kind, self.hit.object_id, self.hit.ref_id,

@@ -1,9 +1,11 @@
-"""The thread source: a question and its answers as search documents.
+"""The document sources: threads (a question and its answers) and knowledge articles.
 
 A thread is re-read whole whenever anything in it changes, so a question's edit reaches its
 answers' documents (they show its title and carry its tags) and an acceptance reaches both
 sides. Only public content becomes a document: deleted posts, posts in a deleted thread and
-posts hidden by moderation never do, and `visible` re-checks at query time.
+posts hidden by moderation never do, nor draft or archived articles; `visible` re-checks at
+query time. Each document carries the moment its page shows (asked, answered, published),
+never the time it was indexed.
 """
 
 from collections.abc import Iterator
@@ -14,11 +16,11 @@ from sqlalchemy.orm import selectinload
 from forum import urls
 from forum.extensions import db
 from forum.markup import stored
-from forum.models import Answer, Question
+from forum.models import Answer, Article, Question
 from forum.policy import visibility
 from forum.search.documents import Document, Snapshot, document_key, plain, register
 
-QUESTION, ANSWER = "question", "answer"
+QUESTION, ANSWER, ARTICLE = "question", "answer", "article"
 
 
 def _text(body_html: str) -> str:
@@ -34,10 +36,12 @@ class ThreadSource:
     name = "thread"
     kinds = (QUESTION, ANSWER)
     labels = {QUESTION: "Questions", ANSWER: "Answers"}  # noqa: RUF012 - read-only table
+    dated = {QUESTION: "asked", ANSWER: "answered"}  # noqa: RUF012 - read-only table
 
     def _documents(self, question: Question, answers: list[Answer]) -> list[Document]:
         tags = tuple(t.name for t in question.tags)
-        solved = question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers)
+        solved = question.is_solved_by_support or (
+            question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers))
         product = question.product.slug
         docs = [Document(kind=QUESTION, object_id=question.id, ref_id=question.id, title=question.title,
                          body=_text(question.body_html), product=product, tags=tags,
@@ -98,6 +102,55 @@ class ThreadSource:
 threads = ThreadSource()
 
 
+class ArticleSource:
+    """Published knowledge articles, a result kind of their own (re-read on publish and every edit)."""
+
+    name = "article"
+    kinds = (ARTICLE,)
+    labels = {ARTICLE: "Knowledge articles"}  # noqa: RUF012 - read-only table
+    dated = {ARTICLE: "published"}  # noqa: RUF012 - read-only table
+
+    @staticmethod
+    def _document(article: Article) -> Document:
+        return Document(kind=ARTICLE, object_id=article.id, ref_id=article.id, title=article.title,
+                        body=plain(f"{article.summary} {_text(article.body_html)}"), product=article.product.slug,
+                        tags=tuple(t.name for t in article.tags),
+                        created_at=article.published_at or article.created_at)
+
+    def snapshot(self, ref_id: int) -> Snapshot:
+        article = db.session.get(Article, ref_id, options=[selectinload(Article.tags), selectinload(Article.product)])
+        if article is None or not visibility.is_public(article):
+            return Snapshot([], [document_key(ARTICLE, ref_id)])
+        return Snapshot([self._document(article)], [])
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count(Article.id)).where(visibility.public_articles())) or 0
+
+    def batches(self, size: int) -> Iterator[tuple[int, list[Document]]]:
+        last = 0
+        while True:
+            articles = list(db.session.scalars(
+                select(Article).where(visibility.public_articles(), Article.id > last).order_by(Article.id)
+                .limit(size).options(selectinload(Article.tags), selectinload(Article.product))))
+            if not articles:
+                return
+            last = articles[-1].id
+            yield len(articles), [self._document(a) for a in articles]
+
+    def visible(self, kind: str, object_ids: set[int]) -> set[int]:
+        if not object_ids:
+            return set()
+        return set(db.session.scalars(select(Article.id).where(Article.id.in_(object_ids),
+                                                               visibility.public_articles())))
+
+    def link(self, kind: str, object_id: int, ref_id: int, title: str) -> str:
+        return urls.article_page_url(object_id, title)
+
+
+articles = ArticleSource()
+
+
 def init_app(app) -> None:
-    """Make questions and answers searchable."""
+    """Make questions, answers and knowledge articles searchable."""
     register(threads)
+    register(articles)

@@ -1,7 +1,7 @@
 """Accepting answers: the asker's choice, changeable and reversible."""
 
 from forum.extensions import db
-from forum.models import User
+from forum.models import Activity, User
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.events import Event, emit
@@ -29,7 +29,7 @@ def accept_answer(answer_id: int, actor: User) -> int:
     for grant in rules.accept_grants(self_accept=answer.author_id == actor.id):
         ledger.record(grant.event, user_id=answer.author_id if grant.role is GrantRole.AUTHOR else actor.id,
                       amount=grant.amount, actor_id=actor.id, answer_id=answer.id)
-    posts.touch(question)
+    posts.touch(question, Activity.ACCEPTED, actor)
     ledger.refresh_cache(touched)
     badges.on_answer_accepted(answer, actor.id)
     emit(Event.ANSWER_ACCEPTED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)

@@ -3,7 +3,7 @@
 from sqlalchemy import update
 
 from forum.extensions import db
-from forum.models import Answer, Question, User, utcnow
+from forum.models import Activity, Answer, Question, User, utcnow
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
@@ -24,7 +24,8 @@ def post_answer(question_id: int, author: User, *, body: str) -> Answer:
     posts.add_revision(author=author, answer=answer, body_md=body)
     badges.on_answer_posted(answer)
     db.session.execute(update(Question).where(Question.id == question.id)
-                       .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow()))
+                       .values(answer_count=Question.answer_count + 1, last_activity_at=utcnow(),
+                               last_activity_kind=Activity.ANSWERED.value, last_activity_by_id=author.id))
     emit(Event.ANSWER_POSTED, answer_id=answer.id, question_id=question.id, actor_id=author.id)
     db.session.flush()
     return answer
@@ -45,7 +46,7 @@ def edit_answer(answer_id: int, actor: User, *, body: str, comment: str = "",
         return answer
     posts.check_content(actor, "answer", body, new=False)
     answer.body_md, answer.body_html, answer.edited_at = body, posts.rendered(body), utcnow()
-    posts.touch(answer.question)
+    posts.touch(answer.question, Activity.MODIFIED, actor)
     posts.add_revision(author=actor, answer=answer, body_md=body, comment=comment)
     emit(Event.ANSWER_EDITED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)
     db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from forum import demo_content
 from forum.extensions import db
-from forum.models import Answer, Comment, Product, Question, ReputationEntry, Revision, Role, User, utcnow
+from forum.models import Activity, Answer, Comment, Product, Question, ReputationEntry, Revision, Role, User, utcnow
 from forum.services import acceptance, accounts, answers, comments, questions, votes
 from forum.services.errors import ServiceError
 from reputation.events import PostKind
@@ -113,13 +113,13 @@ def _support_work(members: list[User], threads: list) -> tuple[int, int]:
             escalation.post_update(case, text, public=True, actor=agent)
         if resolution:
             escalation.transition(case, "resolved", actor=agent, summary=resolution)
+            escalation.customer_response(question.id, customer=question.author, accept=True)
     published = 0
     for spec, question, posted in threads:
         if published >= 4 or spec["accepted"] is None:
             continue
         answer = posted[spec["accepted"]]
-        knowledge.publish_answer(question.id, answer_id=answer.id, actor=moderator,
-                                 summary=f"Community-proven fix: {question.title}"[:500])
+        knowledge.publish_answer(question.id, answer_id=answer.id, actor=moderator)
         published += 1
     return len(unanswered[:3]), published
 
@@ -127,23 +127,40 @@ def _support_work(members: list[User], threads: list) -> tuple[int, int]:
 def _spread_over_time(rng: random.Random, threads: list[Question]) -> None:
     """Move each thread (and everything attached to it) back in time by a random age.
 
-    Done row by row in Python: date arithmetic in SQL differs between SQLite and PostgreSQL,
-    and the demo is small.
+    Answers come some hours after their question, in the order they were posted, and comments
+    after the post they are on; the thread's last activity is then its latest answer (or the
+    question itself), so the Active list's "answered 2 h ago by …" is true, and nothing ends up
+    after now. Done row by row in Python: date arithmetic in SQL differs between SQLite and
+    PostgreSQL, and the demo is small.
     """
     now = utcnow()
     for question in threads:
         shift = timedelta(days=rng.uniform(0.2, 45))
-        answer_ids = list(db.session.scalars(select(Answer.id).where(Answer.question_id == question.id)))
-        rows = [question]
-        rows += db.session.scalars(select(Answer).where(Answer.question_id == question.id))
-        rows += db.session.scalars(select(Comment).where(Comment.question_id == question.id))
-        rows += db.session.scalars(select(Revision).where(
-            (Revision.question_id == question.id) | Revision.answer_id.in_(answer_ids)))
-        rows += db.session.scalars(select(ReputationEntry).where(
-            (ReputationEntry.question_id == question.id) | ReputationEntry.answer_id.in_(answer_ids)))
-        for row in rows:
-            row.created_at = row.created_at - shift
-        # The last answer or comment came some hours after the question, and never after now.
-        later = timedelta(hours=rng.uniform(0.5, 30)) if answer_ids else timedelta(0)
-        question.last_activity_at = now - shift + min(later, shift * 0.9)
+        asked = now - shift
+        room = shift * 0.9  # everything in the thread happens within 90% of its age
+        answers_now = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id)
+                                              .order_by(Answer.id)))
+        offsets = sorted(min(timedelta(hours=rng.uniform(0.5, 30)), room) for _ in answers_now)
+        at = {("question", question.id): asked}
+        at.update({("answer", a.id): asked + offset for a, offset in zip(answers_now, offsets, strict=True)})
+        question.created_at = asked
+        for answer in answers_now:
+            answer.created_at = at[("answer", answer.id)]
+        for comment in db.session.scalars(select(Comment).where(Comment.question_id == question.id)):
+            post = at[("answer", comment.answer_id)] if comment.answer_id else asked
+            comment.created_at = min(post + timedelta(hours=rng.uniform(0.1, 3)), asked + room)
+        for revision in db.session.scalars(select(Revision).where(
+                (Revision.question_id == question.id) | Revision.answer_id.in_([a.id for a in answers_now]))):
+            revision.created_at = at[("answer", revision.answer_id)] if revision.answer_id else asked
+        for entry in db.session.scalars(select(ReputationEntry).where(
+                (ReputationEntry.question_id == question.id)
+                | ReputationEntry.answer_id.in_([a.id for a in answers_now]))):
+            entry.created_at = at.get(("answer", entry.answer_id), asked) if entry.answer_id else asked
+        if answers_now:
+            latest = max(answers_now, key=lambda a: a.created_at)
+            question.last_activity_at = latest.created_at
+            question.last_activity_kind, question.last_activity_by_id = Activity.ANSWERED.value, latest.author_id
+        else:
+            question.last_activity_at = asked
+            question.last_activity_kind, question.last_activity_by_id = Activity.ASKED.value, question.author_id
     db.session.flush()

@@ -506,7 +506,8 @@ def _new_questions_pool(since: datetime, until: datetime) -> Builder:
 
 def _unanswered_pool(since: datetime, until: datetime) -> Builder:
     return _question_pool(Question.created_at >= since - UNANSWERED_LOOKBACK, Question.created_at < since,
-                          Question.answer_count == 0, Question.accepted_answer_id.is_(None))
+                          Question.answer_count == 0, Question.accepted_answer_id.is_(None),
+                          Question.solved_by_support_at.is_(None))
 
 
 def _new_answers_pool(since: datetime, until: datetime) -> Builder:
@@ -602,7 +603,8 @@ def unanswered(reader: Reader) -> list[Item]:
         return []
     return _question_items(reader, spaces, and_(Question.created_at >= reader.since - UNANSWERED_LOOKBACK,
                                                  Question.created_at < reader.since),
-                           Question.answer_count == 0, Question.accepted_answer_id.is_(None))
+                           Question.answer_count == 0, Question.accepted_answer_id.is_(None),
+                           Question.solved_by_support_at.is_(None))
 
 
 def new_articles(reader: Reader) -> list[Item]:

@@ -161,7 +161,8 @@ def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
                              visibility.public_answers(with_question=False))
     return Feed("unanswered", "Unanswered questions", "Questions still waiting for a good answer.",
                 link("questions.listing", sort="unanswered"),
-                _question_entries(link, Question.accepted_answer_id.is_(None), ~upvoted, order=NEWEST, limit=limit))
+                _question_entries(link, Question.accepted_answer_id.is_(None), Question.solved_by_support_at.is_(None),
+                                  ~upvoted, order=NEWEST, limit=limit))
 
 
 def product_questions(link: Link, slug: str | None, limit: int) -> Feed:

@@ -1,15 +1,16 @@
 """The community health console's figures: one function computes each table, every surface calls it.
 
 The console page, its charts, the CSV export and `GET /api/v1/insights` all call `report()`,
-so they show the same numbers. Every figure is aggregated in SQL (counts, sums and the ranks
-percentiles need), one grouped query per figure family and period, never row by row: the
-number of queries does not grow with the community.
+so they show the same numbers. Most figures are folded from daily facts (forum/services/
+insight_facts.py): the daily rollup of each full day, live grouped queries for the rest (today,
+days not rolled up yet, tag filters); a fixed number of queries either way, never row by row.
+The contributors section counts distinct members and is always live.
 
 Periods are half-open [start, end) in UTC; the weekly trend splits a period into 7-day
 buckets counted from its start (the last one may be shorter). Percentiles interpolate
 linearly between the two nearest ranks (PostgreSQL's `percentile_cont`, numpy's default):
-for n sorted values the p-th is at rank (n − 1)·p, counted from 0. The ranks come from the
-database on SQLite and PostgreSQL alike, so both report exactly the same values.
+for n sorted values the p-th is at rank (n − 1)·p, counted from 0, over whole seconds the
+database computed, so SQLite and PostgreSQL report exactly the same values.
 """
 
 from collections.abc import Callable
@@ -18,30 +19,13 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from math import ceil
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from forum.extensions import db
-from forum.models import (
-    Answer,
-    Article,
-    Case,
-    CaseStatus,
-    CaseSurvey,
-    Flag,
-    FlagStatus,
-    HelpfulVote,
-    Product,
-    Question,
-    ReviewItem,
-    Tag,
-    User,
-    article_tags,
-    question_tags,
-    utcnow,
-)
-from forum.policy import roles
-from forum.services.care import first_response
+from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
+from forum.services import insight_facts
+from forum.services import self_service as self_service_log
 from forum.services.errors import NotFound, ValidationFailed
 
 PERIODS = (7, 30, 90)
@@ -49,6 +33,7 @@ MAX_DAYS = 366
 WEEK = 7 * 86400
 DAY = 86400
 MEDIAN, P90 = Fraction(1, 2), Fraction(9, 10)
+seconds_between = insight_facts.seconds_between
 BUCKET = literal_column("bucket")
 
 
@@ -153,6 +138,8 @@ class Section:
 class Report:
     scope: Scope
     sections: list[Section]
+    rolled_days: int = 0  # days of the period read from their daily rollup
+    live_days: int = 0  # days of the period counted by live queries (today, days not rolled up)
 
     def figure(self, key: str) -> Figure:
         for section in self.sections:
@@ -162,18 +149,7 @@ class Report:
         raise KeyError(key)
 
 
-# --- SQL helpers -------------------------------------------------------------------------------
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def seconds_between(earlier: ColumnElement, later: ColumnElement) -> ColumnElement:
-    """Whole seconds from `earlier` to `later` (naive UTC timestamps), on SQLite and PostgreSQL."""
-    if _dialect() == "postgresql":
-        return cast(func.round(extract("epoch", later - earlier)), Integer)
-    return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0), Integer)
-
+# --- SQL helpers (the contributors section, which is always live) -------------------------------
 
 def _bucket(column: ColumnElement, scope: Scope) -> ColumnElement:
     """The 7-day bucket (0, 1, …) of the period that `column` falls in (integer division: never negative)."""
@@ -193,69 +169,8 @@ def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
     return where
 
 
-def first_responses(question_ids: Select):
-    """Every figure's first responses (question_id, responded_at, responder_id), by the one
-    definition in forum/services/care/first_response.py."""
-    return first_response.first_response_rows(question_ids)
-
-
-@dataclass(frozen=True)
-class Spread:
-    median: float | None
-    p90: float | None
-    n: int
-
-
-def _interpolate(ranked: dict[int, float], n: int, p: Fraction) -> float | None:
-    if n == 0:
-        return None
-    position = (n - 1) * p
-    low = position.numerator // position.denominator
-    frac = position - low
-    value = Fraction(ranked[low + 1])
-    if frac:
-        value += frac * (Fraction(ranked[low + 2]) - value)
-    return float(value)
-
-
-def spreads(values: Select) -> dict[int, Spread]:
-    """Median and p90 of `values` (columns: bucket, x) per bucket, in one query of at most 4 rows a bucket."""
-    sub = values.subquery()
-    inner = select(sub.c.bucket, sub.c.x,
-                   func.row_number().over(partition_by=sub.c.bucket, order_by=sub.c.x).label("rn"),
-                   func.count().over(partition_by=sub.c.bucket).label("n")).subquery()
-    wanted = []
-    for p in (MEDIAN, P90):
-        low = (inner.c.n - 1) * p.numerator // p.denominator + 1
-        wanted += [inner.c.rn == low, inner.c.rn == low + 1]
-    rows = db.session.execute(select(inner.c.bucket, inner.c.n, inner.c.rn, inner.c.x).where(or_(*wanted)))
-    found: dict[int, tuple[int, dict[int, float]]] = {}
-    for bucket, n, rn, x in rows:
-        found.setdefault(int(bucket), (int(n), {}))[1][int(rn)] = x
-    return {bucket: Spread(_interpolate(ranked, n, MEDIAN), _interpolate(ranked, n, P90), n)
-            for bucket, (n, ranked) in found.items()}
-
-
-def _weekly_spread(scope: Scope, build: Callable[[Scope, ColumnElement | None], Select]) -> tuple[Spread, list[Spread]]:
-    """The whole period's spread and one per week, from the same value query."""
-    total = spreads(build(scope, None)).get(-1, Spread(None, None, 0))
-    weekly = spreads(build(scope, _bucket))
-    return total, [weekly.get(i, Spread(None, None, 0)) for i in range(scope.weeks)]
-
-
 def _ratio(numerator: float | int | None, denominator: float | int | None) -> float | None:
     return None if not denominator else numerator / denominator
-
-
-def _grouped(scope: Scope, query: Callable[[Scope, ColumnElement], Select]) -> tuple[dict, list[dict]]:
-    """Run a query of named sums grouped by week; returns the period's totals and per-week rows."""
-    # int(): PostgreSQL sums bigints as numeric, and a Decimal must not leak into JSON or ratios.
-    rows = {int(r.bucket): {k: int(v or 0) for k, v in r._asdict().items()}
-            for r in db.session.execute(query(scope, _bucket))}
-    names = [c for c in next(iter(rows.values())) if c != "bucket"] if rows else []
-    weekly = [rows.get(i, {}) for i in range(scope.weeks)]
-    totals = {name: sum((r.get(name) or 0) for r in rows.values()) for name in names}
-    return totals, weekly
 
 
 def _sum(condition: ColumnElement) -> ColumnElement:
@@ -268,189 +183,150 @@ def _bucketed(scope: Scope, column: ColumnElement, bucket: Callable | None) -> C
 
 # --- the sections ------------------------------------------------------------------------------
 
-def _scoped_questions(scope: Scope) -> Select:
-    return select(Question.id).where(_in(Question.created_at, scope), *_question_scope(scope))
+@dataclass
+class Tallies:
+    """The day facts of a scope folded into the period, each week, and the previous period."""
+
+    total: insight_facts.Facts
+    weekly: list[insight_facts.Facts]
+    previous: insight_facts.Facts
+    rolled: int
+    live: int
+
+    def count(self, name: str) -> tuple[int, list[int], int]:
+        return self.total.counts[name], [w.counts[name] for w in self.weekly], self.previous.counts[name]
 
 
-def _response_values(scope: Scope, bucket) -> Select:
-    fr = first_responses(_scoped_questions(scope))
-    return (select(_bucketed(scope, Question.created_at, bucket),
-                   seconds_between(Question.created_at, fr.c.responded_at).label("x"))
-            .select_from(Question).join(fr, fr.c.question_id == Question.id))
+def tallies(scope: Scope, *, use_rollups: bool = True, today: date | None = None) -> Tallies:
+    """Fold the daily facts (rollups for full days, live for the rest) of the scope and its previous period."""
+    previous = scope.previous()
+    facts = insight_facts.facts_by_day(previous.start.date(), scope.end.date(),
+                                       insight_facts.Filter(scope.product_id, scope.tag_id),
+                                       today=today, use_rollups=use_rollups)
+    total, before = insight_facts.Facts(), insight_facts.Facts()
+    weekly = [insight_facts.Facts() for _ in range(scope.weeks)]
+    first = scope.start.date()
+    for day, day_facts in facts.by_day.items():
+        if day < first:
+            before.add(day_facts)
+        else:
+            total.add(day_facts)
+            weekly[(day - first).days // 7].add(day_facts)
+    in_period = {day for day in facts.rolled | facts.live if day >= first}
+    return Tallies(total, weekly, before, len(facts.rolled & in_period), len(facts.live & in_period))
 
 
-def _question_counts(scope: Scope, bucket) -> Select:
-    fr = first_responses(_scoped_questions(scope))
-    within = {}
-    for days in (7, 30):
-        accepted_in_time = select(Answer.id).where(
-            Answer.id == Question.accepted_answer_id,
-            seconds_between(Question.created_at, Answer.created_at) <= days * DAY).exists()
-        case_in_time = select(Case.id).where(
-            Case.question_id == Question.id, Case.resolved_at.is_not(None), Case.status == CaseStatus.CLOSED.value,
-            seconds_between(Question.created_at, Case.closed_at) <= days * DAY).exists()
-        within[days] = _sum(or_(accepted_in_time, case_in_time)).label(f"solved_{days}")
-    escalated = select(Case.id).where(Case.question_id == Question.id).exists()
-    staff_responder = select(User.id).where(User.id == fr.c.responder_id, roles.role_clause(roles.STAFF)).exists()
-    return (select(_bucketed(scope, Question.created_at, bucket), func.count(Question.id).label("asked"),
-                   _sum(fr.c.question_id.is_not(None)).label("responded"),
-                   _sum(and_(fr.c.question_id.is_not(None), staff_responder)).label("staff_first"),
-                   _sum(Question.answer_count == 0).label("unanswered"), within[7], within[30],
-                   _sum(escalated).label("escalated"))
-            .select_from(Question).outerjoin(fr, fr.c.question_id == Question.id)
-            .where(_in(Question.created_at, scope), *_question_scope(scope))
-            .group_by(BUCKET))
+def percentile(values: list[int], p: Fraction) -> float | None:
+    """The p-th percentile, interpolating linearly between the two nearest ranks (see the module docstring)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * p
+    low = position.numerator // position.denominator
+    value = Fraction(ordered[low])
+    frac = position - low
+    if frac:
+        value += frac * (Fraction(ordered[low + 1]) - value)
+    return float(value)
 
 
-def _rate_figure(key: str, label: str, num: str, den: str, now: tuple, before: dict, definition: str) -> Figure:
-    totals, weekly = now
-    return Figure(key, label, "share", _ratio(totals.get(num), totals.get(den)),
-                  _ratio(before.get(num), before.get(den)),
-                  [_ratio(w.get(num), w.get(den)) for w in weekly], definition)
+def _rate_figure(key: str, label: str, num: str, den: str, t: Tallies, definition: str) -> Figure:
+    return Figure(key, label, "share", _ratio(t.total.counts[num], t.total.counts[den]),
+                  _ratio(t.previous.counts[num], t.previous.counts[den]),
+                  [_ratio(w.counts[num], w.counts[den]) for w in t.weekly], definition)
 
 
-def _spread_figures(prefix: str, label: str, now: tuple[Spread, list[Spread]], before: Spread,
-                    definition: str) -> list[Figure]:
-    total, weekly = now
-    return [Figure(f"{prefix}_median", f"{label}, median", "seconds", total.median, before.median,
-                   [w.median for w in weekly], definition),
-            Figure(f"{prefix}_p90", f"{label}, 90th percentile", "seconds", total.p90, before.p90,
-                   [w.p90 for w in weekly], definition)]
+def _count_figure(key: str, label: str, name: str, t: Tallies, definition: str) -> Figure:
+    value, weekly, before = t.count(name)
+    return Figure(key, label, "count", value, before, weekly, definition)
 
 
-def responsiveness(scope: Scope) -> Section:
+def _spread_figures(prefix: str, label: str, t: Tallies, definition: str) -> list[Figure]:
+    def of(facts: insight_facts.Facts, p: Fraction) -> float | None:
+        return percentile(facts.durations.get(prefix, []), p)
+
+    return [Figure(f"{prefix}_median", f"{label}, median", "seconds", of(t.total, MEDIAN), of(t.previous, MEDIAN),
+                   [of(w, MEDIAN) for w in t.weekly], definition),
+            Figure(f"{prefix}_p90", f"{label}, 90th percentile", "seconds", of(t.total, P90), of(t.previous, P90),
+                   [of(w, P90) for w in t.weekly], definition)]
+
+
+def responsiveness(scope: Scope, t: Tallies) -> Section:
     """Time to first response, unanswered, solved and escalation rates of the questions asked in the period."""
-    now = _weekly_spread(scope, _response_values)
-    before = spreads(_response_values(scope.previous(), None)).get(-1, Spread(None, None, 0))
-    counts = _grouped(scope, _question_counts)
-    prev = _grouped(scope.previous(), _question_counts)[0]
-    asked = counts[0].get("asked", 0)
+    def waiting(facts: insight_facts.Facts) -> float | None:
+        return _ratio(facts.counts["asked"] - facts.counts["responded"], facts.counts["asked"])
+
+    def member(facts: insight_facts.Facts) -> float | None:
+        return _ratio(facts.counts["responded"] - facts.counts["staff_first"], facts.counts["responded"])
+
     figures = [
-        Figure("questions_asked", "Questions asked", "count", asked, prev.get("asked", 0),
-               [w.get("asked", 0) for w in counts[1]], "Questions asked in the period (deleted ones left out)."),
-        *_spread_figures("first_response", "Time to first response", now, before,
+        _count_figure("questions_asked", "Questions asked", "asked", t,
+                      "Questions asked in the period (deleted ones left out)."),
+        *_spread_figures("first_response", "Time to first response", t,
                          "From asking to the first response: the first answer by someone other than the asker "
                          "(deleted and hidden answers don't count) or the first public support update on its "
                          "case, whichever came first; over the questions asked in the period that have one."),
-    ]
-    totals, weekly = counts
-    figures.append(Figure(
-        "without_first_response", "Still without a first response", "share",
-        _ratio(totals.get("asked", 0) - totals.get("responded", 0), totals.get("asked")),
-        _ratio(prev.get("asked", 0) - prev.get("responded", 0), prev.get("asked")),
-        [_ratio(w.get("asked", 0) - w.get("responded", 0), w.get("asked")) for w in weekly],
-        "Share of the questions asked in the period that have no first response yet."))
-    figures += [
-        _rate_figure("solved_7d", "Solved within 7 days", "solved_7", "asked", counts, prev,
+        Figure("without_first_response", "Still without a first response", "share", waiting(t.total),
+               waiting(t.previous), [waiting(w) for w in t.weekly],
+               "Share of the questions asked in the period that have no first response yet."),
+        _rate_figure("solved_7d", "Solved within 7 days", "solved_7", "asked", t,
                      "Share of the questions asked in the period whose accepted answer was posted within 7 days "
                      "of asking, or whose support case was resolved and closed within 7 days."),
-        _rate_figure("solved_30d", "Solved within 30 days", "solved_30", "asked", counts, prev,
+        _rate_figure("solved_30d", "Solved within 30 days", "solved_30", "asked", t,
                      "As “solved within 7 days”, within 30 days of asking."),
-        _rate_figure("unanswered", "Unanswered", "unanswered", "asked", counts, prev,
+        _rate_figure("unanswered", "Unanswered", "unanswered", "asked", t,
                      "Share of the questions asked in the period that have no answer at all."),
-        _rate_figure("escalated", "Escalated to support", "escalated", "asked", counts, prev,
+        _rate_figure("escalated", "Escalated to support", "escalated", "asked", t,
                      "Share of the questions asked in the period that became a support case."),
-        _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", counts, prev,
+        _rate_figure("escalated_manual", "Escalated by a moderator or agent", "escalated_manual", "asked", t,
+                     "Share of the questions asked in the period that a moderator or an agent escalated to a case "
+                     "(a question escalated both ways counts in both)."),
+        _rate_figure("escalated_auto", "Escalated automatically", "escalated_auto", "asked", t,
+                     "Share of the questions asked in the period that the care run escalated under its product's "
+                     "automatic-escalation policy."),
+        _rate_figure("within_target", "Answered within the response target", "within_target", "target_decided", t,
+                     "Of the questions asked in the period in products with a first-response target, the share "
+                     "whose first response came within the target, counted in the product's business hours. A "
+                     "question still waiting counts (as missed) once its target time has passed; before that it "
+                     "is left out."),
+        _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", t,
                      "Of the questions asked in the period that have a first response, the share whose first "
                      "response came from an agent, moderator or admin (the rest: community members)."),
+        Figure("member_first_responses", "First responses by community members", "share", member(t.total),
+               member(t.previous), [member(w) for w in t.weekly],
+               "Of the questions asked in the period that have a first response, the share whose first "
+               "response came from a community member (not an agent, moderator or admin)."),
     ]
     return Section("responsiveness", "Responses and solutions", figures)
 
 
-def _case_scope(scope: Scope) -> list[ColumnElement]:
-    where = []
-    if scope.product_id is not None:
-        where.append(Case.product_id == scope.product_id)
-    if scope.tag_id is not None:
-        where.append(Case.question_id.in_(select(question_tags.c.question_id)
-                                          .where(question_tags.c.tag_id == scope.tag_id)))
-    return where
-
-
-def _resolution_values(scope: Scope, bucket) -> Select:
-    return (select(_bucketed(scope, Case.created_at, bucket),
-                   seconds_between(Case.created_at, Case.resolved_at).label("x"))
-            .where(_in(Case.created_at, scope), Case.resolved_at.is_not(None), *_case_scope(scope)))
-
-
-def _case_counts(scope: Scope, bucket) -> Select:
-    return (select(_bucketed(scope, Case.created_at, bucket), func.count(Case.id).label("opened"),
-                   _sum(Case.resolved_at.is_not(None)).label("resolved"),
-                   _sum(and_(Case.resolved_at.is_not(None), Case.resolved_at <= Case.sla_due_at)).label("in_sla"))
-            .where(_in(Case.created_at, scope), *_case_scope(scope)).group_by(BUCKET))
-
-
-def support(scope: Scope) -> Section:
+def support(scope: Scope, t: Tallies) -> Section:
     """Cases opened in the period: how long they took to resolve and whether within their SLA."""
-    now = _weekly_spread(scope, _resolution_values)
-    before = spreads(_resolution_values(scope.previous(), None)).get(-1, Spread(None, None, 0))
-    counts, prev = _grouped(scope, _case_counts), _grouped(scope.previous(), _case_counts)[0]
     figures = [
-        Figure("cases_opened", "Cases opened", "count", counts[0].get("opened", 0), prev.get("opened", 0),
-               [w.get("opened", 0) for w in counts[1]], "Support cases opened in the period."),
-        *_spread_figures("resolution", "Case resolution time", now, before,
+        _count_figure("cases_opened", "Cases opened", "opened", t, "Support cases opened in the period."),
+        *_spread_figures("resolution", "Case resolution time", t,
                          "From opening a case to its (latest) resolution, over the cases opened in the period "
                          "that are resolved."),
-        _rate_figure("resolved_in_sla", "Resolved within the SLA", "in_sla", "resolved", counts, prev,
+        _rate_figure("resolved_in_sla", "Resolved within the SLA", "in_sla", "resolved", t,
                      "Of the cases opened in the period and resolved, the share resolved by their SLA deadline."),
     ]
     return Section("support", "Support cases", figures)
 
 
-def _survey_scope(scope: Scope) -> list[ColumnElement]:
-    where = []
-    if scope.product_id is not None:
-        where.append(CaseSurvey.product_id == scope.product_id)
-    if scope.tag_id is not None:
-        where.append(CaseSurvey.case_id.in_(select(Case.id).join(question_tags, question_tags.c.question_id
-                                                                 == Case.question_id)
-                                            .where(question_tags.c.tag_id == scope.tag_id)))
-    return where
-
-
-def _survey_counts(scope: Scope, bucket) -> Select:
-    columns = [func.count(CaseSurvey.id).label("sent"), _sum(CaseSurvey.rating.is_not(None)).label("rated"),
-               func.coalesce(func.sum(CaseSurvey.rating), 0).label("rating_sum")]
-    columns += [_sum(CaseSurvey.rating == r).label(f"rating_{r}") for r in range(1, 6)]
-    return (select(_bucketed(scope, CaseSurvey.sent_at, bucket), *columns)
-            .where(_in(CaseSurvey.sent_at, scope), *_survey_scope(scope)).group_by(BUCKET))
-
-
-def _helpful_counts(scope: Scope, bucket) -> Select:
-    answer_scope = select(Answer.id).join(Question, Question.id == Answer.question_id).where(*_question_scope(scope))
-    article_scope = select(Article.id)
-    if scope.product_id is not None:
-        article_scope = article_scope.where(Article.product_id == scope.product_id)
-    if scope.tag_id is not None:
-        article_scope = article_scope.where(Article.id.in_(select(article_tags.c.article_id)
-                                                           .where(article_tags.c.tag_id == scope.tag_id)))
-    on_answer = HelpfulVote.answer_id.in_(answer_scope)
-    on_article = HelpfulVote.article_id.in_(article_scope)
-    return (select(_bucketed(scope, HelpfulVote.updated_at, bucket),
-                   _sum(on_answer).label("answer_votes"),
-                   _sum(and_(on_answer, HelpfulVote.helpful)).label("answer_yes"),
-                   _sum(on_article).label("article_votes"),
-                   _sum(and_(on_article, HelpfulVote.helpful)).label("article_yes"))
-            .where(_in(HelpfulVote.updated_at, scope), or_(on_answer, on_article)).group_by(BUCKET))
-
-
-def satisfaction(scope: Scope) -> Section:
+def satisfaction(scope: Scope, t: Tallies) -> Section:
     """CSAT of the surveys sent in the period, and “did this help?” answers given in the period."""
-    surveys, prev = _grouped(scope, _survey_counts), _grouped(scope.previous(), _survey_counts)[0]
-    helpful, prev_helpful = _grouped(scope, _helpful_counts), _grouped(scope.previous(), _helpful_counts)[0]
-    totals = surveys[0]
-    distribution = {r: totals.get(f"rating_{r}", 0) for r in range(1, 6)}
+    distribution = {r: t.total.counts[f"rating_{r}"] for r in range(1, 6)}
     figures = [
-        _rate_figure("csat_average", "CSAT, average rating", "rating_sum", "rated", surveys, prev,
+        _rate_figure("csat_average", "CSAT, average rating", "rating_sum", "rated", t,
                      "Average of the 1–5 ratings given to the surveys sent in the period (cases resolved then)."),
-        _rate_figure("csat_response_rate", "CSAT response rate", "rated", "sent", surveys, prev,
+        _rate_figure("csat_response_rate", "CSAT response rate", "rated", "sent", t,
                      "Share of the surveys sent in the period that the asker answered."),
         _rate_figure("helpful_answers", "“Did this help?”: yes for accepted answers", "answer_yes", "answer_votes",
-                     helpful, prev_helpful, "Share of yes among the answers given (or last changed) in the period "
-                                            "to “Did this help?” on accepted answers."),
+                     t, "Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on accepted answers."),
         _rate_figure("helpful_articles", "“Did this help?”: yes for articles", "article_yes", "article_votes",
-                     helpful, prev_helpful, "Share of yes among the answers given (or last changed) in the period "
-                                            "to “Did this help?” on knowledge articles."),
+                     t, "Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on knowledge articles."),
     ]
     figures[0].unit = "rating"
     return Section("satisfaction", "Satisfaction", figures, extra={"distribution": distribution})
@@ -483,8 +359,11 @@ def _top_share(scope: Scope) -> tuple[float | None, int]:
     return _ratio(int(top_sum), int(total)), int(total)
 
 
-def contributors(scope: Scope) -> Section:
-    """Who does the answering: active and new members, and how concentrated accepted answers are."""
+def contributors(scope: Scope, t: Tallies) -> Section:
+    """Who does the answering: active and new members, and how concentrated accepted answers are.
+
+    Always live: distinct members and per-author counts can't be added up from daily totals.
+    """
     weekly_rows = {int(r.bucket): r for r in db.session.execute(_contributor_counts(scope, _bucket))}
     period = db.session.execute(_contributor_counts(scope, None)).first()
     before = db.session.execute(_contributor_counts(scope.previous(), None)).first()
@@ -505,45 +384,75 @@ def contributors(scope: Scope) -> Section:
     return Section("contributors", "Contributors", figures)
 
 
-def _flag_scope(scope: Scope) -> list[ColumnElement]:
-    if scope.product_id is None and scope.tag_id is None:
-        return []
-    questions = select(Question.id).where(*_question_scope(scope))
-    answers = select(Answer.id).where(Answer.question_id.in_(questions))
-    return [or_(Flag.question_id.in_(questions), Flag.answer_id.in_(answers))]
-
-
-def _flag_values(scope: Scope, bucket) -> Select:
-    return (select(_bucketed(scope, ReviewItem.handled_at, bucket),
-                   seconds_between(Flag.created_at, ReviewItem.handled_at).label("x"))
-            .select_from(Flag).join(ReviewItem, ReviewItem.id == Flag.review_item_id)
-            .where(Flag.status != FlagStatus.PENDING.value, ReviewItem.handled_at.is_not(None),
-                   _in(ReviewItem.handled_at, scope), *_flag_scope(scope)))
-
-
-def moderation(scope: Scope) -> Section:
+def moderation(scope: Scope, t: Tallies) -> Section:
     """Flags handled in the period, how fast, and what waits in the review queue now."""
-    total, weekly = _weekly_spread(scope, _flag_values)
-    before = spreads(_flag_values(scope.previous(), None)).get(-1, Spread(None, None, 0))
+    handled = t.total.durations.get("flag_handling", [])
     backlog_where = [ReviewItem.handled_at.is_(None)]
     if scope.product_id is not None or scope.tag_id is not None:
         backlog_where.append(ReviewItem.question_id.in_(select(Question.id).where(*_question_scope(scope))))
     backlog = db.session.scalar(select(func.count(ReviewItem.id)).where(*backlog_where)) or 0
     figures = [
-        Figure("flags_handled", "Flags handled", "count", total.n, before.n, [w.n for w in weekly],
+        Figure("flags_handled", "Flags handled", "count", len(handled),
+               len(t.previous.durations.get("flag_handling", [])),
+               [len(w.durations.get("flag_handling", [])) for w in t.weekly],
                "Flags a moderator decided (helpful or declined) in the period."),
-        Figure("flag_handling_median", "Time to handle a flag, median", "seconds", total.median, before.median,
-               [w.median for w in weekly], "From a flag being raised to a moderator handling its review item, "
-                                           "over the flags handled in the period."),
+        Figure("flag_handling_median", "Time to handle a flag, median", "seconds", percentile(handled, MEDIAN),
+               percentile(t.previous.durations.get("flag_handling", []), MEDIAN),
+               [percentile(w.durations.get("flag_handling", []), MEDIAN) for w in t.weekly],
+               "From a flag being raised to a moderator handling its review item, over the flags handled in "
+               "the period (on threads since deleted, too)."),
         Figure("review_backlog", "Review queue backlog (now)", "count", backlog, None, [],
                "Review items waiting for a moderator right now (not tied to the period)."),
     ]
     return Section("moderation", "Moderation", figures)
 
 
-SECTIONS: tuple[Callable[[Scope], Section], ...] = (responsiveness, support, satisfaction, contributors, moderation)
+def self_service(scope: Scope, t: Tallies) -> Section:
+    """Searches and suggestions that spared members from asking, against those followed by a question anyway."""
+    return Section("self_service", "Self-service", [
+        _count_figure("self_served", "Searches that self-served", "self_served", t,
+                      "Searches (first results page) and similar-question suggestions shown to signed-in members in "
+                      "the period after which the member opened a solved thread or a knowledge article and did not "
+                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag."),
+        _count_figure("asked_anyway", "Searches followed by a question anyway", "asked_anyway", t,
+                      "Searches and suggestions of the period after which the member asked a question within 24 "
+                      "hours (whether or not they opened something first); by the product they asked in."),
+        _rate_figure("self_service_rate", "Self-service rate", "self_served", "self_served_or_asked", t,
+                     "Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
+                     "which the member neither opened a solved thread or article nor asked are left out."),
+    ])
 
 
-def report(scope: Scope) -> Report:
-    """Every table of the console for one scope (what the page, the CSV and the API show)."""
-    return Report(scope, [section(scope) for section in SECTIONS])
+def content_gaps(scope: Scope, t: Tallies) -> Section:
+    """The most frequent searches that found nothing (normalised terms, no member ids, kept 90 days)."""
+    first, end = scope.start.date(), scope.end.date()
+    previous = scope.previous()
+    per_day = self_service_log.gaps_per_day(previous.start.date(), end)
+    weekly = [0] * scope.weeks
+    total = before = 0
+    for day, count in per_day.items():
+        if day < first:
+            before += count
+        else:
+            total += count
+            weekly[(day - first).days // 7] += count
+    top = self_service_log.top_gaps(first, end)
+    return Section("content_gaps", "Content gaps", [
+        Figure("searches_without_results", "Searches without results", "count", total, before, weekly,
+               "Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
+               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days."),
+    ], extra={"gaps": top})
+
+
+SECTIONS: tuple[Callable[[Scope, Tallies], Section], ...] = (
+    responsiveness, support, satisfaction, self_service, contributors, moderation, content_gaps)
+
+
+def report(scope: Scope, *, use_rollups: bool = True, today: date | None = None) -> Report:
+    """Every table of the console for one scope (what the page, the CSV and the API show).
+
+    Full days come from their daily rollup when one is current, the rest (today, days never rolled
+    up, any tag filter) from live queries; `use_rollups=False` asks everything live.
+    """
+    t = tallies(scope, use_rollups=use_rollups, today=today)
+    return Report(scope, [section(scope, t) for section in SECTIONS], rolled_days=t.rolled, live_days=t.live)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Answer, Question, Revision, User, Vote, utcnow
+from forum.models import Activity, Answer, Question, Revision, User, Vote, utcnow
 from forum.policy import visibility
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
@@ -183,5 +183,8 @@ def _spam_penalties(spam_posts: list[Question | Answer]) -> list:
     return entries
 
 
-def touch(question: Question) -> None:
+def touch(question: Question, kind: Activity, actor: User | None) -> None:
+    """Record activity on a thread: when (the Active list's order), what, and by whom (what it says)."""
     question.last_activity_at = utcnow()
+    question.last_activity_kind = kind.value
+    question.last_activity_by_id = actor.id if actor is not None else None

@@ -11,7 +11,7 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Answer, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.models import Answer, CaseUpdateKind, Comment, Product, Question, Revision, Tag, User, question_tags
 from forum.policy import visibility
 from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
@@ -98,6 +98,13 @@ class Thread:
     staff_replies: list = field(default_factory=list)
     articles: dict[int, object] = field(default_factory=dict)
 
+    @property
+    def solution_update_id(self) -> int | None:
+        """The resolution the asker accepted (the last one), while the thread is solved by support."""
+        if not self.question.is_solved_by_support:
+            return None
+        return next((u.id for u in reversed(self.staff_replies) if u.kind == CaseUpdateKind.RESOLUTION), None)
+
     def comments_on(self, kind: str, post_id: int) -> list[Comment]:
         return self.comments.get((kind, post_id), [])
 
@@ -122,7 +129,7 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
 def _unanswered():
     upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0,
                              visibility.public_answers(with_question=False))
-    return (Question.accepted_answer_id.is_(None)) & ~upvoted
+    return Question.accepted_answer_id.is_(None) & Question.solved_by_support_at.is_(None) & ~upvoted
 
 
 def _tagged(tag_id: int):
@@ -173,7 +180,8 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
             question_tags.c.question_id == Question.id, question_tags.c.tag_id == tag_id)
     items = list(db.session.scalars(
         select(Question).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
+        .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags),
+                 joinedload(Question.last_activity_by))
     ))
     return Page(items, page, per_page, total)
 

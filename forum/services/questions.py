@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Answer, Product, Question, Tag, User, utcnow
+from forum.models import Activity, Answer, Product, Question, Tag, User, utcnow
 from forum.parse import parse_id
 from forum.policy import Permission, require
 from forum.services import badges, ledger, posts
@@ -50,7 +50,8 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     posts.raise_if(errors)
     posts.check_content(author, "question", f"{title}\n\n{body}", new=True)
     question = Question(title=title, body_md=body, body_html=posts.rendered(body), author_id=author.id,
-                        product_id=product_row.id, tags=_tag_rows(tag_names))
+                        product_id=product_row.id, tags=_tag_rows(tag_names),
+                        last_activity_kind=Activity.ASKED.value, last_activity_by_id=author.id)
     db.session.add(question)
     db.session.flush()
     posts.add_revision(author=author, question=question, title=title, tags=tag_names, body_md=body)
@@ -80,7 +81,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     question.title, question.body_md, question.body_html = new_title, new_body, posts.rendered(new_body)
     question.tags = _tag_rows(new_tags)
     question.edited_at = utcnow()
-    posts.touch(question)
+    posts.touch(question, Activity.MODIFIED, actor)
     posts.add_revision(author=actor, question=question, title=new_title, tags=new_tags, body_md=new_body,
                        comment=comment)
     emit(Event.QUESTION_EDITED, question_id=question.id, actor_id=actor.id)

@@ -238,6 +238,41 @@ def deliver(message: dict) -> None:
     delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
 
 
+TEST_EVENT_TYPE = "webhook.test"
+
+
+def send_test_event(endpoint_id: int, *, actor: User) -> str:
+    """POST a signed `webhook.test` event to one endpoint now and say how it answered.
+
+    The same body shape, headers and signature as a real delivery, so an admin can check the
+    receiver's verification before any case happens; nothing is recorded or retried. Raises
+    ValidationFailed with what went wrong when the endpoint doesn't answer 2xx.
+    """
+    require(actor, Permission.WEBHOOKS_MANAGE)
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise NotFound("No such endpoint.")
+    event_id, timestamp = f"evt_test_{secrets.token_hex(6)}", int(time.time())
+    body = json.dumps({"id": event_id, "type": TEST_EVENT_TYPE,
+                       "created_at": utcnow().isoformat(timespec="seconds") + "Z",
+                       "data": {"message": "A test event sent from PeerCare's webhook settings."}},
+                      separators=(",", ":"), sort_keys=True).encode()
+    headers = {
+        "Content-Type": "application/json", "User-Agent": USER_AGENT, "X-PeerCare-Event-Id": event_id,
+        "X-PeerCare-Timestamp": str(timestamp), SIGNATURE_HEADER: sign(endpoint.secret, event_id, timestamp, body),
+    }
+    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers=headers)  # noqa: S310
+    try:
+        timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - checked http(s) URL
+            return f"The test event was delivered: {endpoint.url} answered {response.status}."
+    except urllib.error.HTTPError as exc:
+        raise ValidationFailed(f"The test event was refused: {endpoint.url} answered HTTP {exc.code}.") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or type(exc).__name__
+        raise ValidationFailed(f"The test event could not be delivered to {endpoint.url}: {reason}.") from exc
+
+
 def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
     """Ask the outbox to retry; the failed attempt is recorded after the delivery's rollback."""
     attempts, delivery_id = delivery.attempts, delivery.id

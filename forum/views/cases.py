@@ -13,7 +13,7 @@ from forum.services import posts, profile_fields, queries, satisfaction, sso, we
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
 from forum.transaction import unit_of_work
-from forum.urls import SUPPORT_ANCHOR, case_url, question_url
+from forum.urls import SUPPORT_ANCHOR, SUPPORT_REPLY_ANCHOR, case_url, question_url
 from forum.views.common import act, page_arg
 from moderation import escalation
 
@@ -25,7 +25,8 @@ PER_PAGE = 30
 HISTORY_LABELS = {"case.created": "Case opened", "case.auto_escalated": "Escalated automatically",
                   "case.status_changed": "Status changed", "case.assigned": "Assigned",
                   "case.priority_changed": "Priority changed", "case.public_update": "Public update",
-                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update"}
+                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update",
+                  "case.customer_reply": "Customer replied"}
 
 
 def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
@@ -193,6 +194,19 @@ def customer_response(question_id: int):
                message="Thanks! The case is closed." if accept else "The case is reopened; support will follow up.")
 
 
+@bp.post("/questions/<int:question_id>/support-reply")
+@auth.login_required
+def customer_reply(question_id: int):
+    """The asker answers support on the thread: a message on the case, not an answer to the question."""
+    me = auth.current()
+    question = posts.get_question(question_id, viewer=me)
+    body = request.form.get("body", "")
+
+    return act(lambda: escalation.customer_reply(question_id, body, customer=me), done=question_url(question),
+               back=question_url(question), here=SUPPORT_REPLY_ANCHOR,
+               message="Your reply is sent to the support team.")
+
+
 @bp.route("/admin/webhooks", methods=["GET", "POST"])
 @auth.login_required
 def webhook_settings():
@@ -215,6 +229,21 @@ def webhook_settings():
     return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
                            deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
                            action_form=ActionForm(), event_types=webhooks.EVENT_TYPES), 422 if errors else 200
+
+
+@bp.post("/admin/webhooks/<int:endpoint_id>/test")
+@auth.login_required
+def test_webhook(endpoint_id: int):
+    """Send the endpoint a signed test event now; the page says what the receiver answered."""
+    me = auth.current()
+    require(me, Permission.WEBHOOKS_MANAGE)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        flash(webhooks.send_test_event(endpoint_id, actor=me), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("cases.webhook_settings"))
 
 
 @bp.post("/admin/webhooks/<int:endpoint_id>/deactivate")

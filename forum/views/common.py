@@ -1,11 +1,13 @@
 """Small helpers the web blueprints share."""
 
+from datetime import timedelta
 from urllib.parse import urldefrag
 
-from flask import current_app, flash, redirect, request
+from flask import current_app, flash, redirect, request, session
 from werkzeug.exceptions import BadRequest
 
 from forum import security
+from forum.models import utcnow
 from forum.services.errors import NeedsReputation, ServiceError
 from forum.services.queries import check_paging
 from forum.transaction import unit_of_work
@@ -56,3 +58,20 @@ def act(action, *, done: str, back: str, message: str | None = None, here: str |
     if message:
         flash_at(message, "success", here if same_page else None)
     return redirect(at(done, here) if same_page else done)
+
+
+SELF_SERVICE_KEY = "self_service_until"
+
+
+def watch_self_service() -> None:
+    """Remember (in the member's session) that their search may still self-serve for 24 hours,
+    so thread and article pages look for it only then (no query for everyone else)."""
+    session[SELF_SERVICE_KEY] = (utcnow() + timedelta(hours=24)).isoformat()
+
+
+def self_service_watched() -> bool:
+    until = session.get(SELF_SERVICE_KEY)
+    if until and until < utcnow().isoformat():
+        session.pop(SELF_SERVICE_KEY, None)
+        return False
+    return bool(until)

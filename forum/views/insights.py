@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import select
 
 from forum import auth, charts
@@ -78,11 +78,13 @@ def console():
                   for section in report.sections for fig in section.figures if fig.weekly}
     return render_template("insights/console.html", error=None, report=report, scope=scope, labels=labels,
                            chart_urls=chart_urls, show=show, products=products, args=request.args,
-                           last_day=(scope.end - timedelta(days=1)).date())
+                           last_day=(scope.end - timedelta(days=1)).date(),
+                           rollup_days=current_app.config["INSIGHTS_ROLLUP_DAYS"])
 
 
 def csv_rows(report: insights.Report, section_key: str | None = None) -> list[list]:
-    """The rows of the CSV export: one per figure, raw numbers (seconds, shares 0–1), one column per week."""
+    """The rows of the CSV export: one per figure, raw numbers (seconds, shares 0–1), one column per week;
+    then the content gaps, one row per search term (its label) with how often it found nothing."""
     scope = report.scope
     header = ["section", "figure", "label", "unit", "value", "previous"]
     header += [f"week_of_{day.isoformat()}" for day in scope.week_starts()]
@@ -94,6 +96,8 @@ def csv_rows(report: insights.Report, section_key: str | None = None) -> list[li
             weekly = fig.weekly or [None] * scope.weeks
             rows.append([section.key, fig.key, fig.label, fig.unit, _raw(fig.value), _raw(fig.previous),
                          *(_raw(v) for v in weekly)])
+        for term, count in section.extra.get("gaps", []):
+            rows.append([section.key, "search_without_results", term, "count", str(count), ""])
     return rows
 
 

@@ -8,11 +8,11 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Answer, ArticleState, Product
 from forum.policy import Permission, can, require, visibility
-from forum.services import posts, queries, satisfaction
+from forum.services import posts, queries, satisfaction, self_service
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
 from forum.urls import article_url, question_url, slugify
-from forum.views.common import act, page_arg
+from forum.views.common import act, page_arg, self_service_watched
 from forum.views.questions import with_diffs
 from moderation import knowledge
 
@@ -39,6 +39,9 @@ def show(article_id: int, slug: str | None = None):
         return redirect(article_url(article), code=301)
     source = posts.get_question(article.question_id) if article.question_id else None
     me = auth.current()
+    if article.state == ArticleState.PUBLISHED and self_service_watched():
+        with unit_of_work():
+            self_service.opened(me, article.product_id)
     helpful = satisfaction.helpful_count("article", article.id, me) if article.state == ArticleState.PUBLISHED else None
     return render_template("knowledge/show.html", article=article, source=source, action_form=ActionForm(),
                            states=list(ArticleState),
@@ -105,10 +108,20 @@ def publish(question_id: int):
     values = {"title": question.title, "summary": knowledge._summary_of(question), "body": answer.body_md,
               "tags": " ".join(t.name for t in question.tags), "note": ""}
     errors: dict[str, str] = {}
+    preview = None
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         values = {k: request.form.get(k, "") for k in values}
+        if request.form.get("action") == "preview":
+            try:
+                preview = knowledge.preview_article(actor=me, title=values["title"], summary=values["summary"],
+                                                    body=values["body"], tags=values["tags"])
+            except ValidationFailed as exc:
+                errors = exc.fields or {"answer_id": exc.message}
+            return render_template("knowledge/publish.html", question=question, answers=answers, answer=answer,
+                                   values=values, errors=errors, preview=preview,
+                                   action_form=ActionForm()), 422 if errors else 200
         try:
             with unit_of_work():
                 article = knowledge.publish_answer(question.id, answer_id=answer.id, actor=me, title=values["title"],
@@ -117,7 +130,7 @@ def publish(question_id: int):
         except ValidationFailed as exc:
             errors = exc.fields or {"answer_id": exc.message}
         else:
-            flash("Published. The answer's author earned 25 reputation.", "success")
+            flash("Published: this answer is now a knowledge article. Its author earned 25 reputation.", "success")
             return redirect(article_url(article))
     return render_template("knowledge/publish.html", question=question, answers=answers, answer=answer,
                            values=values, errors=errors, action_form=ActionForm()), 422 if errors else 200

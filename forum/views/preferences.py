@@ -11,6 +11,7 @@ from forum.forms import apply_errors
 from forum.models import NotificationKind
 from forum.parse import parse_id
 from forum.services import preferences, queries
+from forum.services.care import offers
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
 from forum.urls import product_url, question_number_url, tag_url
@@ -53,16 +54,19 @@ def page():
     user = auth.current()
     choices = preferences.choices(user.id)
     email_kinds, quiet = set(choices.email_kinds), set(choices.quiet_product_ids)
+    for_you = offers.is_opted_in(user.id)
     if request.method == "POST":
         form = _form(formdata=request.form)
         email_kinds = set(request.form.getlist("email_kind"))
         quiet = set(request.form.getlist("quiet_product", type=int))
+        for_you = request.form.get("questions_for_you") == "on"
         if form.validate_on_submit():
             try:
                 with unit_of_work():
                     preferences.update_choices(user, digest=form.digest.data or "off",
                                                time_zone=form.time_zone.data or "UTC", email_kinds=email_kinds,
                                                quiet_products=quiet)
+                    offers.set_opt_in(user, for_you)
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
@@ -72,7 +76,8 @@ def page():
         form = _form(choices)
     status = 422 if form.errors else 200
     return render_template("preferences/notifications.html", form=form, kinds=list(NotificationKind),
-                           email_kinds=email_kinds, quiet_products=quiet, following=preferences.following(user.id),
+                           email_kinds=email_kinds, quiet_products=quiet, for_you=for_you,
+                           following=preferences.following(user.id),
                            products=[p for p, _ in queries.products()]), status
 
 

@@ -4,12 +4,24 @@ import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forum import auth, pagecache, security
+from forum import auth, markup, pagecache, security
 from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
 from forum.models import CasePriority, CaseStatus, Product
 from forum.policy import Permission, can, refusal, require, suspension_notice
-from forum.services import badges, comments, profile_fields, queries, questions, satisfaction, viewcounts, votes
+from forum.services import (
+    badges,
+    comments,
+    posts,
+    profile_fields,
+    queries,
+    questions,
+    satisfaction,
+    self_service,
+    viewcounts,
+    votes,
+)
+from forum.services.care import first_response
 from forum.services.care import status as care_status
 from forum.services.errors import ValidationFailed
 from forum.templating import open_form
@@ -17,7 +29,7 @@ from forum.transaction import unit_of_work
 from forum.urls import question_url, slugify
 from forum.views import community
 from forum.views import profile_fields as field_views
-from forum.views.common import act, page_arg, per_page
+from forum.views.common import act, page_arg, per_page, self_service_watched
 from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
@@ -48,11 +60,26 @@ def listing():
     return index()
 
 
+def product_choices() -> list[tuple[str, str]]:
+    """The ask form's products, after an empty first choice: the asker picks one, nothing is assumed."""
+    products = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    return [("", "Choose a product…"), *products]
+
+
+POPULAR_TAGS = 12
+
+
+def ask_aids() -> dict:
+    """What the ask page offers beside the fields: popular tags to pick from, and the length limits."""
+    return {"popular_tags": [tag.name for tag, _count in queries.tags(per_page=POPULAR_TAGS).items],
+            "limits": {"title": (posts.TITLE_MIN, posts.TITLE_MAX), "body": (posts.BODY_MIN, posts.BODY_MAX)}}
+
+
 @bp.route("/questions/ask", methods=["GET", "POST"])
 @auth.login_required
 def ask():
     form = AskForm()
-    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    form.product.choices = product_choices()
     if request.method == "GET" and request.args.get("product"):
         form.product.data = request.args["product"]
     details = profile_fields.active_fields_by_product()  # each product's customer profile fields
@@ -60,7 +87,12 @@ def ask():
     if request.method == "GET" and request.args.get("title"):
         form.title.data = request.args["title"][:150]
     wait = 0
-    if form.validate_on_submit():
+    preview = None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        if not form.validate_on_submit():
+            abort(400)
+        preview = markup.render_markdown(form.body.data or "")
+    elif form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
             form.form_errors.append(f"New members can post one question every few minutes: you can post again in "
@@ -82,7 +114,8 @@ def ask():
     else:
         answers = profile_fields.prefill(auth.current(), [f for fs in details.values() for f in fs])
     return render_template("questions/ask.html", form=form, details=[(fs[0].product, fs) for fs in details.values()],
-                           answers=answers, answer_errors=answer_errors, input_name=field_views.input_name), (
+                           answers=answers, answer_errors=answer_errors, input_name=field_views.input_name,
+                           preview=preview, **ask_aids()), (
         429 if wait else 422 if form.errors or answer_errors else 200), ({"Retry-After": str(wait)} if wait else {})
 
 
@@ -94,6 +127,9 @@ def show(question_id: int, slug: str | None = None):
     if slug != slugify(thread.question.title):
         return redirect(question_url(thread.question), code=301)
     viewcounts.count_view(question_id)
+    if self_service_watched() and first_response.is_solved(question_id):
+        with unit_of_work():
+            self_service.opened(auth.current(), thread.question.product_id)
     return render_thread(thread, AnswerForm() if auth.current() else None)
 
 
@@ -104,6 +140,9 @@ def support_choices(thread, viewer) -> dict[str, bool]:
     return {
         "can_work_case": can(viewer, Permission.CASE_WORK),
         "can_confirm_resolution": case is not None and case.status == CaseStatus.RESOLVED
+        and can(viewer, Permission.CASE_RESPOND, case),
+        # The asker talks to support on the thread while the case is not closed.
+        "can_reply": case is not None and case.status != CaseStatus.CLOSED
         and can(viewer, Permission.CASE_RESPOND, case),
         # A closed case may be followed by a new one; an open or resolved one may not.
         "can_escalate": staff_tools and can(viewer, Permission.THREAD_ESCALATE)

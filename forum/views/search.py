@@ -3,14 +3,14 @@
 from flask import Blueprint, current_app, render_template, request
 
 from forum import auth
-from forum.extensions import db
 from forum.forms import AskForm
-from forum.models import Product
 from forum.search import EXTENSION, documents, service
 from forum.search.query import MAX_QUERY_CHARS, Sort
-from forum.services import queries
+from forum.services import queries, self_service
 from forum.services.errors import ValidationFailed
-from forum.views.common import page_arg
+from forum.transaction import unit_of_work
+from forum.views import questions as asking
+from forum.views.common import page_arg, watch_self_service
 
 bp = Blueprint("search", __name__)
 
@@ -35,6 +35,10 @@ def index():
             max_per_page=current_app.config["SEARCH_PER_PAGE"])
     except ValidationFailed as exc:
         result, errors = None, exc.fields
+    if result is not None and result.searched and result.page == 1 and not result.query.is_empty:
+        with unit_of_work():
+            if self_service.record_search(auth.current(), result.query.words(), found=result.total):
+                watch_self_service()
     link_args = {name: args[name] for name in LINK_PARAMETERS if args.get(name)}
     return render_template("search/index.html", result=result, errors=errors, sorts=SORT_LABELS, link_args=link_args,
                            kinds=documents.kinds(), products=queries.products(),
@@ -46,6 +50,10 @@ def index():
 def similar_check():
     """Re-show the ask form, filled in as it was, with questions like its title (no JavaScript needed)."""
     form = AskForm()
-    form.product.choices = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    form.product.choices = asking.product_choices()
     similar = service.similar(backend(), form.title.data or "")
-    return render_template("questions/ask.html", form=form, similar=similar, similar_checked=True)
+    with unit_of_work():
+        if self_service.record_suggestion(auth.current(), shown=len(similar)):
+            watch_self_service()
+    return render_template("questions/ask.html", form=form, similar=similar, similar_checked=True,
+                           **asking.ask_aids())

@@ -1,8 +1,9 @@
 """Member profiles, the member list and account settings."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from forum import auth
+from forum.avatars import identicon_svg
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
@@ -20,6 +21,18 @@ PROFILE_TABS = ("questions", "answers", "reputation")
 @bp.get("/users")
 def index():
     return render_template("users/index.html", page=queries.users(page=page_arg()))
+
+
+AVATAR_MAX_AGE = 7 * 86_400  # an identicon depends on the id alone, so it never goes stale
+
+
+@bp.get("/users/<int:user_id>/avatar.svg")
+def avatar(user_id: int):
+    """The member's identicon: drawn from the id, so it costs no database query."""
+    response = make_response(identicon_svg(user_id))
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = f"public, max-age={AVATAR_MAX_AGE}"
+    return response
 
 
 @bp.get("/users/<int:user_id>")

@@ -119,3 +119,22 @@ def test_enter_in_tags_posts_the_question(live_server, new_page):
     page.get_by_label("Tags").fill("display")
     page.get_by_label("Tags").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Display dims itself every evening at nine")
+
+
+def test_the_ask_form_counts_characters_and_adds_popular_tags(live_server, new_page):
+    site = Site(new_page(), live_server)
+    site.register("counter")
+    site.ask("Thermostat schedule resets after a power cut", "After every power cut the weekly schedule is gone.",
+             "schedule")
+    page = site.page
+    page.goto(live_server + "/questions/ask")
+    expect(page.get_by_label("Product")).to_have_value("")
+    page.get_by_label("Title").fill("Too short")
+    expect(page.locator("#title-count")).to_have_text("9 / 150 characters (6 more needed)")
+    page.get_by_role("button", name="Add the tag schedule").click()
+    expect(page.get_by_label("Tags")).to_have_value("schedule")
+    page.get_by_label("Details").fill("The display turns **off** at night.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#ask-preview strong")).to_have_text("off")
+    expect(page.get_by_label("Title")).to_have_value("Too short")
+    screenshot(page, "ask-preview")

@@ -34,7 +34,7 @@ def test_search_box_and_similar_questions(live_server, new_page):
                          "wifi network")
 
     page = question.page
-    page.get_by_label("Search questions and answers").first.fill("wifi night")
+    page.get_by_label("Search questions, answers and articles").first.fill("wifi night")
     page.get_by_role("button", name="Search", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/search\?q=wifi\+night"))
     result = page.locator(".search-hit").first

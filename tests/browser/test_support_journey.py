@@ -68,6 +68,7 @@ def test_escalate_resolve_and_publish(live_server, live_server_env, new_page):
     expect(customer.page.get_by_text("SN-4411")).to_have_count(0)
     customer.page.get_by_role("button", name="Yes, close the case").click()
     expect(customer.page.get_by_text("The case is closed")).to_be_visible()
+    expect(customer.page.locator("#support").get_by_text("Solved by support")).to_be_visible()
     screenshot(customer.page, "case-resolved-thread")
 
     staff_page.goto(thread_url)
@@ -78,4 +79,4 @@ def test_escalate_resolve_and_publish(live_server, live_server_env, new_page):
     expect(staff_page.get_by_text("From the community thread")).to_be_visible()
     screenshot(staff_page, "article")
     helper.page.goto(thread_url)
-    expect(helper.page.get_by_text("Published as knowledge")).to_be_visible()
+    expect(helper.page.get_by_text("This answer is now a knowledge article")).to_be_visible()

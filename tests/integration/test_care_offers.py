@@ -113,3 +113,19 @@ def test_offers_are_a_digest_section():
     digest = digests.build(member.id, "daily:2026-11-30", "UTC")
     section = next(s for s in digest.sections if s.key == "for_you")
     assert [item.title for item in section.items] == [q.title] and section.new
+
+
+def test_members_opt_in_and_out_on_their_settings_page(client):
+    member = make_user()
+    login(client, member)
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert 'name="questions_for_you"' in page and 'id="questions-for-you" name="questions_for_you" aria-describedby="questions-for-you-hint">' in page
+    form = {"digest": "off", "time_zone": "UTC", "questions_for_you": "on"}
+    assert client.post("/settings/notifications", data=form).status_code == 302
+    assert offers.is_opted_in(member.id)
+    assert 'aria-describedby="questions-for-you-hint" checked>' in client.get("/settings/notifications").get_data(
+        as_text=True)
+    assert client.post("/settings/notifications", data={"digest": "off", "time_zone": "UTC"}).status_code == 302
+    assert not offers.is_opted_in(member.id)
+    bad = client.post("/settings/notifications", data={**form, "time_zone": "Mars/Olympus"})
+    assert bad.status_code == 422 and not offers.is_opted_in(member.id)  # nothing saved with a form error

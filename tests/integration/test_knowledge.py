@@ -30,7 +30,7 @@ def test_publishing_credits_the_author_and_links_both_ways(client, moderator):
     assert db.session.scalar(select(BadgeAward.id).where(BadgeAward.user_id == a.author_id,
                                                          BadgeAward.badge == "knowledge_author"))
     thread = client.get(f"/questions/{q.id}", follow_redirects=True).get_data(as_text=True)
-    assert "Published as knowledge" in thread
+    assert "This answer is now a knowledge article" in thread
     page = client.get(f"/kb/{article.id}", follow_redirects=True).get_data(as_text=True)
     assert "From the community thread" in page
     assert "Reset the base" in page

@@ -53,9 +53,11 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
         "forum.pagecache._forget_pages", "forum.services.queries._forget_counts",
         "forum.services.notifications._on_event", "forum.search.indexing.thread_changed",
         "moderation.hooks.review_new_post", "forum.services.webhooks.community_event"]
-    assert after["subscribers"]["account.deleted"][-4:] == [
+    assert after["subscribers"]["account.deleted"][-5:] == [
         "forum.services.notifications._on_account_deleted", "forum.services.sso._forget",
-        "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted"]
+        "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted",
+        "forum.services.self_service._forget_member"]
+    assert after["subscribers"]["question.asked"][-1] == "forum.services.self_service._asked"
     assert after["handlers"] == sorted(["account.confirmation_email", "account.password_reset_email",
                                         "account.sign_up_email", "account.address_in_use_email",
                                         "notifications.react", "notifications.forget", "notifications.email",
@@ -63,7 +65,7 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
     assert after["feeds"] == sorted(["questions/False", "unanswered/False", "products/True", "tags/True",
                                      "questions/True", "articles/False", "articles/True"])
     assert after["digest_sections"] == ["questions", "answers", "unanswered", "articles", "for_you"]
-    assert after["search_sources"] == ["thread"]
+    assert after["search_sources"] == ["thread", "article"]
     assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile", "satisfaction"]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import CadenceReminder, Case, CaseStatus, CaseUpdate, utcnow
+from forum.models import CadenceReminder, Case, CaseStatus, CaseUpdate, CaseUpdateKind, utcnow
 from forum.services import notifications
 from forum.services.care import hours, targets
 from forum.transaction import savepoint
@@ -21,8 +21,10 @@ OWING = (CaseStatus.NEW.value, CaseStatus.OPEN.value)
 
 
 def _last_public_update():
+    """The last public update from support: the customer's own replies don't answer the customer."""
     return (select(CaseUpdate.case_id, func.max(CaseUpdate.created_at).label("at"))
-            .where(CaseUpdate.public.is_(True)).group_by(CaseUpdate.case_id).subquery())
+            .where(CaseUpdate.public.is_(True), CaseUpdate.kind != CaseUpdateKind.CUSTOMER_REPLY.value)
+            .group_by(CaseUpdate.case_id).subquery())
 
 
 def _lapse_conditions(now: datetime):

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select, union_all
 
 from forum.extensions import db
-from forum.models import Answer, Case, CaseEvent, CaseStatus, CaseUpdate, Question
+from forum.models import Answer, Case, CaseUpdate, Question
 from forum.policy import visibility
 
 
@@ -40,13 +40,11 @@ def waiting_clause() -> ColumnElement[bool]:
 
 
 def solved_clause() -> ColumnElement[bool]:
-    """True for solved questions: an accepted answer, or a case closed by the asker's acceptance."""
-    last_status = (select(func.max(CaseEvent.id)).where(CaseEvent.case_id == Case.id,
-                                                        CaseEvent.kind == "case.status_changed")
-                   .correlate(Case).scalar_subquery())
-    accepted_case = exists().where(Case.question_id == Question.id, Case.status == CaseStatus.CLOSED.value,
-                                   CaseEvent.id == last_status, CaseEvent.actor_id == Case.customer_id)
-    return or_(Question.accepted_answer_id.is_not(None), accepted_case)
+    """True for solved questions: an accepted answer, or a case closed by the asker's acceptance.
+
+    The escalation workflow keeps `solved_by_support_at` set exactly while the latter holds.
+    """
+    return or_(Question.accepted_answer_id.is_not(None), Question.solved_by_support_at.is_not(None))
 
 
 def first_responses(question_ids: list[int]) -> dict[int, datetime]:

@@ -50,5 +50,7 @@ def insights_report(query: s.InsightsQuery):
                       "previous": {"from": previous.start.date().isoformat(), "to": previous.end.date().isoformat()}},
             "sections": [{"key": sec.key, "title": sec.title, "figures": [_figure(f, scope) for f in sec.figures],
                           **({"distribution": {str(k): v for k, v in sec.extra["distribution"].items()}}
-                             if "distribution" in sec.extra else {})}
+                             if "distribution" in sec.extra else {}),
+                          **({"gaps": [{"term": term, "searches": n} for term, n in sec.extra["gaps"]]}
+                             if "gaps" in sec.extra else {})}
                          for sec in report.sections]}

@@ -147,7 +147,7 @@ class SearchQuery(Paging):
         "", description='Words (all must match), "a phrase", a OR b, -excluded; longer input is shortened')
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
-    kind: Literal["question", "answer"] | None = None
+    kind: Literal["question", "answer", "article"] | None = None
     accepted: QueryBool = Field(False, description="Only threads that have an accepted answer")
     sort: Literal["relevance", "newest", "votes"] | None = None
 
@@ -397,6 +397,8 @@ class QuestionSummary(Out):
     answer_count: int
     view_count: int
     accepted_answer_id: int | None
+    solved: bool = Field(description="Solved: an accepted answer, or a support resolution the asker accepted")
+    solved_by_support: bool = Field(description="The asker accepted a support case's resolution")
     state: Literal["open", "closed", "locked"] = Field(
         description="locked (no answers, comments or votes) wins over closed (no new answers)")
     closed: bool
@@ -811,11 +813,18 @@ class InsightsFigure(Out):
     weekly: list[InsightsWeek]
 
 
+class InsightsGap(Out):
+    term: str = Field(description="A search that found nothing, normalised (lower-case words, long numbers removed)")
+    searches: int
+
+
 class InsightsSection(Out):
     key: str
     title: str
     figures: list[InsightsFigure]
     distribution: dict[str, int] | None = None
+    gaps: list[InsightsGap] | None = Field(None, description="content_gaps only: the most frequent searches "
+                                                           "without results, most searched first")
 
 
 class InsightsPeriod(Out):

@@ -6,11 +6,15 @@ from urllib.parse import urljoin
 from flask import current_app, request
 from markupsafe import escape
 
+from forum import auth
 from forum.search import EXTENSION, service
+from forum.services import self_service
+from forum.transaction import unit_of_work
 from forum.views.api import bp
 from forum.views.api import schemas as s
 from forum.views.api.operations import operation
 from forum.views.api.serialize import iso
+from forum.views.common import watch_self_service
 
 api = partial(operation, bp)
 
@@ -49,4 +53,7 @@ def search(query: s.SearchQuery):
      token=False, query=s.SimilarQuery, response=s.SimilarResults)
 def similar(query: s.SimilarQuery):
     items = service.similar(current_app.extensions[EXTENSION], query.title, product=query.product, limit=query.limit)
+    with unit_of_work():  # the ask page's script: suggestions shown to a signed-in member
+        if self_service.record_suggestion(auth.current(), shown=len(items)):
+            watch_self_service()
     return {"items": [result_json(r) for r in items], "page": 1, "per_page": query.limit, "total": len(items)}

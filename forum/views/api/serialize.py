@@ -47,6 +47,7 @@ def question_summary(q: Question) -> dict:
         "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
         "state": question_state(q), "closed": q.is_closed, "locked": q.is_locked, "close_reason": q.close_reason,
         "duplicate_of_id": q.duplicate_of_id, "deleted": q.is_deleted, "hidden": q.is_hidden,
+        "solved": q.is_solved, "solved_by_support": q.is_solved_by_support,
         "created_at": iso(q.created_at), "edited_at": iso(q.edited_at), "last_activity_at": iso(q.last_activity_at),
     }
 
