@@ -1,7 +1,7 @@
 """sign-ins recorded on the server, so signing out ends the session's cookie
 
 Revision ID: 5e1d2c3b4a69
-Revises: 9d3b7e15a2c8
+Revises: f1c8d3b5a7e9
 Create Date: 2026-12-01 18:00:00
 
 Session ids gain the sign-in's key: cookies issued before this revision no longer resolve,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d2c3b4a69'
-down_revision = '9d3b7e15a2c8'
+down_revision = 'f1c8d3b5a7e9'
 branch_labels = None
 depends_on = None
 
