@@ -9,7 +9,7 @@ export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-services lint serve-prod clean
+.PHONY: run test test-deps test-services lint serve-prod clean
 
 # Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
 NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
@@ -39,6 +39,9 @@ run: $(RUN_STAMP)
 ## test: install and run the whole test suite (embedded defaults: SQLite)
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-deps: install what the suites need, without running them (CI, before running both at once)
+test-deps: $(STAMP) $(NODE_STAMP)
 
 ## test-services: the same suite against PostgreSQL (a fresh database), as CI runs it
 test-services: $(STAMP) $(NODE_STAMP)

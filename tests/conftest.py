@@ -78,8 +78,8 @@ def celery_worker(app, smtp_server):
            **worker_environment(app)}
     subprocess.run([celery_bin, "-A", "wsgi.celery", "purge", "-f"], cwd=root, env=env, check=True,
                    capture_output=True)
-    log_path = root / "test-artifacts" / "celery-worker.log"
-    log_path.parent.mkdir(exist_ok=True)
+    log_path = Path(os.environ.get("PEERCARE_ARTIFACTS", root / "test-artifacts")) / "celery-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log_file:
         worker = subprocess.Popen(
             [celery_bin, "-A", "wsgi.celery", "worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip",

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+# CI runs the SQLite and PostgreSQL suites side by side; each keeps its screenshots apart (.ci/run).
+ARTIFACTS = Path(os.environ.get("PEERCARE_ARTIFACTS", ROOT / "test-artifacts"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("PEERCARE_REQUIRE_BROWSER"):
     raise RuntimeError("CI requires Chromium for the browser tests, and it is not installed")
@@ -179,5 +180,5 @@ def new_page(browser):
 
 
 def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
