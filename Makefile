@@ -9,7 +9,7 @@ export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-deps test-services lint serve-prod clean
+.PHONY: run test test-deps test-services lint serve-prod clean i18n-extract i18n-update i18n-compile
 
 # Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
 NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
@@ -30,21 +30,21 @@ $(RUN_STAMP): requirements.txt
 ## run: install, migrate, seed demo content if the database is empty, serve on http://$(HOST):$(PORT)
 ## (another port: make run PORT=8080). Plain log lines, not JSON, at a terminal.
 run: export LOG_FORMAT ?= text
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) $(COMPILED)
 	@$(BIN)/flask db upgrade heads
 	@$(BIN)/flask seed-demo --if-empty
 	@echo "PeerCare is starting: open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: install and run the whole test suite (embedded defaults: SQLite)
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(COMPILED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-deps: install what the suites need, without running them (CI, before running both at once)
-test-deps: $(STAMP) $(NODE_STAMP)
+test-deps: $(STAMP) $(NODE_STAMP) $(COMPILED)
 
 ## test-services: the same suite against PostgreSQL (a fresh database), as CI runs it
-test-services: $(STAMP) $(NODE_STAMP)
+test-services: $(STAMP) $(NODE_STAMP) $(COMPILED)
 	bash .ci/services-suite
 
 lint: $(STAMP)
@@ -56,7 +56,7 @@ PROD_PORT ?= 8000
 WEB_WORKERS ?= 4
 ANONYMOUS_PAGE_CACHE_SECONDS ?= 10
 serve-prod: SHELL := /bin/bash
-serve-prod: $(STAMP)
+serve-prod: $(STAMP) $(COMPILED)
 	@test -n "$$DATABASE_URL" || { echo "serve-prod: set DATABASE_URL (e.g. postgresql://user@host/peercare)" >&2; exit 1; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "serve-prod: set CELERY_BROKER_URL (e.g. redis://host:6379/0)" >&2; exit 1; }
 	PEERCARE_ENV=$${PEERCARE_ENV:-production} $(BIN)/flask db upgrade heads
