@@ -9,6 +9,7 @@ from forum.models.care import (
     ProductAgent,
     ProductCare,
     QuestionOffer,
+    ResponseOverdue,
     RoutingOptIn,
 )
 from forum.models.cases import (
@@ -110,6 +111,7 @@ __all__ = [
     "QuietProduct",
     "Rating",
     "ReputationEntry",
+    "ResponseOverdue",
     "ReviewItem",
     "ReviewKind",
     "ReviewOutcome",
