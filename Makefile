@@ -25,7 +25,7 @@ i18n-extract: $(RUN_STAMP)
 
 ## i18n-update: merge messages.pot into every catalog (new strings appear untranslated, changed ones fuzzy)
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching
 
 ## i18n-compile: build the .mo files the app reads (run and test do it themselves)
 i18n-compile: $(RUN_STAMP) $(COMPILED)

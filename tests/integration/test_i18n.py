@@ -140,3 +140,36 @@ def test_site_default_must_be_shipped():
 
     with pytest.raises(ValidationFailed):
         settings.set_default_locale("pt")
+
+
+def test_settings_choose_the_members_language(client):
+    user = make_user()
+    login(client, user)
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<option value="" selected>As my browser asks</option>' in page
+    r = client.post("/settings/language", data={"locale": "es"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#settings-language")
+    assert user.locale == "es"
+    page = client.get("/settings", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert page.startswith('<!doctype html>\n<html lang="es"') and '<option value="es" lang="es" selected>' in page
+    client.post("/settings/language", data={"locale": "tlh"})
+    assert user.locale == "es"
+    client.set_cookie("lang", "fr")
+    r = client.post("/settings/language", data={"locale": ""})
+    assert user.locale == "" and "lang=;" in r.headers["Set-Cookie"]
+    assert _html(client.get("/", headers={"Accept-Language": "de"})).startswith('<html lang="de"')
+
+
+def test_admin_picks_the_site_default(client):
+    member = make_user()
+    login(client, member)
+    assert client.get("/admin/language").status_code == 403
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 403
+    client.post("/logout")
+    login(client, make_user(role="admin"))
+    assert "/admin/language" in client.get("/admin").get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>' in client.get("/admin/language").get_data(as_text=True)
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 302
+    client.post("/logout")
+    assert _html(client.get("/")).startswith('<html lang="de"')
+    assert settings.default_locale() == "de"
