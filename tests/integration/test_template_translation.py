@@ -40,8 +40,8 @@ def test_a_question_title_in_a_translated_sentence_with_a_link_is_escaped(client
 
 def test_plural_forms_follow_the_count(client):
     question = make_question()
-    html = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    html = client.get(f"/questions/{question.id}", follow_redirects=True).get_data(as_text=True)
     assert "0 Answers" in html
     make_answer(question)
-    html = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    html = client.get(f"/questions/{question.id}", follow_redirects=True).get_data(as_text=True)
     assert "1 Answer<" in html
