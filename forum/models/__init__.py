@@ -24,6 +24,7 @@ from forum.models.cases import (
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
+from forum.models.language import DEFAULT_LANGUAGE, Language
 from forum.models.moderation import (
     AuditLogEntry,
     CloseVote,
@@ -60,6 +61,7 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, IdempotencyKey, PendingSignUp, Role, TokenScope, User, UserSession
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "Activity",
     "AgentAway",
     "Answer",
@@ -94,6 +96,7 @@ __all__ = [
     "IdempotencyKey",
     "InsightRollup",
     "InsightRollupDay",
+    "Language",
     "MailSettings",
     "Notification",
     "NotificationKind",
