@@ -33,6 +33,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
+from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.transaction import savepoint
 
@@ -161,7 +162,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     if kind == "product":
         row = db.session.scalar(select(Product).where(Product.slug == str(ref)))
     elif kind == "tag":
-        row = db.session.scalar(select(Tag).where(Tag.name == str(ref)))
+        row = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(str(ref))))
     elif kind == "question":
         row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
         if row is not None and row.is_deleted:
