@@ -25,8 +25,13 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
+from flask_babel import force_locale
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
 from markupsafe import Markup
+
+from forum import times
+from forum.models import DEFAULT_LANGUAGE, Language
+from forum.services import preferences, settings
 
 log = logging.getLogger(__name__)
 mail = Mail()
@@ -37,6 +42,18 @@ _SPACE = re.compile(r"\s+")
 
 class MailUnavailable(Exception):
     """The SMTP server could not take the message now (connection refused, 4xx); try later."""
+
+
+@contextmanager
+def written_for(user) -> Iterator[None]:
+    """Render what is inside in the recipient's language and time zone, whichever request or worker sends it.
+
+    A member without a language of their own reads the site default (the browser that would have
+    chosen for them is not there when mail goes out).
+    """
+    language = Language.of(user.locale) or Language.of(settings.default_locale()) or DEFAULT_LANGUAGE
+    with force_locale(language.value), times.in_zone(preferences.zone(preferences.time_zone_of(user.id))):
+        yield
 
 
 def init_app(app: Flask) -> None:

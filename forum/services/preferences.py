@@ -77,6 +77,12 @@ def quiet_product_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
     return {user_id: frozenset(products) for user_id, products in found.items()}
 
 
+def time_zone_of(user_id: int) -> str:
+    """The member's time zone name (UTC until they pick one), for pages and messages written for them."""
+    settings = db.session.get(MailSettings, user_id)
+    return settings.time_zone if settings is not None and settings.time_zone else "UTC"
+
+
 def choices(user_id: int) -> Choices:
     settings = db.session.get(MailSettings, user_id)
     kinds = frozenset(db.session.scalars(select(EmailSubscription.kind).where(EmailSubscription.user_id == user_id)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, select, update
 
@@ -41,7 +42,7 @@ SURVEY_DAYS = 7
 COMMENT_MAX = 2000
 SALT = "peercare.case-survey"
 EMAIL = "satisfaction.email"
-QUESTION = "How satisfied are you with the help you got?"
+QUESTION = lazy_gettext("How satisfied are you with the help you got?")
 
 
 def init_app(app) -> None:
@@ -171,13 +172,14 @@ def email_survey(payload: dict) -> None:
                                                                                   product_id=survey.product_id):
         return
     case = survey.case
-    message = mail.render(
-        "case_survey", to=user.email, subject=f"{case.reference}: {QUESTION}",
-        unsubscribe_url=urls.site_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
-                                                                                                          kind)),
-        settings_url=urls.site_url("preferences.page"), user=user, case=case, question=QUESTION,
-        title=case.question.title, links=rating_links(survey), days=SURVEY_DAYS,
-        kind_label=NotificationKind.label_of(kind))
+    with mail.written_for(user):
+        message = mail.render(
+            "case_survey", to=user.email, subject=f"{case.reference}: {QUESTION}",
+            unsubscribe_url=urls.site_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
+                                                                                                              kind)),
+            settings_url=urls.site_url("preferences.page"), user=user, case=case, question=str(QUESTION),
+            title=case.question.title, links=rating_links(survey), days=SURVEY_DAYS,
+            kind_label=NotificationKind.label_of(kind))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
@@ -339,8 +340,10 @@ def _send_link_email(payload: dict) -> None:
         return
     token = _serializer().dumps([user.id, payload["provider"], payload["subject"], user.email])
     link = urls.site_url("sso.confirm_link", token=token)
-    message = mail.render("sso_link", to=user.email, subject=f"Link your {payload['label']} sign-in",
-                          unsubscribe_url=None, user=user, link=link, label=payload["label"], hours=link_hours())
+    with mail.written_for(user):
+        message = mail.render("sso_link", to=user.email, subject=_("Link your %(provider)s sign-in",
+                                                                   provider=payload["label"]),
+                              unsubscribe_url=None, user=user, link=link, label=payload["label"], hours=link_hours())
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

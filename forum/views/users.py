@@ -7,6 +7,7 @@ from flask_babel import refresh
 from forum import auth, i18n
 from forum.avatars import identicon_svg
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
+from forum.models import Language
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
 from forum.templating import THEME_COOKIE, theme_choice
@@ -75,7 +76,7 @@ def _settings_page(**forms):
         "new_token": None,
         "themes": THEMES,
         "theme": theme_choice(),
-        "user_locale": getattr(i18n.shipped(user.locale), "value", ""),
+        "user_locale": getattr(Language.of(user.locale), "value", ""),
     }
     context.update(forms)
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
