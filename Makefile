@@ -20,7 +20,7 @@ COMPILED = $(CATALOGS:.po=.mo)
 
 ## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
 i18n-extract: $(RUN_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --add-location=file --sort-output \
 		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
 
 ## i18n-update: merge messages.pot into every catalog (new strings appear untranslated, changed ones fuzzy)

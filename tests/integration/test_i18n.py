@@ -229,3 +229,14 @@ def test_email_is_written_in_the_recipients_language(client, mailbox):
     settle()
     [notice] = mailbox.wait_for(1, to=author.email)
     assert notice["Subject"] == f"{answerer.username} أجاب عن سؤالك “{question.title}”"
+
+
+def test_the_stylesheet_mirrors_under_rtl():
+    """Margins, paddings, borders, alignment and floats are logical (inline-start/end), so `dir="rtl"` mirrors them."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "forum" / "static" / "css" / "app.css").read_text()
+    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)|float:\s*(?:left|right)"
+                          r"|[;{]\s*(?:left|right)\s*:", css)
+    assert physical == []
+    assert '[dir="rtl"] .post--answer.accepted' in css
