@@ -123,7 +123,7 @@ def confirm_email(token: str) -> User:
 def resend_confirmation(user: User) -> None:
     """Queue a fresh confirmation email. Raises ValidationFailed when the address is already confirmed."""
     if user.email_confirmed_at is not None:
-        raise ValidationFailed("Your email address is already confirmed.")
+        raise ValidationFailed(_("Your email address is already confirmed."))
     accounts.request_confirmation(user)
     db.session.flush()
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -84,7 +85,7 @@ def load(name: str, arg: str | None, *, link: Link, limit: int) -> Feed:
     """The feed `name` (with its argument); raises NotFound for unknown feeds or targets."""
     fn = _sources.get((name, arg is not None))
     if fn is None:
-        raise NotFound("No such feed.")
+        raise NotFound(_("No such feed."))
     return fn(link, arg, limit)
 
 
@@ -168,7 +169,7 @@ def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
 def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return Feed(f"products/{product.id}", f"{product.name}: latest questions", product.description,
                 urls.product_url(product, link=link),
                 _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
@@ -177,7 +178,7 @@ def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
 def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)
     return Feed(f"tags/{tag.id}", f"Questions tagged [{tag.name}]", tag.description,
                 urls.tag_url(tag, link=link),
@@ -187,7 +188,7 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     question = db.session.get(Question, parse_id(arg)) if parse_id(arg) is not None else None
     if question is None or not visibility.is_public(question):
-        raise NotFound("That question doesn't exist or has been deleted.")
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     answers = db.session.scalars(
         select(Answer).where(Answer.question_id == question.id, visibility.public_answers(with_question=False))
         .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
@@ -223,7 +224,7 @@ def knowledge_articles(link: Link, _arg: str | None, limit: int) -> Feed:
 def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return Feed(f"articles/{product.id}", f"{product.name}: knowledge articles", product.description,
                 link("knowledge.index", product=product.slug),
                 _article_entries(link, Article.product_id == product.id, limit=limit))

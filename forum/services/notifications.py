@@ -228,7 +228,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     Ids that are not the member's are ignored, so nobody can touch another member's list.
     """
     if ids is not None and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
-        raise ValidationFailed("“ids” must be a list of notification ids.", fields={"ids": "Expected integers."})
+        raise ValidationFailed(_("“ids” must be a list of notification ids."), fields={"ids": _("Expected integers.")})
     where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
     if ids is not None:
         if not ids:

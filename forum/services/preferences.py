@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -111,7 +112,7 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
     if quiet and len(quiet) != len(db.session.scalars(select(Product.id).where(Product.id.in_(quiet))).all()):
         errors["quiet_products"] = "Choose products from the list."
     if errors:
-        raise ValidationFailed("Please check your email choices.", fields=errors)
+        raise ValidationFailed(_("Please check your email choices."), fields=errors)
     settings = db.session.get(MailSettings, user.id)
     if settings is None:
         settings = MailSettings(user_id=user.id)
@@ -173,7 +174,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
         if row is not None and row.is_deleted:
             row = None
     else:
-        raise ValidationFailed("You can follow a product, a tag or a question.")
+        raise ValidationFailed(_("You can follow a product, a tag or a question."))
     if row is None:
         raise NotFound(f"No such {kind}.")
     return row
@@ -274,7 +275,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
                        "or change your email settings after signing in.") from exc
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or (kind != DIGEST and kind not in {k.value for k in NotificationKind}):
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     return user, kind
 
 

@@ -25,6 +25,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from forum.extensions import db
@@ -68,7 +69,7 @@ def check_event_types(chosen: list[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(chosen or []))
     unknown = [t for t in chosen if t not in EVENT_TYPES]
     if unknown or not chosen:
-        raise ValidationFailed("Choose the events this endpoint receives.",
+        raise ValidationFailed(_("Choose the events this endpoint receives."),
                                fields={"events": "One or more of: " + ", ".join(EVENT_TYPES)})
     return chosen
 
@@ -84,7 +85,7 @@ def add_endpoint(url: str, *, description: str, actor: User, events: list[str] |
     except ValueError:  # e.g. "http://[::1/bad"
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
-        raise ValidationFailed("Please give the endpoint's URL.", fields={"url": "An http(s) URL, e.g. https://crm.example.com/hooks/peercare"})
+        raise ValidationFailed(_("Please give the endpoint's URL."), fields={"url": _("An http(s) URL, e.g. https://crm.example.com/hooks/peercare")})
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200], events=chosen)
     db.session.add(endpoint)
@@ -96,7 +97,7 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("No such endpoint.")
+        raise NotFound(_("No such endpoint."))
     endpoint.active = False
     db.session.flush()
 
@@ -251,7 +252,7 @@ def send_test_event(endpoint_id: int, *, actor: User) -> str:
     require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("No such endpoint.")
+        raise NotFound(_("No such endpoint."))
     event_id, timestamp = f"evt_test_{secrets.token_hex(6)}", int(time.time())
     body = json.dumps({"id": event_id, "type": TEST_EVENT_TYPE,
                        "created_at": utcnow().isoformat(timespec="seconds") + "Z",
