@@ -9,7 +9,7 @@ forum/translations/ and are compiled by the install (`make i18n-compile`); Engli
 text and needs no catalog.
 """
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from forum import auth
@@ -52,7 +52,13 @@ def chosen_language() -> Language:
     return site_default()
 
 
+PSEUDO_LOCALE = "en_001"
+
+
 def select_locale() -> str:
+    if (current_app.config["I18N_PSEUDO_LOCALE"] and has_request_context()
+            and request.cookies.get(LANG_COOKIE) == PSEUDO_LOCALE):
+        return PSEUDO_LOCALE  # tests/pseudo_locale.py builds it; the browser suite reads pages in it
     return chosen_language().value
 
 

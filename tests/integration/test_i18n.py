@@ -240,3 +240,26 @@ def test_the_stylesheet_mirrors_under_rtl():
                           r"|[;{]\s*(?:left|right)\s*:", css)
     assert physical == []
     assert '[dir="rtl"] .post--answer.accepted' in css
+
+
+@pytest.mark.parametrize(("locale", "counts", "expected"), [
+    ("en", (1, 2), "Your daily digest: 1 new question, 2 new answers"),
+    ("fr", (1, 2), "Votre résumé quotidien : 1 nouvelle question, 2 nouvelles réponses"),
+    ("de", (2, 1), "Ihre tägliche Übersicht: 2 neue Fragen, 1 neue Antwort"),
+    ("ar", (1, 2), "ملخصك اليومي: سؤال جديد واحد، إجابتان جديدتان"),
+    ("ar", (3, 11), "ملخصك اليومي: 3 أسئلة جديدة، 11 إجابة جديدة"),
+])
+def test_digest_subject_counts_with_the_languages_plural_forms(locale, counts, expected):
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from forum.services import digests
+
+    moment = datetime(2026, 12, 1)
+    digest = digests.Digest("daily", "daily:2026-12-01", moment, moment, sections=[
+        digests.Section("questions", "New questions", [object()] * counts[0], new=True),
+        digests.Section("answers", "New answers", [object()] * counts[1], new=True),
+        digests.Section("unanswered", "Still waiting", [object()], new=False)])
+    with force_locale(locale):
+        assert digests.subject(digest) == expected
