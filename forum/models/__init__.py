@@ -9,6 +9,7 @@ from forum.models.care import (
     ProductAgent,
     ProductCare,
     QuestionOffer,
+    ResponseOverdue,
     RoutingOptIn,
 )
 from forum.models.cases import (
@@ -113,6 +114,7 @@ __all__ = [
     "QuietProduct",
     "Rating",
     "ReputationEntry",
+    "ResponseOverdue",
     "ReviewItem",
     "ReviewKind",
     "ReviewOutcome",
