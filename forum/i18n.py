@@ -53,6 +53,7 @@ def chosen_language() -> Language:
 
 
 PSEUDO_LOCALE = "en_001"
+PSEUDO_TRANSLATIONS = "translations-pseudo"  # beside translations/ in forum/; built by tests/pseudo_locale.py
 
 
 def select_locale() -> str:
@@ -104,6 +105,8 @@ def init_app(app) -> None:
     """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
     `{% trans %}`, new-style so translations are autoescaped) comes with it."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE.value)
+    if app.config["I18N_PSEUDO_LOCALE"]:  # its catalog sits apart, out of the make targets' way
+        app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"translations;{PSEUDO_TRANSLATIONS}")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu)

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "forum" / "translations"
+PSEUDO_TRANSLATIONS = ROOT / "forum" / "translations-pseudo"  # forum/i18n.py reads it when the pseudo-locale is on
 PSEUDO = "en_001"
 OPEN, CLOSE = "⟦", "⟧"
 
@@ -27,8 +28,8 @@ def wrapped(text: str) -> str:
     return f"{OPEN}{text}{CLOSE}" if text else text
 
 
-def build(translations: Path = TRANSLATIONS) -> Path:
-    """Write en_001's .po and .mo next to the shipped catalogs; returns the .mo's path."""
+def build(translations: Path = TRANSLATIONS, into: Path = PSEUDO_TRANSLATIONS) -> Path:
+    """Write en_001's .po and .mo apart from the shipped catalogs; returns the .mo's path."""
     with (translations / "messages.pot").open("rb") as source:
         catalog = read_po(source, locale=PSEUDO)
     for message in catalog:
@@ -38,7 +39,7 @@ def build(translations: Path = TRANSLATIONS) -> Path:
             message.string = tuple(wrapped(form) for form in message.id)
         else:
             message.string = wrapped(message.id)
-    folder = translations / PSEUDO / "LC_MESSAGES"
+    folder = into / PSEUDO / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "messages.po").open("wb") as po:
         write_po(po, catalog, width=0)

@@ -55,7 +55,7 @@ def test_pseudo_locale_wraps_every_string_and_keeps_placeholders(tmp_path):
     template.add("Save")
     template.add(("%(count)s answer", "%(count)s answers"))
     _write(tmp_path / "messages.pot", template)
-    with pseudo_locale.build(tmp_path).open("rb") as mo:
+    with pseudo_locale.build(tmp_path, tmp_path / "pseudo").open("rb") as mo:
         built = read_mo(mo)
     assert built.get("Save").string == "⟦Save⟧"
     assert built.get(("%(count)s answer", "%(count)s answers")).string[1] == "⟦%(count)s answers⟧"
