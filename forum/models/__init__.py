@@ -18,6 +18,7 @@ from forum.models.cases import (
     CaseStatus,
     CaseUpdate,
     CaseUpdateKind,
+    DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "CloseReason",
     "CloseVote",
     "Comment",
+    "DeliveryStatus",
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",

@@ -1,4 +1,4 @@
-"""Run-time site settings stored in the database (privilege thresholds, new-community mode)."""
+"""Run-time site settings stored in the database (privilege thresholds, new-community mode, webhooks)."""
 
 from flask import g, has_app_context
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from reputation.privileges import Privilege, effective_thresholds
 
 THRESHOLDS_KEY = "privilege_thresholds"
 NEW_COMMUNITY_KEY = "new_community"
+WEBHOOK_PRIVATE_KEY = "webhooks_private_addresses"
 
 
 def _get(key: str, default: object) -> object:
@@ -33,14 +34,28 @@ def reputation_settings() -> tuple[dict[str, int], bool]:
     return dict(_get(THRESHOLDS_KEY, {})), bool(_get(NEW_COMMUNITY_KEY, False))
 
 
+def _store(key: str, value: object) -> None:
+    row = db.session.get(SiteSetting, key)
+    if row is None:
+        db.session.add(SiteSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
 def set_reputation_settings(overrides: dict[str, int], new_community: bool) -> None:
     """Store admin overrides of privilege thresholds and the new-community switch."""
-    for key, value in ((THRESHOLDS_KEY, overrides), (NEW_COMMUNITY_KEY, new_community)):
-        row = db.session.get(SiteSetting, key)
-        if row is None:
-            db.session.add(SiteSetting(key=key, value=value))
-        else:
-            row.value = value
+    _store(THRESHOLDS_KEY, overrides)
+    _store(NEW_COMMUNITY_KEY, new_community)
     db.session.flush()
     if has_app_context():
         g.pop("privilege_thresholds", None)
+
+
+def webhook_private_addresses() -> bool:
+    """Whether webhooks may go to loopback and private addresses (an on-premises CRM); off by default."""
+    return bool(_get(WEBHOOK_PRIVATE_KEY, False))
+
+
+def set_webhook_private_addresses(allowed: bool) -> None:
+    _store(WEBHOOK_PRIVATE_KEY, bool(allowed))
+    db.session.flush()
