@@ -238,6 +238,7 @@ def webhook_settings():
 def webhook_private_addresses():
     """The "allow private addresses (on-premises CRM)" switch."""
     me = auth.current()
+    require(me, Permission.WEBHOOKS_MANAGE)
     allowed = request.form.get("allow_private") == "on"
     return act(lambda: webhooks.allow_private_addresses(allowed, actor=me), done=url_for("cases.webhook_settings"),
                back=url_for("cases.webhook_settings"),
