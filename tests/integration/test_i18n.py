@@ -244,7 +244,7 @@ def test_the_stylesheet_mirrors_under_rtl():
 
 @pytest.mark.parametrize(("locale", "counts", "expected"), [
     ("en", (1, 2), "Your daily digest: 1 new question, 2 new answers"),
-    ("fr", (1, 2), "Votre résumé quotidien : 1 nouvelle question, 2 nouvelles réponses"),
+    ("fr", (1, 2), "Votre récapitulatif quotidien\u00a0: 1 nouvelle question, 2 nouvelles réponses"),
     ("de", (2, 1), "Ihre tägliche Zusammenfassung: 2 neue Fragen, 1 neue Antwort"),
     ("ar", (1, 2), "ملخصك اليومي: سؤال جديد واحد، إجابتان جديدتان"),
     ("ar", (3, 11), "ملخصك اليومي: 3 أسئلة جديدة، 11 إجابة جديدة"),
