@@ -19,6 +19,7 @@ from forum.models.cases import (
     CaseStatus,
     CaseUpdate,
     CaseUpdateKind,
+    DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "CloseReason",
     "CloseVote",
     "Comment",
+    "DeliveryStatus",
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",

@@ -13,6 +13,7 @@ from reputation.privileges import Privilege, effective_thresholds
 
 THRESHOLDS_KEY = "privilege_thresholds"
 NEW_COMMUNITY_KEY = "new_community"
+WEBHOOK_PRIVATE_KEY = "webhooks_private_addresses"
 DEFAULT_LOCALE_KEY = "default_locale"
 SITE_IDENTITY_KEY = "site_identity"
 REGISTRATION_KEY = "registration"
@@ -92,6 +93,15 @@ def set_default_locale(code: str) -> None:
     put(DEFAULT_LOCALE_KEY, code)
     if has_app_context():
         g.pop("default_locale", None)
+
+
+def webhook_private_addresses() -> bool:
+    """Whether webhooks may go to loopback and private addresses (an on-premises CRM); off by default."""
+    return bool(get(WEBHOOK_PRIVATE_KEY, False))
+
+
+def set_webhook_private_addresses(allowed: bool) -> None:
+    put(WEBHOOK_PRIVATE_KEY, bool(allowed))
 
 
 DIGEST_CHOICES = tuple(period.value for period in DigestPeriod)

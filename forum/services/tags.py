@@ -6,6 +6,7 @@ questions, and a synonym's name stands for its master when asking, in URLs and i
 and renaming keep the old name as a synonym, so old links and habits keep working.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 
 from forum.extensions import db
@@ -24,15 +25,15 @@ def _name(raw: str, field: str = "name") -> str:
     errors: dict[str, str] = {}
     names = posts.parse_tags([raw or ""], errors)
     if errors or len(names) != 1:
-        raise ValidationFailed("Please correct the tag.", fields={
-            field: "A tag is one word: lowercase letters, digits and + # . - (at most 35)."})
+        raise ValidationFailed(_("Please correct the tag."), fields={
+            field: _("A tag is one word: lowercase letters, digits and + # . - (at most 35).")})
     return names[0]
 
 
 def _description(raw: str) -> str:
     description = (raw or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed("Please correct the tag.",
+        raise ValidationFailed(_("Please correct the tag."),
                                fields={"description": f"The description is at most {DESCRIPTION_MAX} characters."})
     return description
 

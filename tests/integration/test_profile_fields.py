@@ -164,7 +164,9 @@ def test_staff_only_answers_never_reach_a_public_surface(app, client, thermostat
     fields = thermostat_fields
     admin = fields["admin"]
     from forum.services import webhooks
+    from tests.integration.test_webhooks import with_private_addresses
 
+    with_private_addresses(admin)
     with unit_of_work():
         webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
     reader = member(follow=(("product", "thermostat"),))

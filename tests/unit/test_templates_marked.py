@@ -76,3 +76,15 @@ def test_the_check_finds_unmarked_text_and_accepts_marked_text(tmp_path):
     found = [line.split(": ", 1)[1] for line in unmarked(page, tmp_path) + unmarked(mail, tmp_path)]
     assert found == ["Hello", "title='Some tip'", "Thanks for asking"]
 
+
+
+MARKED = re.compile(r"\b(?:_|gettext|ngettext)\(|\{%-?\s*trans\b")
+
+
+def test_the_catalog_template_holds_every_template_folder_with_marked_strings():
+    """`make i18n-extract` must reach every folder (pybabel skips "_macros"-style names by default)."""
+    pot = (TEMPLATES.parent / "translations" / "messages.pot").read_text(encoding="utf-8")
+    extracted = {pathlib.PurePosixPath(path).parent for path in re.findall(r"forum/templates/\S+", pot)}
+    marked = {pathlib.PurePosixPath("forum/templates") / p.relative_to(TEMPLATES).parent
+              for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt") and MARKED.search(p.read_text(encoding="utf-8"))}
+    assert sorted(str(folder) for folder in marked - extracted) == []
