@@ -1,5 +1,6 @@
 """Answering, editing and deleting answers."""
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from forum.extensions import db
@@ -83,7 +84,7 @@ def undelete_answer(answer_id: int, actor: User) -> int:
     answer = posts.get_answer(answer_id, viewer=actor)
     require(actor, Permission.POST_UNDELETE)
     if not answer.is_deleted:
-        raise ValidationFailed("That answer is not deleted.")
+        raise ValidationFailed(_("That answer is not deleted."))
     answer.deleted_at = answer.deleted_by_id = None
     db.session.execute(update(Question).where(Question.id == answer.question_id)
                        .values(answer_count=Question.answer_count + 1))
