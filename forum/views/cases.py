@@ -220,7 +220,7 @@ def webhook_settings():
             abort(400)
         try:
             with unit_of_work():
-                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                _endpoint, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
                                                       description=request.form.get("description", ""), actor=me,
                                                       events=request.form.getlist("events") or None)
         except ServiceError as exc:
