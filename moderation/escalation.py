@@ -30,7 +30,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
-from forum.policy import Permission, require, roles
+from forum.policy import Permission, require, roles, visibility
 from forum.services import notifications, posts, satisfaction, webhooks
 from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from forum.transaction import savepoint
@@ -115,9 +115,9 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     question = db.session.get(Question, question_id)
     if question is None:
         raise NotFound("No such question.")
-    if question.deleted_at is not None:
+    if not visibility.is_live(question):
         raise StateConflict("A deleted thread can't be escalated: undelete it first.")
-    if getattr(question, "hidden_at", None) is not None:
+    if question.is_hidden:
         raise StateConflict("This thread is hidden pending review (spam or abuse flags); review it first.")
     existing = active_case_for(question.id)
     if existing is not None:

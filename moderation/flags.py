@@ -91,7 +91,7 @@ def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) ->
     item = queue.enqueue(ReviewKind.FLAGGED, target, author_id=target.author_id)
     new.review_item_id = item.id
     db.session.flush()
-    if target.hidden_at is None and _reaches_threshold(item, actor, reason):
+    if not target.is_hidden and _reaches_threshold(item, actor, reason):
         _hide(target, item, actor)
     db.session.flush()
     return new

@@ -120,7 +120,7 @@ def _decide_suggestion(item: ReviewItem, outcome: ReviewOutcome, decision: Decis
 
 
 def _unhide(target: Question | Answer | Comment, moderator: User, item: ReviewItem) -> None:
-    if target.hidden_at is None:
+    if not target.is_hidden:
         return
     target.hidden_at = None
     audit.log("post.unhide", moderator, target=audit.target_of(target), reason=f"review item #{item.id}",

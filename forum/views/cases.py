@@ -8,7 +8,7 @@ from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, User, utcnow
-from forum.policy import Permission, can, require, roles
+from forum.policy import Permission, can, require, roles, visibility
 from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
@@ -105,7 +105,7 @@ def show(reference: str):
                                       .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at)))
     thread = queries.load_thread(case.question_id, me)
     agents = db.session.scalars(select(User).where(roles.role_clause(roles.SUPPORT_TEAM),
-                                                   User.deleted_at.is_(None)).order_by(User.username)).all()
+                                                   visibility.member_clause()).order_by(User.username)).all()
     history = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                       .order_by(CaseEvent.created_at, CaseEvent.id)))
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
