@@ -170,7 +170,7 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
     _live(source)
     target = duplicate_target(source, into)
     moved = list(db.session.scalars(select(Answer).where(Answer.question_id == source.id)))
-    live = sum(1 for a in moved if visibility.is_live(a))
+    live = sum(1 for a in moved if visibility.is_public_post(a))
     touched: set[int] = set()
     if source.accepted_answer_id is not None:
         entries = ledger.live_entries(rules.ACCEPT_EVENTS, answer_id=source.accepted_answer_id)

@@ -109,7 +109,9 @@ def _reaches_threshold(item: ReviewItem, actor: User, reason: FlagReason) -> boo
 
 
 def _hide(target: Question | Answer | Comment, item: ReviewItem, actor: User) -> None:
+    counted = visibility.is_public_post(target)
     target.hidden_at = utcnow()
+    posts.count_answer(target, counted_before=counted)
     item.kind = ReviewKind.HIDDEN.value
     by_moderator = can(actor, Permission.POST_HIDE)
     audit.log("post.hide", actor if by_moderator else None, target=audit.target_of(target),

@@ -14,6 +14,7 @@ from forum.models.care import (
 from forum.models.cases import (
     Case,
     CaseEvent,
+    CaseEventKind,
     CasePriority,
     CaseStatus,
     CaseUpdate,
@@ -73,6 +74,7 @@ __all__ = [
     "CareRun",
     "Case",
     "CaseEvent",
+    "CaseEventKind",
     "CasePriority",
     "CaseStatus",
     "CaseSurvey",

@@ -9,6 +9,8 @@ from forum.models import Article, ArticleState, Question, utcnow
 from forum.policy import visibility
 from forum.services import acceptance, preferences, privacy, queries, questions, reputation, satisfaction, votes
 from forum.services.errors import NotFound
+from moderation import flags, review
+from moderation.review import Decision
 from reputation.events import PostKind
 from tests.conftest import login
 from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
@@ -141,3 +143,26 @@ def test_the_followed_questions_list_shows_what_the_member_may_open(client):
     page = client.get("/settings/notifications").get_data(as_text=True)
     assert shown.title in page and hidden.title not in page
     assert hidden.id in privacy.export(member)["notifications"]["following"]["questions"]  # the member's data keeps the follow
+
+
+def _listed_answer_count(question) -> int:
+    db.session.expire_all()
+    return next(q.answer_count for q in queries.list_questions(product="thermostat").items if q.id == question.id)
+
+
+def test_a_lists_answer_count_agrees_with_the_answers_its_thread_shows():
+    """The count on question lists (and "unanswered" in digests) used to include answers hidden by flags."""
+    question = make_question()
+    make_answer(question)
+    hidden = make_answer(question)
+    first = flags.flag("answer", hidden.id, actor=make_moderator(), reason="spam").review_item_id  # hidden at once
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 1
+    second = flags.flag("answer", make_answer(question).id, actor=make_moderator(), reason="spam").review_item_id
+    db.session.commit()
+    review.handle(second, Decision("deleted"), moderator=make_moderator())  # hidden, then deleted: one less, once
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 1
+    review.handle(first, Decision("dismissed"), moderator=make_moderator())  # shown again
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 2
