@@ -9,7 +9,30 @@ export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-services lint serve-prod clean
+.PHONY: run test test-services lint serve-prod clean i18n-extract i18n-update i18n-compile
+
+# Interface translations (forum/i18n.py): English is the source; a catalog per shipped locale.
+# The .mo files are compiled from the .po files by `make run` and `make test` and never committed.
+TRANSLATIONS = forum/translations
+POT = $(TRANSLATIONS)/messages.pot
+CATALOGS = $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED = $(CATALOGS:.po=.mo)
+
+## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
+i18n-extract: $(RUN_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --add-location=file --sort-output \
+		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
+
+## i18n-update: merge messages.pot into every catalog (new strings appear untranslated, changed ones fuzzy)
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching
+
+## i18n-compile: build the .mo files the app reads (run and test do it themselves)
+i18n-compile: $(RUN_STAMP) $(COMPILED)
+
+# Listed after the install stamp wherever it is a prerequisite, so pybabel is there when it runs.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 # Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
 NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
@@ -30,18 +53,18 @@ $(RUN_STAMP): requirements.txt
 ## run: install, migrate, seed demo content if the database is empty, serve on http://$(HOST):$(PORT)
 ## (another port: make run PORT=8080). Plain log lines, not JSON, at a terminal.
 run: export LOG_FORMAT ?= text
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) $(COMPILED)
 	@$(BIN)/flask db upgrade heads
 	@$(BIN)/flask seed-demo --if-empty
 	@echo "PeerCare is starting: open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: install and run the whole test suite (embedded defaults: SQLite)
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(COMPILED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-services: the same suite against PostgreSQL (a fresh database), as CI runs it
-test-services: $(STAMP) $(NODE_STAMP)
+test-services: $(STAMP) $(NODE_STAMP) $(COMPILED)
 	bash .ci/services-suite
 
 lint: $(STAMP)
@@ -53,7 +76,7 @@ PROD_PORT ?= 8000
 WEB_WORKERS ?= 4
 ANONYMOUS_PAGE_CACHE_SECONDS ?= 10
 serve-prod: SHELL := /bin/bash
-serve-prod: $(STAMP)
+serve-prod: $(STAMP) $(COMPILED)
 	@test -n "$$DATABASE_URL" || { echo "serve-prod: set DATABASE_URL (e.g. postgresql://user@host/peercare)" >&2; exit 1; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "serve-prod: set CELERY_BROKER_URL (e.g. redis://host:6379/0)" >&2; exit 1; }
 	PEERCARE_ENV=$${PEERCARE_ENV:-production} $(BIN)/flask db upgrade heads

@@ -47,10 +47,11 @@ def create_app(config: type | dict | None = None, *, instance_path: str | None =
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
 
-    from forum import auth, templating
+    from forum import auth, i18n, templating
     from forum.views import register_blueprints
 
     auth.init_app(app)
+    i18n.init_app(app)  # the locale selector and the Jinja i18n extension, before any template renders
     templating.init_app(app)
     register_blueprints(app)
 

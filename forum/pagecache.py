@@ -2,8 +2,8 @@
 
 Most readers of a public Q&A site are anonymous and see exactly the same page. When
 ANONYMOUS_PAGE_CACHE_SECONDS > 0, a decorated GET view's 200 response for a reader with no
-signed-in user, no API token and no pending flash message is kept that long, keyed by host, path
-and query string, and served to the next such readers. Signed-in members always get a fresh
+signed-in user, no API token and no pending flash message is kept that long, keyed by host, path,
+query string and asked-for language, and served to the next such readers. Signed-in members always get a fresh
 page, so nobody waits to see their own change. A response is never stored when rendering it
 touched the session (a CSRF token, a flash), asked for a CSP nonce or set a cookie: those
 are per reader. This process's own writes (any domain event) empty the cache at once; other
@@ -21,7 +21,7 @@ from flask import current_app, g, request, session
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
-from forum import auth
+from forum import auth, i18n
 from forum.services import events
 
 _lock = threading.Lock()
@@ -86,8 +86,10 @@ def _forget_pages(_event: events.Event, **_ids: int | None) -> None:
 
 
 def _key() -> str:
-    # Scheme and host too: a page with absolute links must not be served to another host.
-    return f"{request.scheme}://{request.host}{request.full_path}"
+    # Scheme and host too: a page with absolute links must not be served to another host; and the
+    # language the visitor asks for (cookie or browser), so a French reader never gets the German page.
+    language = i18n.visitor_choice()
+    return f"{request.scheme}://{request.host}{request.full_path}|{language.value if language else ''}"
 
 
 def serve_cached() -> Response | None:

@@ -120,13 +120,15 @@ def send_digest(self, user_id: int, period: str) -> None:
 
 @shared_task(ignore_result=True)
 def care_run() -> int:
-    """Beat, every 5 minutes: escalate questions past their product's threshold, remind agents of lapsed cadences."""
+    """Beat, every 5 minutes: announce overdue first responses, escalate questions past their product's
+    threshold, remind agents of lapsed cadences."""
     from forum.services.care import run
     from forum.transaction import unit_of_work
 
     with unit_of_work():
         report = run.run()
-    log.info("care run: %s escalated, %s update reminders", report.escalated, len(report.reminders))
+    log.info("care run: %s escalated, %s response-overdue notices, %s update reminders", report.escalated,
+             len(report.overdue), len(report.reminders))
     return report.escalated
 
 

@@ -9,6 +9,7 @@ from forum.models.care import (
     ProductAgent,
     ProductCare,
     QuestionOffer,
+    ResponseOverdue,
     RoutingOptIn,
 )
 from forum.models.cases import (
@@ -25,6 +26,7 @@ from forum.models.cases import (
 from forum.models.catalog import Product, Tag, question_tags
 from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
+from forum.models.language import DEFAULT_LANGUAGE, Language
 from forum.models.moderation import (
     AuditLogEntry,
     CloseVote,
@@ -61,6 +63,7 @@ from forum.models.sso import SsoIdentity
 from forum.models.user import ApiToken, IdempotencyKey, PendingSignUp, Role, TokenScope, User, UserSession
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "Activity",
     "AgentAway",
     "Answer",
@@ -96,6 +99,7 @@ __all__ = [
     "IdempotencyKey",
     "InsightRollup",
     "InsightRollupDay",
+    "Language",
     "MailSettings",
     "Notification",
     "NotificationKind",
@@ -112,6 +116,7 @@ __all__ = [
     "QuietProduct",
     "Rating",
     "ReputationEntry",
+    "ResponseOverdue",
     "ReviewItem",
     "ReviewKind",
     "ReviewOutcome",

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import ApiToken, PendingSignUp, Role, User, UserSession, utcnow
+from forum.models import ApiToken, Language, PendingSignUp, Role, User, UserSession, utcnow
 from forum.policy import Permission, require, visibility
 from forum.services import ledger, outbox
 from forum.services.errors import NotFound, ValidationFailed
@@ -317,6 +317,18 @@ def update_profile(user: User, about: str, display_name: str | None = None) -> N
                                    fields={"display_name": "At most 80 characters on one line."})
         user.display_name = name
     user.about = (about or "").strip()
+    db.session.flush()
+
+
+def set_locale(user: User, code: str) -> None:
+    """Save the member's interface language: a shipped `Language` code, or "" to follow the browser.
+
+    Unlike the profile, this is allowed while suspended: it changes only what the member reads.
+    """
+    if code and code not in Language._value2member_map_:
+        message = "Please pick one of the languages offered."
+        raise ValidationFailed(message, fields={"locale": message})
+    user.locale = code
     db.session.flush()
 
 

@@ -25,9 +25,9 @@ from sqlalchemy import delete, func, select
 
 from forum import mail, urls
 from forum.extensions import db
-from forum.models import Product, SiteSetting, SsoIdentity, User, utcnow
+from forum.models import Product, SsoIdentity, User, utcnow
 from forum.policy import Permission, require, roles, visibility
-from forum.services import accounts, outbox, preferences, twofactor
+from forum.services import accounts, outbox, preferences, settings, twofactor
 from forum.services.account_email import LinkNotValid
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
@@ -51,23 +51,9 @@ DEFAULT_MAPPING = {"display_name": "name", "locale": "locale", "products": "", "
 
 # --- admin settings ---------------------------------------------------------------------------
 
-def _setting(key: str, default):
-    row = db.session.get(SiteSetting, key)
-    return default if row is None else row.value
-
-
-def _store(key: str, value) -> None:
-    row = db.session.get(SiteSetting, key)
-    if row is None:
-        db.session.add(SiteSetting(key=key, value=value))
-    else:
-        row.value = value
-    db.session.flush()
-
-
 def claim_mapping() -> dict[str, str]:
     """Which claim fills what ("" means not mapped)."""
-    stored = _setting(CLAIMS_KEY, {})
+    stored = settings.get(CLAIMS_KEY, {})
     return {name: str(stored.get(name, default)) for name, default in DEFAULT_MAPPING.items()}
 
 
@@ -91,13 +77,13 @@ def set_claim_mapping(values: dict[str, object], *, actor: User) -> dict[str, st
     mapping = {name: check_claim_name(values.get(name), name, errors) for name in DEFAULT_MAPPING}
     if errors:
         raise ValidationFailed("Please correct the marked claim names.", fields=errors)
-    _store(CLAIMS_KEY, mapping)
+    settings.put(CLAIMS_KEY, mapping)
     return mapping
 
 
 def sso_only() -> bool:
     """Whether members sign in only through a provider (password sign-in and sign-up hidden)."""
-    return bool(_setting(SSO_ONLY_KEY, False))
+    return bool(settings.get(SSO_ONLY_KEY, False))
 
 
 def set_sso_only(enabled: bool, *, actor: User, providers_configured: bool) -> None:
@@ -106,7 +92,7 @@ def set_sso_only(enabled: bool, *, actor: User, providers_configured: bool) -> N
     if enabled and not providers_configured:
         raise ValidationFailed("Configure a provider first.",
                                fields={"sso_only": "No single sign-on provider is configured (SSO_PROVIDERS)."})
-    _store(SSO_ONLY_KEY, bool(enabled))
+    settings.put(SSO_ONLY_KEY, bool(enabled))
 
 
 def password_sign_in_refusal(user: User) -> str | None:

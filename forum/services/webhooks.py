@@ -1,9 +1,9 @@
 """Signed webhooks: case events and community events go to the endpoints subscribed to them.
 
-Each endpoint picks its event types (EVENT_TYPES): "case" is every case event (created, status
-changed, assigned, public update, internal note); the community ones are question.created,
-answer.created, answer.accepted, question.closed and article.published, sent only for public
-content.
+Each endpoint picks its event types (EVENT_TYPES): "case" is every case event (created,
+escalated automatically, status changed, assigned, public update, internal note, update due);
+the community ones are question.created, answer.created, answer.accepted, question.closed,
+article.published and question.response_overdue (from the care run), sent only for public content.
 
 The body is JSON with the event id (receivers dedupe by it) and a timestamp; the signature
 follows the Standard Webhooks idea:
@@ -22,10 +22,12 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import (
@@ -46,13 +48,16 @@ from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
 
 CASE_EVENTS = "case"
+RESPONSE_OVERDUE = "question.response_overdue"
 EVENT_TYPES = {
-    CASE_EVENTS: "Case events (created, status changed, assigned, public update, internal note)",
+    CASE_EVENTS: "Case events (created, escalated automatically, status changed, assigned, public update, "
+                 "internal note, update due)",
     "question.created": "A question is asked",
     "answer.created": "A question gets an answer",
     "answer.accepted": "An answer is accepted",
     "question.closed": "A moderator closes a question",
     "article.published": "An answer is published as a knowledge article",
+    RESPONSE_OVERDUE: "A question passes its product's first-response target without a first response",
 }
 SIGNATURE_HEADER = "X-PeerCare-Signature"
 USER_AGENT = "PeerCare-Webhooks/1"
@@ -180,14 +185,41 @@ def _community_data(event: Event, ids: dict) -> tuple[str | None, dict]:
     return None, {}
 
 
+def _queue_many(rows: list[dict]) -> None:
+    """`_queue` for many deliveries at once: one insert, one outbox insert."""
+    if not rows:
+        return
+    delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), rows))
+    outbox.defer_many("webhook.deliver", [{"delivery_id": delivery_id} for delivery_id in delivery_ids])
+
+
 def fan_out_many(event_ids: list[int]) -> None:
     """`fan_out` for many events at once (the care run): one query for the endpoints, one insert."""
     endpoints = [e.id for e in _subscribed(CASE_EVENTS)]
-    if not endpoints or not event_ids:
+    if not event_ids:
         return
-    delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), [
-        {"endpoint_id": endpoint_id, "event_id": event_id} for event_id in event_ids for endpoint_id in endpoints]))
-    outbox.defer_many("webhook.deliver", [{"delivery_id": delivery_id} for delivery_id in delivery_ids])
+    _queue_many([{"endpoint_id": endpoint_id, "event_id": event_id}
+                 for event_id in event_ids for endpoint_id in endpoints])
+
+
+def response_overdue_many(due: dict[int, datetime]) -> None:
+    """Queue `question.response_overdue` for these questions (id → when the first response was due).
+
+    The care run's path, so a fixed number of statements for any number of questions: one for the
+    endpoints and, when some subscribe, three to load the questions with their tags, author and
+    product, and the two inserts. The caller has checked that the questions are public and waiting.
+    """
+    endpoints = [e.id for e in _subscribed(RESPONSE_OVERDUE)]
+    if not endpoints or not due:
+        return
+    questions = db.session.scalars(select(Question).where(Question.id.in_(due)).options(
+        selectinload(Question.tags), joinedload(Question.author), joinedload(Question.product)))
+    sent_at = _iso(utcnow())
+    bodies = [{"id": f"evt_{RESPONSE_OVERDUE}_{q.id}", "type": RESPONSE_OVERDUE, "created_at": sent_at,
+               "data": {"question": _question_data(q), "waiting_since": _iso(q.created_at),
+                        "response_due_at": _iso(due[q.id])}} for q in questions]
+    _queue_many([{"endpoint_id": endpoint_id, "event_type": RESPONSE_OVERDUE, "payload": body}
+                 for body in bodies for endpoint_id in endpoints])
 
 
 def payload(event: CaseEvent) -> dict:

@@ -34,7 +34,8 @@ def register_blueprints(app) -> None:
 
     for blueprint in (moderation.bp, moderation.flags_bp, moderation.suggestions_bp):
         app.register_blueprint(blueprint)
-    from forum.views import community
+    from forum.views import community, language
 
     app.register_blueprint(community.bp)
+    app.register_blueprint(language.bp)
     errors.init_app(app)

@@ -1,10 +1,12 @@
 """The admin home (/admin): every site setting one click away, and the products."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from forum import auth
+from forum import auth, i18n
+from forum.models import Language
 from forum.policy import Permission, require
-from forum.services import catalog, queries
+from forum.services import catalog, queries, settings
 from forum.services.errors import ValidationFailed
 from forum.transaction import unit_of_work
 from forum.views.common import flash_at
@@ -20,6 +22,7 @@ SECTIONS = (
     ("Customer profile fields", "profile_fields.products", "What customers are asked when they post about a product."),
     ("Webhooks", "cases.webhook_settings", "Where case and question events are sent."),
     ("Single sign-on", "sso.admin_settings", "Company identity providers and sign-in options."),
+    ("Site language", "admin.language", "The language of the pages for readers who ask for none we ship."),
 )
 
 
@@ -67,3 +70,26 @@ def update_product(slug: str):
 
 def _redirect():
     return redirect(url_for("admin.home", _anchor="admin-products-status"))
+
+
+@bp.get("/language")
+@auth.login_required
+def language():
+    require(auth.current(), Permission.ADMIN_SETTINGS)
+    return render_template("admin/language.html", languages=[(lang.value, lang.label) for lang in Language],
+                           default=i18n.site_default().value)
+
+
+@bp.post("/language")
+@auth.login_required
+def save_language():
+    require(auth.current(), Permission.ADMIN_SETTINGS)
+    back = redirect(url_for("admin.language"))
+    try:
+        with unit_of_work():
+            settings.set_default_locale(request.form.get("default_locale", ""))
+    except ValidationFailed as exc:
+        flash_at(exc.message, "error", "admin-language-status")
+        return back
+    flash_at(_("The default language is saved."), "success", "admin-language-status")
+    return back

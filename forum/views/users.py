@@ -1,8 +1,10 @@
 """Member profiles, the member list and account settings."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 
-from forum import auth
+from forum import auth, i18n
 from forum.avatars import identicon_svg
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
@@ -73,6 +75,7 @@ def _settings_page(**forms):
         "new_token": None,
         "themes": THEMES,
         "theme": theme_choice(),
+        "user_locale": getattr(i18n.shipped(user.locale), "value", ""),
     }
     context.update(forms)
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -103,6 +106,26 @@ def change_theme():
                             secure=request.is_secure)
     flash_at(f"Theme saved: {THEMES[choice].lower()}.", "success", "settings-appearance-status")
     return response
+
+
+@bp.post("/settings/language")
+@auth.login_required
+def change_language():
+    """Save the member's language; "" follows the browser again (and forgets this browser's menu choice)."""
+    back = redirect(url_for("users.settings", _anchor="settings-language"))
+    if not ActionForm().validate_on_submit():
+        return back
+    try:
+        with unit_of_work():
+            accounts.set_locale(auth.current(), request.form.get("locale", ""))
+    except ValidationFailed as exc:
+        flash_at(exc.message, "error", "settings-language-status")
+        return back
+    if not auth.current().locale:
+        back.delete_cookie(i18n.LANG_COOKIE)
+    refresh()  # the confirmation is in the language just chosen
+    flash_at(_("Language saved."), "success", "settings-language-status")
+    return back
 
 
 @bp.post("/settings/email")

@@ -25,7 +25,7 @@ def test_the_theme_switch_in_settings(client):
     r = client.post("/settings/theme", data={"theme": "dark"})
     assert r.status_code == 302 and r.headers["Location"].endswith("#settings-appearance")
     page = client.get("/settings").get_data(as_text=True)
-    assert page.startswith('<!doctype html>\n<html lang="en" data-theme="dark">')
+    assert page.startswith('<!doctype html>\n<html lang="en" dir="ltr" data-theme="dark">')
     assert re.search(r'id="theme-dark"[^>]*checked', page)
     client.post("/settings/theme", data={"theme": "system"})
     assert "data-theme" not in client.get("/settings").get_data(as_text=True)[:200]

@@ -1,7 +1,7 @@
 """answer_count counts the answers a visitor sees: not deleted and not hidden by flags
 
-Revision ID: c4d8e2a6b9f1
-Revises: 8b2f4e6a1c07
+Revision ID: d71f3a9c2e58
+Revises: c4d8e2f6a9b1
 Create Date: 2026-12-01 21:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4d8e2a6b9f1'
-down_revision = '8b2f4e6a1c07'
+revision = 'd71f3a9c2e58'
+down_revision = 'c4d8e2f6a9b1'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,110 @@
+"""The interface language: Flask-Babel wiring and the order in which a reader's locale is chosen.
+
+A page is shown in, first, the signed-in member's own setting (Settings → Language, or the
+footer menu while signed in); else the `lang` cookie the footer menu sets for a visitor; else the
+best match of the browser's Accept-Language; else the site default an admin picks (English unless
+changed). Whatever is asked for, only a shipped `Language` is used: "de-DE" or "de_AT" read as
+German, an unknown language falls through to the next source. Catalogs live in
+forum/translations/ and are compiled by the install (`make i18n-compile`); English is the source
+text and needs no catalog.
+"""
+
+from babel.core import UnknownLocaleError, negotiate_locale
+from flask import g, has_request_context, request
+from flask_babel import Babel, get_locale
+
+from forum import auth
+from forum.models import DEFAULT_LANGUAGE, Language
+from forum.services import settings
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 86_400
+CODES = tuple(language.value for language in Language)
+
+babel = Babel()
+
+
+def shipped(value: str | None) -> Language | None:
+    """The shipped language a locale tag asks for ("fr", "fr-CA", "de_DE"), or None."""
+    if not value or len(value) > 35:
+        return None
+    try:
+        code = negotiate_locale([value.strip().replace("-", "_").lower()], CODES)
+    except (UnknownLocaleError, ValueError):
+        return None
+    return Language(code) if code in CODES else None
+
+
+def _browser_choice() -> Language | None:
+    best = request.accept_languages.best_match(CODES)  # werkzeug matches "fr-CA" to "fr" too
+    return Language(best) if best else None
+
+
+def visitor_choice() -> Language | None:
+    """What a visitor's request itself asks for (cookie, then browser), before the site default.
+
+    The page cache keys visitors' pages by it: two visitors asking for the same language share a page.
+    """
+    if not has_request_context():
+        return None
+    return shipped(request.cookies.get(LANG_COOKIE)) or _browser_choice()
+
+
+def site_default() -> Language:
+    return shipped(settings.default_locale()) or DEFAULT_LANGUAGE
+
+
+def chosen_language() -> Language:
+    """The language of this request (or of this worker's app context): see the module docstring."""
+    if has_request_context():
+        member = auth.current()
+        choice = (member is not None and shipped(member.locale)) or visitor_choice()
+        if choice:
+            return choice
+    return site_default()
+
+
+def select_locale() -> str:
+    return chosen_language().value
+
+
+def current_language() -> Language:
+    """The language the current page or message is being rendered in (a forced one included)."""
+    return shipped(str(get_locale() or "")) or DEFAULT_LANGUAGE
+
+
+def html_lang() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE.value).replace("_", "-")
+
+
+def html_dir() -> str:
+    return current_language().direction
+
+
+def language_menu() -> list[tuple[str, str, bool]]:
+    """(code, own name, is current) for the footer's language menu and the settings select."""
+    current = current_language()
+    return [(language.value, language.label, language == current) for language in Language]
+
+
+def set_language_cookie(response, language: Language) -> None:
+    response.set_cookie(LANG_COOKIE, language.value, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+
+
+def _content_language(response):
+    """Say which language the page is in, and that it depends on the browser's and the cookie's asking."""
+    if "_flask_babel" in g and getattr(g._flask_babel, "babel_locale", None) is not None:
+        response.headers.setdefault("Content-Language", html_lang())
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def init_app(app) -> None:
+    """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
+    `{% trans %}`, new-style so translations are autoescaped) comes with it."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE.value)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
+    app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu)
+    app.after_request(_content_language)

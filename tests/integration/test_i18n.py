@@ -1,0 +1,175 @@
+"""The interface language (forum/i18n.py): which locale a reader gets, the footer menu, <html lang dir>."""
+
+import re
+
+import pytest
+
+from forum import i18n, pagecache
+from forum.models import Language
+from forum.services import settings
+from forum.transaction import unit_of_work
+from tests.conftest import login
+from tests.factories import make_user
+
+
+def _html(response) -> str:
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+def test_english_by_default_left_to_right(client):
+    r = client.get("/")
+    assert _html(r).startswith('<html lang="en" dir="ltr"')
+    assert r.headers["Content-Language"] == "en"
+    assert "Accept-Language" in r.headers["Vary"]
+
+
+def test_browser_language_is_matched_to_a_shipped_locale(client):
+    r = client.get("/", headers={"Accept-Language": "de-AT,de;q=0.9,en;q=0.5"})
+    assert _html(r).startswith('<html lang="de" dir="ltr"')
+    assert "Sprache ändern" in r.get_data(as_text=True)
+    assert _html(client.get("/", headers={"Accept-Language": "ja, zh;q=0.8"})).startswith('<html lang="en"')
+
+
+def test_arabic_is_laid_out_right_to_left(client):
+    r = client.get("/", headers={"Accept-Language": "ar"})
+    assert _html(r).startswith('<html lang="ar" dir="rtl"')
+    assert "تغيير اللغة" in r.get_data(as_text=True)
+
+
+def test_cookie_beats_the_browser_and_the_site_default_is_last(client):
+    with unit_of_work():
+        settings.set_default_locale("es")
+    assert _html(client.get("/")).startswith('<html lang="es"')
+    assert _html(client.get("/", headers={"Accept-Language": "fr"})).startswith('<html lang="fr"')
+    client.set_cookie("lang", "de")
+    assert _html(client.get("/", headers={"Accept-Language": "fr"})).startswith('<html lang="de"')
+    client.set_cookie("lang", "klingon")
+    assert _html(client.get("/", headers={"Accept-Language": "fr"})).startswith('<html lang="fr"')
+
+
+def test_the_members_setting_beats_cookie_and_browser(client):
+    user = make_user()
+    user.locale = "fr-CA"  # as single sign-on may fill it: read as French
+    login(client, user)
+    client.set_cookie("lang", "de")
+    assert _html(client.get("/", headers={"Accept-Language": "es"})).startswith('<html lang="fr"')
+    user.locale = ""
+    assert _html(client.get("/", headers={"Accept-Language": "es"})).startswith('<html lang="de"')
+
+
+def test_footer_menu_sets_the_cookie_for_a_visitor_and_goes_back(client):
+    page = client.get("/questions?sort=newest").get_data(as_text=True)
+    menu = page[page.index('class="language-menu"'):]
+    assert 'name="next" value="/questions"' in menu  # the path only: a query string is the visitor's to craft and '<option value="ar" lang="ar">العربية' in menu
+    r = client.post("/language", data={"lang": "fr", "next": "/questions?sort=newest"})
+    assert r.status_code == 302 and r.headers["Location"] == "/questions?sort=newest"
+    assert "lang=fr" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+    assert _html(client.get("/questions")).startswith('<html lang="fr"')
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\tevil", None])
+def test_footer_menu_never_redirects_off_site(client, target):
+    data = {"lang": "es"} if target is None else {"lang": "es", "next": target}
+    assert client.post("/language", data=data).headers["Location"] == "/"
+
+
+def test_footer_menu_refuses_an_unshipped_language(client):
+    assert client.post("/language", data={"lang": "xx", "next": "/"}).status_code == 400
+    assert client.post("/language", data={"lang": "de-DE", "next": "/"}).status_code == 400
+
+
+def test_footer_menu_saves_a_members_choice(client):
+    user = make_user()
+    login(client, user)
+    client.post("/language", data={"lang": "ar", "next": "/"})
+    assert user.locale == "ar"
+    client.delete_cookie("lang")
+    assert _html(client.get("/")).startswith('<html lang="ar" dir="rtl"')
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+def test_visitors_menu_needs_a_same_site_post(client, csrf_on):
+    assert client.post("/language", data={"lang": "fr"}).status_code == 400
+    assert client.post("/language", data={"lang": "fr"}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 400
+    assert client.post("/language", data={"lang": "fr"}, headers={"Origin": "https://evil.example"}).status_code == 400
+    assert client.post("/language", data={"lang": "fr"}, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 302
+    assert client.post("/language", data={"lang": "fr"}, headers={"Origin": "http://localhost"}).status_code == 302
+
+
+def test_members_menu_needs_the_csrf_token(client, csrf_on):
+    user = make_user()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/login", data={"login": user.username, "password": "correct-horse-battery", "csrf_token": token})
+    same_site = {"Sec-Fetch-Site": "same-origin"}
+    assert client.post("/language", data={"lang": "fr"}, headers=same_site).status_code == 400
+    page = client.get("/").get_data(as_text=True)
+    menu = page[page.index('class="language-menu"'):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', menu).group(1)
+    assert client.post("/language", data={"lang": "fr", "csrf_token": token}).status_code == 302
+    assert user.locale == "fr"
+
+
+def test_visitors_page_carries_no_csrf_token(client):
+    """A token would tie the page to a session and keep it out of the anonymous page cache."""
+    assert "csrf_token" not in client.get("/").get_data(as_text=True)
+
+
+def test_page_cache_keeps_languages_apart(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMOUS_PAGE_CACHE_SECONDS", 60)
+    try:
+        for language in ("fr", "de", "fr", "de"):
+            page = client.get("/", headers={"Accept-Language": language})
+            assert _html(page).startswith(f'<html lang="{language}"')
+    finally:
+        pagecache.clear()
+
+
+@pytest.mark.parametrize(("asked", "language"), [("fr", Language.FR), ("fr-CA", Language.FR), ("de_DE", Language.DE),
+                                                 ("AR", Language.AR), ("pt-BR", None), ("", None), ("x" * 40, None)])
+def test_shipped_reads_locale_tags(asked, language):
+    assert i18n.shipped(asked) == language
+
+
+def test_site_default_must_be_shipped():
+    from forum.services.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        settings.set_default_locale("pt")
+
+
+def test_settings_choose_the_members_language(client):
+    user = make_user()
+    login(client, user)
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<option value="" selected>As my browser asks</option>' in page
+    r = client.post("/settings/language", data={"locale": "es"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#settings-language")
+    assert user.locale == "es"
+    page = client.get("/settings", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert page.startswith('<!doctype html>\n<html lang="es"') and '<option value="es" lang="es" selected>' in page
+    client.post("/settings/language", data={"locale": "tlh"})
+    assert user.locale == "es"
+    client.set_cookie("lang", "fr")
+    r = client.post("/settings/language", data={"locale": ""})
+    assert user.locale == "" and "lang=;" in r.headers["Set-Cookie"]
+    assert _html(client.get("/", headers={"Accept-Language": "de"})).startswith('<html lang="de"')
+
+
+def test_admin_picks_the_site_default(client):
+    member = make_user()
+    login(client, member)
+    assert client.get("/admin/language").status_code == 403
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 403
+    client.post("/logout")
+    login(client, make_user(role="admin"))
+    assert "/admin/language" in client.get("/admin").get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>' in client.get("/admin/language").get_data(as_text=True)
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 302
+    client.post("/logout")
+    assert _html(client.get("/")).startswith('<html lang="de"')
+    assert settings.default_locale() == "de"
