@@ -18,9 +18,12 @@ POT = $(TRANSLATIONS)/messages.pot
 CATALOGS = $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED = $(CATALOGS:.po=.mo)
 
+# --ignore-dirs: by default pybabel skips every directory whose name starts with "_" (the templates'
+# _macros and _partials among them).
 ## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
 i18n-extract: $(RUN_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --add-location=file --sort-output \
+		--ignore-dirs ".* node_modules" \
 		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
 
 ## i18n-update: merge messages.pot into every catalog (new strings appear untranslated, changed ones fuzzy)

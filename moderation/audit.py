@@ -55,9 +55,12 @@ LABELS = {
     "case.status": "changed a case's status",
     "case.update": "added an update to a case",
     "case.customer_reply": "replied to support on their case",
+    "tag.create": "created a tag",
+    "webhooks.private_addresses": "allowed or refused webhooks to private addresses",
 }
 TARGET_KINDS = {"question": "Question", "answer": "Answer", "comment": "Comment", "user": "Member",
-                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word"}
+                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word",
+                "tag": "Tag", "setting": "Setting"}
 
 
 def target_of(obj: Question | Answer | Comment | User) -> str:

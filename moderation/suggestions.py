@@ -37,7 +37,8 @@ def suggest_edit(kind: PostKind, post_id: int, *, actor: User, body: str, title:
     fields: dict[str, object] = {}
     if kind is PostKind.QUESTION:
         fields["title"] = posts.check_title(post.title if title is None else title, errors)
-        fields["tags"] = " ".join(posts.parse_tags([t.name for t in post.tags] if tags is None else tags, errors))
+        fields["tags"] = " ".join(posts.check_tags(actor, [t.name for t in post.tags] if tags is None else tags,
+                                                   errors))
         body = posts.check_body(body, errors)
     else:
         body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)

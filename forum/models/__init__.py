@@ -20,6 +20,7 @@ from forum.models.cases import (
     CaseStatus,
     CaseUpdate,
     CaseUpdateKind,
+    DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "CloseReason",
     "CloseVote",
     "Comment",
+    "DeliveryStatus",
     "DigestDelivery",
     "DigestPeriod",
     "EmailSubscription",

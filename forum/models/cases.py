@@ -163,6 +163,14 @@ class WebhookEndpoint(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DeliveryStatus(LabeledEnum):
+    PENDING = "pending", "Pending"
+    RETRYING = "retrying", "Retrying"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (endpoint turned off)"
+
+
 class WebhookDelivery(db.Model):
     """One event sent (or being sent) to one endpoint, with what the receiver answered.
 
@@ -177,7 +185,7 @@ class WebhookDelivery(db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"), index=True)
     event_type: Mapped[str | None] = mapped_column(String(40))
     payload: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     response_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)

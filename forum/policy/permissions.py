@@ -58,6 +58,7 @@ class Permission(StrEnum):
     INSIGHTS_VIEW = "insights:view"
     PRODUCT_CARE_MANAGE = "admin:product-care"
     PROFILE_EDIT = "profile:edit"
+    TAG_CREATE = "tag:create"
 
 
 def _signed_in(user: User | None) -> bool:
@@ -275,6 +276,14 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None
             return "Only the person who asked can respond to this case."
+        case Permission.TAG_CREATE:
+            # Staff tag what they write (knowledge articles, answers for customers) without earning it.
+            if is_support(user) or holds_privilege(user, Privilege.CREATE_TAGS):
+                return None
+            if isinstance(obj, str):
+                threshold = privilege_thresholds()[Privilege.CREATE_TAGS]
+                return f"Creating the tag ‘{obj}’ needs {threshold} reputation; choose an existing tag."
+            return _privilege_refusal(user, Privilege.CREATE_TAGS)
         case Permission.PROFILE_EDIT:
             if obj is None or getattr(obj, "id", None) == user.id:
                 return None

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Activity, Answer, Question, Revision, User, Vote, utcnow
-from forum.policy import visibility
+from forum.models import Activity, Answer, Question, Revision, Tag, User, Vote, utcnow
+from forum.policy import Permission, refusal, visibility
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
 from reputation import rules
@@ -98,6 +98,25 @@ def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]
     elif not TAGS_MIN <= len(tags) <= TAGS_MAX:
         errors["tags"] = f"Please give between {TAGS_MIN} and {TAGS_MAX} tags."
     return tags
+
+
+def check_tags(actor: User, raw: str | list[str] | None, errors: dict[str, str]) -> list[str]:
+    """The tags a post by `actor` gets: normalized, and each one existing unless `actor` may create tags.
+
+    A tag that doesn't exist yet is a field error for members below the "create tags"
+    privilege, so a typo can't start a new tag (web, API and suggested edits alike).
+    """
+    names = parse_tags(raw, errors)
+    if "tags" in errors or not names:
+        return names
+    known = set(db.session.scalars(select(Tag.name).where(Tag.name.in_(names))))
+    for name in names:
+        if name not in known:
+            reason = refusal(actor, Permission.TAG_CREATE, name)
+            if reason is not None:
+                errors["tags"] = reason
+                break
+    return names
 
 
 def raise_if(errors: dict[str, str]) -> None:

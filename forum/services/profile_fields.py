@@ -293,7 +293,7 @@ def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[st
     if errors:
         posts.check_title(title, errors)
         posts.check_body(body, errors)
-        posts.parse_tags(tags, errors)
+        posts.check_tags(author, tags, errors)
         raise ValidationFailed("Please correct the marked fields.", fields=errors)
     question = questions.ask(author, title=title, body=body, tags=tags, product=product)
     record_question_answers(author, question, values)

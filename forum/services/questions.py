@@ -45,7 +45,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     errors: dict[str, str] = {}
     title = posts.check_title(title, errors)
     body = posts.check_body(body, errors)
-    tag_names = posts.parse_tags(tags, errors)
+    tag_names = posts.check_tags(author, tags, errors)
     product_row = _product(product, errors)
     posts.raise_if(errors)
     posts.check_content(author, "question", f"{title}\n\n{body}", new=True)
@@ -73,7 +73,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     errors: dict[str, str] = {}
     new_title = posts.check_title(question.title if title is None else title, errors)
     new_body = posts.check_body(question.body_md if body is None else body, errors)
-    new_tags = posts.parse_tags([t.name for t in question.tags] if tags is None else tags, errors)
+    new_tags = posts.check_tags(actor, [t.name for t in question.tags] if tags is None else tags, errors)
     posts.raise_if(errors)
     if (new_title, new_body, new_tags) == (question.title, question.body_md, [t.name for t in question.tags]):
         return question

@@ -10,6 +10,7 @@ from reputation.privileges import Privilege, effective_thresholds
 
 THRESHOLDS_KEY = "privilege_thresholds"
 NEW_COMMUNITY_KEY = "new_community"
+WEBHOOK_PRIVATE_KEY = "webhooks_private_addresses"
 
 
 def get(key: str, default: object) -> object:
@@ -74,3 +75,12 @@ def set_default_locale(code: str) -> None:
     put(DEFAULT_LOCALE_KEY, code)
     if has_app_context():
         g.pop("default_locale", None)
+
+
+def webhook_private_addresses() -> bool:
+    """Whether webhooks may go to loopback and private addresses (an on-premises CRM); off by default."""
+    return bool(get(WEBHOOK_PRIVATE_KEY, False))
+
+
+def set_webhook_private_addresses(allowed: bool) -> None:
+    put(WEBHOOK_PRIVATE_KEY, bool(allowed))

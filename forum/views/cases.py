@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, User, utcnow
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, DeliveryStatus, Product, User, utcnow
 from forum.policy import Permission, can, require, roles, visibility
 from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.care import cadence, routing
@@ -223,7 +223,21 @@ def webhook_settings():
             flash("Endpoint added. Copy its signing secret now: it is shown once.", "success")
     return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
                            deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
-                           action_form=ActionForm(), event_types=webhooks.EVENT_TYPES), 422 if errors else 200
+                           action_form=ActionForm(), event_types=webhooks.EVENT_TYPES,
+                           delivery_status=DeliveryStatus,
+                           private_allowed=webhooks.private_addresses_allowed()), 422 if errors else 200
+
+
+@bp.post("/admin/webhooks/private-addresses")
+@auth.login_required
+def webhook_private_addresses():
+    """The "allow private addresses (on-premises CRM)" switch."""
+    me = auth.current()
+    require(me, Permission.WEBHOOKS_MANAGE)
+    allowed = request.form.get("allow_private") == "on"
+    return act(lambda: webhooks.allow_private_addresses(allowed, actor=me), done=url_for("cases.webhook_settings"),
+               back=url_for("cases.webhook_settings"),
+               message="Private addresses are allowed." if allowed else "Private addresses are refused.")
 
 
 @bp.post("/admin/webhooks/<int:endpoint_id>/test")

@@ -17,7 +17,7 @@ from tests.concurrent import at_once
 from tests.conftest import login
 from tests.factories import make_answer, make_question, make_user
 from tests.integration.test_care_run import asked_at, care_run, configure
-from tests.integration.test_webhooks import Receiver, _deliver_all, independent_check
+from tests.integration.test_webhooks import Receiver, _deliver_all, independent_check, with_private_addresses
 
 FRIDAY_16_BERLIN = datetime(2026, 11, 27, 15, 0)  # UTC
 OFFICE = {"time_zone": "Europe/Berlin", "working_days": [0, 1, 2, 3, 4], "opens_at": "09:00", "closes_at": "17:00",
@@ -26,7 +26,7 @@ OFFICE = {"time_zone": "Europe/Berlin", "working_days": [0, 1, 2, 3, 4], "opens_
 
 @pytest.fixture
 def admin():
-    return make_user("site_admin", role=Role.ADMIN)
+    return with_private_addresses(make_user("site_admin", role=Role.ADMIN))  # the receivers are on 127.0.0.1
 
 
 @pytest.fixture
