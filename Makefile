@@ -9,7 +9,7 @@ export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-services lint serve-prod clean i18n-extract i18n-update i18n-compile
+.PHONY: run test test-services lint serve-prod clean i18n-extract i18n-update i18n-compile i18n-pseudo i18n-check
 
 # Interface translations (forum/i18n.py): English is the source; a catalog per shipped locale.
 # The .mo files are compiled from the .po files by `make run` and `make test` and never committed.
@@ -22,7 +22,7 @@ COMPILED = $(CATALOGS:.po=.mo)
 # _macros and _partials among them).
 ## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
 i18n-extract: $(RUN_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --add-location=file --sort-output \
 		--ignore-dirs ".* node_modules" \
 		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
 
@@ -32,6 +32,14 @@ i18n-update: i18n-extract
 
 ## i18n-compile: build the .mo files the app reads (run and test do it themselves)
 i18n-compile: $(RUN_STAMP) $(COMPILED)
+
+## i18n-check: fail on an untranslated or fuzzy entry in a shipped catalog (CI runs it once translations are complete)
+i18n-check: $(STAMP)
+	$(BIN)/python -m tests.catalog_check
+
+## i18n-pseudo: build the en_001 pseudo-locale (every catalog string in ⟦…⟧) to spot unmarked text
+i18n-pseudo: $(STAMP)
+	$(BIN)/python -m tests.pseudo_locale
 
 # Listed after the install stamp wherever it is a prerequisite, so pybabel is there when it runs.
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po

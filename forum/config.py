@@ -106,6 +106,9 @@ class Config:
         "new_member_answers_per_day": 10, "new_member_links_per_post": 2,
     }
     SITE_NAME = "PeerCare Community"
+    # A `lang=en_001` cookie shows pages in the pseudo-locale (every catalog string in ⟦…⟧, built by
+    # `make i18n-pseudo`) when this is on: the browser suite turns it on to find unmarked text.
+    I18N_PSEUDO_LOCALE = False
     CELERY: ClassVar[dict] = celery_settings()
     # Extra modules whose init_app(app) registers more outbox handlers or event subscribers (plug-ins;
     # the test suite adds its test doubles here, in tests/conftest.py).

@@ -25,8 +25,13 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
 from markupsafe import Markup
+
+from forum import times
+from forum.models import DEFAULT_LANGUAGE, Language
+from forum.services import preferences, settings
 
 log = logging.getLogger(__name__)
 mail = Mail()
@@ -37,6 +42,19 @@ _SPACE = re.compile(r"\s+")
 
 class MailUnavailable(Exception):
     """The SMTP server could not take the message now (connection refused, 4xx); try later."""
+
+
+@contextmanager
+def written_for(user, *, time_zone: str | None = None) -> Iterator[None]:
+    """Render what is inside in the recipient's language and time zone, whichever request or worker sends it.
+
+    A member without a language of their own reads the site default (the browser that would have
+    chosen for them is not there when mail goes out).
+    """
+    language = Language.of(user.locale) or Language.of(settings.default_locale()) or DEFAULT_LANGUAGE
+    zone = preferences.zone(time_zone or preferences.time_zone_of(user.id))  # a batch passes the zone it read
+    with force_locale(language.value), times.in_zone(zone):
+        yield
 
 
 def init_app(app: Flask) -> None:
@@ -75,12 +93,13 @@ class Fragments:
         env = current_app.jinja_env
         self._html_item = env.get_template(f"email/{template}.html").module.item
         self._text_item = env.get_template(f"email/{template}.txt").module.item
-        self._done: dict[int, tuple[object, str, str]] = {}
+        self._done: dict[tuple[int, str], tuple[object, str, str]] = {}
 
     def _parts(self, item: object) -> tuple[object, str, str]:
-        done = self._done.get(id(item))
+        key = (id(item), str(get_locale()))  # once per language: each recipient reads their own
+        done = self._done.get(key)
         if done is None or done[0] is not item:
-            done = self._done[id(item)] = (item, self._html_item(item), self._text_item(item))
+            done = self._done[key] = (item, self._html_item(item), self._text_item(item))
         return done
 
     def html(self, items: Iterable[object]) -> Markup:

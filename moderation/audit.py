@@ -8,6 +8,7 @@ removes an entry; the model refuses it too.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -137,7 +138,7 @@ def _day(raw: str | None, name: str) -> date | None:
     try:
         return parse_day(raw)
     except ValueError as exc:
-        raise ValidationFailed("Dates are written YYYY-MM-DD.",
+        raise ValidationFailed(_("Dates are written YYYY-MM-DD."),
                                fields={name: "Use YYYY-MM-DD, e.g. 2026-03-01."}) from exc
 
 
@@ -146,7 +147,8 @@ def parse_filters(actor: str | None = None, action: str | None = None, target: s
     """Check the console's filter inputs; bad dates raise ValidationFailed."""
     first, last = _day(since, "since"), _day(until, "until")
     if first and last and first > last:
-        raise ValidationFailed("The start date is after the end date.", fields={"until": "Pick a later end date."})
+        raise ValidationFailed(_("The start date is after the end date."),
+                               fields={"until": _("Pick a later end date.")})
     return Filters((actor or "").strip()[:30], (action or "").strip()[:40], (target or "").strip()[:60], first, last)
 
 

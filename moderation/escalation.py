@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -71,7 +72,8 @@ def _parse_priority(priority: str) -> CasePriority:
     try:
         return CasePriority(priority)
     except ValueError as exc:
-        raise ValidationFailed("Unknown priority.", fields={"priority": "Use low, normal, high or urgent."}) from exc
+        raise ValidationFailed(_("Unknown priority."),
+                               fields={"priority": _("Use low, normal, high or urgent.")}) from exc
 
 
 def _event(case: Case, kind: CaseEventKind, actor: User | None, **data) -> CaseEvent:
@@ -112,14 +114,14 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     require_case_staff(actor)
     level = _parse_priority(priority)
     if note and len(note) > NOTE_MAX:
-        raise ValidationFailed("The note is too long.", fields={"note": f"At most {NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("The note is too long."), fields={"note": f"At most {NOTE_MAX:,} characters."})
     question = db.session.get(Question, question_id)
     if question is None:
-        raise NotFound("No such question.")
+        raise NotFound(_("No such question."))
     if not visibility.is_live(question):
-        raise StateConflict("A deleted thread can't be escalated: undelete it first.")
+        raise StateConflict(_("A deleted thread can't be escalated: undelete it first."))
     if question.is_hidden:
-        raise StateConflict("This thread is hidden pending review (spam or abuse flags); review it first.")
+        raise StateConflict(_("This thread is hidden pending review (spam or abuse flags); review it first."))
     existing = active_case_for(question.id)
     if existing is not None:
         raise CaseExists(existing)
@@ -243,7 +245,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         target = CaseStatus(new_status)
     except ValueError as exc:
         raise ValidationFailed(f"Unknown status “{str(new_status)[:30]}”.",
-                               fields={"status": "Use new, open, waiting_on_customer, resolved or closed."}) from exc
+                               fields={"status": _("Use new, open, waiting_on_customer, resolved or closed.")}) from exc
     current = CaseStatus(case.status)
     if target == current:
         return case
@@ -252,7 +254,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
-            raise ValidationFailed("Resolving needs a resolution summary for the customer.",
+            raise ValidationFailed(_("Resolving needs a resolution summary for the customer."),
                                    fields={"summary": f"At least {SUMMARY_MIN} characters, posted to the thread."})
         case.resolution_summary = summary.strip()
         case.resolved_at = utcnow()
@@ -308,10 +310,10 @@ def customer_reply(question_id: int, body: str, *, customer: User) -> CaseUpdate
     case = latest_case_for(question_id)
     require(customer, Permission.CASE_RESPOND, case)
     if case.status == CaseStatus.CLOSED:
-        raise StateConflict("This case is closed: ask a new question if you need more help.")
+        raise StateConflict(_("This case is closed: ask a new question if you need more help."))
     body = (body or "").replace("\x00", "").strip()
     if not REPLY_MIN <= len(body) <= NOTE_MAX:
-        raise ValidationFailed("Please write your reply.", fields={"body": f"{REPLY_MIN}–{NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("Please write your reply."), fields={"body": f"{REPLY_MIN}–{NOTE_MAX:,} characters."})
     update = _add_update(case, customer, body, public=True, kind=CaseUpdateKind.CUSTOMER_REPLY.value)
     case.updated_at = utcnow()
     if case.status == CaseStatus.WAITING:
@@ -334,7 +336,7 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
         if assignee is None or not roles.is_support(assignee):
             raise MissingReference("No agent has that username: cases go to agents, moderators or admins.",
-                                   fields={"assignee": "Choose an agent, moderator or admin."})
+                                   fields={"assignee": _("Choose an agent, moderator or admin.")})
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:
         return case
@@ -368,7 +370,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     require_case_staff(actor)
     body = (body or "").replace("\x00", "").strip()
     if not 2 <= len(body) <= NOTE_MAX:
-        raise ValidationFailed("Please write the update.", fields={"body": f"2–{NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("Please write the update."), fields={"body": f"2–{NOTE_MAX:,} characters."})
     update = _add_update(case, actor, body, public=public, kind="update" if public else "note")
     case.updated_at = utcnow()
     if public:
@@ -388,10 +390,10 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     """The asker accepts the resolution (the case closes) or reopens it."""
     case = latest_case_for(question_id)
     if case is None:
-        raise NotAllowed("Only the person who asked can respond to this case.")
+        raise NotAllowed(_("Only the person who asked can respond to this case."))
     require(customer, Permission.CASE_RESPOND, case)
     if case.status != CaseStatus.RESOLVED:
-        raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
+        raise ValidationFailed(_("This case isn't waiting for your answer to a resolution."))
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
     if accept:
         _touch_thread(case, Activity.SOLVED, customer)

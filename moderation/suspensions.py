@@ -6,6 +6,7 @@ permission is refused with the end date and reason, for sessions and API tokens 
 
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -23,7 +24,7 @@ MAX_DAYS = 3650
 def _member(user_id: int) -> User:
     member = db.session.get(User, user_id)
     if not visibility.is_live_account(member):
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return member
 
 
@@ -39,20 +40,20 @@ def parse_until(raw: str | date | datetime | None) -> datetime:
             until = datetime.fromisoformat(text).replace(tzinfo=None) if "T" in text or " " in text else (
                 datetime.combine(parse_day(text), time.min))
         except ValueError as exc:
-            raise ValidationFailed("Please give the end date.", fields={"until": "Use YYYY-MM-DD."}) from exc
+            raise ValidationFailed(_("Please give the end date."), fields={"until": _("Use YYYY-MM-DD.")}) from exc
     now = utcnow()
     if until <= now:
-        raise ValidationFailed("The suspension must end in the future.",
-                               fields={"until": "Pick a date after today."})
+        raise ValidationFailed(_("The suspension must end in the future."),
+                               fields={"until": _("Pick a date after today.")})
     if (until - now).days > MAX_DAYS:
-        raise ValidationFailed("That is too far ahead.", fields={"until": f"At most {MAX_DAYS} days from now."})
+        raise ValidationFailed(_("That is too far ahead."), fields={"until": f"At most {MAX_DAYS} days from now."})
     return until
 
 
 def check_reason(reason: str | None) -> str:
     reason = " ".join((reason or "").replace("\x00", "").split())
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed("Please give the reason; the member will see it.",
+        raise ValidationFailed(_("Please give the reason; the member will see it."),
                                fields={"reason": f"{REASON_MIN}–{REASON_MAX} characters."})
     return reason
 

@@ -18,6 +18,7 @@ import hmac
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -123,7 +124,7 @@ def confirm_email(token: str) -> User:
 def resend_confirmation(user: User) -> None:
     """Queue a fresh confirmation email. Raises ValidationFailed when the address is already confirmed."""
     if user.email_confirmed_at is not None:
-        raise ValidationFailed("Your email address is already confirmed.")
+        raise ValidationFailed(_("Your email address is already confirmed."))
     accounts.request_confirmation(user)
     db.session.flush()
 
@@ -134,10 +135,11 @@ def send_confirmation(payload: dict) -> None:
     if user is None or user.email_confirmed_at is not None:
         return
     link = urls.site_url("auth.confirm_email", token=confirmation_token(user))
-    _send(mail.render("confirm_email", to=user.email, subject="Confirm your email address",
-                      unsubscribe_url=None, user=user, link=link,
-                      hours=confirmation_hours(),
-                      required=accounts.confirmation_required()))
+    with mail.written_for(user):
+        message = mail.render("confirm_email", to=user.email, subject=_("Confirm your email address"),
+                              unsubscribe_url=None, user=user, link=link, hours=confirmation_hours(),
+                              required=accounts.confirmation_required())
+    _send(message)
 
 
 # --- finishing a sign-up ---------------------------------------------------------------------
@@ -176,7 +178,7 @@ def send_sign_up(payload: dict) -> None:
     if pending is None:
         return
     link = urls.site_url("auth.finish_sign_up", token=sign_up_token(pending))
-    _send(mail.render("sign_up", to=pending.email, subject="Finish creating your account", unsubscribe_url=None,
+    _send(mail.render("sign_up", to=pending.email, subject=_("Finish creating your account"), unsubscribe_url=None,
                       username=pending.username, link=link, hours=confirmation_hours()))
 
 
@@ -185,9 +187,11 @@ def send_address_in_use(payload: dict) -> None:
     user = _live_user(payload["user_id"])
     if user is None:
         return
-    _send(mail.render("address_in_use", to=user.email, subject="Someone tried to sign up with your address",
-                      unsubscribe_url=None, user=user, sign_in=urls.site_url("auth.login"),
-                      reset=urls.site_url("auth.forgot_password")))
+    with mail.written_for(user):
+        message = mail.render("address_in_use", to=user.email, subject=_("Someone tried to sign up with your address"),
+                              unsubscribe_url=None, user=user, sign_in=urls.site_url("auth.login"),
+                              reset=urls.site_url("auth.forgot_password"))
+    _send(message)
 
 
 # --- resetting a forgotten password ----------------------------------------------------------
@@ -249,8 +253,10 @@ def send_password_reset(payload: dict) -> None:
     if user is None:
         return
     link = urls.site_url("auth.reset_password", token=reset_token(user))
-    _send(mail.render("reset_password", to=user.email, subject="Reset your password", unsubscribe_url=None,
-                      user=user, link=link, hours=reset_hours()))
+    with mail.written_for(user):
+        message = mail.render("reset_password", to=user.email, subject=_("Reset your password"),
+                              unsubscribe_url=None, user=user, link=link, hours=reset_hours())
+    _send(message)
 
 
 def _send(message: mail.Email) -> None:

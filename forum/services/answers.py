@@ -1,5 +1,6 @@
 """Answering, editing and deleting answers."""
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from forum.extensions import db
@@ -83,7 +84,7 @@ def undelete_answer(answer_id: int, actor: User) -> int:
     answer = posts.get_answer(answer_id, viewer=actor)
     require(actor, Permission.POST_UNDELETE)
     if not answer.is_deleted:
-        raise ValidationFailed("That answer is not deleted.")
+        raise ValidationFailed(_("That answer is not deleted."))
     counted = visibility.is_public_post(answer)
     answer.deleted_at = answer.deleted_by_id = None
     posts.count_answer(answer, counted_before=counted)

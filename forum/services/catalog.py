@@ -2,6 +2,8 @@
 
 import re
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
 from forum.models import Product
 from forum.policy import Permission, require
@@ -18,7 +20,7 @@ def _checked(name: str, description: str) -> tuple[str, str]:
     if len(description) > 500:
         errors["description"] = "The description is at most 500 characters."
     if errors:
-        raise ValidationFailed("Please correct the product.", fields=errors)
+        raise ValidationFailed(_("Please correct the product."), fields=errors)
     return name, description
 
 
@@ -27,10 +29,11 @@ def create_product(actor, *, name: str, slug: str, description: str = "") -> Pro
     name, description = _checked(name, description)
     slug = (slug or "").strip().lower()
     if not (SLUG.match(slug) and len(slug) <= 60):
-        raise ValidationFailed("Please correct the product.", fields={
-            "slug": "The address part is lowercase letters, digits and single hyphens, e.g. “smart-plug”."})
+        raise ValidationFailed(_("Please correct the product."), fields={
+            "slug": _("The address part is lowercase letters, digits and single hyphens, e.g. “smart-plug”.")})
     if db.session.scalar(db.select(Product.id).where(Product.slug == slug)) is not None:
-        raise ValidationFailed("Please correct the product.", fields={"slug": f"“{slug}” is taken by another product."})
+        raise ValidationFailed(_("Please correct the product."),
+                               fields={"slug": f"“{slug}” is taken by another product."})
     product = Product(slug=slug, name=name, description=description)
     db.session.add(product)
     db.session.flush()
@@ -42,7 +45,7 @@ def update_product(actor, slug: str, *, name: str, description: str) -> Product:
     require(actor, Permission.ADMIN_SETTINGS)
     product = db.session.scalar(db.select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     product.name, product.description = _checked(name, description)
     db.session.flush()
     return product

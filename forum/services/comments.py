@@ -1,5 +1,7 @@
 """Comments: short plain text with links under a question or an answer."""
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
 from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
@@ -18,7 +20,7 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
     require(author, Permission.COMMENT_POST, post)
     body = " ".join((body or "").replace("\x00", "").split()) if body else ""
     if not COMMENT_MIN <= len(body) <= COMMENT_MAX:
-        raise ValidationFailed("Please check your comment.",
+        raise ValidationFailed(_("Please check your comment."),
                                fields={"body": f"Comments are {COMMENT_MIN}–{COMMENT_MAX} characters."})
     posts.check_content(author, "comment", body, new=True)
     question_id = post.id if kind is PostKind.QUESTION else post.question_id
@@ -36,7 +38,7 @@ def delete_comment(comment_id: int, actor: User) -> int:
     """Soft-delete a comment (its author or a moderator); returns the thread's id."""
     comment = db.session.get(Comment, comment_id)
     if not visibility.is_live(comment):
-        raise NotFound("That comment doesn't exist.")
+        raise NotFound(_("That comment doesn't exist."))
     require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()
     emit(Event.COMMENT_DELETED, comment_id=comment.id, question_id=comment.question_id, actor_id=actor.id)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, case, cast, delete, extract, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -379,7 +380,7 @@ def rollup_day(day: date, *, now: datetime | None = None) -> RollupResult:
     """
     today = (now or utcnow()).date()
     if day >= today:
-        raise ValidationFailed("Only a day that is over can be rolled up.",
+        raise ValidationFailed(_("Only a day that is over can be rolled up."),
                                fields={"day": f"Before {today.isoformat()} (UTC)."})
     computed = now or utcnow()
     insert = (sqlite_insert if _dialect() == "sqlite" else postgresql_insert)(InsightRollupDay)

@@ -18,6 +18,7 @@ label (the preferences page and unsubscribe links pick it up from there).
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
@@ -226,7 +227,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     Ids that are not the member's are ignored, so nobody can touch another member's list.
     """
     if ids is not None and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
-        raise ValidationFailed("“ids” must be a list of notification ids.", fields={"ids": "Expected integers."})
+        raise ValidationFailed(_("“ids” must be a list of notification ids."), fields={"ids": _("Expected integers.")})
     where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
     if ids is not None:
         if not ids:
@@ -239,25 +240,30 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
 
 def describe(n: Notification) -> str:
     """One plain-text line saying what happened ("alice answered your question “…”")."""
-    who = n.actor.username if n.actor is not None else "Someone"
-    title = f"“{n.question.title}”" if n.question is not None else "a question"
+    who = n.actor.username if n.actor is not None else _("Someone")
+    title = _("“%(title)s”", title=n.question.title) if n.question is not None else _("a question")
     match n.kind:
         case NotificationKind.ANSWER:
-            return f"{who} answered your question {title}"
+            return _("%(who)s answered your question %(title)s", who=who, title=title)
+        case NotificationKind.COMMENT if n.answer_id:
+            return _("%(who)s commented on your answer on %(title)s", who=who, title=title)
         case NotificationKind.COMMENT:
-            return f"{who} commented on your {'answer' if n.answer_id else 'question'} on {title}"
+            return _("%(who)s commented on your question on %(title)s", who=who, title=title)
         case NotificationKind.ACCEPTED:
-            return f"{who} accepted your answer on {title}"
+            return _("%(who)s accepted your answer on %(title)s", who=who, title=title)
+        case NotificationKind.MENTION if n.comment_id:
+            return _("%(who)s mentioned you in a comment on %(title)s", who=who, title=title)
+        case NotificationKind.MENTION if n.answer_id:
+            return _("%(who)s mentioned you in an answer on %(title)s", who=who, title=title)
         case NotificationKind.MENTION:
-            where = "a comment" if n.comment_id else ("an answer" if n.answer_id else "a question")
-            return f"{who} mentioned you in {where} on {title}"
+            return _("%(who)s mentioned you in a question on %(title)s", who=who, title=title)
         case NotificationKind.CASE_UPDATE:
-            return n.text or f"Support updated the case on {title}"
+            return n.text or _("Support updated the case on %(title)s", title=title)
         case NotificationKind.MODERATOR_ACTION:
-            return n.text or f"A moderator acted on your post on {title}"
+            return n.text or _("A moderator acted on your post on %(title)s", title=title)
         case NotificationKind.CASE_SURVEY:
-            return n.text or f"How satisfied are you with the help you got on {title}?"
-    return n.text or "Something happened"
+            return n.text or _("How satisfied are you with the help you got on %(title)s?", title=title)
+    return n.text or _("Something happened")
 
 
 def anchor(n: Notification) -> str | None:
@@ -282,15 +288,16 @@ def email_notification(payload: dict) -> None:
     if not visibility.is_live_account(user) or not preferences.wants_email(user.id, n.kind,
                                                                           product_id=product_id):
         return  # opted out (of the kind or the product) or deleted the account since
-    summary = describe(n)
     link = (urls.question_url(n.question, anchor(n), link=urls.site_links())
             if n.question is not None else urls.site_url("notifications.index"))
     token = preferences.unsubscribe_token(user.id, n.kind)
-    message = mail.render(
-        "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
-            "notifications.unsubscribe", token=token),
-        user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
-        settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
+    with mail.written_for(user):
+        summary = describe(n)
+        message = mail.render(
+            "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
+                "notifications.unsubscribe", token=token),
+            user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
+            settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
@@ -46,14 +47,14 @@ def get_question(question_id: int, *, viewer: User | None = None) -> Question:
     """Return a question the viewer may see (forum.policy.visibility), else NotFound."""
     question = db.session.get(Question, question_id)
     if question is None or not visibility.can_see(viewer, question):
-        raise NotFound("That question doesn't exist or has been deleted.")
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     return question
 
 
 def get_answer(answer_id: int, *, viewer: User | None = None) -> Answer:
     answer = db.session.get(Answer, answer_id)
     if answer is None or not visibility.can_see(viewer, answer):
-        raise NotFound("That answer doesn't exist or has been deleted.")
+        raise NotFound(_("That answer doesn't exist or has been deleted."))
     return answer
 
 
@@ -121,7 +122,7 @@ def check_tags(actor: User, raw: str | list[str] | None, errors: dict[str, str])
 
 def raise_if(errors: dict[str, str]) -> None:
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
 
 
 def add_revision(*, author: User, body_md: str, question: Question | None = None,

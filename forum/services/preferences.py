@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -78,6 +79,12 @@ def quiet_product_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
     return {user_id: frozenset(products) for user_id, products in found.items()}
 
 
+def time_zone_of(user_id: int) -> str:
+    """The member's time zone name (UTC until they pick one), for pages and messages written for them."""
+    settings = db.session.get(MailSettings, user_id)
+    return settings.time_zone if settings is not None and settings.time_zone else "UTC"
+
+
 def choices(user_id: int) -> Choices:
     settings = db.session.get(MailSettings, user_id)
     kinds = frozenset(db.session.scalars(select(EmailSubscription.kind).where(EmailSubscription.user_id == user_id)))
@@ -106,7 +113,7 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
     if quiet and len(quiet) != len(db.session.scalars(select(Product.id).where(Product.id.in_(quiet))).all()):
         errors["quiet_products"] = "Choose products from the list."
     if errors:
-        raise ValidationFailed("Please check your email choices.", fields=errors)
+        raise ValidationFailed(_("Please check your email choices."), fields=errors)
     settings = db.session.get(MailSettings, user.id)
     if settings is None:
         settings = MailSettings(user_id=user.id)
@@ -168,7 +175,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
         if not visibility.is_live(row):
             row = None
     else:
-        raise ValidationFailed("You can follow a product, a tag or a question.")
+        raise ValidationFailed(_("You can follow a product, a tag or a question."))
     if row is None:
         raise NotFound(f"No such {kind}.")
     return row
@@ -272,7 +279,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
                        "or change your email settings after signing in.") from exc
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or (kind != DIGEST and kind not in {k.value for k in NotificationKind}):
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     return user, kind
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -118,8 +119,8 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
     try:
         page_n, per_page_n = int(page), int(per_page)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("page and per_page must be whole numbers.",
-                               fields={"page": "Use a whole number."}) from exc
+        raise ValidationFailed(_("page and per_page must be whole numbers."),
+                               fields={"page": _("Use a whole number.")}) from exc
     if not 1 <= page_n <= MAX_PAGE or not 1 <= per_page_n <= maximum:
         raise ValidationFailed(f"page is 1–{MAX_PAGE:,}; per_page is 1–{maximum}.",
                                fields={"per_page": f"Use 1–{maximum}."})
@@ -145,7 +146,7 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
                    author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
     """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
     if sort not in SORTS:
-        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": "Unknown sort."})
+        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": _("Unknown sort.")})
     where = [visibility.public_questions()]
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
@@ -198,8 +199,8 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
     )
     if question is None or not visibility.can_see(viewer, question):
         if question is not None and not question.is_deleted:
-            raise NotFound("That question is hidden until a moderator reviews it.")
-        raise NotFound("That question doesn't exist or has been deleted.")
+            raise NotFound(_("That question is hidden until a moderator reviews it."))
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     answer_filter = [Answer.question_id == question.id, visibility.answer_clause(viewer, with_question=False)]
     comment_filter = [Comment.question_id == question.id, visibility.comment_clause(viewer)]
     accepted_first = case((Answer.id == question.accepted_answer_id, 0), else_=1)
@@ -291,14 +292,14 @@ def tags(*, page: int = 1, per_page: int = 60) -> Page:
 def get_tag(name: str) -> Tag:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     return tag
 
 
 def get_product(slug: str) -> Product:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 

@@ -1,5 +1,6 @@
 """Asking, editing and deleting questions."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -115,7 +116,7 @@ def undelete_question(question_id: int, actor: User) -> None:
     question = posts.get_question(question_id, viewer=actor)
     require(actor, Permission.POST_UNDELETE)
     if not question.is_deleted:
-        raise ValidationFailed("That question is not deleted.")
+        raise ValidationFailed(_("That question is not deleted."))
     question.deleted_at = question.deleted_by_id = None
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
                                                            visibility.live(Answer))))

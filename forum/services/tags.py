@@ -4,6 +4,7 @@ Members below the "create tags" privilege choose from the existing tags (`posts.
 the set of tags is curated here: created up front, described, renamed and merged.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -19,15 +20,15 @@ def _name(raw: str) -> str:
     errors: dict[str, str] = {}
     names = posts.parse_tags([raw or ""], errors)
     if errors or len(names) != 1:
-        raise ValidationFailed("Please correct the tag.", fields={
-            "name": "A tag is one word: lowercase letters, digits and + # . - (at most 35)."})
+        raise ValidationFailed(_("Please correct the tag."), fields={
+            "name": _("A tag is one word: lowercase letters, digits and + # . - (at most 35).")})
     return names[0]
 
 
 def _description(raw: str) -> str:
     description = (raw or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed("Please correct the tag.",
+        raise ValidationFailed(_("Please correct the tag."),
                                fields={"description": f"The description is at most {DESCRIPTION_MAX} characters."})
     return description
 
@@ -39,7 +40,7 @@ def create_tag(actor, name: str, description: str = "") -> Tag:
     require(actor, Permission.ADMIN_SETTINGS)
     name, description = _name(name), _description(description)
     if db.session.scalar(select(Tag.id).where(Tag.name == name)) is not None:
-        raise ValidationFailed("Please correct the tag.", fields={"name": f"“{name}” already exists."})
+        raise ValidationFailed(_("Please correct the tag."), fields={"name": f"“{name}” already exists."})
     tag = Tag(name=name, description=description)
     db.session.add(tag)
     db.session.flush()

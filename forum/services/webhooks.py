@@ -25,6 +25,7 @@ import time
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -74,7 +75,7 @@ def check_event_types(chosen: list[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(chosen or []))
     unknown = [t for t in chosen if t not in EVENT_TYPES]
     if unknown or not chosen:
-        raise ValidationFailed("Choose the events this endpoint receives.",
+        raise ValidationFailed(_("Choose the events this endpoint receives."),
                                fields={"events": "One or more of: " + ", ".join(EVENT_TYPES)})
     return chosen
 
@@ -91,7 +92,7 @@ def add_endpoint(url: str, *, description: str, actor: User, events: list[str] |
     try:
         url = outbound.check_url(url, allow_private=settings.webhook_private_addresses())
     except outbound.Refused as exc:
-        raise ValidationFailed("Please give the endpoint's URL.", fields={"url": exc.message}) from None
+        raise ValidationFailed(_("Please give the endpoint's URL."), fields={"url": exc.message}) from None
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(url=url, secret=secret, description=(description or "").strip()[:200], events=chosen)
     db.session.add(endpoint)
@@ -124,7 +125,7 @@ def deactivate_endpoint(endpoint_id: int, *, actor: User) -> None:
     require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("No such endpoint.")
+        raise NotFound(_("No such endpoint."))
     endpoint.active = False
     db.session.execute(update(WebhookDelivery).where(
         WebhookDelivery.endpoint_id == endpoint.id,
@@ -332,9 +333,9 @@ def send_test_event(endpoint_id: int, *, actor: User) -> str:
     require(actor, Permission.WEBHOOKS_MANAGE)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("No such endpoint.")
+        raise NotFound(_("No such endpoint."))
     if not endpoint.active:
-        raise ValidationFailed("This endpoint is turned off: it receives nothing, test events included.")
+        raise ValidationFailed(_("This endpoint is turned off: it receives nothing, test events included."))
     body, headers = _signed(endpoint.secret, {
         "id": f"evt_test_{secrets.token_hex(6)}", "type": TEST_EVENT_TYPE,
         "created_at": utcnow().isoformat(timespec="seconds") + "Z",

@@ -50,7 +50,7 @@ def create_product():
                                              description=request.form.get("description", ""))
     except ValidationFailed as exc:
         return _page(422, exc.fields, editing="new")
-    flash_at(f"“{product.name}” is added.", "success", "admin-products-status")
+    flash_at(_("“%(product)s” is added.", product=product.name), "success", "admin-products-status")
     return _redirect()
 
 
@@ -64,7 +64,7 @@ def update_product(slug: str):
                                              description=request.form.get("description", ""))
     except ValidationFailed as exc:
         return _page(422, exc.fields, editing=slug)
-    flash_at(f"“{product.name}” is saved.", "success", "admin-products-status")
+    flash_at(_("“%(product)s” is saved.", product=product.name), "success", "admin-products-status")
     return _redirect()
 
 

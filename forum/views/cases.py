@@ -1,6 +1,7 @@
 """The agents' case queue and case pages, escalation from threads, and webhook settings."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -174,7 +175,7 @@ def escalate(question_id: int):
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(question_url(question))
-    flash(f"Escalated as {result.case.reference}.", "success")
+    flash(_("Escalated as %(reference)s.", reference=result.case.reference), "success")
     return redirect(case_url(result.case))
 
 
@@ -199,7 +200,7 @@ def customer_reply(question_id: int):
 
     return act(lambda: escalation.customer_reply(question_id, body, customer=me), done=question_url(question),
                back=question_url(question), here=SUPPORT_REPLY_ANCHOR,
-               message="Your reply is sent to the support team.")
+               message=_("Your reply is sent to the support team."))
 
 
 @bp.route("/admin/webhooks", methods=["GET", "POST"])
@@ -220,7 +221,7 @@ def webhook_settings():
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:
-            flash("Endpoint added. Copy its signing secret now: it is shown once.", "success")
+            flash(_("Endpoint added. Copy its signing secret now: it is shown once."), "success")
     return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
                            deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
                            action_form=ActionForm(), event_types=webhooks.EVENT_TYPES,
@@ -261,4 +262,4 @@ def deactivate_webhook(endpoint_id: int):
     me = auth.current()
     require(me, Permission.ADMIN_SETTINGS)
     return act(lambda: webhooks.deactivate_endpoint(endpoint_id, actor=me), done=url_for("cases.webhook_settings"),
-               back=url_for("cases.webhook_settings"), message="Endpoint turned off.")
+               back=url_for("cases.webhook_settings"), message=_("Endpoint turned off."))

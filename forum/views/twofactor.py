@@ -1,6 +1,7 @@
 """Two-factor sign-in: the code step after the password, and the member's setup page."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Length
@@ -57,7 +58,7 @@ def challenge():
         else:
             security.clear_login_failures(key)
             auth.sign_in(user, remember=pending["remember"])
-            flash(f"Signed in as {user.username}.", "success")
+            flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(pending["next"])
     return render_template("accounts/two_factor.html", form=form), 422 if form.errors else 200
 
@@ -94,7 +95,7 @@ def enable():
             flash(" ".join(exc.fields.values()), "error")
         else:
             auth.sign_in(auth.current())  # this session goes on; every other one has ended
-            flash("Two-factor sign-in is on. You'll be asked for a code each time you sign in.", "success")
+            flash(_("Two-factor sign-in is on. You'll be asked for a code each time you sign in."), "success")
     return redirect(url_for("twofactor.settings"))
 
 
@@ -110,7 +111,7 @@ def disable():
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:
             auth.sign_in(auth.current())
-            flash("Two-factor sign-in is off.", "info")
+            flash(_("Two-factor sign-in is off."), "info")
     return redirect(url_for("twofactor.settings"))
 
 
@@ -121,5 +122,5 @@ def enforce_for_staff():
         return None
     if request.endpoint and request.endpoint.startswith(ALWAYS_ALLOWED):
         return None
-    flash("Your role needs two-factor sign-in. Please set it up to continue.", "info")
+    flash(_("Your role needs two-factor sign-in. Please set it up to continue."), "info")
     return redirect(url_for("twofactor.settings"))

@@ -64,6 +64,8 @@ def live_server(tmp_path_factory, oidc_provider):
     # background work (mail, indexing) is swept every second instead of every 30 s.
     env["MAIL_FOLDER"] = str(workdir / "mail")
     env["FORUM_OUTBOX_SWEEP_SECONDS"] = "1"
+    # A `lang=en_001` cookie reads pages in the pseudo-locale (test_pseudo_locale.py builds it).
+    env["FORUM_I18N_PSEUDO_LOCALE"] = "true"
     _LIVE_ENV.clear()
     _LIVE_ENV.update(env)
     bin_dir = Path(sys.executable).parent

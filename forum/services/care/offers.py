@@ -10,6 +10,8 @@ digest section and the /questions/for-you page. At most PER_RUN questions per ru
 
 from datetime import datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -147,7 +149,9 @@ def _for_you_pool(since: datetime, until: datetime):
 def register_digest_section() -> None:
     """The "Questions for you" digest section (create_app wires it through forum.services.care.init_app)."""
 
-    @digests.section("for_you", "Questions for you", nouns=("question for you", "questions for you"),
+    @digests.section("for_you", _l("Questions for you"),
+                     counted=lambda n, shown: ngettext("%(count)s question for you", "%(count)s questions for you", n,
+                                                       count=shown),
                      pool=_for_you_pool)
     def for_you(reader: digests.Reader) -> list[digests.Item]:
         return _items(reader, _offered(reader.since, reader.until, reader.user_id))

@@ -3,6 +3,7 @@ automatic) goes to the product's agent with the fewest open cases (ties: the one
 product longest ago), skipping agents marked away. A product without agents leaves it unassigned.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from forum.extensions import db
@@ -58,8 +59,8 @@ def add_agent(product: Product, username: str, *, actor: User) -> ProductAgent:
     user = db.session.scalar(select(User).where(User.username == (username or "").strip(),
                                                 visibility.member_clause()))
     if user is None or not roles.is_support(user):
-        raise ValidationFailed("That person can't take cases.",
-                               fields={"username": "Choose an agent, moderator or admin by username."})
+        raise ValidationFailed(_("That person can't take cases."),
+                               fields={"username": _("Choose an agent, moderator or admin by username.")})
     existing = db.session.scalar(select(ProductAgent).where(ProductAgent.product_id == product.id,
                                                             ProductAgent.user_id == user.id))
     if existing is not None:
@@ -78,7 +79,7 @@ def remove_agent(product: Product, user_id: int, *, actor: User) -> None:
     removed = db.session.execute(delete(ProductAgent).where(ProductAgent.product_id == product.id,
                                                             ProductAgent.user_id == user_id)).rowcount
     if not removed:
-        raise NotFound("That agent doesn't take this product's cases.")
+        raise NotFound(_("That agent doesn't take this product's cases."))
     from moderation import audit
 
     audit.log("product.care", actor, target=f"product:{product.id}", before={"agent_removed": user_id})
