@@ -33,7 +33,7 @@ i18n-update: i18n-extract
 ## i18n-compile: build the .mo files the app reads (run and test do it themselves)
 i18n-compile: $(RUN_STAMP) $(COMPILED)
 
-## i18n-check: fail on an untranslated or fuzzy entry in a shipped catalog (CI runs it once translations are complete)
+## i18n-check: fail on an untranslated or fuzzy entry in a shipped catalog (the test suite runs it too)
 i18n-check: $(STAMP)
 	$(BIN)/python -m tests.catalog_check
 

@@ -2,8 +2,9 @@
 
     python -m tests.catalog_check      (make i18n-check)
 
-Prints each gap as `locale: msgid` and exits 1 when there is any; the CI runs it once the
-translations are complete (README, "Languages").
+Prints each gap as `locale: msgid` and exits 1 when there is any. The suite runs the same check
+(tests/unit/test_catalog_check.py), so CI fails on a gap: a change that adds or rewords a string
+runs `make i18n-update` and translates it in every shipped catalog.
 """
 
 import sys

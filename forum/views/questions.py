@@ -4,6 +4,7 @@ import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from forum import auth, markup, pagecache, security
 from forum.extensions import db
@@ -35,8 +36,8 @@ from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
 
-SORT_LABELS = {"newest": "Newest", "active": "Active", "top": "Top", "unanswered": "Unanswered",
-               "waiting": "Waiting"}
+SORT_LABELS = {"newest": _l("Newest"), "active": _l("Active"), "top": _l("Top"), "unanswered": _l("Unanswered"),
+               "waiting": _l("Waiting")}
 
 
 def _sort() -> str:
@@ -52,7 +53,7 @@ def index():
     sort = _sort()
     page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
-                           heading="All questions", products=queries.products(),
+                           heading=_("All questions"), products=queries.products(),
                            waiting=care_status.waiting_markers(page.items))
 
 
@@ -64,7 +65,7 @@ def listing():
 def product_choices() -> list[tuple[str, str]]:
     """The ask form's products, after an empty first choice: the asker picks one, nothing is assumed."""
     products = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
-    return [("", "Choose a product…"), *products]
+    return [("", _("Choose a product…")), *products]
 
 
 POPULAR_TAGS = 12

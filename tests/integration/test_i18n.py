@@ -228,7 +228,7 @@ def test_email_is_written_in_the_recipients_language(client, mailbox):
                 headers={"Accept-Language": "en"})
     settle()
     [notice] = mailbox.wait_for(1, to=author.email)
-    assert notice["Subject"] == f"{answerer.username} أجاب عن سؤالك “{question.title}”"
+    assert notice["Subject"] == f"أجاب {answerer.username} عن سؤالك «{question.title}»"
 
 
 def test_the_stylesheet_mirrors_under_rtl():
@@ -245,7 +245,7 @@ def test_the_stylesheet_mirrors_under_rtl():
 @pytest.mark.parametrize(("locale", "counts", "expected"), [
     ("en", (1, 2), "Your daily digest: 1 new question, 2 new answers"),
     ("fr", (1, 2), "Votre récapitulatif quotidien\u00a0: 1 nouvelle question, 2 nouvelles réponses"),
-    ("de", (2, 1), "Ihre tägliche Übersicht: 2 neue Fragen, 1 neue Antwort"),
+    ("de", (2, 1), "Ihre tägliche Zusammenfassung: 2 neue Fragen, 1 neue Antwort"),
     ("ar", (1, 2), "ملخصك اليومي: سؤال جديد واحد، إجابتان جديدتان"),
     ("ar", (3, 11), "ملخصك اليومي: 3 أسئلة جديدة، 11 إجابة جديدة"),
 ])

@@ -8,6 +8,7 @@ time zone (Settings → Notifications and email; UTC for visitors).
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, tuple_
 
 from forum.extensions import db
@@ -23,10 +24,11 @@ def duration_text(span: timedelta) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours_, minutes = divmod(minutes, 60)
     if days:
-        return f"{days} d {hours_} h" if hours_ else f"{days} d"
+        return _("%(days)s d %(hours)s h", days=days, hours=hours_) if hours_ else _("%(days)s d", days=days)
     if hours_:
-        return f"{hours_} h {minutes} min" if minutes else f"{hours_} h"
-    return f"{minutes} min"
+        return _("%(hours)s h %(minutes)s min", hours=hours_, minutes=minutes) if minutes else _("%(hours)s h",
+                                                                                                hours=hours_)
+    return _("%(minutes)s min", minutes=minutes)
 
 
 def reader_zone(viewer: User | None) -> str:
@@ -89,7 +91,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
                           f"First answer in {duration_text(responded - question.created_at)}")
     escalation_due = (hours.add_business_time(care.hours, question.created_at, care.escalate_after)
                       if escalation_applies(question, care, has_case=has_case) else None)
-    text = f"Waiting for a first answer · {duration_text(now - question.created_at)}"
+    text = _("Waiting for a first answer · %(wait)s", wait=duration_text(now - question.created_at))
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
