@@ -26,7 +26,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import answers, comments, ledger, posts, questions
 from forum.services.errors import MissingReference, NotAllowed, StateConflict, ValidationFailed
 from moderation import audit, flags
@@ -171,7 +171,7 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
     _live(source)
     target = duplicate_target(source, into)
     moved = list(db.session.scalars(select(Answer).where(Answer.question_id == source.id)))
-    live = sum(1 for a in moved if a.deleted_at is None)
+    live = sum(1 for a in moved if visibility.is_public_post(a))
     touched: set[int] = set()
     if source.accepted_answer_id is not None:
         entries = ledger.live_entries(rules.ACCEPT_EVENTS, answer_id=source.accepted_answer_id)

@@ -21,6 +21,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.policy import visibility
 from forum.services import reputation
 from forum.services.errors import NotFound
 from forum.services.queries import Page
@@ -44,7 +45,7 @@ def dashboard() -> Dashboard:
     counts = queue.counts()
     start = datetime.combine(utcnow().date(), time.min)
     flags_today = db.session.scalar(select(func.count(Flag.id)).where(Flag.created_at >= start)) or 0
-    newest = list(db.session.scalars(select(User).where(User.deleted_at.is_(None))
+    newest = list(db.session.scalars(select(User).where(visibility.member_clause())
                                      .order_by(User.created_at.desc(), User.id.desc()).limit(RECENT)))
     recent = audit.entries(audit.Filters(), per_page=RECENT).items
     return Dashboard(counts, sum(counts.values()), flags_today, newest, suspensions.suspended_members(), recent)

@@ -92,7 +92,7 @@ def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) ->
     item = queue.enqueue(ReviewKind.FLAGGED, target, author_id=target.author_id)
     new.review_item_id = item.id
     db.session.flush()
-    if target.hidden_at is None and _reaches_threshold(item, actor, reason):
+    if not target.is_hidden and _reaches_threshold(item, actor, reason):
         _hide(target, item, actor)
     db.session.flush()
     return new
@@ -110,7 +110,9 @@ def _reaches_threshold(item: ReviewItem, actor: User, reason: FlagReason) -> boo
 
 
 def _hide(target: Question | Answer | Comment, item: ReviewItem, actor: User) -> None:
+    counted = visibility.is_public_post(target)
     target.hidden_at = utcnow()
+    posts.count_answer(target, counted_before=counted)
     item.kind = ReviewKind.HIDDEN.value
     by_moderator = can(actor, Permission.POST_HIDE)
     audit.log("post.hide", actor if by_moderator else None, target=audit.target_of(target),

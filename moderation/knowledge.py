@@ -102,9 +102,9 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
     require(actor, Permission.ARTICLE_PUBLISH)
     question = db.session.get(Question, question_id)
     answer = db.session.get(Answer, answer_id) if isinstance(answer_id, int) else None
-    if question is None or question.deleted_at is not None:
+    if not visibility.is_live(question):
         raise NotFound(_("No such question."))
-    if answer is None or answer.question_id != question.id or answer.deleted_at is not None:
+    if answer is None or answer.question_id != question.id or not visibility.is_live(answer):
         raise MissingReference("Choose one of this thread's answers.", fields={"answer_id": _("Not an answer here.")})
     existing = article_for_answer(answer.id)
     if existing is not None:

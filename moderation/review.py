@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from forum.extensions import db
 from forum.models import Answer, Comment, Question, ReviewItem, ReviewKind, ReviewOutcome, User
-from forum.policy import Permission, require
-from forum.services import answers, questions
+from forum.policy import Permission, require, visibility
+from forum.services import answers, posts, questions
 from forum.services.errors import (
     NotFound,
     ServiceError,
@@ -123,10 +123,16 @@ def _decide_suggestion(item: ReviewItem, outcome: ReviewOutcome, decision: Decis
         suggestions.apply(suggestion, moderator=moderator)
 
 
-def _unhide(target: Question | Answer | Comment, moderator: User, item: ReviewItem) -> None:
-    if target.hidden_at is None:
-        return
+def _show(target: Question | Answer | Comment) -> None:
+    counted = visibility.is_public_post(target)
     target.hidden_at = None
+    posts.count_answer(target, counted_before=counted)
+
+
+def _unhide(target: Question | Answer | Comment, moderator: User, item: ReviewItem) -> None:
+    if not target.is_hidden:
+        return
+    _show(target)
     audit.log("post.unhide", moderator, target=audit.target_of(target), reason=f"review item #{item.id}",
               before={"hidden": True}, after={"hidden": False}, subject=target.author_id, question_id=item.question_id)
 
@@ -149,7 +155,7 @@ def _decide_post(item: ReviewItem, outcome: ReviewOutcome, decision: Decision, m
         return
     # Deleted, spam or suspended: the post goes, and other open items about it close with this one.
     queue.close_others(item, moderator=moderator)
-    target.hidden_at = None
+    _show(target)
     if outcome is ReviewOutcome.SUSPENDED:
         suspensions.apply(item.author, moderator=moderator, until=extra["until"], reason=extra["reason"])
         if target.is_deleted:

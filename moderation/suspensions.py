@@ -12,7 +12,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Suspension, User, utcnow
 from forum.parse import parse_day
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services.errors import NotFound, StateConflict, ValidationFailed
 from forum.times import formatted
 from moderation import audit
@@ -23,7 +23,7 @@ MAX_DAYS = 3650
 
 def _member(user_id: int) -> User:
     member = db.session.get(User, user_id)
-    if member is None or member.deleted_at is not None:
+    if not visibility.is_live_account(member):
         raise NotFound(_("No such member."))
     return member
 
@@ -112,5 +112,5 @@ def history(member: User) -> list[Suspension]:
 
 
 def suspended_members(*, limit: int = 50) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.suspended_until > utcnow())
+    return list(db.session.scalars(select(User).where(visibility.suspended_clause(utcnow()))
                                    .order_by(User.suspended_until).limit(limit)))

@@ -15,6 +15,7 @@ from forum.models.care import (
 from forum.models.cases import (
     Case,
     CaseEvent,
+    CaseEventKind,
     CasePriority,
     CaseStatus,
     CaseUpdate,
@@ -77,6 +78,7 @@ __all__ = [
     "CareRun",
     "Case",
     "CaseEvent",
+    "CaseEventKind",
     "CasePriority",
     "CaseStatus",
     "CaseSurvey",

@@ -30,6 +30,20 @@ class CasePriority(LabeledEnum):
     URGENT = "urgent", "Urgent"
 
 
+class CaseEventKind(LabeledEnum):
+    """What happened to a case: the `kind` of its history rows and the `type` of its webhook events."""
+
+    CREATED = "case.created", "Case opened"
+    AUTO_ESCALATED = "case.auto_escalated", "Escalated automatically"
+    STATUS_CHANGED = "case.status_changed", "Status changed"
+    ASSIGNED = "case.assigned", "Assigned"
+    PRIORITY_CHANGED = "case.priority_changed", "Priority changed"
+    PUBLIC_UPDATE = "case.public_update", "Public update"
+    INTERNAL_NOTE = "case.internal_note", "Internal note"
+    UPDATE_DUE = "case.update_due", "Customer due an update"
+    CUSTOMER_REPLY = "case.customer_reply", "Customer replied"
+
+
 # Statuses in which support still owes the customer something (and the target time runs).
 ACTIVE_CASE_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING})
 
@@ -130,6 +144,10 @@ class CaseEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def kind_label(self) -> str:
+        return CaseEventKind.label_of(self.kind)
 
 
 class WebhookEndpoint(db.Model):

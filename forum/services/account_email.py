@@ -25,6 +25,7 @@ from sqlalchemy import select
 from forum import mail, urls
 from forum.extensions import db
 from forum.models import PendingSignUp, User, utcnow
+from forum.policy import visibility
 from forum.services import accounts, outbox
 from forum.services.errors import ServiceError, ValidationFailed
 
@@ -76,7 +77,7 @@ def reset_hours() -> str:
 
 def _live_user(user_id: int) -> User | None:
     user = db.session.get(User, user_id)
-    return user if user is not None and user.deleted_at is None else None
+    return user if visibility.is_live_account(user) else None
 
 
 # --- confirming the email address ------------------------------------------------------------
@@ -214,7 +215,7 @@ def request_password_reset(email: str) -> None:
     Raises ValidationFailed only for a malformed address. Deleted accounts never match.
     """
     address = accounts.clean_email(email)
-    user_id = db.session.scalar(select(User.id).where(User.email == address, User.deleted_at.is_(None)))
+    user_id = db.session.scalar(select(User.id).where(User.email == address, visibility.member_clause()))
     # An outbox row either way, so the request takes the same time whether or not the account exists.
     outbox.defer(accounts.PASSWORD_RESET_EMAIL, user_id=user_id)
     db.session.flush()

@@ -27,7 +27,7 @@ from forum.models import (
     UserSession,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import ledger, outbox, settings
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 from forum.transaction import savepoint
@@ -269,7 +269,7 @@ def authenticate(login: str, password: str) -> User | None:
         user = db.session.scalar(
             select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
         )
-    if user is None or user.deleted_at is not None or not user.has_password:
+    if not visibility.is_live_account(user) or not user.has_password:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
@@ -390,7 +390,7 @@ def user_for_password_identity(identity: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()) or len(user_id) > 10:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.auth_version != int(version) or user.deleted_at is not None:
+    if not visibility.is_live_account(user) or user.auth_version != int(version):
         return None
     return user
 
@@ -405,7 +405,7 @@ def user_for_session(session_id: str) -> User | None:
     user = db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.key_hash == _session_key_hash(key), UserSession.ended_at.is_(None)))
-    if user is None or user.auth_version != version or user.deleted_at is not None:
+    if not visibility.is_live_account(user) or user.auth_version != version:
         return None
     user.session_key = key
     return user

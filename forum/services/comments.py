@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from forum.extensions import db
 from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, emit
@@ -37,7 +37,7 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
 def delete_comment(comment_id: int, actor: User) -> int:
     """Soft-delete a comment (its author or a moderator); returns the thread's id."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None:
+    if not visibility.is_live(comment):
         raise NotFound(_("That comment doesn't exist."))
     require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()

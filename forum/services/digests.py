@@ -217,7 +217,7 @@ def due(now: datetime | None = None, *, batch: int = BATCH) -> Iterator[list[tup
         while True:
             ids = list(db.session.scalars(
                 select(MailSettings.user_id).join(User, User.id == MailSettings.user_id)
-                .where(MailSettings.digest == period, MailSettings.time_zone.in_(names), User.deleted_at.is_(None),
+                .where(MailSettings.digest == period, MailSettings.time_zone.in_(names), visibility.member_clause(),
                        MailSettings.user_id > after,
                        exists().where(Follow.user_id == MailSettings.user_id),
                        ~exists().where(DigestDelivery.user_id == MailSettings.user_id, DigestDelivery.period == key))
@@ -342,13 +342,13 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     """
     period, _day = parse_key(key)
     rows = db.session.execute(
-        select(User.id, User.username, User.email, User.locale, User.deleted_at, MailSettings.digest,
-               MailSettings.time_zone)
-        .join(MailSettings, MailSettings.user_id == User.id).where(User.id.in_(user_ids))).all()
+        select(User.id, User.username, User.email, User.locale, MailSettings.digest, MailSettings.time_zone)
+        .join(MailSettings, MailSettings.user_id == User.id)
+        .where(User.id.in_(user_ids), visibility.member_clause())).all()
     claimed = set(db.session.scalars(select(DigestDelivery.user_id).where(
         DigestDelivery.period == key, DigestDelivery.user_id.in_(user_ids))))
     wanted = {row.id: row for row in rows
-              if row.deleted_at is None and row.digest == period and row.id not in claimed}
+              if row.digest == period and row.id not in claimed}
     # (account gone, the member changed their mind since the run started, or already handled)
     if not wanted:
         return {}

@@ -50,7 +50,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
-from forum.policy import roles
+from forum.policy import roles, visibility
 from forum.services import self_service
 from forum.services.care import first_response, hours, targets
 from forum.services.errors import ValidationFailed
@@ -114,7 +114,7 @@ def _tagged(column: ColumnElement, tag_id: int) -> ColumnElement:
 
 
 def _question_where(where: Filter, question=Question) -> list[ColumnElement]:
-    clauses = [question.deleted_at.is_(None)]
+    clauses = [visibility.live(question)]
     if where.product_id is not None:
         clauses.append(question.product_id == where.product_id)
     if where.tag_id is not None:

@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
+from forum.policy import visibility
 from forum.services import insight_facts
 from forum.services import self_service as self_service_log
 from forum.services.errors import NotFound, ValidationFailed
@@ -162,7 +163,7 @@ def _in(column: ColumnElement, scope: Scope) -> ColumnElement:
 
 
 def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
-    where = [question.deleted_at.is_(None)]
+    where = [visibility.live(question)]
     if scope.product_id is not None:
         where.append(question.product_id == scope.product_id)
     if scope.tag_id is not None:
@@ -339,7 +340,7 @@ def _contributor_counts(scope: Scope, bucket) -> Select:
         _in(Question.created_at, scope), *_question_scope(scope))
     answered = (select(Answer.author_id.label("user_id"), Answer.created_at.label("at"))
                 .join(Question, Question.id == Answer.question_id)
-                .where(_in(Answer.created_at, scope), Answer.deleted_at.is_(None), *_question_scope(scope)))
+                .where(_in(Answer.created_at, scope), visibility.live(Answer), *_question_scope(scope)))
     activity = asked.union_all(answered).subquery()
     per_member = (select(activity.c.user_id, _bucketed(scope, activity.c.at, bucket))
                   .group_by(activity.c.user_id, BUCKET).subquery())

@@ -59,8 +59,7 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
     kind = NotificationKind(kind)
     if user_id is None or (actor_id is not None and actor_id == user_id):
         return None
-    member = db.session.execute(select(User.id, User.deleted_at).where(User.id == user_id)).first()
-    if member is None or member.deleted_at is not None:
+    if db.session.scalar(select(User.id).where(User.id == user_id, visibility.member_clause())) is None:
         return None
     notification = Notification(user_id=user_id, kind=kind.value, actor_id=actor_id, question_id=question_id,
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
@@ -82,7 +81,7 @@ def notify_many(items: list[dict]) -> int:
     if not items:
         return 0
     live = set(db.session.scalars(select(User.id).where(User.id.in_({i["user_id"] for i in items}),
-                                                        User.deleted_at.is_(None))))
+                                                        visibility.member_clause())))
     rows = [{"user_id": i["user_id"], "kind": NotificationKind(i["kind"]).value, "actor_id": i.get("actor_id"),
              "question_id": i.get("question_id"), "text": mail.header_text(i.get("text", ""), 300)}
             for i in items if i["user_id"] in live]
@@ -180,7 +179,7 @@ def _mentions(text: str, author_id: int, *, question_id: int, answer_id: int | N
     keys = mentioned_names(text, current_app.config.get("MENTIONS_PER_POST", DEFAULT_MENTION_CAP))
     if not keys:
         return
-    members = db.session.execute(select(User.id).where(User.username_key.in_(keys), User.deleted_at.is_(None)))
+    members = db.session.execute(select(User.id).where(User.username_key.in_(keys), visibility.member_clause()))
     targets = {member_id for (member_id,) in members} - {author_id} - (already or set())
     if not targets:
         return
@@ -286,8 +285,8 @@ def email_notification(payload: dict) -> None:
         return
     user = db.session.get(User, n.user_id)
     product_id = n.question.product_id if n.question is not None else None
-    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, n.kind,
-                                                                                  product_id=product_id):
+    if not visibility.is_live_account(user) or not preferences.wants_email(user.id, n.kind,
+                                                                          product_id=product_id):
         return  # opted out (of the kind or the product) or deleted the account since
     link = (urls.question_url(n.question, anchor(n), link=urls.site_links())
             if n.question is not None else urls.site_url("notifications.index"))

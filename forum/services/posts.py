@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.markup import render_markdown
@@ -223,6 +223,18 @@ def _spam_penalties(spam_posts: list[Question | Answer]) -> list:
         keys = {"question_id": post.id} if isinstance(post, Question) else {"answer_id": post.id}
         entries += ledger.live_entries([RepEvent.POST_DELETED_AS_SPAM], **keys)
     return entries
+
+
+def count_answer(post: Question | Answer | object, *, counted_before: bool) -> None:
+    """Keep `questions.answer_count` equal to the answers a visitor sees (`visibility.public_post`):
+    called after an answer is deleted, undeleted, hidden or unhidden, with `visibility.is_public_post`
+    of the answer from before the change (posts that aren't answers count nothing)."""
+    if not isinstance(post, Answer):
+        return
+    delta = int(visibility.is_public_post(post)) - int(counted_before)
+    if delta:
+        db.session.execute(update(Question).where(Question.id == post.question_id)
+                           .values(answer_count=Question.answer_count + delta))
 
 
 def touch(question: Question, kind: Activity, actor: User | None) -> None:

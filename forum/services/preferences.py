@@ -34,6 +34,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
+from forum.policy import visibility
 from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.transaction import savepoint
@@ -144,7 +145,7 @@ def wants_email(user_id: int, kind: str, *, product_id: int | None = None) -> bo
         return False
     return db.session.scalar(
         select(EmailSubscription.user_id).join(User, User.id == EmailSubscription.user_id)
-        .where(EmailSubscription.user_id == user_id, EmailSubscription.kind == kind, User.deleted_at.is_(None))
+        .where(EmailSubscription.user_id == user_id, EmailSubscription.kind == kind, visibility.member_clause())
     ) is not None
 
 
@@ -155,7 +156,7 @@ def email_wanted(pairs: list[tuple[int, str, int | None]]) -> set[tuple[int, str
     user_ids = {user_id for user_id, _kind, _product in pairs}
     subscribed = set(db.session.execute(
         select(EmailSubscription.user_id, EmailSubscription.kind).join(User, User.id == EmailSubscription.user_id)
-        .where(EmailSubscription.user_id.in_(user_ids), User.deleted_at.is_(None))).tuples())
+        .where(EmailSubscription.user_id.in_(user_ids), visibility.member_clause())).tuples())
     if not subscribed:
         return set()
     quiet = set(db.session.execute(select(QuietProduct.user_id, QuietProduct.product_id)
@@ -172,7 +173,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
         row = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(str(ref))))
     elif kind == "question":
         row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
-        if row is not None and row.is_deleted:
+        if not visibility.is_live(row):
             row = None
     else:
         raise ValidationFailed(_("You can follow a product, a tag or a question."))
@@ -227,14 +228,17 @@ class Following:
     questions: list[Question]
 
 
-def following(user_id: int) -> Following:
-    """What the member follows, for the preferences page, in three queries."""
+def following(user_id: int, *, viewer: User | None = None) -> Following:
+    """What the member follows, in three queries: the questions `viewer` may see (the preferences
+    page passes the member, so a question hidden since it was followed isn't linked), or without
+    a viewer every question that still exists (the member's data export)."""
     products = list(db.session.scalars(select(Product).join(Follow, Follow.product_id == Product.id)
                                        .where(Follow.user_id == user_id).order_by(Product.name)))
     tags = list(db.session.scalars(select(Tag).join(Follow, Follow.tag_id == Tag.id)
                                    .where(Follow.user_id == user_id).order_by(Tag.name)))
+    shown = visibility.question_clause(viewer) if viewer is not None else visibility.live(Question)
     questions = list(db.session.scalars(select(Question).join(Follow, Follow.question_id == Question.id)
-                                        .where(Follow.user_id == user_id, Question.deleted_at.is_(None))
+                                        .where(Follow.user_id == user_id, shown)
                                         .order_by(Follow.created_at.desc())))
     return Following(products, tags, questions)
 

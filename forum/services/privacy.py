@@ -25,7 +25,7 @@ from forum.models import (
     Vote,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services.accounts import require_password, unusable_password, username_key
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
@@ -107,7 +107,7 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     again: `reauthenticated`); a moderator acting on a member's request (actor) confirms with
     the word only.
     """
-    if user.deleted_at is not None:
+    if not visibility.is_live_account(user):
         raise ValidationFailed(_("This account is already deleted."))
     if actor is not None and actor.id != user.id:
         require(actor, Permission.MEMBER_DELETE, user)

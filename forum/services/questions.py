@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Activity, Answer, Product, Question, Tag, User, utcnow
 from forum.parse import parse_id
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
@@ -103,7 +103,7 @@ def delete_question(question_id: int, actor: User) -> None:
     if question.is_deleted:
         return
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
-                                                           Answer.deleted_at.is_(None))))
+                                                           visibility.live(Answer))))
     if question.accepted_answer_id is not None or any(a.score > 0 for a in answers):
         require(actor, Permission.POST_DELETE_INVESTED, question)
     question.deleted_at, question.deleted_by_id = utcnow(), actor.id
@@ -121,7 +121,7 @@ def undelete_question(question_id: int, actor: User) -> None:
         raise ValidationFailed(_("That question is not deleted."))
     question.deleted_at = question.deleted_by_id = None
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
-                                                           Answer.deleted_at.is_(None))))
+                                                           visibility.live(Answer))))
     db.session.flush()
     touched = posts.restore_reputation(question, answers)
     ledger.refresh_cache(touched)

@@ -23,17 +23,15 @@ from forum.extensions import db
 from forum.models import (
     Answer,
     Article,
-    ArticleState,
     Case,
     CaseSurvey,
     HelpfulVote,
     NotificationKind,
-    Question,
     Rating,
     User,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import notifications, outbox, preferences
 from forum.services.errors import Gone, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
@@ -170,8 +168,8 @@ def email_survey(payload: dict) -> None:
         return
     user = db.session.get(User, survey.customer_id)
     kind = NotificationKind.CASE_SURVEY.value
-    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, kind,
-                                                                                  product_id=survey.product_id):
+    if not visibility.is_live_account(user) or not preferences.wants_email(user.id, kind,
+                                                                          product_id=survey.product_id):
         return
     case = survey.case
     with mail.written_for(user):
@@ -205,14 +203,12 @@ def _target(kind: str, target_id: int) -> Answer | Article:
     """An accepted, visible answer or a published article: the only things asked about."""
     if kind == "answer":
         answer = db.session.get(Answer, target_id)
-        question = db.session.get(Question, answer.question_id) if answer is not None else None
-        if (answer is None or answer.deleted_at is not None or answer.hidden_at is not None or question is None
-                or question.deleted_at is not None or question.accepted_answer_id != answer.id):
+        if answer is None or not visibility.is_public(answer) or answer.question.accepted_answer_id != answer.id:
             raise NotFound(_("“Did this help?” is asked about accepted answers only."))
         return answer
     if kind == "article":
         article = db.session.get(Article, target_id)
-        if article is None or article.state != ArticleState.PUBLISHED:
+        if article is None or not visibility.is_public(article):
             raise NotFound(_("No such published article."))
         return article
     raise NotFound(_("“Did this help?” is asked about accepted answers and articles."))

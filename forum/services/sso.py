@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, select
 from forum import mail, urls
 from forum.extensions import db
 from forum.models import Product, SsoIdentity, User, utcnow
-from forum.policy import Permission, require, roles
+from forum.policy import Permission, require, roles, visibility
 from forum.services import accounts, outbox, preferences, settings, twofactor
 from forum.services.account_email import LinkNotValid
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -180,7 +180,7 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     identity = find_identity(provider, subject)
     if identity is not None:
         user = identity.user
-        if user.deleted_at is not None:
+        if not visibility.is_live_account(user):
             raise NotAllowed(_("The account linked to this sign-in was deleted."))
         _refresh(identity, snap)
         return SignedIn(user)
@@ -189,7 +189,7 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     except ValidationFailed:
         raise NotAllowed(f"{label} didn't share a usable email address, which an account here needs. "
                          "Please ask your company's administrators to release the “email” claim.") from None
-    existing = db.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+    existing = db.session.scalar(select(User).where(User.email == email, visibility.member_clause()))
     if existing is not None:
         if not snap["email_verified"]:
             raise NotAllowed(f"An account here already uses {email}, and {label} hasn't verified that address, "
@@ -317,7 +317,7 @@ def check_link_token(token: str) -> PendingLink:
         raise LinkNotValid(f"This link isn't valid. {again}")
     user_id, provider, subject, email = value
     user = db.session.get(User, user_id)
-    if user is None or user.deleted_at is not None or user.email != email:
+    if not visibility.is_live_account(user) or user.email != email:
         raise LinkNotValid(f"This link is out of date. {again}")
     identity = find_identity(provider, subject)
     if identity is not None and identity.user_id != user.id:
@@ -336,7 +336,7 @@ def confirm_link_token(token: str, snap: dict | None = None) -> User:
 def _send_link_email(payload: dict) -> None:
     """Email the link (to the member's current address); nothing for an account deleted meanwhile."""
     user = db.session.get(User, payload["user_id"])
-    if user is None or user.deleted_at is not None:
+    if not visibility.is_live_account(user):
         return
     token = _serializer().dumps([user.id, payload["provider"], payload["subject"], user.email])
     link = urls.site_url("sso.confirm_link", token=token)

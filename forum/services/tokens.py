@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import ApiToken, TokenScope, User, utcnow
-from forum.policy import Permission, can
+from forum.policy import Permission, can, visibility
 from forum.services.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "pc_"
@@ -69,7 +69,7 @@ def token_row(token: str) -> ApiToken | None:
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.user.deleted_at is not None:
+    if row is None or row.revoked_at is not None or not visibility.is_live_account(row.user):
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:

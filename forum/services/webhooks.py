@@ -43,7 +43,7 @@ from forum.models import (
     WebhookEndpoint,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import outbound, outbox, profile_fields, settings, sso
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
@@ -166,7 +166,7 @@ def _question_data(question: Question) -> dict:
 
 
 def _public(post) -> bool:
-    return post is not None and post.deleted_at is None and post.hidden_at is None
+    return post is not None and visibility.is_public(post)
 
 
 def community_event(event: Event, **ids: int | None) -> None:

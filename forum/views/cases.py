@@ -9,7 +9,7 @@ from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, DeliveryStatus, Product, User, utcnow
-from forum.policy import Permission, can, require, roles
+from forum.policy import Permission, can, require, roles, visibility
 from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
@@ -23,11 +23,6 @@ bp = Blueprint("cases", __name__)
 QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue",
           "update_due": "Update due"}
 PER_PAGE = 30
-HISTORY_LABELS = {"case.created": "Case opened", "case.auto_escalated": "Escalated automatically",
-                  "case.status_changed": "Status changed", "case.assigned": "Assigned",
-                  "case.priority_changed": "Priority changed", "case.public_update": "Public update",
-                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update",
-                  "case.customer_reply": "Customer replied"}
 
 
 def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
@@ -106,11 +101,11 @@ def show(reference: str):
                                       .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at)))
     thread = queries.load_thread(case.question_id, me)
     agents = db.session.scalars(select(User).where(roles.role_clause(roles.SUPPORT_TEAM),
-                                                   User.deleted_at.is_(None)).order_by(User.username)).all()
+                                                   visibility.member_clause()).order_by(User.username)).all()
     history = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                       .order_by(CaseEvent.created_at, CaseEvent.id)))
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
-                           history=[(e, HISTORY_LABELS.get(e.kind, e.kind), (e.data or {}).get("reason", ""))
+                           history=[(e, e.kind_label, (e.data or {}).get("reason", ""))
                                     for e in history],
                            update_due=case.id in cadence.update_due_ids([case.id]),
                            now=utcnow(), priorities=list(CasePriority),
@@ -220,7 +215,7 @@ def webhook_settings():
             abort(400)
         try:
             with unit_of_work():
-                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                _endpoint, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
                                                       description=request.form.get("description", ""), actor=me,
                                                       events=request.form.getlist("events") or None)
         except ServiceError as exc:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.services.errors import ServiceError
 
@@ -22,6 +22,7 @@ MESSAGES = {
     429: _l("Too many requests. Please slow down."),
     500: _l("Something went wrong on our side. It has been logged."),
 }
+UNTRUSTED_HOST = "This server doesn't answer for that host name."
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 422: "validation_failed", 429: "rate_limited", 500: "server_error"}
 
@@ -68,6 +69,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, SecurityError):  # a Host outside TRUSTED_HOSTS: no URL can be built, so no layout
+            return json_error(400, UNTRUSTED_HOST) if wants_json() else (
+                FALLBACK_PAGE.format(code=400, message=UNTRUSTED_HOST), 400)
         status = exc.code or 500
         message = exc.description if exc.description and status in (400, 403, 404) and not _generic(exc) else (
             str(MESSAGES.get(status, exc.name)))

@@ -79,7 +79,7 @@ def page():
     status = 422 if form.errors else 200
     return render_template("preferences/notifications.html", form=form, kinds=list(NotificationKind),
                            email_kinds=email_kinds, quiet_products=quiet, for_you=for_you,
-                           following=preferences.following(user.id),
+                           following=preferences.following(user.id, viewer=user),
                            products=[p for p, _count in queries.products()]), status
 
 

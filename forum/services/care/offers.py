@@ -28,6 +28,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
+from forum.policy import visibility
 from forum.services import digests, notifications
 from forum.services.care import first_response
 
@@ -55,7 +56,7 @@ def is_opted_in(user_id: int) -> bool:
 def _helpers(now: datetime) -> list[int]:
     return list(db.session.scalars(
         select(RoutingOptIn.user_id).join(User, User.id == RoutingOptIn.user_id)
-        .where(User.deleted_at.is_(None), or_(User.suspended_until.is_(None), User.suspended_until <= now))))
+        .where(visibility.acting_member_clause(now))))
 
 
 def _scores(question: Question, helpers: list[int], now: datetime) -> list[tuple[int, int]]:
@@ -85,7 +86,7 @@ def offer_waiting(now: datetime | None = None) -> int:
         return 0
     waiting = list(db.session.scalars(
         select(Question).where(
-            first_response.waiting_clause(), Question.deleted_at.is_(None), Question.hidden_at.is_(None),
+            first_response.waiting_clause(), visibility.public_questions(),
             Question.closed_at.is_(None), Question.locked_at.is_(None), Question.created_at >= now - OFFER_WINDOW,
             Question.created_at <= now, ~exists().where(QuestionOffer.question_id == Question.id))
         .options(selectinload(Question.tags)).order_by(Question.created_at, Question.id).limit(PER_RUN)))
@@ -116,7 +117,7 @@ def offers_for(user_id: int, *, limit: int = 50) -> list[tuple[QuestionOffer, Qu
     """The member's offers, newest first, with their (still visible) questions."""
     return list(db.session.execute(
         select(QuestionOffer, Question).join(Question, Question.id == QuestionOffer.question_id)
-        .where(QuestionOffer.user_id == user_id, Question.deleted_at.is_(None), Question.hidden_at.is_(None))
+        .where(QuestionOffer.user_id == user_id, visibility.public_questions())
         .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
         .order_by(QuestionOffer.offered_at.desc(), QuestionOffer.id.desc()).limit(limit)).tuples())
 
@@ -125,7 +126,7 @@ def _offered(since: datetime, until: datetime, user_id: int | None = None):
     query = (select(QuestionOffer.user_id, Question.id, Question.title, QuestionOffer.offered_at)
              .join(QuestionOffer, QuestionOffer.question_id == Question.id)
              .where(QuestionOffer.offered_at >= since, QuestionOffer.offered_at < until,
-                    Question.deleted_at.is_(None), Question.hidden_at.is_(None))
+                    visibility.public_questions())
              .order_by(QuestionOffer.offered_at.desc(), QuestionOffer.id.desc()))
     if user_id is not None:
         query = query.where(QuestionOffer.user_id == user_id).limit(digests.ITEMS_PER_SECTION + 1)
