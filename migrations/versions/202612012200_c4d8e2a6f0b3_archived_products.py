@@ -1,7 +1,7 @@
 """products can be archived (no new questions; their questions stay)
 
 Revision ID: c4d8e2a6f0b3
-Revises: c4d8e2f6a9b1
+Revises: d71f3a9c2e58
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d8e2a6f0b3'
-down_revision = 'c4d8e2f6a9b1'
+down_revision = 'd71f3a9c2e58'
 branch_labels = None
 depends_on = None
 
