@@ -9,7 +9,41 @@ export FLASK_APP = wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-deps test-services lint serve-prod clean i18n-extract i18n-update i18n-compile
+.PHONY: run test test-deps test-services lint serve-prod clean i18n-extract i18n-update i18n-compile i18n-pseudo i18n-check
+
+# Interface translations (forum/i18n.py): English is the source; a catalog per shipped locale.
+# The .mo files are compiled from the .po files by `make run` and `make test` and never committed.
+TRANSLATIONS = forum/translations
+POT = $(TRANSLATIONS)/messages.pot
+CATALOGS = $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED = $(CATALOGS:.po=.mo)
+
+# --ignore-dirs: by default pybabel skips every directory whose name starts with "_" (the templates'
+# _macros and _partials among them).
+## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
+i18n-extract: $(RUN_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --add-location=file --sort-output \
+		--ignore-dirs ".* node_modules" \
+		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
+
+## i18n-update: merge messages.pot into every catalog (new strings appear untranslated, changed ones fuzzy)
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching
+
+## i18n-compile: build the .mo files the app reads (run and test do it themselves)
+i18n-compile: $(RUN_STAMP) $(COMPILED)
+
+## i18n-check: fail on an untranslated or fuzzy entry in a shipped catalog (the test suite runs it too)
+i18n-check: $(STAMP)
+	$(BIN)/python -m tests.catalog_check
+
+## i18n-pseudo: build the en_001 pseudo-locale (every catalog string in ⟦…⟧) to spot unmarked text
+i18n-pseudo: $(STAMP)
+	$(BIN)/python -m tests.pseudo_locale
+
+# Listed after the install stamp wherever it is a prerequisite, so pybabel is there when it runs.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 # Test-only browser tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
 NODE_STAMP = node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)

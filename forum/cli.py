@@ -127,14 +127,15 @@ def _parse_now(now_text: str | None):
 
 
 def register_care_commands(app: Flask) -> None:
-    group = click.Group("care", help="Response targets: automatic escalation and update cadence.")
+    group = click.Group("care", help="Response targets: overdue notices, automatic escalation and update cadence.")
 
     @group.command("run")
     @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
     @click.option("--now", "now_text", metavar="ISO-TIME",
                   help="Judge as of this time (UTC unless it has an offset), e.g. 2026-11-30T10:05.")
     def care_run(dry_run: bool, now_text: str | None) -> None:
-        """Escalate questions past their product's threshold and remind agents (what beat runs every 5 minutes)."""
+        """Announce overdue first responses, escalate questions past their product's threshold and remind
+        agents (what beat runs every 5 minutes)."""
         from forum.services.care import run
         from forum.transaction import unit_of_work
 
@@ -147,13 +148,19 @@ def register_care_commands(app: Flask) -> None:
                 target = f" as {reference}" if reference else ""
                 click.echo(f"{verb} question #{due.question_id} ({due.product_name}, {due.priority}){target}: "
                            f"{due.title}")
+        for notice in report.overdue:
+            click.echo(f"{'would send' if dry_run else 'sent'} question.response_overdue for question "
+                       f"#{notice.question_id} ({notice.product_name}, due {notice.due_at:%Y-%m-%d %H:%M} UTC): "
+                       f"{notice.title}")
         for _case_id, reference in report.reminders:
             click.echo(f"{'would remind' if dry_run else 'reminded'} the agent of {reference}: update due")
         if dry_run:
             click.echo(f"Dry run: {len(report.escalations)} question(s) would be escalated, "
+                       f"{len(report.overdue)} response-overdue notice(s), "
                        f"{len(report.reminders)} update reminder(s); nothing changed.")
         else:
-            click.echo(f"Escalated {report.escalated} question(s); {len(report.reminders)} update reminder(s); "
+            click.echo(f"Escalated {report.escalated} question(s); {len(report.overdue)} response-overdue "
+                       f"notice(s); {len(report.reminders)} update reminder(s); "
                        f"{report.offers} question offer(s) to members.")
 
     app.cli.add_command(group)

@@ -23,6 +23,11 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+def trusted_hosts(environ) -> list[str] | None:
+    """TRUSTED_HOSTS as Flask takes it: the comma-separated names, or None (any host) when unset."""
+    return [name.strip() for name in environ.get("TRUSTED_HOSTS", "").split(",") if name.strip()] or None
+
+
 def celery_settings() -> dict:
     """Celery configuration: a Redis broker when CELERY_BROKER_URL is set, else run tasks in-process."""
     broker = os.environ.get("CELERY_BROKER_URL")
@@ -106,6 +111,9 @@ class Config:
         "new_member_answers_per_day": 10, "new_member_links_per_post": 2,
     }
     SITE_NAME = "PeerCare Community"
+    # A `lang=en_001` cookie shows pages in the pseudo-locale (every catalog string in ⟦…⟧, built by
+    # `make i18n-pseudo`) when this is on: the browser suite turns it on to find unmarked text.
+    I18N_PSEUDO_LOCALE = False
     CELERY: ClassVar[dict] = celery_settings()
     # Extra modules whose init_app(app) registers more outbox handlers or event subscribers (plug-ins;
     # the test suite adds its test doubles here, in tests/conftest.py).
@@ -144,8 +152,12 @@ class Config:
     # Flask-Mail would silently drop mail whenever TESTING is on; we choose explicitly instead.
     MAIL_SUPPRESS_SEND = False
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
-    # Absolute links in email (built by workers, outside any request) start with this.
+    # The site's public address: every absolute link (email, feeds, the API's `url` fields, the OpenAPI
+    # `servers`) starts with it, never with the Host header a client sent (README, "Security").
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
+    # The host names requests may carry (Flask's TRUSTED_HOSTS), comma-separated; ".example.com" also
+    # matches its subdomains. Another Host header gets 400. Unset, any host is answered.
+    TRUSTED_HOSTS = trusted_hosts(os.environ)
     # At most this many members are notified of @mentions in one post (spam and typo bound).
     MENTIONS_PER_POST = 10
     FEED_ITEMS = 30
@@ -178,3 +190,4 @@ class TestConfig(Config):
     # Fast hashing keeps the suite quick; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SITE_URL = "http://localhost"
+    TRUSTED_HOSTS = None  # tests send whatever Host they need; test_host_header.py turns it on

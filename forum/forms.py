@@ -4,6 +4,7 @@ Content forms carry no "required" rules of their own: the service validates ever
 so a member sees all messages together, the same ones the API returns.
 """
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -14,70 +15,70 @@ class ActionForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", validators=[Length(max=60)])
-    email = StringField("Email", validators=[Length(max=254)])
-    password = PasswordField("Password", validators=[Length(max=200)])
+    username = StringField(_l("Username"), validators=[Length(max=60)])
+    email = StringField(_l("Email"), validators=[Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Length(max=200)])
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Keep me signed in")
+    login = StringField(_l("Username or email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = StringField("Your email address", validators=[DataRequired(), Length(max=254)])
+    email = StringField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[Length(max=200)])
 
 
 class AskForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=300)])
-    body = TextAreaField("Details", validators=[])
-    tags = StringField("Tags", validators=[Length(max=200)])
-    product = SelectField("Product", validators=[])
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    body = TextAreaField(_l("Details"), validators=[])
+    tags = StringField(_l("Tags"), validators=[Length(max=200)])
+    product = SelectField(_l("Product"), validators=[])
 
 
 class EditQuestionForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=300)])
-    body = TextAreaField("Details", validators=[])
-    tags = StringField("Tags", validators=[Length(max=200)])
-    comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    body = TextAreaField(_l("Details"), validators=[])
+    tags = StringField(_l("Tags"), validators=[Length(max=200)])
+    comment = StringField(_l("Edit summary"), validators=[Optional(), Length(max=300)])
 
 
 class AnswerForm(FlaskForm):
-    body = TextAreaField("Your answer", validators=[])
+    body = TextAreaField(_l("Your answer"), validators=[])
 
 
 class EditAnswerForm(FlaskForm):
-    body = TextAreaField("Answer", validators=[])
-    comment = StringField("Edit summary", validators=[Optional(), Length(max=300)])
+    body = TextAreaField(_l("Answer"), validators=[])
+    comment = StringField(_l("Edit summary"), validators=[Optional(), Length(max=300)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[Length(max=600)])
+    body = TextAreaField(_l("Comment"), validators=[Length(max=600)])
 
 
 class EmailForm(FlaskForm):
-    email = StringField("New email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Current password", validators=[DataRequired()])
+    email = StringField(_l("New email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=200)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
-    about = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
+    about = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)])
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(), Length(max=80)])
-    scope = SelectField("What it may do", default="read-write", validate_choice=False)
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
+    scope = SelectField(_l("What it may do"), default="read-write", validate_choice=False)
 
 
 def apply_errors(form: FlaskForm, fields: dict[str, str]) -> None:

@@ -9,30 +9,18 @@ forum/translations/ and are compiled by the install (`make i18n-compile`); Engli
 text and needs no catalog.
 """
 
-from babel.core import UnknownLocaleError, negotiate_locale
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from forum import auth
 from forum.models import DEFAULT_LANGUAGE, Language
-from forum.services import settings
+from forum.services import preferences, settings
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 86_400
 CODES = tuple(language.value for language in Language)
 
 babel = Babel()
-
-
-def shipped(value: str | None) -> Language | None:
-    """The shipped language a locale tag asks for ("fr", "fr-CA", "de_DE"), or None."""
-    if not value or len(value) > 35:
-        return None
-    try:
-        code = negotiate_locale([value.strip().replace("-", "_").lower()], CODES)
-    except (UnknownLocaleError, ValueError):
-        return None
-    return Language(code) if code in CODES else None
 
 
 def _browser_choice() -> Language | None:
@@ -47,30 +35,43 @@ def visitor_choice() -> Language | None:
     """
     if not has_request_context():
         return None
-    return shipped(request.cookies.get(LANG_COOKIE)) or _browser_choice()
+    return Language.of(request.cookies.get(LANG_COOKIE)) or _browser_choice()
 
 
 def site_default() -> Language:
-    return shipped(settings.default_locale()) or DEFAULT_LANGUAGE
+    return Language.of(settings.default_locale()) or DEFAULT_LANGUAGE
 
 
 def chosen_language() -> Language:
     """The language of this request (or of this worker's app context): see the module docstring."""
     if has_request_context():
         member = auth.current()
-        choice = (member is not None and shipped(member.locale)) or visitor_choice()
+        choice = (member is not None and Language.of(member.locale)) or visitor_choice()
         if choice:
             return choice
     return site_default()
 
 
+PSEUDO_LOCALE = "en_001"
+PSEUDO_TRANSLATIONS = "translations-pseudo"  # beside translations/ in forum/; built by tests/pseudo_locale.py
+
+
 def select_locale() -> str:
+    if (current_app.config["I18N_PSEUDO_LOCALE"] and has_request_context()
+            and request.cookies.get(LANG_COOKIE) == PSEUDO_LOCALE):
+        return PSEUDO_LOCALE  # tests/pseudo_locale.py builds it; the browser suite reads pages in it
     return chosen_language().value
+
+
+def select_timezone() -> str:
+    """The signed-in member's time zone for dates on pages (UTC for visitors and unknown names)."""
+    member = auth.current() if has_request_context() else None
+    return preferences.zone(preferences.time_zone_of(member.id)).key if member is not None else "UTC"
 
 
 def current_language() -> Language:
     """The language the current page or message is being rendered in (a forced one included)."""
-    return shipped(str(get_locale() or "")) or DEFAULT_LANGUAGE
+    return Language.of(str(get_locale() or "")) or DEFAULT_LANGUAGE
 
 
 def html_lang() -> str:
@@ -104,7 +105,9 @@ def init_app(app) -> None:
     """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
     `{% trans %}`, new-style so translations are autoescaped) comes with it."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE.value)
-    babel.init_app(app, locale_selector=select_locale)
+    if app.config["I18N_PSEUDO_LOCALE"]:  # its catalog sits apart, out of the make targets' way
+        app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"translations;{PSEUDO_TRANSLATIONS}")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu)
     app.after_request(_content_language)

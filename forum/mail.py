@@ -21,12 +21,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
 from markupsafe import Markup
+
+from forum import times
+from forum.models import DEFAULT_LANGUAGE, Language
+from forum.services import preferences, settings
 
 log = logging.getLogger(__name__)
 mail = Mail()
@@ -37,6 +42,19 @@ _SPACE = re.compile(r"\s+")
 
 class MailUnavailable(Exception):
     """The SMTP server could not take the message now (connection refused, 4xx); try later."""
+
+
+@contextmanager
+def written_for(user, *, time_zone: str | None = None) -> Iterator[None]:
+    """Render what is inside in the recipient's language and time zone, whichever request or worker sends it.
+
+    A member without a language of their own reads the site default (the browser that would have
+    chosen for them is not there when mail goes out).
+    """
+    language = Language.of(user.locale) or Language.of(settings.default_locale()) or DEFAULT_LANGUAGE
+    zone = preferences.zone(time_zone or preferences.time_zone_of(user.id))  # a batch passes the zone it read
+    with force_locale(language.value), times.in_zone(zone):
+        yield
 
 
 def init_app(app: Flask) -> None:
@@ -75,12 +93,13 @@ class Fragments:
         env = current_app.jinja_env
         self._html_item = env.get_template(f"email/{template}.html").module.item
         self._text_item = env.get_template(f"email/{template}.txt").module.item
-        self._done: dict[int, tuple[object, str, str]] = {}
+        self._done: dict[tuple[int, str], tuple[object, str, str]] = {}
 
     def _parts(self, item: object) -> tuple[object, str, str]:
-        done = self._done.get(id(item))
+        key = (id(item), str(get_locale()))  # once per language: each recipient reads their own
+        done = self._done.get(key)
         if done is None or done[0] is not item:
-            done = self._done[id(item)] = (item, self._html_item(item), self._text_item(item))
+            done = self._done[key] = (item, self._html_item(item), self._text_item(item))
         return done
 
     def html(self, items: Iterable[object]) -> Markup:
@@ -101,7 +120,7 @@ def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None,
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", **headers}
     context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
-               "site_name": current_app.config["SITE_NAME"], "site_url": current_app.config["SITE_URL"]}
+               "site_name": settings.site_identity().name, "site_url": current_app.config["SITE_URL"]}
     return Email(
         to=to, subject=subject, unsubscribe_url=unsubscribe_url,
         text=render_template(f"email/{template}.txt", **context),
@@ -208,9 +227,16 @@ def _named_address(address: str) -> str:
     return sanitize_address(address, "utf-8")
 
 
+def sender() -> str:
+    """The From of every message: MAIL_DEFAULT_SENDER's address, under the admin's From name if one is set."""
+    configured = current_app.extensions["mail"].default_sender
+    name = settings.registration_options().mail_from_name
+    return formataddr((name, parseaddr(configured)[1])) if name else configured
+
+
 def _message(email: Email) -> _Outgoing:
     domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
-    return _Outgoing(email, current_app.extensions["mail"].default_sender, domain)
+    return _Outgoing(email, sender(), domain)
 
 
 def send(email: Email) -> None:

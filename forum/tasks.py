@@ -43,18 +43,25 @@ def _sending_what_went(send) -> None:
 def attempt_delivery(message_id: int) -> outbox.RetryLater | None:
     """One attempt at an outbox message: its own unit of work, and on failure another that records it.
 
-    Returns the handler's RetryLater when the message should be tried again.
+    Returns the handler's RetryLater when the message should be tried again. An unexpected
+    error counts as a failed attempt too, so it backs off and gives up like any other failure
+    instead of coming back with every sweep.
     """
     try:
         with unit_of_work():
             outbox.deliver(message_id)
     except outbox.RetryLater as exc:
-        with unit_of_work():  # the attempt rolled back; its failure is recorded on its own
-            if exc.record is not None:
-                exc.record()
-            outbox.record_failure(message_id, str(exc))
-        return exc
-    return None
+        failure = exc
+    except Exception as exc:
+        log.exception("outbox message %s failed", message_id)
+        failure = outbox.RetryLater(f"{type(exc).__name__}: {exc}")
+    else:
+        return None
+    with unit_of_work():  # the attempt rolled back; its failure is recorded on its own
+        if failure.record is not None:
+            failure.record()
+        outbox.record_failure(message_id, str(failure))
+    return failure
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
@@ -120,13 +127,15 @@ def send_digest(self, user_id: int, period: str) -> None:
 
 @shared_task(ignore_result=True)
 def care_run() -> int:
-    """Beat, every 5 minutes: escalate questions past their product's threshold, remind agents of lapsed cadences."""
+    """Beat, every 5 minutes: announce overdue first responses, escalate questions past their product's
+    threshold, remind agents of lapsed cadences."""
     from forum.services.care import run
     from forum.transaction import unit_of_work
 
     with unit_of_work():
         report = run.run()
-    log.info("care run: %s escalated, %s update reminders", report.escalated, len(report.reminders))
+    log.info("care run: %s escalated, %s response-overdue notices, %s update reminders", report.escalated,
+             len(report.overdue), len(report.reminders))
     return report.escalated
 
 

@@ -6,8 +6,11 @@ the object (or, for row-based callers, its id and title) and an optional `link` 
 form of the address:
 
 - `relative` (the default): a path for links and redirects inside a request;
-- `absolute`: a full URL on the host of the current request (feeds, the API);
+- `absolute`: a full URL for feeds and the API: under SITE_URL whenever it is set, never on the
+  request's Host header (a client chooses that header; a link built from it can point anywhere);
 - `site_links()`: a full URL under SITE_URL without a request (mail sent by workers, digests).
+
+`site_root()` and `site_address(path)` turn a path into a full URL by the same rule.
 
 A `link` is any `link(endpoint, anchor=None, **values) -> str`.
 """
@@ -17,7 +20,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, g, has_request_context, request, url_for
 
 Link = Callable[..., str]
 
@@ -37,7 +40,35 @@ def relative(endpoint: str, anchor: str | None = None, **values: object) -> str:
 
 
 def absolute(endpoint: str, anchor: str | None = None, **values: object) -> str:
-    return _with_anchor(url_for(endpoint, _external=True, **values), anchor)
+    """A full URL under SITE_URL; on the request's own host only when SITE_URL is empty."""
+    if not current_app.config.get("SITE_URL"):
+        return _with_anchor(url_for(endpoint, _external=True, **values), anchor)
+    cached = g.get("site_links")
+    if cached is None or cached[0] != current_app.config["SITE_URL"]:  # one bound map per request
+        cached = g.site_links = (current_app.config["SITE_URL"], site_links())
+    return cached[1](endpoint, anchor, **values)
+
+
+def site_root() -> str:
+    """The site's address ending in "/": SITE_URL, or the request's root URL when SITE_URL is empty."""
+    site = current_app.config.get("SITE_URL")
+    return site.rstrip("/") + "/" if site else request.url_root
+
+
+def site_address(path: str) -> str:
+    """A full URL for a path as url_for builds it in this request (after the request's script root)."""
+    if not current_app.config.get("SITE_URL"):
+        return request.host_url.rstrip("/") + path
+    prefix = request.script_root if has_request_context() else ""
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix):]
+    return site_root() + path.lstrip("/")
+
+
+def request_address() -> str:
+    """The current request's own URL (path and query) under SITE_URL: a feed's rel="self" link."""
+    query = request.query_string.decode("latin-1")
+    return site_address(request.script_root + request.path + (f"?{query}" if query else ""))
 
 
 def site_links() -> Link:
@@ -135,4 +166,4 @@ def mod_thread_url(question, *, link: Link = relative) -> str:
 
 TEMPLATE_GLOBALS = {f.__name__: f for f in (question_url, answer_url, thread_url, article_url, member_url, avatar_url,
                                             case_url, tag_url, product_url, mod_thread_url, answer_anchor,
-                                            comment_anchor)}
+                                            comment_anchor, site_root)}

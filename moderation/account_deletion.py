@@ -6,6 +6,8 @@ audit entry, saved in the same transaction. The entry keeps the former username 
 reason, nothing else about the member.
 """
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
 from forum.models import User
 from forum.policy import Permission, require
@@ -20,7 +22,7 @@ REASON_MIN, REASON_MAX = 5, 500
 def _reason(raw: str | None) -> str:
     reason = " ".join((raw or "").replace("\x00", "").split())
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed("Please give the reason, e.g. how the member asked.",
+        raise ValidationFailed(_("Please give the reason, e.g. how the member asked."),
                                fields={"reason": f"{REASON_MIN}–{REASON_MAX} characters."})
     return reason
 
@@ -33,11 +35,12 @@ def delete_account(user_id: int, *, moderator: User, reason: str | None, confirm
     """
     member = db.session.get(User, user_id)
     if member is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     require(moderator, Permission.MEMBER_DELETE, member)
     reason = _reason(reason)
     if (confirmation or "").strip() != privacy.CONFIRMATION:
-        raise ValidationFailed("Please confirm.", fields={"confirmation": f"Type {privacy.CONFIRMATION} to confirm."})
+        raise ValidationFailed(_("Please confirm."),
+                               fields={"confirmation": f"Type {privacy.CONFIRMATION} to confirm."})
     # One unit of work (the caller's): the audit entry doesn't outlive a deletion that fails.
     audit.log(ACTION_DELETE, moderator, target=audit.target_of(member), reason=reason,
               before={"username": member.username}, subject=member)

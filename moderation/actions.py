@@ -9,6 +9,7 @@ the entry and the deletion are written doesn't matter.
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from forum.extensions import db
@@ -25,7 +26,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import answers, comments, ledger, posts, questions
 from forum.services.errors import MissingReference, NotAllowed, StateConflict, ValidationFailed
 from moderation import audit, flags
@@ -46,7 +47,7 @@ def _question(question_id: int, moderator: User) -> Question:
 
 def _live(question: Question) -> None:
     if question.is_deleted:
-        raise StateConflict("This question is deleted; undelete it first.")
+        raise StateConflict(_("This question is deleted; undelete it first."))
 
 
 def parse_question_ref(raw: object) -> int | None:
@@ -68,8 +69,8 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:
-        raise ValidationFailed("Please choose why the question is closed.",
-                               fields={"reason": "Choose duplicate, off-topic or needs detail."}) from exc
+        raise ValidationFailed(_("Please choose why the question is closed."),
+                               fields={"reason": _("Choose duplicate, off-topic or needs detail.")}) from exc
     target = duplicate_target(question, duplicate_of) if close_reason is CloseReason.DUPLICATE else None
     _close(question, moderator, close_reason, target)
     audit.log("question.close", moderator, target=audit.target_of(question), reason=_note(note),
@@ -90,11 +91,11 @@ def _close(question: Question, moderator: User, reason: CloseReason, target: Que
 def duplicate_target(question: Question, raw: object) -> Question:
     target_id = parse_question_ref(raw)
     if target_id is None:
-        raise ValidationFailed("Name the question this duplicates.",
-                               fields={"duplicate_of": "Give its number or paste its link."})
+        raise ValidationFailed(_("Name the question this duplicates."),
+                               fields={"duplicate_of": _("Give its number or paste its link.")})
     if target_id == question.id:
-        raise StateConflict("A question can't duplicate itself.",
-                               fields={"duplicate_of": "Choose a different question."})
+        raise StateConflict(_("A question can't duplicate itself."),
+                               fields={"duplicate_of": _("Choose a different question.")})
     target = db.session.get(Question, target_id)
     if target is None or target.is_deleted or target.is_hidden:
         raise MissingReference("That question doesn't exist.",
@@ -106,7 +107,7 @@ def reopen_question(question_id: int, *, moderator: User, note: str = "") -> Que
     require(moderator, Permission.THREAD_CLOSE)
     question = _question(question_id, moderator)
     if not question.is_closed:
-        raise StateConflict("This question is open already.")
+        raise StateConflict(_("This question is open already."))
     before = {"state": "closed", "reason": question.close_reason, "duplicate_of": question.duplicate_of_id}
     question.closed_at = question.closed_by_id = question.close_reason = question.duplicate_of_id = None
     audit.log("question.reopen", moderator, target=audit.target_of(question), reason=_note(note), before=before,
@@ -120,7 +121,7 @@ def lock_thread(question_id: int, *, moderator: User, note: str = "") -> Questio
     question = _question(question_id, moderator)
     _live(question)
     if question.is_locked:
-        raise StateConflict("This thread is already locked.")
+        raise StateConflict(_("This thread is already locked."))
     question.locked_at = utcnow()
     audit.log("question.lock", moderator, target=audit.target_of(question), reason=_note(note),
               before={"locked": False}, after={"locked": True}, subject=question.author_id,
@@ -132,7 +133,7 @@ def unlock_thread(question_id: int, *, moderator: User, note: str = "") -> Quest
     require(moderator, Permission.THREAD_LOCK)
     question = _question(question_id, moderator)
     if not question.is_locked:
-        raise StateConflict("This thread is not locked.")
+        raise StateConflict(_("This thread is not locked."))
     question.locked_at = None
     audit.log("question.unlock", moderator, target=audit.target_of(question), reason=_note(note),
               before={"locked": True}, after={"locked": False}, subject=question.author_id,
@@ -147,9 +148,9 @@ def move_question(question_id: int, product: str, *, moderator: User, note: str 
     _live(question)
     target = db.session.scalar(select(Product).where(Product.slug == (product or "").strip()))
     if target is None:
-        raise ValidationFailed("Please choose a product.", fields={"product": "Choose one of the products."})
+        raise ValidationFailed(_("Please choose a product."), fields={"product": _("Choose one of the products.")})
     if target.id == question.product_id:
-        raise ValidationFailed(f"The question is already in {target.name}.", fields={"product": "Choose another."})
+        raise ValidationFailed(f"The question is already in {target.name}.", fields={"product": _("Choose another.")})
     before = {"product": question.product.slug}
     question.product_id = target.id
     posts.touch(question, Activity.MODIFIED, moderator)
@@ -170,7 +171,7 @@ def merge_question(source_id: int, into: object, *, moderator: User, note: str =
     _live(source)
     target = duplicate_target(source, into)
     moved = list(db.session.scalars(select(Answer).where(Answer.question_id == source.id)))
-    live = sum(1 for a in moved if a.deleted_at is None)
+    live = sum(1 for a in moved if visibility.is_public_post(a))
     touched: set[int] = set()
     if source.accepted_answer_id is not None:
         entries = ledger.live_entries(rules.ACCEPT_EVENTS, answer_id=source.accepted_answer_id)
@@ -233,7 +234,7 @@ def undelete_post(kind: str, post_id: int, *, moderator: User, reason: str = "")
     """Restore a deleted question or answer (a spam deletion's −100 is reversed too)."""
     require(moderator, Permission.MODERATE)
     if kind not in ("question", "answer"):
-        raise ValidationFailed("Only questions and answers can be undeleted.")
+        raise ValidationFailed(_("Only questions and answers can be undeleted."))
     target = _kind_target(kind, post_id, moderator)
     if not target.is_deleted:
         raise ValidationFailed(f"That {kind} is not deleted.")
@@ -251,7 +252,7 @@ def delete_as_spam(kind: str, post_id: int, *, moderator: User, reason: str = ""
     """Delete a question or answer as spam or offensive: deleted, and −100 to its author."""
     require(moderator, Permission.POST_DELETE_SPAM)
     if kind not in ("question", "answer"):
-        raise ValidationFailed("Only questions and answers can be deleted as spam; delete the comment instead.")
+        raise ValidationFailed(_("Only questions and answers can be deleted as spam; delete the comment instead."))
     target = _kind_target(kind, post_id, moderator)
     if target.is_deleted:
         raise ValidationFailed(f"That {kind} is already deleted.")
@@ -267,7 +268,7 @@ def delete_as_spam(kind: str, post_id: int, *, moderator: User, reason: str = ""
 def penalise_spam(target: Question | Answer, moderator: User, reason: str = "") -> None:
     """Mark the post deleted-as-spam and record the −100 in its author's ledger (before deleting it)."""
     if target.author_id == moderator.id:
-        raise NotAllowed("You can't delete your own post as spam.")
+        raise NotAllowed(_("You can't delete your own post as spam."))
     target.deleted_as_spam = True
     ledger.lock_users([target.author_id])
     keys = {"question_id": target.id} if isinstance(target, Question) else {"answer_id": target.id}

@@ -8,6 +8,7 @@ removes an entry; the model refuses it too.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -55,9 +56,23 @@ LABELS = {
     "case.status": "changed a case's status",
     "case.update": "added an update to a case",
     "case.customer_reply": "replied to support on their case",
+    "tag.create": "created a tag",
+    "tag.describe": "described a tag",
+    "tag.rename": "renamed a tag",
+    "tag.merge": "merged a tag into another",
+    "tag.synonym_add": "added a tag synonym",
+    "tag.synonym_remove": "removed a tag synonym",
+    "product.create": "added a product",
+    "product.update": "renamed or described a product",
+    "product.archive": "archived a product",
+    "product.unarchive": "brought back an archived product",
+    "settings.site": "changed the site name or logo",
+    "settings.registration": "changed the registration and email options",
+    "webhooks.private_addresses": "allowed or refused webhooks to private addresses",
 }
 TARGET_KINDS = {"question": "Question", "answer": "Answer", "comment": "Comment", "user": "Member",
-                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word"}
+                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word",
+                "tag": "Tag", "setting": "Setting"}
 
 
 def target_of(obj: Question | Answer | Comment | User) -> str:
@@ -134,7 +149,7 @@ def _day(raw: str | None, name: str) -> date | None:
     try:
         return parse_day(raw)
     except ValueError as exc:
-        raise ValidationFailed("Dates are written YYYY-MM-DD.",
+        raise ValidationFailed(_("Dates are written YYYY-MM-DD."),
                                fields={name: "Use YYYY-MM-DD, e.g. 2026-03-01."}) from exc
 
 
@@ -143,7 +158,8 @@ def parse_filters(actor: str | None = None, action: str | None = None, target: s
     """Check the console's filter inputs; bad dates raise ValidationFailed."""
     first, last = _day(since, "since"), _day(until, "until")
     if first and last and first > last:
-        raise ValidationFailed("The start date is after the end date.", fields={"until": "Pick a later end date."})
+        raise ValidationFailed(_("The start date is after the end date."),
+                               fields={"until": _("Pick a later end date.")})
     return Filters((actor or "").strip()[:30], (action or "").strip()[:40], (target or "").strip()[:60], first, last)
 
 

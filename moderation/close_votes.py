@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -65,8 +66,8 @@ def _parse_reason(raw: str | None) -> CloseReason:
     try:
         return CloseReason(raw)
     except ValueError as exc:
-        raise ValidationFailed("Please choose why the question should be closed.",
-                               fields={"reason": "Choose duplicate, off-topic or needs detail."}) from exc
+        raise ValidationFailed(_("Please choose why the question should be closed."),
+                               fields={"reason": _("Choose duplicate, off-topic or needs detail.")}) from exc
 
 
 def vote_to_close(question_id: int, *, voter: User, reason: str | None, duplicate_of: object = None) -> bool:
@@ -78,7 +79,7 @@ def vote_to_close(question_id: int, *, voter: User, reason: str | None, duplicat
     question = posts.get_question(question_id, viewer=voter)
     require(voter, Permission.QUESTION_VOTE_CLOSE, question)
     if question.is_deleted:
-        raise ValidationFailed("This question is deleted.")
+        raise ValidationFailed(_("This question is deleted."))
     close_reason = _parse_reason(reason)
     target = actions.duplicate_target(question, duplicate_of) if close_reason is CloseReason.DUPLICATE else None
     db.session.execute(delete(CloseVote).where(CloseVote.question_id == question.id,
@@ -88,7 +89,7 @@ def vote_to_close(question_id: int, *, voter: User, reason: str | None, duplicat
             db.session.add(CloseVote(question_id=question.id, voter_id=voter.id, reason=close_reason.value,
                                      duplicate_of_id=target.id if target else None))
     except IntegrityError as exc:
-        raise Conflict("You already voted to close this question.") from exc
+        raise Conflict(_("You already voted to close this question.")) from exc
     votes = counting_votes(question.id)
     if len(votes) < VOTES_TO_CLOSE:
         return False
@@ -101,7 +102,7 @@ def retract(question_id: int, *, voter: User) -> None:
     vote = db.session.scalar(select(CloseVote).where(CloseVote.question_id == question_id,
                                                      CloseVote.voter_id == voter.id))
     if vote is None:
-        raise NotFound("You haven't voted to close this question.")
+        raise NotFound(_("You haven't voted to close this question."))
     db.session.delete(vote)
     db.session.flush()
 

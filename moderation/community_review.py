@@ -9,6 +9,7 @@ their own post or their own suggestion. Items are claimed exactly once, like a m
 (moderation/queue.py), and every decision is audit-logged with the reviewer as its actor.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -58,20 +59,20 @@ def decide(item_id: int, *, reviewer: User, outcome: str, note: str = "") -> Rev
     require(reviewer, Permission.REVIEW)
     item = db.session.get(ReviewItem, item_id)
     if item is None or item.kind not in COMMUNITY_KINDS:
-        raise NotFound("That item isn't in the community review queue.")
+        raise NotFound(_("That item isn't in the community review queue."))
     if item.author_id == reviewer.id:
-        raise NotAllowed("You can't review your own post or suggestion.")
+        raise NotAllowed(_("You can't review your own post or suggestion."))
     if item.handled_at is not None:
         raise queue.already_handled(item)
     if not db.session.scalar(select(func.count(ReviewItem.id)).where(ReviewItem.id == item.id,
                                                                       *_reviewable(reviewer))):
-        raise NotAllowed("Only moderators can review this item now.")
+        raise NotAllowed(_("Only moderators can review this item now."))
     try:
         decision = ReviewOutcome(outcome)
     except ValueError:
         decision = None
     if decision not in OUTCOMES[item.kind]:
-        raise ValidationFailed("Choose one of the offered decisions.",
+        raise ValidationFailed(_("Choose one of the offered decisions."),
                                fields={"outcome": ", ".join(o.value for o in OUTCOMES[item.kind])})
     note = " ".join((note or "").split())[:500]
     item = queue.claim(item_id, moderator=reviewer, outcome=decision.value)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +21,7 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.policy import visibility
 from forum.services import reputation
 from forum.services.errors import NotFound
 from forum.services.queries import Page
@@ -43,7 +45,7 @@ def dashboard() -> Dashboard:
     counts = queue.counts()
     start = datetime.combine(utcnow().date(), time.min)
     flags_today = db.session.scalar(select(func.count(Flag.id)).where(Flag.created_at >= start)) or 0
-    newest = list(db.session.scalars(select(User).where(User.deleted_at.is_(None))
+    newest = list(db.session.scalars(select(User).where(visibility.member_clause())
                                      .order_by(User.created_at.desc(), User.id.desc()).limit(RECENT)))
     recent = audit.entries(audit.Filters(), per_page=RECENT).items
     return Dashboard(counts, sum(counts.values()), flags_today, newest, suspensions.suspended_members(), recent)
@@ -73,7 +75,7 @@ def member_record(user_id: int, *, limit: int = 20) -> MemberRecord:
     """Everything a moderator weighs about a member, deleted and hidden posts included."""
     member = db.session.get(User, user_id)
     if member is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     questions = list(db.session.scalars(select(Question).where(Question.author_id == member.id)
                                         .order_by(Question.created_at.desc(), Question.id.desc()).limit(limit)))
     answers = list(db.session.scalars(select(Answer).where(Answer.author_id == member.id)
@@ -127,7 +129,7 @@ def thread_record(question_id: int) -> ThreadRecord:
     question = db.session.scalar(select(Question).where(Question.id == question_id)
                                  .options(joinedload(Question.author), joinedload(Question.product)))
     if question is None:
-        raise NotFound("No such question.")
+        raise NotFound(_("No such question."))
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id)
                                       .options(joinedload(Answer.author)).order_by(Answer.created_at, Answer.id)))
     items = list(db.session.scalars(select(ReviewItem).where(ReviewItem.question_id == question.id,

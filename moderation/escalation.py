@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -21,6 +22,7 @@ from forum.models import (
     Activity,
     Case,
     CaseEvent,
+    CaseEventKind,
     CasePriority,
     CaseStatus,
     CaseUpdate,
@@ -30,7 +32,7 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
-from forum.policy import Permission, require, roles
+from forum.policy import Permission, require, roles, visibility
 from forum.services import notifications, posts, satisfaction, webhooks
 from forum.services.errors import Conflict, MissingReference, NotAllowed, NotFound, StateConflict, ValidationFailed
 from forum.transaction import savepoint
@@ -70,18 +72,19 @@ def _parse_priority(priority: str) -> CasePriority:
     try:
         return CasePriority(priority)
     except ValueError as exc:
-        raise ValidationFailed("Unknown priority.", fields={"priority": "Use low, normal, high or urgent."}) from exc
+        raise ValidationFailed(_("Unknown priority."),
+                               fields={"priority": _("Use low, normal, high or urgent.")}) from exc
 
 
-def _event(case: Case, kind: str, actor: User | None, **data) -> CaseEvent:
-    event = CaseEvent(case_id=case.id, kind=kind, actor_id=actor.id if actor else None, data=data)
+def _event(case: Case, kind: CaseEventKind, actor: User | None, **data) -> CaseEvent:
+    event = CaseEvent(case_id=case.id, kind=kind.value, actor_id=actor.id if actor else None, data=data)
     db.session.add(event)
     db.session.flush()
     webhooks.fan_out(event)
     return event
 
 
-def record_event(case: Case, kind: str, actor: User | None, **data) -> CaseEvent:
+def record_event(case: Case, kind: CaseEventKind, actor: User | None, **data) -> CaseEvent:
     """Append an event to the case's history (and to the webhooks), for other case features."""
     return _event(case, kind, actor, **data)
 
@@ -111,14 +114,14 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
     require_case_staff(actor)
     level = _parse_priority(priority)
     if note and len(note) > NOTE_MAX:
-        raise ValidationFailed("The note is too long.", fields={"note": f"At most {NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("The note is too long."), fields={"note": f"At most {NOTE_MAX:,} characters."})
     question = db.session.get(Question, question_id)
     if question is None:
-        raise NotFound("No such question.")
-    if question.deleted_at is not None:
-        raise StateConflict("A deleted thread can't be escalated: undelete it first.")
-    if getattr(question, "hidden_at", None) is not None:
-        raise StateConflict("This thread is hidden pending review (spam or abuse flags); review it first.")
+        raise NotFound(_("No such question."))
+    if not visibility.is_live(question):
+        raise StateConflict(_("A deleted thread can't be escalated: undelete it first."))
+    if question.is_hidden:
+        raise StateConflict(_("This thread is hidden pending review (spam or abuse flags); review it first."))
     existing = active_case_for(question.id)
     if existing is not None:
         raise CaseExists(existing)
@@ -136,11 +139,11 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
         if winner is None:
             raise
         raise CaseExists(winner) from None
-    _event(case, "case.created", actor, priority=case.priority, question_id=question.id)
+    _event(case, CaseEventKind.CREATED, actor, priority=case.priority, question_id=question.id)
     _route(case, actor)
     if note.strip():
         update = _add_update(case, actor, note.strip(), public=False, kind="note")
-        _event(case, "case.internal_note", actor, update_id=update.id, body=update.body)
+        _event(case, CaseEventKind.INTERNAL_NOTE, actor, update_id=update.id, body=update.body)
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
     _notify_customer(case, "escalated", f"The support team is now looking into your question "
                                         f"“{question.title[:80]}” (reference {case.reference}).")
@@ -180,15 +183,15 @@ def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: 
     events, audits, notes = [], [], []
     for question_id, case in sorted(cases.items()):
         reason = f"escalated automatically (policy of product {names[question_id]})"
-        events += [{"case_id": case.id, "kind": "case.created", "data": {
+        events += [{"case_id": case.id, "kind": CaseEventKind.CREATED.value, "data": {
                        "priority": case.priority, "question_id": question_id, "automatic": True}},
-                   {"case_id": case.id, "kind": "case.auto_escalated", "data": {
+                   {"case_id": case.id, "kind": CaseEventKind.AUTO_ESCALATED.value, "data": {
                        "priority": case.priority, "question_id": question_id, "reason": reason}}]
         audits.append({"target": case.reference, "reason": reason, "after": {"question_id": question_id}})
         notes.append({"user_id": case.customer_id, "kind": "case_update", "question_id": question_id,
                       "text": AUTO_ESCALATED_TEXT})
         if case.assignee_id:
-            events.append({"case_id": case.id, "kind": "case.assigned", "data": {
+            events.append({"case_id": case.id, "kind": CaseEventKind.ASSIGNED.value, "data": {
                 "before": None, "after": usernames.get(case.assignee_id), "routed": True}})
             notes.append({"user_id": case.assignee_id, "kind": "case_assigned", "question_id": question_id,
                           "text": f"{case.reference} is assigned to you."})
@@ -213,7 +216,7 @@ def _route(case: Case, actor: User | None) -> None:
     case.assignee_id = agent_id
     db.session.flush()
     username = db.session.scalar(select(User.username).where(User.id == agent_id))
-    _event(case, "case.assigned", actor, before=None, after=username, routed=True)
+    _event(case, CaseEventKind.ASSIGNED, actor, before=None, after=username, routed=True)
     notifications.notify(agent_id, "case_assigned", actor_id=actor.id if actor else None,
                          question_id=case.question_id, text=f"{case.reference} is assigned to you.")
 
@@ -242,7 +245,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
         target = CaseStatus(new_status)
     except ValueError as exc:
         raise ValidationFailed(f"Unknown status “{str(new_status)[:30]}”.",
-                               fields={"status": "Use new, open, waiting_on_customer, resolved or closed."}) from exc
+                               fields={"status": _("Use new, open, waiting_on_customer, resolved or closed.")}) from exc
     current = CaseStatus(case.status)
     if target == current:
         return case
@@ -251,7 +254,7 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
-            raise ValidationFailed("Resolving needs a resolution summary for the customer.",
+            raise ValidationFailed(_("Resolving needs a resolution summary for the customer."),
                                    fields={"summary": f"At least {SUMMARY_MIN} characters, posted to the thread."})
         case.resolution_summary = summary.strip()
         case.resolved_at = utcnow()
@@ -276,7 +279,7 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     case.status = target.value
     case.updated_at = utcnow()
     _mark_solved(case, target, actor)
-    _event(case, "case.status_changed", actor, before=before, after=target.value)
+    _event(case, CaseEventKind.STATUS_CHANGED, actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
     _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
                                      f"{target.label.lower()}.")
@@ -307,16 +310,16 @@ def customer_reply(question_id: int, body: str, *, customer: User) -> CaseUpdate
     case = latest_case_for(question_id)
     require(customer, Permission.CASE_RESPOND, case)
     if case.status == CaseStatus.CLOSED:
-        raise StateConflict("This case is closed: ask a new question if you need more help.")
+        raise StateConflict(_("This case is closed: ask a new question if you need more help."))
     body = (body or "").replace("\x00", "").strip()
     if not REPLY_MIN <= len(body) <= NOTE_MAX:
-        raise ValidationFailed("Please write your reply.", fields={"body": f"{REPLY_MIN}–{NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("Please write your reply."), fields={"body": f"{REPLY_MIN}–{NOTE_MAX:,} characters."})
     update = _add_update(case, customer, body, public=True, kind=CaseUpdateKind.CUSTOMER_REPLY.value)
     case.updated_at = utcnow()
     if case.status == CaseStatus.WAITING:
         _apply_status(case, CaseStatus.OPEN, customer)
     _touch_thread(case, Activity.ASKER_REPLIED, customer)
-    _event(case, "case.customer_reply", customer, update_id=update.id, body=body)
+    _event(case, CaseEventKind.CUSTOMER_REPLY, customer, update_id=update.id, body=body)
     _audit(customer, "case.customer_reply", case)
     if case.assignee_id:
         notifications.notify(case.assignee_id, "case_update", actor_id=customer.id, question_id=case.question_id,
@@ -333,13 +336,13 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
         if assignee is None or not roles.is_support(assignee):
             raise MissingReference("No agent has that username: cases go to agents, moderators or admins.",
-                                   fields={"assignee": "Choose an agent, moderator or admin."})
+                                   fields={"assignee": _("Choose an agent, moderator or admin.")})
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:
         return case
     case.assignee = assignee
     case.updated_at = utcnow()
-    _event(case, "case.assigned", actor, before=before, after=assignee.username if assignee else None)
+    _event(case, CaseEventKind.ASSIGNED, actor, before=before, after=assignee.username if assignee else None)
     _audit(actor, "case.assign", case, before={"assignee": before},
            after={"assignee": assignee.username if assignee else None})
     db.session.flush()
@@ -356,7 +359,7 @@ def set_priority(case: Case, priority: str, *, actor: User) -> Case:
     case.priority = level.value
     case.sla_due_at = sla.due_at(level.value, case.created_at, current_app.config["CASE_SLA_TARGETS"])
     case.updated_at = utcnow()
-    _event(case, "case.priority_changed", actor, before=before, after=level.value)
+    _event(case, CaseEventKind.PRIORITY_CHANGED, actor, before=before, after=level.value)
     _audit(actor, "case.priority", case, before={"priority": before}, after={"priority": level.value})
     db.session.flush()
     return case
@@ -367,14 +370,14 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
     require_case_staff(actor)
     body = (body or "").replace("\x00", "").strip()
     if not 2 <= len(body) <= NOTE_MAX:
-        raise ValidationFailed("Please write the update.", fields={"body": f"2–{NOTE_MAX:,} characters."})
+        raise ValidationFailed(_("Please write the update."), fields={"body": f"2–{NOTE_MAX:,} characters."})
     update = _add_update(case, actor, body, public=public, kind="update" if public else "note")
     case.updated_at = utcnow()
     if public:
         _touch_thread(case, Activity.SUPPORT_REPLIED, actor)
     if public and case.status == CaseStatus.NEW:
         _apply_status(case, CaseStatus.OPEN, actor)
-    _event(case, "case.public_update" if public else "case.internal_note", actor, update_id=update.id,
+    _event(case, CaseEventKind.PUBLIC_UPDATE if public else CaseEventKind.INTERNAL_NOTE, actor, update_id=update.id,
            body=body)
     _audit(actor, "case.update" if public else "case.note", case)
     if public:
@@ -387,10 +390,10 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     """The asker accepts the resolution (the case closes) or reopens it."""
     case = latest_case_for(question_id)
     if case is None:
-        raise NotAllowed("Only the person who asked can respond to this case.")
+        raise NotAllowed(_("Only the person who asked can respond to this case."))
     require(customer, Permission.CASE_RESPOND, case)
     if case.status != CaseStatus.RESOLVED:
-        raise ValidationFailed("This case isn't waiting for your answer to a resolution.")
+        raise ValidationFailed(_("This case isn't waiting for your answer to a resolution."))
     _apply_status(case, CaseStatus.CLOSED if accept else CaseStatus.OPEN, customer)
     if accept:
         _touch_thread(case, Activity.SOLVED, customer)

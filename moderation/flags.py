@@ -5,6 +5,7 @@ the configured threshold, or a moderator flags spam/abuse, the post is hidden fr
 until a moderator reviews it; the audit entry for the hiding is the hook that notifies the author.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,10 +29,10 @@ def get_target(kind: str, target_id: int, *, viewer: User | None) -> Question | 
     if kind == "comment":
         comment = db.session.get(Comment, target_id)
         if comment is None or not visibility.can_see(viewer, comment):
-            raise NotFound("That comment doesn't exist or has been deleted.")
+            raise NotFound(_("That comment doesn't exist or has been deleted."))
         return comment
     if kind not in TARGET_KINDS:
-        raise NotFound("Only questions, answers and comments can be flagged.")
+        raise NotFound(_("Only questions, answers and comments can be flagged."))
     return posts.get_post(PostKind(kind), target_id, viewer=viewer)
 
 
@@ -39,14 +40,14 @@ def _check(reason: str, text: str | None) -> tuple[FlagReason, str]:
     try:
         flag_reason = FlagReason(reason)
     except ValueError as exc:
-        raise ValidationFailed("Please choose why you are flagging this.",
-                               fields={"reason": "Choose spam, rude or attention."}) from exc
+        raise ValidationFailed(_("Please choose why you are flagging this."),
+                               fields={"reason": _("Choose spam, rude or attention.")}) from exc
     text = " ".join((text or "").replace("\x00", "").split())
     if flag_reason is FlagReason.ATTENTION and len(text) < TEXT_MIN:
-        raise ValidationFailed("Please tell the moderators what needs their attention.",
+        raise ValidationFailed(_("Please tell the moderators what needs their attention."),
                                fields={"text": f"At least {TEXT_MIN} characters."})
     if len(text) > TEXT_MAX:
-        raise ValidationFailed("Please keep the note short.", fields={"text": f"At most {TEXT_MAX} characters."})
+        raise ValidationFailed(_("Please keep the note short."), fields={"text": f"At most {TEXT_MAX} characters."})
     return flag_reason, text
 
 
@@ -83,7 +84,7 @@ def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) ->
                        .execution_options(populate_existing=True))
     column = {"question": Flag.question_id, "answer": Flag.answer_id, "comment": Flag.comment_id}[kind]
     if db.session.scalar(select(Flag.id).where(Flag.flagger_id == actor.id, column == target.id)) is not None:
-        raise Conflict("You have already flagged this. Moderators will look at it.")
+        raise Conflict(_("You have already flagged this. Moderators will look at it."))
     new = Flag(flagger_id=actor.id, author_id=target.author_id, reason=reason.value, text=text,
                **{f"{kind}_id": target.id})
     db.session.add(new)
@@ -91,7 +92,7 @@ def _flag_once(kind: str, target, actor: User, reason: FlagReason, text: str) ->
     item = queue.enqueue(ReviewKind.FLAGGED, target, author_id=target.author_id)
     new.review_item_id = item.id
     db.session.flush()
-    if target.hidden_at is None and _reaches_threshold(item, actor, reason):
+    if not target.is_hidden and _reaches_threshold(item, actor, reason):
         _hide(target, item, actor)
     db.session.flush()
     return new
@@ -109,7 +110,9 @@ def _reaches_threshold(item: ReviewItem, actor: User, reason: FlagReason) -> boo
 
 
 def _hide(target: Question | Answer | Comment, item: ReviewItem, actor: User) -> None:
+    counted = visibility.is_public_post(target)
     target.hidden_at = utcnow()
+    posts.count_answer(target, counted_before=counted)
     item.kind = ReviewKind.HIDDEN.value
     by_moderator = can(actor, Permission.POST_HIDE)
     audit.log("post.hide", actor if by_moderator else None, target=audit.target_of(target),

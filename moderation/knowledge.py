@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -31,7 +32,7 @@ from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger
 from forum.services.errors import Conflict, MissingReference, NotFound, StateConflict, ValidationFailed
 from forum.services.events import Event, emit
-from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
+from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, canonical_names, parse_tags
 from forum.services.posts import BODY_MIN as ARTICLE_BODY_MIN
 from forum.services.queries import Page
 from forum.transaction import savepoint
@@ -67,7 +68,8 @@ def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple
 
 
 def _tags(names: list[str]) -> list[Tag]:
-    """The rows for these names, created as needed, sorted as the relationship loads them (by name)."""
+    """The rows for these names (a synonym stands for its master), created as needed, sorted by name."""
+    names = canonical_names(names)
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
     rows = []
     for name in sorted(names):
@@ -100,10 +102,10 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
     require(actor, Permission.ARTICLE_PUBLISH)
     question = db.session.get(Question, question_id)
     answer = db.session.get(Answer, answer_id) if isinstance(answer_id, int) else None
-    if question is None or question.deleted_at is not None:
-        raise NotFound("No such question.")
-    if answer is None or answer.question_id != question.id or answer.deleted_at is not None:
-        raise MissingReference("Choose one of this thread's answers.", fields={"answer_id": "Not an answer here."})
+    if not visibility.is_live(question):
+        raise NotFound(_("No such question."))
+    if answer is None or answer.question_id != question.id or not visibility.is_live(answer):
+        raise MissingReference("Choose one of this thread's answers.", fields={"answer_id": _("Not an answer here.")})
     existing = article_for_answer(answer.id)
     if existing is not None:
         raise Conflict(f"That answer is already published as “{existing.title}”.")
@@ -114,7 +116,7 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
                                   errors)
     tag_names = parse_tags([t.name for t in question.tags] if tags is None else tags, errors)
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     now = utcnow()
     article = Article(title=title, summary=summary, body_md=body, body_html=render_markdown(body),
                       state=ArticleState.PUBLISHED.value, product_id=question.product_id, question_id=question.id,
@@ -125,7 +127,7 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
             db.session.add(article)
             db.session.flush()
     except IntegrityError as exc:
-        raise Conflict("That answer was just published by someone else.") from exc
+        raise Conflict(_("That answer was just published by someone else.")) from exc
     _version(article, actor, note or "published from the community thread")
     ledger.lock_users([answer.author_id])
     ledger.record(RepEvent.ANSWER_PUBLISHED, user_id=answer.author_id, actor_id=actor.id, answer_id=answer.id)
@@ -172,7 +174,7 @@ def preview_article(*, actor: User, title: str, summary: str, body: str, tags: l
     title, summary, body = _check(title, summary, body, errors)
     tag_names = parse_tags(tags, errors)
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     return ArticlePreview(title, summary, render_markdown(body), tag_names)
 
 
@@ -180,7 +182,7 @@ def get_article(article_id: int, *, viewer: User | None) -> Article:
     """Published articles for everyone; drafts and archived ones for the people who edit them."""
     article = db.session.get(Article, article_id)
     if article is None or not visibility.can_see(viewer, article):
-        raise NotFound("No such article.")
+        raise NotFound(_("No such article."))
     return article
 
 
@@ -195,7 +197,7 @@ def edit_article(article_id: int, *, actor: User, title: str, summary: str, body
     if not (note or "").strip():
         errors["note"] = "Say briefly what you changed and why."
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     article.title, article.summary, article.body_md = title, summary, body
     article.body_html = render_markdown(body)
     article.tags = _tags(tag_names)
@@ -213,7 +215,7 @@ def set_state(article_id: int, state: str, *, actor: User, note: str = "") -> Ar
     try:
         target = ArticleState(state)
     except ValueError as exc:
-        raise ValidationFailed("Unknown state.", fields={"state": "Use draft, published or archived."}) from exc
+        raise ValidationFailed(_("Unknown state."), fields={"state": _("Use draft, published or archived.")}) from exc
     article = get_article(article_id, viewer=actor)
     if article.state == target:
         return article
@@ -243,7 +245,7 @@ def list_articles(*, product_id: int | None = None, tag: str | None = None, page
     if tag:
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
-            raise NotFound("No such tag.")
+            raise NotFound(_("No such tag."))
         where.append(Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id)))
     total = db.session.scalar(select(func.count(Article.id)).where(*where)) or 0
     items = list(db.session.scalars(select(Article).where(*where)

@@ -6,6 +6,7 @@ wait for that transaction (SQLite's write lock, PostgreSQL's row lock), whose WH
 matches nothing, so the second moderator gets "already handled by X" instead of acting twice.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -77,7 +78,7 @@ def claim(item_id: int, *, moderator: User, outcome: str) -> ReviewItem:
                                   .execution_options(populate_existing=True)).one()
     item = db.session.get(ReviewItem, item_id, populate_existing=True)
     if item is None:
-        raise NotFound("That review item doesn't exist.")
+        raise NotFound(_("That review item doesn't exist."))
     raise already_handled(item)
 
 
@@ -110,7 +111,7 @@ def get_item(item_id: int) -> ReviewItem:
                  joinedload(ReviewItem.author), joinedload(ReviewItem.handled_by),
                  selectinload(ReviewItem.flags).joinedload(Flag.flagger)))
     if item is None:
-        raise NotFound("That review item doesn't exist.")
+        raise NotFound(_("That review item doesn't exist."))
     return item
 
 
@@ -120,7 +121,7 @@ def parse_kind(raw: str | None) -> ReviewKind | None:
     try:
         return ReviewKind(raw)
     except ValueError as exc:
-        raise ValidationFailed("Unknown queue.", fields={"kind": ", ".join(k.value for k in ReviewKind)}) from exc
+        raise ValidationFailed(_("Unknown queue."), fields={"kind": ", ".join(k.value for k in ReviewKind)}) from exc
 
 
 def open_items(kind: ReviewKind | None = None, *, page: int = 1, per_page: int = 20) -> Page:

@@ -8,10 +8,12 @@ at all, in whatever order they are written.
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
 from forum.models import Answer, Comment, Question, ReviewItem, ReviewKind, ReviewOutcome, User
-from forum.policy import Permission, require
-from forum.services import answers, questions
+from forum.policy import Permission, require, visibility
+from forum.services import answers, posts, questions
 from forum.services.errors import (
     NotFound,
     ServiceError,
@@ -52,18 +54,20 @@ def _check(item: ReviewItem, decision: Decision, moderator: User) -> tuple[Revie
     try:
         outcome = ReviewOutcome(decision.outcome)
     except ValueError as exc:
-        raise ValidationFailed("Unknown decision.", fields={"outcome": "Choose one of the offered actions."}) from exc
+        raise ValidationFailed(_("Unknown decision."),
+                               fields={"outcome": _("Choose one of the offered actions.")}) from exc
     if outcome not in outcomes_for(item):
         raise StateConflict(f"“{outcome.value}” isn't possible for this item.",
                                fields={"outcome": ", ".join(o.value for o in outcomes_for(item))})
     target = item.target
     extra: dict = {}
     if outcome in (ReviewOutcome.DELETED, ReviewOutcome.SPAM, ReviewOutcome.EDITED) and target.is_deleted:
-        raise StateConflict("The post is already deleted; dismiss the item instead.")
+        raise StateConflict(_("The post is already deleted; dismiss the item instead."))
     if outcome is ReviewOutcome.EDITED and not (decision.body or "").strip():
-        raise ValidationFailed("Please write the corrected text.", fields={"body": "The edited text is required."})
+        raise ValidationFailed(_("Please write the corrected text."),
+                               fields={"body": _("The edited text is required.")})
     if outcome is ReviewOutcome.SPAM and target.author_id == moderator.id:
-        raise ValidationFailed("You can't delete your own post as spam.")
+        raise ValidationFailed(_("You can't delete your own post as spam."))
     if outcome is ReviewOutcome.SUSPENDED:
         require(moderator, Permission.MEMBER_SUSPEND, item.author)
         extra["until"] = suspensions.parse_until(decision.until)
@@ -72,15 +76,15 @@ def _check(item: ReviewItem, decision: Decision, moderator: User) -> tuple[Revie
 
 
 def handle(item_id: int, decision: Decision, *, moderator: User) -> ReviewItem:
-    """Decide a review item exactly once; a second moderator gets Conflict("Already handled by …")."""
+    """Decide a review item exactly once; a second moderator gets Conflict(_("Already handled by …"))."""
     require(moderator, Permission.MODERATE)
     item = db.session.get(ReviewItem, item_id)
     if item is None:
-        raise NotFound("That review item doesn't exist.")
+        raise NotFound(_("That review item doesn't exist."))
     if item.handled_at is not None:
         raise queue.already_handled(item)
     try:
-        outcome, _ = _check(item, decision, moderator)
+        outcome, _target = _check(item, decision, moderator)
     except ServiceError:
         db.session.refresh(item)  # a post already deleted may mean someone just handled this very item
         if item.handled_at is not None:
@@ -119,10 +123,16 @@ def _decide_suggestion(item: ReviewItem, outcome: ReviewOutcome, decision: Decis
         suggestions.apply(suggestion, moderator=moderator)
 
 
-def _unhide(target: Question | Answer | Comment, moderator: User, item: ReviewItem) -> None:
-    if target.hidden_at is None:
-        return
+def _show(target: Question | Answer | Comment) -> None:
+    counted = visibility.is_public_post(target)
     target.hidden_at = None
+    posts.count_answer(target, counted_before=counted)
+
+
+def _unhide(target: Question | Answer | Comment, moderator: User, item: ReviewItem) -> None:
+    if not target.is_hidden:
+        return
+    _show(target)
     audit.log("post.unhide", moderator, target=audit.target_of(target), reason=f"review item #{item.id}",
               before={"hidden": True}, after={"hidden": False}, subject=target.author_id, question_id=item.question_id)
 
@@ -145,7 +155,7 @@ def _decide_post(item: ReviewItem, outcome: ReviewOutcome, decision: Decision, m
         return
     # Deleted, spam or suspended: the post goes, and other open items about it close with this one.
     queue.close_others(item, moderator=moderator)
-    target.hidden_at = None
+    _show(target)
     if outcome is ReviewOutcome.SUSPENDED:
         suspensions.apply(item.author, moderator=moderator, until=extra["until"], reason=extra["reason"])
         if target.is_deleted:

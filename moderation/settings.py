@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app, g, has_app_context
+from flask_babel import gettext as _
 
 from forum.extensions import db
 from forum.models import SiteSetting, User
@@ -61,7 +62,7 @@ def update(values: dict[str, object], *, actor: User) -> dict[str, int]:
             errors[spec.name] = f"Use a whole number from {spec.minimum} to {spec.maximum}."
         clean[spec.name] = number
     if errors:
-        raise ValidationFailed("Please correct the marked thresholds.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked thresholds."), fields=errors)
     before = thresholds()
     if clean == before:
         return before

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, time
 
 from flask import g, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -65,7 +66,7 @@ def check_content(author: User, kind: str, text: str, *, new: bool) -> None:
     """
     blocked = [w.phrase for w in watched_in(text) if w.action == WatchedAction.BLOCK]
     if blocked:
-        raise ValidationFailed("Your post contains a blocked word.",
+        raise ValidationFailed(_("Your post contains a blocked word."),
                                fields={"body": f"“{blocked[0]}” isn't allowed here. Please rephrase."})
     if not is_new_member(author) or _limits_lifted():
         return
@@ -74,7 +75,7 @@ def check_content(author: User, kind: str, text: str, *, new: bool) -> None:
     if kind in ("question", "answer"):
         links = count_links(text)
         if links > limits["new_member_links_per_post"]:
-            raise ValidationFailed("Too many links for a new member.", fields={"body": (
+            raise ValidationFailed(_("Too many links for a new member."), fields={"body": (
                 f"New members (below {needed} reputation) can include at most "
                 f"{limits['new_member_links_per_post']} links per post; this has {links}.")})
     if not new or kind == "comment":
@@ -83,7 +84,7 @@ def check_content(author: User, kind: str, text: str, *, new: bool) -> None:
                               else (Answer, "new_member_answers_per_day", "answers"))
     limit = limits[limit_key]
     if _posted_today(model, author.id) >= limit:
-        raise ValidationFailed("You've reached today's limit.", fields={"daily_limit": (
+        raise ValidationFailed(_("You've reached today's limit."), fields={"daily_limit": (
             f"New members (below {needed} reputation) can post {limit} {noun if limit != 1 else noun[:-1]} "
             "per day (UTC). "
             "Please come back tomorrow; the limit goes away as you earn reputation.")})
@@ -103,7 +104,7 @@ def add_watched_word(phrase: str, action: str, *, actor: User) -> WatchedWord:
     if action not in {a.value for a in WatchedAction}:
         errors["action"] = "Choose block or review."
     if errors:
-        raise ValidationFailed("Please check the watched word.", fields=errors)
+        raise ValidationFailed(_("Please check the watched word."), fields=errors)
     if db.session.scalar(select(WatchedWord.id).where(WatchedWord.phrase == phrase)) is not None:
         raise Conflict(f"“{phrase}” is already on the list.")
     word = WatchedWord(phrase=phrase, action=action, created_by_id=actor.id)
@@ -119,7 +120,7 @@ def remove_watched_word(word_id: int, *, actor: User) -> None:
     require(actor, Permission.MODERATE)
     word = db.session.get(WatchedWord, word_id)
     if word is None:
-        raise NotFound("That watched word is not on the list.")
+        raise NotFound(_("That watched word is not on the list."))
     audit.log("watched_word.remove", actor, target=f"watched_word:{word.id}",
               before={"phrase": word.phrase, "action": word.action})
     db.session.delete(word)

@@ -2,6 +2,7 @@
 
 import difflib
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -37,7 +38,8 @@ def suggest_edit(kind: PostKind, post_id: int, *, actor: User, body: str, title:
     fields: dict[str, object] = {}
     if kind is PostKind.QUESTION:
         fields["title"] = posts.check_title(post.title if title is None else title, errors)
-        fields["tags"] = " ".join(posts.parse_tags([t.name for t in post.tags] if tags is None else tags, errors))
+        fields["tags"] = " ".join(posts.check_tags(actor, [t.name for t in post.tags] if tags is None else tags,
+                                                   errors))
         body = posts.check_body(body, errors)
     else:
         body = posts.check_body(body, errors, minimum=posts.ANSWER_BODY_MIN)
@@ -45,9 +47,10 @@ def suggest_edit(kind: PostKind, post_id: int, *, actor: User, body: str, title:
     unchanged = body == post.body_md and (kind is PostKind.ANSWER or (
         fields["title"] == post.title and fields["tags"] == " ".join(t.name for t in post.tags)))
     if unchanged:
-        raise ValidationFailed("Your suggestion doesn't change anything.", fields={"body": "Change something first."})
+        raise ValidationFailed(_("Your suggestion doesn't change anything."),
+                               fields={"body": _("Change something first.")})
     if pending_for(post) is not None:
-        raise Conflict("This post already has a suggested edit waiting for review. Please try again later.")
+        raise Conflict(_("This post already has a suggested edit waiting for review. Please try again later."))
     text = f"{fields.get('title', '')}\n\n{body}".strip()
     posts.check_content(actor, kind.value, text, new=False)
     suggestion = SuggestedEdit(
@@ -80,7 +83,7 @@ def apply(suggestion: SuggestedEdit, *, moderator: User, body: str | None = None
     """
     post = post_of(suggestion)
     if _revision_number(post) != suggestion.base_revision:
-        raise ValidationFailed("The post was edited after this suggestion was made; reject it or edit the post.")
+        raise ValidationFailed(_("The post was edited after this suggestion was made; reject it or edit the post."))
     summary = f"suggested edit by {suggestion.author.username}"
     if suggestion.comment:
         summary += f": {suggestion.comment}"

@@ -6,12 +6,13 @@ permission is refused with the end date and reason, for sessions and API tokens 
 
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Suspension, User, utcnow
 from forum.parse import parse_day
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services.errors import NotFound, StateConflict, ValidationFailed
 from forum.times import formatted
 from moderation import audit
@@ -22,8 +23,8 @@ MAX_DAYS = 3650
 
 def _member(user_id: int) -> User:
     member = db.session.get(User, user_id)
-    if member is None or member.deleted_at is not None:
-        raise NotFound("No such member.")
+    if not visibility.is_live_account(member):
+        raise NotFound(_("No such member."))
     return member
 
 
@@ -39,20 +40,20 @@ def parse_until(raw: str | date | datetime | None) -> datetime:
             until = datetime.fromisoformat(text).replace(tzinfo=None) if "T" in text or " " in text else (
                 datetime.combine(parse_day(text), time.min))
         except ValueError as exc:
-            raise ValidationFailed("Please give the end date.", fields={"until": "Use YYYY-MM-DD."}) from exc
+            raise ValidationFailed(_("Please give the end date."), fields={"until": _("Use YYYY-MM-DD.")}) from exc
     now = utcnow()
     if until <= now:
-        raise ValidationFailed("The suspension must end in the future.",
-                               fields={"until": "Pick a date after today."})
+        raise ValidationFailed(_("The suspension must end in the future."),
+                               fields={"until": _("Pick a date after today.")})
     if (until - now).days > MAX_DAYS:
-        raise ValidationFailed("That is too far ahead.", fields={"until": f"At most {MAX_DAYS} days from now."})
+        raise ValidationFailed(_("That is too far ahead."), fields={"until": f"At most {MAX_DAYS} days from now."})
     return until
 
 
 def check_reason(reason: str | None) -> str:
     reason = " ".join((reason or "").replace("\x00", "").split())
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed("Please give the reason; the member will see it.",
+        raise ValidationFailed(_("Please give the reason; the member will see it."),
                                fields={"reason": f"{REASON_MIN}–{REASON_MAX} characters."})
     return reason
 
@@ -111,5 +112,5 @@ def history(member: User) -> list[Suspension]:
 
 
 def suspended_members(*, limit: int = 50) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.suspended_until > utcnow())
+    return list(db.session.scalars(select(User).where(visibility.suspended_clause(utcnow()))
                                    .order_by(User.suspended_until).limit(limit)))

@@ -10,6 +10,7 @@ class Privilege(StrEnum):
     FLAG = "flag"
     COMMENT_ANYWHERE = "comment_anywhere"
     VOTE_DOWN = "vote_down"
+    CREATE_TAGS = "create_tags"
     REVIEW_QUEUE = "review_queue"
     EDIT_OTHERS = "edit_others"
     VOTE_CLOSE = "vote_close"
@@ -34,6 +35,10 @@ RULES: tuple[PrivilegeRule, ...] = (
         "Commenting on others' posts",
     ),
     PrivilegeRule(Privilege.VOTE_DOWN, 125, "Vote down", "Mark posts that are wrong or unhelpful.", "Voting down"),
+    PrivilegeRule(
+        Privilege.CREATE_TAGS, 300, "Create tags",
+        "Add a new tag to a question; below this, choose from the existing tags.", "Creating tags",
+    ),
     PrivilegeRule(Privilege.REVIEW_QUEUE, 500, "Review queue", "Help moderators review flagged and new posts.",
                   "Reviewing posts"),
     PrivilegeRule(

@@ -7,7 +7,7 @@ requests and the worker see it, and a request that rolls back leaves it alone.
 import itertools
 
 from forum.extensions import db
-from forum.models import Product, Role, User
+from forum.models import Product, Role, Tag, User
 from forum.services import accounts, answers, ledger, questions
 from forum.transaction import transactional
 from reputation.events import RepEvent
@@ -57,16 +57,29 @@ def make_product(slug: str = "thermostat", name: str = "Northwind Thermostat") -
 
 
 @transactional
+def make_tags(*names: str) -> list[Tag]:
+    """Tags as an admin would set them up: members below the "create tags" privilege only choose existing ones."""
+    existing = {t.name: t for t in db.session.scalars(db.select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+    return [existing[name] for name in names]
+
+
+@transactional
 def make_question(author: User | None = None, *, title: str | None = None, body: str | None = None,
                   tags: list[str] | None = None, product: str = "thermostat"):
     author = author or make_user()
     make_product(product, product.title())
     n = next(_seq)
+    tags = tags or ["schedule"]
+    make_tags(*(tag.strip().lower().lstrip("#") for tag in tags if tag.strip()))
     return questions.ask(
         author,
         title=title or f"How do I reset the thermostat schedule {n}?",
         body=body or "The schedule keeps coming back after I delete it. I tried a reboot already.",
-        tags=tags or ["schedule"],
+        tags=tags,
         product=product,
     )
 

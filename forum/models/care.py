@@ -1,6 +1,6 @@
 """Response targets per product (business hours, first-response target, automatic escalation,
 update cadence), the agents who take a product's cases, and the records that make the care run,
-the update-cadence reminders and question routing happen once."""
+the update-cadence reminders, the response-overdue notices and question routing happen once."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -85,6 +85,20 @@ class CadenceReminder(db.Model):
     notified_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ResponseOverdue(db.Model):
+    """A question that passed its product's first-response target without a first response, announced.
+
+    A question waits for its first response only once (from when it was asked), so one row per
+    question makes the `question.response_overdue` webhook event go out once per lapse.
+    """
+
+    __tablename__ = "response_overdue_notices"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    due_at: Mapped[datetime]
+    notified_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class QuestionOffer(db.Model):
     """A waiting question offered to a member who opted in to "Questions for you"."""
 
@@ -117,3 +131,4 @@ class CareRun(db.Model):
     escalated: Mapped[int] = mapped_column(Integer, default=0)
     reminded: Mapped[int] = mapped_column(Integer, default=0)
     offered: Mapped[int] = mapped_column(Integer, default=0)
+    overdue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -30,6 +30,20 @@ class CasePriority(LabeledEnum):
     URGENT = "urgent", "Urgent"
 
 
+class CaseEventKind(LabeledEnum):
+    """What happened to a case: the `kind` of its history rows and the `type` of its webhook events."""
+
+    CREATED = "case.created", "Case opened"
+    AUTO_ESCALATED = "case.auto_escalated", "Escalated automatically"
+    STATUS_CHANGED = "case.status_changed", "Status changed"
+    ASSIGNED = "case.assigned", "Assigned"
+    PRIORITY_CHANGED = "case.priority_changed", "Priority changed"
+    PUBLIC_UPDATE = "case.public_update", "Public update"
+    INTERNAL_NOTE = "case.internal_note", "Internal note"
+    UPDATE_DUE = "case.update_due", "Customer due an update"
+    CUSTOMER_REPLY = "case.customer_reply", "Customer replied"
+
+
 # Statuses in which support still owes the customer something (and the target time runs).
 ACTIVE_CASE_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING})
 
@@ -131,6 +145,10 @@ class CaseEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    @property
+    def kind_label(self) -> str:
+        return CaseEventKind.label_of(self.kind)
+
 
 class WebhookEndpoint(db.Model):
     __tablename__ = "webhook_endpoints"
@@ -143,6 +161,14 @@ class WebhookEndpoint(db.Model):
     # The event types this endpoint receives ("case" = every case event; forum/services/webhooks.py lists them).
     events: Mapped[list] = mapped_column(JSON, default=lambda: ["case"], server_default='["case"]')
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryStatus(LabeledEnum):
+    PENDING = "pending", "Pending"
+    RETRYING = "retrying", "Retrying"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (endpoint turned off)"
 
 
 class WebhookDelivery(db.Model):
@@ -159,7 +185,7 @@ class WebhookDelivery(db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"), index=True)
     event_type: Mapped[str | None] = mapped_column(String(40))
     payload: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     response_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)

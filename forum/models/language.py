@@ -1,5 +1,7 @@
 """The languages PeerCare ships: the interface's locales and the languages content is written in."""
 
+from babel.core import UnknownLocaleError, negotiate_locale
+
 from forum.models.base import LabeledEnum
 
 
@@ -11,6 +13,17 @@ class Language(LabeledEnum):
     ES = "es", "Español"
     DE = "de", "Deutsch"
     AR = "ar", "العربية"
+
+    @classmethod
+    def of(cls, tag: str | None) -> "Language | None":
+        """The shipped language a locale tag asks for ("fr", "fr-CA", "de_DE", "AR"), or None."""
+        if not tag or len(tag) > 35:
+            return None
+        try:
+            code = negotiate_locale([tag.strip().replace("-", "_").lower()], [language.value for language in cls])
+        except (UnknownLocaleError, ValueError):
+            return None
+        return cls(code) if code else None
 
     @property
     def direction(self) -> str:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,8 +84,8 @@ class TokenScope(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read": "Read only", "read-write": "Read and write",
-                "read-write-cases": "Read and write, with support cases"}[self.value]
+        return {"read": _("Read only"), "read-write": _("Read and write"),
+                "read-write-cases": _("Read and write, with support cases")}[self.value]
 
 
 class ApiToken(db.Model):

@@ -12,12 +12,22 @@ they can review and restore them. The support team also sees draft and archived 
 - Articles: published ones for everyone, drafts and archived ones for the support team.
 - Members: deleted accounts are not listed; their posts stay, shown as a former member's.
 
+Apart from who sees what, the same columns decide what still exists and what counts
+(`live()`, `is_live()`): deleting takes a post out of everything (lists, reputation, badges,
+the health figures), while hiding only takes it out of what visitors see: a hidden post is
+pending review, its reputation stands and a moderator may restore it. An account is live
+until it is deleted (`member_clause()`, `is_live_account()`), and may act while it is not
+suspended (`acting_member_clause()`). Nothing outside this package and the models reads
+`deleted_at`, `hidden_at` or `suspended_until` to decide (tests/unit/test_layering.py).
+
 Lists, counts, feeds, digests and search sources are the same for every reader (they are cached
 and shared), so they use the visitor's view, `public_*()`: a count never includes what its list
 hides. Pages of one thing (a thread, revisions, an API object) use the viewer's clause or `can_see`.
 """
 
-from sqlalchemy import ColumnElement, select, true
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select, true
 
 from forum.extensions import db
 from forum.models import Answer, Article, ArticleState, Comment, Question, Revision, User
@@ -79,7 +89,33 @@ def revision_clause(viewer: object | None = None) -> ColumnElement[bool]:
 
 
 def member_clause() -> ColumnElement[bool]:
+    """Live accounts: not deleted (people to list, notify, email, route cases to, sign in)."""
     return User.deleted_at.is_(None)
+
+
+def acting_member_clause(now: datetime) -> ColumnElement[bool]:
+    """Live accounts not suspended at `now`: the members who may be asked to write."""
+    return member_clause() & or_(User.suspended_until.is_(None), User.suspended_until <= now)
+
+
+def suspended_clause(now: datetime) -> ColumnElement[bool]:
+    """Accounts whose suspension is still in force at `now`."""
+    return User.suspended_until > now
+
+
+def live(model=Question) -> ColumnElement[bool]:
+    """Posts (of `model`, a post class or an alias of one) that are not deleted, hidden or not."""
+    return model.deleted_at.is_(None)
+
+
+def public_post(model=Question) -> ColumnElement[bool]:
+    """Posts of `model` a visitor sees, judged alone (the caller checks the thread when it matters)."""
+    return _post_clause(model, None)
+
+
+def deleted_as_spam(model=Question) -> ColumnElement[bool]:
+    """Posts a moderator deleted as spam and nobody undeleted: their author pays the spam penalty."""
+    return model.deleted_at.is_not(None) & model.deleted_as_spam.is_(True)
 
 
 def public_questions() -> ColumnElement[bool]:
@@ -134,5 +170,20 @@ def can_see(viewer: object | None, obj: object) -> bool:
 
 
 def is_public(obj: object) -> bool:
-    """What a visitor may see: the test for notifications, feeds, digests and the search index."""
+    """What a visitor may see: the test for notifications, feeds, digests, webhooks and the search index."""
     return can_see(None, obj)
+
+
+def is_public_post(post: Question | Answer | Comment) -> bool:
+    """`public_post()` for one loaded post: not deleted and not hidden, whatever its thread."""
+    return _sees_post(None, post)
+
+
+def is_live(post: Question | Answer | Comment | None) -> bool:
+    """`live()` for one loaded post: it exists and is not deleted (it may be hidden)."""
+    return post is not None and post.deleted_at is None
+
+
+def is_live_account(user: User | None) -> bool:
+    """`member_clause()` for one loaded account: it exists and is not deleted."""
+    return user is not None and user.deleted_at is None

@@ -10,6 +10,7 @@ never the time it was indexed.
 
 from collections.abc import Iterator
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -35,8 +36,8 @@ def _text(body_html: str) -> str:
 class ThreadSource:
     name = "thread"
     kinds = (QUESTION, ANSWER)
-    labels = {QUESTION: "Questions", ANSWER: "Answers"}  # noqa: RUF012 - read-only table
-    dated = {QUESTION: "asked", ANSWER: "answered"}  # noqa: RUF012 - read-only table
+    labels = {QUESTION: _l("Questions"), ANSWER: _l("Answers")}  # noqa: RUF012 - read-only table
+    dated = {QUESTION: _l("asked"), ANSWER: _l("answered")}  # noqa: RUF012 - read-only table
 
     def _documents(self, question: Question, answers: list[Answer]) -> list[Document]:
         tags = tuple(t.name for t in question.tags)

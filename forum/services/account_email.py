@@ -18,12 +18,14 @@ import hmac
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from forum import mail, urls
 from forum.extensions import db
 from forum.models import PendingSignUp, User, utcnow
+from forum.policy import visibility
 from forum.services import accounts, outbox
 from forum.services.errors import ServiceError, ValidationFailed
 
@@ -75,7 +77,7 @@ def reset_hours() -> str:
 
 def _live_user(user_id: int) -> User | None:
     user = db.session.get(User, user_id)
-    return user if user is not None and user.deleted_at is None else None
+    return user if visibility.is_live_account(user) else None
 
 
 # --- confirming the email address ------------------------------------------------------------
@@ -122,7 +124,7 @@ def confirm_email(token: str) -> User:
 def resend_confirmation(user: User) -> None:
     """Queue a fresh confirmation email. Raises ValidationFailed when the address is already confirmed."""
     if user.email_confirmed_at is not None:
-        raise ValidationFailed("Your email address is already confirmed.")
+        raise ValidationFailed(_("Your email address is already confirmed."))
     accounts.request_confirmation(user)
     db.session.flush()
 
@@ -133,10 +135,11 @@ def send_confirmation(payload: dict) -> None:
     if user is None or user.email_confirmed_at is not None:
         return
     link = urls.site_url("auth.confirm_email", token=confirmation_token(user))
-    _send(mail.render("confirm_email", to=user.email, subject="Confirm your email address",
-                      unsubscribe_url=None, user=user, link=link,
-                      hours=confirmation_hours(),
-                      required=accounts.confirmation_required()))
+    with mail.written_for(user):
+        message = mail.render("confirm_email", to=user.email, subject=_("Confirm your email address"),
+                              unsubscribe_url=None, user=user, link=link, hours=confirmation_hours(),
+                              required=accounts.confirmation_required())
+    _send(message)
 
 
 # --- finishing a sign-up ---------------------------------------------------------------------
@@ -175,7 +178,7 @@ def send_sign_up(payload: dict) -> None:
     if pending is None:
         return
     link = urls.site_url("auth.finish_sign_up", token=sign_up_token(pending))
-    _send(mail.render("sign_up", to=pending.email, subject="Finish creating your account", unsubscribe_url=None,
+    _send(mail.render("sign_up", to=pending.email, subject=_("Finish creating your account"), unsubscribe_url=None,
                       username=pending.username, link=link, hours=confirmation_hours()))
 
 
@@ -184,9 +187,11 @@ def send_address_in_use(payload: dict) -> None:
     user = _live_user(payload["user_id"])
     if user is None:
         return
-    _send(mail.render("address_in_use", to=user.email, subject="Someone tried to sign up with your address",
-                      unsubscribe_url=None, user=user, sign_in=urls.site_url("auth.login"),
-                      reset=urls.site_url("auth.forgot_password")))
+    with mail.written_for(user):
+        message = mail.render("address_in_use", to=user.email, subject=_("Someone tried to sign up with your address"),
+                              unsubscribe_url=None, user=user, sign_in=urls.site_url("auth.login"),
+                              reset=urls.site_url("auth.forgot_password"))
+    _send(message)
 
 
 # --- resetting a forgotten password ----------------------------------------------------------
@@ -210,7 +215,7 @@ def request_password_reset(email: str) -> None:
     Raises ValidationFailed only for a malformed address. Deleted accounts never match.
     """
     address = accounts.clean_email(email)
-    user_id = db.session.scalar(select(User.id).where(User.email == address, User.deleted_at.is_(None)))
+    user_id = db.session.scalar(select(User.id).where(User.email == address, visibility.member_clause()))
     # An outbox row either way, so the request takes the same time whether or not the account exists.
     outbox.defer(accounts.PASSWORD_RESET_EMAIL, user_id=user_id)
     db.session.flush()
@@ -248,8 +253,10 @@ def send_password_reset(payload: dict) -> None:
     if user is None:
         return
     link = urls.site_url("auth.reset_password", token=reset_token(user))
-    _send(mail.render("reset_password", to=user.email, subject="Reset your password", unsubscribe_url=None,
-                      user=user, link=link, hours=reset_hours()))
+    with mail.written_for(user):
+        message = mail.render("reset_password", to=user.email, subject=_("Reset your password"),
+                              unsubscribe_url=None, user=user, link=link, hours=reset_hours())
+    _send(message)
 
 
 def _send(message: mail.Email) -> None:

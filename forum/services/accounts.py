@@ -10,15 +10,26 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import ApiToken, Language, PendingSignUp, Role, User, UserSession, utcnow
-from forum.policy import Permission, require
-from forum.services import ledger, outbox
-from forum.services.errors import NotFound, ValidationFailed
+from forum.models import (
+    ApiToken,
+    DigestPeriod,
+    Language,
+    MailSettings,
+    PendingSignUp,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
+from forum.policy import Permission, require, visibility
+from forum.services import ledger, outbox, settings
+from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 from forum.transaction import savepoint
 from reputation.events import RepEvent
 
@@ -33,6 +44,7 @@ SIGN_UP_EMAIL = "account.sign_up_email"
 ADDRESS_IN_USE_EMAIL = "account.address_in_use_email"
 PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
 # Stored instead of a hash for accounts without a password (single sign-on): it matches none.
+REGISTRATION_CLOSED = "Registration is closed: this community isn't taking new members at the moment."
 NO_PASSWORD = "!"  # noqa: S105 - a marker that no hash starts with, not a password
 
 
@@ -49,8 +61,8 @@ def _clean_username(raw: str) -> str:
     name = unicodedata.normalize("NFKC", (raw or "").strip())
     if not USERNAME_RE.match(name):
         raise ValidationFailed(
-            "Please choose another username.",
-            fields={"username": "3–30 characters: letters a–z, digits, “_” or “-”."},
+            _("Please choose another username."),
+            fields={"username": _("3–30 characters: letters a–z, digits, “_” or “-”.")},
         )
     return name
 
@@ -59,7 +71,7 @@ def _clean_email(raw: str, field: str = "email") -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed("Please check the email address.", fields={field: str(exc)}) from exc
+        raise ValidationFailed(_("Please check the email address."), fields={field: str(exc)}) from exc
 
 
 def clean_email(raw: str) -> str:
@@ -76,18 +88,18 @@ def _common_passwords() -> frozenset[str]:
 def _check_password(password: str, field: str = "password", *, personal: tuple[str, ...] = ()) -> None:
     """Length 10–200, not a well-known password, and not made of the member's own name or email."""
     if not password or len(password) < MIN_PASSWORD:
-        raise ValidationFailed("Please choose a longer password.",
+        raise ValidationFailed(_("Please choose a longer password."),
                                fields={field: f"Use at least {MIN_PASSWORD} characters."})
     if len(password) > MAX_PASSWORD:
-        raise ValidationFailed("That password is too long.",
+        raise ValidationFailed(_("That password is too long."),
                                fields={field: f"Use at most {MAX_PASSWORD} characters."})
     lowered = password.lower()
     if lowered in _common_passwords():
-        raise ValidationFailed("That password is too easy to guess.",
+        raise ValidationFailed(_("That password is too easy to guess."),
                                fields={field: "It is on the list of passwords attackers try first: pick another."})
     for word in personal:
         if word and len(word) >= 3 and word.lower() in lowered and len(lowered) - len(word) < 6:
-            raise ValidationFailed("That password is too easy to guess.",
+            raise ValidationFailed(_("That password is too easy to guess."),
                                    fields={field: "Don't build it from your username or email."})
 
 
@@ -97,8 +109,8 @@ def check_new_password(user: User, password: str, field: str = "password") -> No
 
 
 def confirmation_required() -> bool:
-    """Whether members must confirm their email before posting (REQUIRE_EMAIL_CONFIRMATION)."""
-    return bool(current_app.config.get("REQUIRE_EMAIL_CONFIRMATION"))
+    """Whether members must confirm their email before posting (the admin's option, else REQUIRE_EMAIL_CONFIRMATION)."""
+    return settings.registration_options().require_email_confirmation
 
 
 def request_confirmation(user: User) -> None:
@@ -145,10 +157,14 @@ def _create_member(name: str, email_addr: str, password_hash: str, *, role: Role
             db.session.add(user)
             db.session.flush()
     except IntegrityError as exc:
-        raise ValidationFailed("Please correct the marked fields.",
-                               fields={"username": "That username or email is taken."}) from exc
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               fields={"username": _("That username or email is taken.")}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
     ledger.refresh_cache([user.id])
+    digest = settings.registration_options().digest_default
+    if digest != DigestPeriod.OFF:  # the digest the admin chose for new members; they change it in Settings
+        db.session.add(MailSettings(user_id=user.id, digest=digest))
+        db.session.flush()
     return user
 
 
@@ -169,7 +185,7 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
     if email_addr and _email_taken(email_addr):
         errors["email"] = "An account with that email already exists."
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     user = _create_member(name, email_addr, _hash(password) if password is not None else unusable_password(),
                           role=role, email_confirmed=email_confirmed)
     if not email_confirmed and confirmation_required():
@@ -188,9 +204,14 @@ def sign_up(username: str, email: str, password: str, *, next_path: str | None =
     is where the finished sign-up leads. Raises ValidationFailed only for what the
     form shows anyway: a malformed field, a weak password, a taken (public) username.
     """
+    options = settings.registration_options()
+    if not options.open:
+        raise NotAllowed(REGISTRATION_CLOSED)
     name, email_addr, errors = _check_new_member(username, email, password)
+    if email_addr and options.allowed_domains and email_addr.rsplit("@", 1)[-1] not in options.allowed_domains:
+        errors["email"] = ("Sign-ups are limited to addresses at " + ", ".join(options.allowed_domains) + ".")
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     password_hash = _hash(password)
     cutoff = utcnow() - timedelta(seconds=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.created_at < cutoff))
@@ -212,6 +233,8 @@ def finish_sign_up(pending: PendingSignUp) -> User:
     Raises ValidationFailed when the username or the address was taken since. The address's
     pending sign-ups are gone once the account exists.
     """
+    if not settings.registration_options().open:
+        raise NotAllowed(REGISTRATION_CLOSED)
     name, email_addr, password_hash = pending.username, pending.email, pending.password_hash
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == email_addr))
     taken = {}
@@ -246,7 +269,7 @@ def authenticate(login: str, password: str) -> User | None:
         user = db.session.scalar(
             select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
         )
-    if user is None or user.deleted_at is not None or not user.has_password:
+    if not visibility.is_live_account(user) or not user.has_password:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
@@ -254,7 +277,7 @@ def authenticate(login: str, password: str) -> User | None:
 
 def require_password(user: User, password: str, field: str) -> None:
     if not check_password_hash(user.password_hash, password or ""):
-        raise ValidationFailed("Your current password is not correct.",
+        raise ValidationFailed(_("Your current password is not correct."),
                                fields={field: "That is not your current password."})
 
 
@@ -267,8 +290,8 @@ def change_email(user: User, new_email: str, password: str) -> None:
     require_password(user, password, "password")
     email = _clean_email(new_email)
     if _email_taken(email, except_user_id=user.id):
-        raise ValidationFailed("Please use another email.",
-                               fields={"email": "An account with that email already exists."})
+        raise ValidationFailed(_("Please use another email."),
+                               fields={"email": _("An account with that email already exists.")})
     if email != user.email:
         user.email = email
         user.email_confirmed_at = None
@@ -309,12 +332,13 @@ def update_profile(user: User, about: str, display_name: str | None = None) -> N
     """
     require(user, Permission.PROFILE_EDIT, user)
     if len(about or "") > 2000:
-        raise ValidationFailed("Your profile text is too long.", fields={"about": "Use at most 2,000 characters."})
+        raise ValidationFailed(_("Your profile text is too long."),
+                               fields={"about": _("Use at most 2,000 characters.")})
     if display_name is not None:
         name = " ".join(display_name.split())
         if len(name) > 80 or not name.isprintable():
-            raise ValidationFailed("Please shorten your display name.",
-                                   fields={"display_name": "At most 80 characters on one line."})
+            raise ValidationFailed(_("Please shorten your display name."),
+                                   fields={"display_name": _("At most 80 characters on one line.")})
         user.display_name = name
     user.about = (about or "").strip()
     db.session.flush()
@@ -366,7 +390,7 @@ def user_for_password_identity(identity: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()) or len(user_id) > 10:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.auth_version != int(version) or user.deleted_at is not None:
+    if not visibility.is_live_account(user) or user.auth_version != int(version):
         return None
     return user
 
@@ -381,7 +405,7 @@ def user_for_session(session_id: str) -> User | None:
     user = db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.key_hash == _session_key_hash(key), UserSession.ended_at.is_(None)))
-    if user is None or user.auth_version != version or user.deleted_at is not None:
+    if not visibility.is_live_account(user) or user.auth_version != version:
         return None
     user.session_key = key
     return user
@@ -390,7 +414,7 @@ def user_for_session(session_id: str) -> User | None:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return user
 
 

@@ -1,10 +1,11 @@
 """Answering, editing and deleting answers."""
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from forum.extensions import db
 from forum.models import Activity, Answer, Question, User, utcnow
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
@@ -66,12 +67,12 @@ def delete_answer(answer_id: int, actor: User) -> int:
     question = answer.question
     if question.accepted_answer_id == answer.id:
         require(actor, Permission.POST_DELETE_INVESTED, answer)
+    counted = visibility.is_public_post(answer)
     answer.deleted_at, answer.deleted_by_id = utcnow(), actor.id
     touched = posts.withdraw_reputation(None, [answer])
     if question.accepted_answer_id == answer.id:
         question.accepted_answer_id = None
-    db.session.execute(update(Question).where(Question.id == question.id)
-                       .values(answer_count=Question.answer_count - 1))
+    posts.count_answer(answer, counted_before=counted)
     ledger.refresh_cache(touched)
     emit(Event.ANSWER_DELETED, answer_id=answer.id, question_id=question.id, actor_id=actor.id)
     db.session.flush()
@@ -83,10 +84,10 @@ def undelete_answer(answer_id: int, actor: User) -> int:
     answer = posts.get_answer(answer_id, viewer=actor)
     require(actor, Permission.POST_UNDELETE)
     if not answer.is_deleted:
-        raise ValidationFailed("That answer is not deleted.")
+        raise ValidationFailed(_("That answer is not deleted."))
+    counted = visibility.is_public_post(answer)
     answer.deleted_at = answer.deleted_by_id = None
-    db.session.execute(update(Question).where(Question.id == answer.question_id)
-                       .values(answer_count=Question.answer_count + 1))
+    posts.count_answer(answer, counted_before=counted)
     touched = posts.restore_reputation(None, [answer])
     ledger.refresh_cache(touched)
     emit(Event.ANSWER_UNDELETED, answer_id=answer.id, question_id=answer.question_id, actor_id=actor.id)

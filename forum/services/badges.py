@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
 from forum.models import Answer, BadgeAward, Question
+from forum.policy import visibility
 from forum.transaction import savepoint
 from reputation.badges import BADGES, BadgeKey, accepted_count_badges, answer_score_badges, source_for
 
@@ -48,7 +49,7 @@ def on_answer_accepted(answer: Answer, asker_id: int) -> None:
     accepted = db.session.scalar(
         select(func.count(Question.id)).join(Answer, Answer.id == Question.accepted_answer_id).where(
             Answer.author_id == answer.author_id, Answer.author_id != Question.author_id,
-            Question.deleted_at.is_(None)))
+            visibility.live(Question)))
     for key in accepted_count_badges(accepted or 0):
         _award(answer.author_id, key)
 

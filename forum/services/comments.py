@@ -1,9 +1,11 @@
 """Comments: short plain text with links under a question or an answer."""
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
 from forum.markup import render_plain
 from forum.models import Comment, User, utcnow
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.events import Event, emit
@@ -18,7 +20,7 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
     require(author, Permission.COMMENT_POST, post)
     body = " ".join((body or "").replace("\x00", "").split()) if body else ""
     if not COMMENT_MIN <= len(body) <= COMMENT_MAX:
-        raise ValidationFailed("Please check your comment.",
+        raise ValidationFailed(_("Please check your comment."),
                                fields={"body": f"Comments are {COMMENT_MIN}–{COMMENT_MAX} characters."})
     posts.check_content(author, "comment", body, new=True)
     question_id = post.id if kind is PostKind.QUESTION else post.question_id
@@ -35,8 +37,8 @@ def post_comment(author: User, kind: PostKind, post_id: int, *, body: str) -> Co
 def delete_comment(comment_id: int, actor: User) -> int:
     """Soft-delete a comment (its author or a moderator); returns the thread's id."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None:
-        raise NotFound("That comment doesn't exist.")
+    if not visibility.is_live(comment):
+        raise NotFound(_("That comment doesn't exist."))
     require(actor, Permission.COMMENT_DELETE, comment)
     comment.deleted_at = utcnow()
     emit(Event.COMMENT_DELETED, comment_id=comment.id, question_id=comment.question_id, actor_id=actor.id)

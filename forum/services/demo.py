@@ -13,7 +13,7 @@ from sqlalchemy import select
 from forum import demo_content
 from forum.extensions import db
 from forum.models import Activity, Answer, Comment, Product, Question, ReputationEntry, Revision, Role, User, utcnow
-from forum.services import acceptance, accounts, answers, comments, questions, votes
+from forum.services import acceptance, accounts, answers, comments, questions, tags, votes
 from forum.services.errors import ServiceError
 from reputation.events import PostKind
 
@@ -31,7 +31,10 @@ def seed(rng_seed: int = 7) -> str:
     for spec in demo_content.PRODUCTS:
         db.session.add(Product(slug=spec["slug"], name=spec["name"], description=spec["description"]))
     db.session.flush()
-    accounts.register(*ADMIN, role=Role.ADMIN, email_confirmed=True)  # demo addresses can't be confirmed
+    admin = accounts.register(*ADMIN, role=Role.ADMIN, email_confirmed=True)  # demo addresses can't be confirmed
+    # New members choose from existing tags (the "create tags" privilege), so the admin sets them up first.
+    for name in sorted({name for spec in demo_content.QUESTIONS for name in spec["tags"]}):
+        tags.create_tag(admin, name)
     members: list[User] = []
     for spec in demo_content.MEMBERS:
         user = accounts.register(spec["username"], f"{spec['username'].replace('-', '.')}@example.com", DEMO_PASSWORD,

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import and_, delete, distinct, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -61,7 +64,9 @@ MONDAY = 0
 BATCH = 5000
 ITEMS_PER_SECTION = 15
 UNANSWERED_LOOKBACK = timedelta(days=30)
-PERIOD_WORDS = {DigestPeriod.DAILY: "daily", DigestPeriod.WEEKLY: "weekly"}
+PERIOD_WORDS = {DigestPeriod.DAILY: _l("daily"), DigestPeriod.WEEKLY: _l("weekly")}
+SUBJECTS = {DigestPeriod.DAILY: _l("Your daily digest: %(counts)s"),
+            DigestPeriod.WEEKLY: _l("Your weekly digest: %(counts)s")}
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ Pool = Callable[[datetime, datetime], Builder]
 class SectionSpec:
     title: str
     new: bool
-    nouns: tuple[str, str]  # ("new answer", "new answers"): how the subject line counts the items
+    counted: Callable[[int, str], str]  # (3, "3+") → "3+ new answers": how the subject line counts the items
     build: Builder
     pool: Pool | None = None  # lets a run of many members read the section once per window
 
@@ -134,16 +139,19 @@ class SectionSpec:
 _sections: dict[str, SectionSpec] = {}
 
 
-def section(key: str, title: str, *, new: bool = True, nouns: tuple[str, str] | None = None,
+def section(key: str, title: str, *, new: bool = True, counted: Callable[[int, str], str] | None = None,
             pool: Pool | None = None) -> Callable[[Builder], Builder]:
     """Register a digest section. Only `new` sections decide whether there is anything to send.
 
     `pool`, optional, gives the same items as the builder for a whole run: it reads the window
-    once and returns a function choosing each member's items from what it read.
+    once and returns a function choosing each member's items from what it read. `counted(n, shown)`
+    words the subject line's count in the reader's language, with `ngettext` for its plural forms
+    (`shown` is the number as written, "3" or "3+").
     """
 
     def register(fn: Builder) -> Builder:
-        _sections[key] = SectionSpec(title, new, nouns or (title.lower(), title.lower()), fn, pool)
+        _sections[key] = SectionSpec(title, new, counted or (lambda _n, shown: f"{shown} {str(title).lower()}"), fn,
+                                     pool)
         return fn
 
     return register
@@ -155,7 +163,7 @@ def period_key(period: str, local: datetime) -> str:
     """ "daily:2026-11-23" or "weekly:2026-W48" for the member's local date."""
     if period == DigestPeriod.DAILY:
         return f"daily:{local.date().isoformat()}"
-    year, week, _ = local.isocalendar()
+    year, week, _weekday = local.isocalendar()
     return f"weekly:{year}-W{week:02d}"
 
 
@@ -209,7 +217,7 @@ def due(now: datetime | None = None, *, batch: int = BATCH) -> Iterator[list[tup
         while True:
             ids = list(db.session.scalars(
                 select(MailSettings.user_id).join(User, User.id == MailSettings.user_id)
-                .where(MailSettings.digest == period, MailSettings.time_zone.in_(names), User.deleted_at.is_(None),
+                .where(MailSettings.digest == period, MailSettings.time_zone.in_(names), visibility.member_clause(),
                        MailSettings.user_id > after,
                        exists().where(Follow.user_id == MailSettings.user_id),
                        ~exists().where(DigestDelivery.user_id == MailSettings.user_id, DigestDelivery.period == key))
@@ -295,7 +303,7 @@ class _Run:
 
 
 def _build(reader: Reader, key: str, run: "_Run | None" = None) -> Digest:
-    period, _ = parse_key(key)
+    period, _day = parse_key(key)
     digest = Digest(period, key, reader.since, reader.until)
     if not reader.follows_anything:
         return digest
@@ -332,14 +340,15 @@ def deliver_many(user_ids: list[int], key: str) -> dict[int, int]:
     and mail.MailUnavailable raised; the caller commits the sent ones' claims anyway, so a later
     run sends the rest and nobody twice.
     """
-    period, _ = parse_key(key)
+    period, _day = parse_key(key)
     rows = db.session.execute(
-        select(User.id, User.username, User.email, User.deleted_at, MailSettings.digest, MailSettings.time_zone)
-        .join(MailSettings, MailSettings.user_id == User.id).where(User.id.in_(user_ids))).all()
+        select(User.id, User.username, User.email, User.locale, MailSettings.digest, MailSettings.time_zone)
+        .join(MailSettings, MailSettings.user_id == User.id)
+        .where(User.id.in_(user_ids), visibility.member_clause())).all()
     claimed = set(db.session.scalars(select(DigestDelivery.user_id).where(
         DigestDelivery.period == key, DigestDelivery.user_id.in_(user_ids))))
     wanted = {row.id: row for row in rows
-              if row.deleted_at is None and row.digest == period and row.id not in claimed}
+              if row.digest == period and row.id not in claimed}
     # (account gone, the member changed their mind since the run started, or already handled)
     if not wanted:
         return {}
@@ -377,17 +386,21 @@ def subject(digest: Digest) -> str:
     parts = []
     for s in digest.sections:
         if s.new:
-            one, many = _sections[s.key].nouns if s.key in _sections else (s.title.lower(), s.title.lower())
-            parts.append(f"{len(s.items)}{'+' if s.more else ''} {one if len(s.items) == 1 else many}")
-    return f"Your {digest.word} digest: " + ", ".join(parts)
+            shown = f"{len(s.items)}{'+' if s.more else ''}"
+            spec = _sections.get(s.key)
+            parts.append(spec.counted(len(s.items), shown) if spec else f"{shown} {s.title.lower()}")
+    counts = _(", ").join(parts)
+    wording = SUBJECTS.get(DigestPeriod(digest.period))
+    return str(wording) % {"counts": counts} if wording else f"{digest.word}: {counts}"
 
 
 class Recipient(Protocol):
-    """What a message needs of its member (a User, or the row a batch reads)."""
+    """What a message needs of its member (a User, or the row a batch reads, which has its time zone too)."""
 
     id: int
     username: str
     email: str
+    locale: str  # the language the message is written in (mail.written_for)
 
 
 def item_fragments() -> mail.Fragments:
@@ -401,10 +414,11 @@ def render(user: Recipient, digest: Digest, fragments: mail.Fragments | None = N
     fragments = fragments or item_fragments()
     link = urls.site_links()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
-    return mail.render("digest", to=user.email, subject=subject(digest),
-                       unsubscribe_url=link("notifications.unsubscribe", token=token),
-                       user=user, digest=digest, settings_url=link("preferences.page"),
-                       items_html=fragments.html, items_text=fragments.text)
+    with mail.written_for(user, time_zone=getattr(user, "time_zone", None)):
+        return mail.render("digest", to=user.email, subject=subject(digest),
+                           unsubscribe_url=link("notifications.unsubscribe", token=token),
+                           user=user, digest=digest, settings_url=link("preferences.page"),
+                           items_html=fragments.html, items_text=fragments.text)
 
 
 @dataclass(frozen=True)
@@ -625,10 +639,13 @@ def new_articles(reader: Reader) -> list[Item]:
 
 def init_app(app) -> None:
     """Register the built-in digest sections (in the order digests show them)."""
-    section("questions", "New questions", nouns=("new question", "new questions"),
+    section("questions", _l("New questions"),
+            counted=lambda n, shown: ngettext("%(count)s new question", "%(count)s new questions", n, count=shown),
             pool=_new_questions_pool)(new_questions)
-    section("answers", "New answers to questions you follow", nouns=("new answer", "new answers"),
+    section("answers", _l("New answers to questions you follow"),
+            counted=lambda n, shown: ngettext("%(count)s new answer", "%(count)s new answers", n, count=shown),
             pool=_new_answers_pool)(new_answers)
-    section("unanswered", "Still waiting for an answer", new=False, pool=_unanswered_pool)(unanswered)
-    section("articles", "New knowledge articles", nouns=("new article", "new articles"),
+    section("unanswered", _l("Still waiting for an answer"), new=False, pool=_unanswered_pool)(unanswered)
+    section("articles", _l("New knowledge articles"),
+            counted=lambda n, shown: ngettext("%(count)s new article", "%(count)s new articles", n, count=shown),
             pool=_new_articles_pool)(new_articles)

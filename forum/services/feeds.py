@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,6 +31,7 @@ from forum.extensions import db
 from forum.models import Answer, Article, Product, Question, Tag, question_tags
 from forum.parse import parse_id
 from forum.policy import visibility
+from forum.services import posts
 from forum.services.errors import NotFound
 
 FORMATS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
@@ -84,7 +86,7 @@ def load(name: str, arg: str | None, *, link: Link, limit: int) -> Feed:
     """The feed `name` (with its argument); raises NotFound for unknown feeds or targets."""
     fn = _sources.get((name, arg is not None))
     if fn is None:
-        raise NotFound("No such feed.")
+        raise NotFound(_("No such feed."))
     return fn(link, arg, limit)
 
 
@@ -152,14 +154,14 @@ NEWEST = (Question.created_at.desc(), Question.id.desc())
 
 
 def latest_questions(link: Link, _arg: str | None, limit: int) -> Feed:
-    return Feed("questions", "Latest questions", "The newest questions in the community.",
+    return Feed("questions", _("Latest questions"), _("The newest questions in the community."),
                 link("questions.listing", sort="newest"), _question_entries(link, order=NEWEST, limit=limit))
 
 
 def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
     upvoted = exists().where(Answer.question_id == Question.id, Answer.score > 0,
                              visibility.public_answers(with_question=False))
-    return Feed("unanswered", "Unanswered questions", "Questions still waiting for a good answer.",
+    return Feed("unanswered", _("Unanswered questions"), _("Questions still waiting for a good answer."),
                 link("questions.listing", sort="unanswered"),
                 _question_entries(link, Question.accepted_answer_id.is_(None), Question.solved_by_support_at.is_(None),
                                   ~upvoted, order=NEWEST, limit=limit))
@@ -168,18 +170,18 @@ def unanswered_questions(link: Link, _arg: str | None, limit: int) -> Feed:
 def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
-    return Feed(f"products/{product.id}", f"{product.name}: latest questions", product.description,
+        raise NotFound(_("No such product."))
+    return Feed(f"products/{product.id}", _("%(product)s: latest questions", product=product.name), product.description,
                 urls.product_url(product, link=link),
                 _question_entries(link, Question.product_id == product.id, order=NEWEST, limit=limit))
 
 
 def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
-    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    tag = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(name or "")))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)
-    return Feed(f"tags/{tag.id}", f"Questions tagged [{tag.name}]", tag.description,
+    return Feed(f"tags/{tag.id}", _("Questions tagged [%(tag)s]", tag=tag.name), tag.description,
                 urls.tag_url(tag, link=link),
                 _question_entries(link, Question.id.in_(tagged), order=NEWEST, limit=limit))
 
@@ -187,16 +189,17 @@ def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
 def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
     question = db.session.get(Question, parse_id(arg)) if parse_id(arg) is not None else None
     if question is None or not visibility.is_public(question):
-        raise NotFound("That question doesn't exist or has been deleted.")
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     answers = db.session.scalars(
         select(Answer).where(Answer.question_id == question.id, visibility.public_answers(with_question=False))
         .options(joinedload(Answer.author)).order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit))
-    entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}", title=f"Answer by {a.author.username}",
+    entries = [Entry(guid=f"tag:{TAG_AUTHORITY}:answer/{a.id}",
+                     title=_("Answer by %(username)s", username=a.author.username),
                      url=urls.question_url(question, urls.answer_anchor(a.id), link=link),
                      html=a.body_html, author=a.author.username, published=a.created_at,
                      updated=a.edited_at or a.created_at)
                for a in answers]
-    return Feed(f"questions/{question.id}", f"Answers to: {question.title}",
+    return Feed(f"questions/{question.id}", _("Answers to: %(title)s", title=question.title),
                 "New answers to this question.",
                 urls.question_url(question, link=link), entries)
 
@@ -216,15 +219,16 @@ def _article_entries(link: Link, *where, limit: int) -> list[Entry]:
 
 
 def knowledge_articles(link: Link, _arg: str | None, limit: int) -> Feed:
-    return Feed("articles", "Knowledge articles", "Answers from the community, published as knowledge.",
+    return Feed("articles", _("Knowledge articles"), _("Answers from the community, published as knowledge."),
                 link("knowledge.index"), _article_entries(link, limit=limit))
 
 
 def product_articles(link: Link, slug: str | None, limit: int) -> Feed:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
-    return Feed(f"articles/{product.id}", f"{product.name}: knowledge articles", product.description,
+        raise NotFound(_("No such product."))
+    return Feed(f"articles/{product.id}", _("%(product)s: knowledge articles", product=product.name),
+                product.description,
                 link("knowledge.index", product=product.slug),
                 _article_entries(link, Article.product_id == product.id, limit=limit))
 

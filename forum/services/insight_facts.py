@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, case, cast, delete, extract, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -49,7 +50,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
-from forum.policy import roles
+from forum.policy import roles, visibility
 from forum.services import self_service
 from forum.services.care import first_response, hours, targets
 from forum.services.errors import ValidationFailed
@@ -113,7 +114,7 @@ def _tagged(column: ColumnElement, tag_id: int) -> ColumnElement:
 
 
 def _question_where(where: Filter, question=Question) -> list[ColumnElement]:
-    clauses = [question.deleted_at.is_(None)]
+    clauses = [visibility.live(question)]
     if where.product_id is not None:
         clauses.append(question.product_id == where.product_id)
     if where.tag_id is not None:
@@ -379,7 +380,7 @@ def rollup_day(day: date, *, now: datetime | None = None) -> RollupResult:
     """
     today = (now or utcnow()).date()
     if day >= today:
-        raise ValidationFailed("Only a day that is over can be rolled up.",
+        raise ValidationFailed(_("Only a day that is over can be rolled up."),
                                fields={"day": f"Before {today.isoformat()} (UTC)."})
     computed = now or utcnow()
     insert = (sqlite_insert if _dialect() == "sqlite" else postgresql_insert)(InsightRollupDay)

@@ -19,11 +19,13 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from math import ceil
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, literal_column, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from forum.extensions import db
 from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
+from forum.policy import visibility
 from forum.services import insight_facts
 from forum.services import self_service as self_service_log
 from forum.services.errors import NotFound, ValidationFailed
@@ -70,7 +72,7 @@ def _parse_day(raw: str, name: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed("Dates look like 2026-11-30.", fields={name: "Use YYYY-MM-DD."}) from None
+        raise ValidationFailed(_("Dates look like 2026-11-30."), fields={name: "Use YYYY-MM-DD."}) from None
 
 
 def scope_from(args: dict, *, today: date | None = None) -> Scope:
@@ -82,15 +84,15 @@ def scope_from(args: dict, *, today: date | None = None) -> Scope:
         first = _parse_day(raw_from, "from") if raw_from else None
         last = _parse_day(raw_to, "to") if raw_to else today
         if first is None:
-            raise ValidationFailed("Give both dates.", fields={"from": "Use YYYY-MM-DD."})
+            raise ValidationFailed(_("Give both dates."), fields={"from": _("Use YYYY-MM-DD.")})
         if last < first:
-            raise ValidationFailed("The period ends before it starts.", fields={"to": "On or after “from”."})
+            raise ValidationFailed(_("The period ends before it starts."), fields={"to": _("On or after “from”.")})
         if (last - first).days + 1 > MAX_DAYS:
-            raise ValidationFailed("That period is too long.", fields={"from": f"At most {MAX_DAYS} days."})
+            raise ValidationFailed(_("That period is too long."), fields={"from": f"At most {MAX_DAYS} days."})
     else:
         raw_period = str(args.get("period") or "30")
         if not raw_period.isdigit() or int(raw_period) not in PERIODS:
-            raise ValidationFailed("Choose the last 7, 30 or 90 days.", fields={"period": "Use 7, 30 or 90."})
+            raise ValidationFailed(_("Choose the last 7, 30 or 90 days."), fields={"period": _("Use 7, 30 or 90.")})
         last = today
         first = today - timedelta(days=int(raw_period) - 1)
     start = datetime.combine(first, datetime.min.time())
@@ -161,7 +163,7 @@ def _in(column: ColumnElement, scope: Scope) -> ColumnElement:
 
 
 def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
-    where = [question.deleted_at.is_(None)]
+    where = [visibility.live(question)]
     if scope.product_id is not None:
         where.append(question.product_id == scope.product_id)
     if scope.tag_id is not None:
@@ -338,7 +340,7 @@ def _contributor_counts(scope: Scope, bucket) -> Select:
         _in(Question.created_at, scope), *_question_scope(scope))
     answered = (select(Answer.author_id.label("user_id"), Answer.created_at.label("at"))
                 .join(Question, Question.id == Answer.question_id)
-                .where(_in(Answer.created_at, scope), Answer.deleted_at.is_(None), *_question_scope(scope)))
+                .where(_in(Answer.created_at, scope), visibility.live(Answer), *_question_scope(scope)))
     activity = asked.union_all(answered).subquery()
     per_member = (select(activity.c.user_id, _bucketed(scope, activity.c.at, bucket))
                   .group_by(activity.c.user_id, BUCKET).subquery())
@@ -368,7 +370,7 @@ def contributors(scope: Scope, t: Tallies) -> Section:
     period = db.session.execute(_contributor_counts(scope, None)).first()
     before = db.session.execute(_contributor_counts(scope.previous(), None)).first()
     share, accepted = _top_share(scope)
-    prev_share, _ = _top_share(scope.previous())
+    prev_share, _previous = _top_share(scope.previous())
     figures = [
         Figure("active_members", "Active members", "count", period.active if period else 0,
                before.active if before else 0,

@@ -18,6 +18,7 @@ label (the preferences page and unsubscribe links pick it up from there).
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
@@ -58,8 +59,7 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
     kind = NotificationKind(kind)
     if user_id is None or (actor_id is not None and actor_id == user_id):
         return None
-    member = db.session.execute(select(User.id, User.deleted_at).where(User.id == user_id)).first()
-    if member is None or member.deleted_at is not None:
+    if db.session.scalar(select(User.id).where(User.id == user_id, visibility.member_clause())) is None:
         return None
     notification = Notification(user_id=user_id, kind=kind.value, actor_id=actor_id, question_id=question_id,
                                 answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
@@ -81,7 +81,7 @@ def notify_many(items: list[dict]) -> int:
     if not items:
         return 0
     live = set(db.session.scalars(select(User.id).where(User.id.in_({i["user_id"] for i in items}),
-                                                        User.deleted_at.is_(None))))
+                                                        visibility.member_clause())))
     rows = [{"user_id": i["user_id"], "kind": NotificationKind(i["kind"]).value, "actor_id": i.get("actor_id"),
              "question_id": i.get("question_id"), "text": mail.header_text(i.get("text", ""), 300)}
             for i in items if i["user_id"] in live]
@@ -179,7 +179,7 @@ def _mentions(text: str, author_id: int, *, question_id: int, answer_id: int | N
     keys = mentioned_names(text, current_app.config.get("MENTIONS_PER_POST", DEFAULT_MENTION_CAP))
     if not keys:
         return
-    members = db.session.execute(select(User.id).where(User.username_key.in_(keys), User.deleted_at.is_(None)))
+    members = db.session.execute(select(User.id).where(User.username_key.in_(keys), visibility.member_clause()))
     targets = {member_id for (member_id,) in members} - {author_id} - (already or set())
     if not targets:
         return
@@ -227,7 +227,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     Ids that are not the member's are ignored, so nobody can touch another member's list.
     """
     if ids is not None and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
-        raise ValidationFailed("“ids” must be a list of notification ids.", fields={"ids": "Expected integers."})
+        raise ValidationFailed(_("“ids” must be a list of notification ids."), fields={"ids": _("Expected integers.")})
     where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
     if ids is not None:
         if not ids:
@@ -240,25 +240,30 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
 
 def describe(n: Notification) -> str:
     """One plain-text line saying what happened ("alice answered your question “…”")."""
-    who = n.actor.username if n.actor is not None else "Someone"
-    title = f"“{n.question.title}”" if n.question is not None else "a question"
+    who = n.actor.username if n.actor is not None else _("Someone")
+    title = _("“%(title)s”", title=n.question.title) if n.question is not None else _("a question")
     match n.kind:
         case NotificationKind.ANSWER:
-            return f"{who} answered your question {title}"
+            return _("%(who)s answered your question %(title)s", who=who, title=title)
+        case NotificationKind.COMMENT if n.answer_id:
+            return _("%(who)s commented on your answer on %(title)s", who=who, title=title)
         case NotificationKind.COMMENT:
-            return f"{who} commented on your {'answer' if n.answer_id else 'question'} on {title}"
+            return _("%(who)s commented on your question on %(title)s", who=who, title=title)
         case NotificationKind.ACCEPTED:
-            return f"{who} accepted your answer on {title}"
+            return _("%(who)s accepted your answer on %(title)s", who=who, title=title)
+        case NotificationKind.MENTION if n.comment_id:
+            return _("%(who)s mentioned you in a comment on %(title)s", who=who, title=title)
+        case NotificationKind.MENTION if n.answer_id:
+            return _("%(who)s mentioned you in an answer on %(title)s", who=who, title=title)
         case NotificationKind.MENTION:
-            where = "a comment" if n.comment_id else ("an answer" if n.answer_id else "a question")
-            return f"{who} mentioned you in {where} on {title}"
+            return _("%(who)s mentioned you in a question on %(title)s", who=who, title=title)
         case NotificationKind.CASE_UPDATE:
-            return n.text or f"Support updated the case on {title}"
+            return n.text or _("Support updated the case on %(title)s", title=title)
         case NotificationKind.MODERATOR_ACTION:
-            return n.text or f"A moderator acted on your post on {title}"
+            return n.text or _("A moderator acted on your post on %(title)s", title=title)
         case NotificationKind.CASE_SURVEY:
-            return n.text or f"How satisfied are you with the help you got on {title}?"
-    return n.text or "Something happened"
+            return n.text or _("How satisfied are you with the help you got on %(title)s?", title=title)
+    return n.text or _("Something happened")
 
 
 def anchor(n: Notification) -> str | None:
@@ -280,18 +285,19 @@ def email_notification(payload: dict) -> None:
         return
     user = db.session.get(User, n.user_id)
     product_id = n.question.product_id if n.question is not None else None
-    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, n.kind,
-                                                                                  product_id=product_id):
+    if not visibility.is_live_account(user) or not preferences.wants_email(user.id, n.kind,
+                                                                          product_id=product_id):
         return  # opted out (of the kind or the product) or deleted the account since
-    summary = describe(n)
     link = (urls.question_url(n.question, anchor(n), link=urls.site_links())
             if n.question is not None else urls.site_url("notifications.index"))
     token = preferences.unsubscribe_token(user.id, n.kind)
-    message = mail.render(
-        "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
-            "notifications.unsubscribe", token=token),
-        user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
-        settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
+    with mail.written_for(user):
+        summary = describe(n)
+        message = mail.render(
+            "notification", to=user.email, subject=summary, unsubscribe_url=urls.site_url(
+                "notifications.unsubscribe", token=token),
+            user=user, summary=summary, link=link, kind_label=NotificationKind.label_of(n.kind),
+            settings_url=urls.site_url("preferences.page"), excerpt=_excerpt(n))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:

@@ -3,12 +3,13 @@
 import re
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Activity, Answer, Question, Revision, User, Vote, utcnow
-from forum.policy import visibility
+from forum.models import Activity, Answer, Question, Revision, Tag, User, Vote, utcnow
+from forum.policy import Permission, refusal, visibility
 from forum.services import ledger
 from forum.services.errors import NotFound, ValidationFailed
 from reputation import rules
@@ -46,14 +47,14 @@ def get_question(question_id: int, *, viewer: User | None = None) -> Question:
     """Return a question the viewer may see (forum.policy.visibility), else NotFound."""
     question = db.session.get(Question, question_id)
     if question is None or not visibility.can_see(viewer, question):
-        raise NotFound("That question doesn't exist or has been deleted.")
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     return question
 
 
 def get_answer(answer_id: int, *, viewer: User | None = None) -> Answer:
     answer = db.session.get(Answer, answer_id)
     if answer is None or not visibility.can_see(viewer, answer):
-        raise NotFound("That answer doesn't exist or has been deleted.")
+        raise NotFound(_("That answer doesn't exist or has been deleted."))
     return answer
 
 
@@ -100,9 +101,50 @@ def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]
     return tags
 
 
+def canonical_names(names: list[str]) -> list[str]:
+    """`names` with each synonym replaced by its master's name, in order, without repeats (one query)."""
+    if not names:
+        return []
+    master = Tag.__table__.alias("master")
+    mapped = dict(db.session.execute(select(Tag.name, master.c.name).join(master, master.c.id == Tag.synonym_of_id)
+                                     .where(Tag.name.in_(names))).all())
+    result: list[str] = []
+    for name in names:
+        name = mapped.get(name, name)
+        if name not in result:
+            result.append(name)
+    return result
+
+
+def canonical_name(name: str) -> str:
+    """The master tag's name for a tag or synonym name (unknown names are returned as given)."""
+    return canonical_names([name])[0] if name else name
+
+
+def check_tags(actor: User, raw: str | list[str] | None, errors: dict[str, str]) -> list[str]:
+    """The tags a post by `actor` gets: normalized, and each one existing unless `actor` may create tags.
+
+    A synonym becomes its master tag. A tag that doesn't exist yet is a field error for
+    members below the "create tags" privilege, so a typo can't start a new tag (web, API and
+    suggested edits alike).
+    """
+    names = parse_tags(raw, errors)
+    if "tags" in errors or not names:
+        return names
+    names = canonical_names(names)
+    known = set(db.session.scalars(select(Tag.name).where(Tag.name.in_(names))))
+    for name in names:
+        if name not in known:
+            reason = refusal(actor, Permission.TAG_CREATE, name)
+            if reason is not None:
+                errors["tags"] = reason
+                break
+    return names
+
+
 def raise_if(errors: dict[str, str]) -> None:
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
 
 
 def add_revision(*, author: User, body_md: str, question: Question | None = None,
@@ -181,6 +223,18 @@ def _spam_penalties(spam_posts: list[Question | Answer]) -> list:
         keys = {"question_id": post.id} if isinstance(post, Question) else {"answer_id": post.id}
         entries += ledger.live_entries([RepEvent.POST_DELETED_AS_SPAM], **keys)
     return entries
+
+
+def count_answer(post: Question | Answer | object, *, counted_before: bool) -> None:
+    """Keep `questions.answer_count` equal to the answers a visitor sees (`visibility.public_post`):
+    called after an answer is deleted, undeleted, hidden or unhidden, with `visibility.is_public_post`
+    of the answer from before the change (posts that aren't answers count nothing)."""
+    if not isinstance(post, Answer):
+        return
+    delta = int(visibility.is_public_post(post)) - int(counted_before)
+    if delta:
+        db.session.execute(update(Question).where(Question.id == post.question_id)
+                           .values(answer_count=Question.answer_count + delta))
 
 
 def touch(question: Question, kind: Activity, actor: User | None) -> None:

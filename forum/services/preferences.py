@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +34,8 @@ from forum.models import (
     utcnow,
 )
 from forum.parse import parse_id
+from forum.policy import visibility
+from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.transaction import savepoint
 
@@ -77,6 +80,12 @@ def quiet_product_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
     return {user_id: frozenset(products) for user_id, products in found.items()}
 
 
+def time_zone_of(user_id: int) -> str:
+    """The member's time zone name (UTC until they pick one), for pages and messages written for them."""
+    settings = db.session.get(MailSettings, user_id)
+    return settings.time_zone if settings is not None and settings.time_zone else "UTC"
+
+
 def choices(user_id: int) -> Choices:
     settings = db.session.get(MailSettings, user_id)
     kinds = frozenset(db.session.scalars(select(EmailSubscription.kind).where(EmailSubscription.user_id == user_id)))
@@ -105,7 +114,7 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
     if quiet and len(quiet) != len(db.session.scalars(select(Product.id).where(Product.id.in_(quiet))).all()):
         errors["quiet_products"] = "Choose products from the list."
     if errors:
-        raise ValidationFailed("Please check your email choices.", fields=errors)
+        raise ValidationFailed(_("Please check your email choices."), fields=errors)
     settings = db.session.get(MailSettings, user.id)
     if settings is None:
         settings = MailSettings(user_id=user.id)
@@ -136,7 +145,7 @@ def wants_email(user_id: int, kind: str, *, product_id: int | None = None) -> bo
         return False
     return db.session.scalar(
         select(EmailSubscription.user_id).join(User, User.id == EmailSubscription.user_id)
-        .where(EmailSubscription.user_id == user_id, EmailSubscription.kind == kind, User.deleted_at.is_(None))
+        .where(EmailSubscription.user_id == user_id, EmailSubscription.kind == kind, visibility.member_clause())
     ) is not None
 
 
@@ -147,7 +156,7 @@ def email_wanted(pairs: list[tuple[int, str, int | None]]) -> set[tuple[int, str
     user_ids = {user_id for user_id, _kind, _product in pairs}
     subscribed = set(db.session.execute(
         select(EmailSubscription.user_id, EmailSubscription.kind).join(User, User.id == EmailSubscription.user_id)
-        .where(EmailSubscription.user_id.in_(user_ids), User.deleted_at.is_(None))).tuples())
+        .where(EmailSubscription.user_id.in_(user_ids), visibility.member_clause())).tuples())
     if not subscribed:
         return set()
     quiet = set(db.session.execute(select(QuietProduct.user_id, QuietProduct.product_id)
@@ -161,13 +170,13 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     if kind == "product":
         row = db.session.scalar(select(Product).where(Product.slug == str(ref)))
     elif kind == "tag":
-        row = db.session.scalar(select(Tag).where(Tag.name == str(ref)))
+        row = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(str(ref))))
     elif kind == "question":
         row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
-        if row is not None and row.is_deleted:
+        if not visibility.is_live(row):
             row = None
     else:
-        raise ValidationFailed("You can follow a product, a tag or a question.")
+        raise ValidationFailed(_("You can follow a product, a tag or a question."))
     if row is None:
         raise NotFound(f"No such {kind}.")
     return row
@@ -219,14 +228,17 @@ class Following:
     questions: list[Question]
 
 
-def following(user_id: int) -> Following:
-    """What the member follows, for the preferences page, in three queries."""
+def following(user_id: int, *, viewer: User | None = None) -> Following:
+    """What the member follows, in three queries: the questions `viewer` may see (the preferences
+    page passes the member, so a question hidden since it was followed isn't linked), or without
+    a viewer every question that still exists (the member's data export)."""
     products = list(db.session.scalars(select(Product).join(Follow, Follow.product_id == Product.id)
                                        .where(Follow.user_id == user_id).order_by(Product.name)))
     tags = list(db.session.scalars(select(Tag).join(Follow, Follow.tag_id == Tag.id)
                                    .where(Follow.user_id == user_id).order_by(Tag.name)))
+    shown = visibility.question_clause(viewer) if viewer is not None else visibility.live(Question)
     questions = list(db.session.scalars(select(Question).join(Follow, Follow.question_id == Question.id)
-                                        .where(Follow.user_id == user_id, Question.deleted_at.is_(None))
+                                        .where(Follow.user_id == user_id, shown)
                                         .order_by(Follow.created_at.desc())))
     return Following(products, tags, questions)
 
@@ -268,7 +280,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
                        "or change your email settings after signing in.") from exc
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or (kind != DIGEST and kind not in {k.value for k in NotificationKind}):
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     return user, kind
 
 

@@ -7,6 +7,7 @@ complete as the product grows (notifications, cases where the member is the cust
 from collections.abc import Callable
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from forum.extensions import db
@@ -24,7 +25,7 @@ from forum.models import (
     Vote,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services.accounts import require_password, unusable_password, username_key
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
@@ -106,17 +107,17 @@ def delete_account(user: User, *, password: str | None, confirmation: str, actor
     again: `reauthenticated`); a moderator acting on a member's request (actor) confirms with
     the word only.
     """
-    if user.deleted_at is not None:
-        raise ValidationFailed("This account is already deleted.")
+    if not visibility.is_live_account(user):
+        raise ValidationFailed(_("This account is already deleted."))
     if actor is not None and actor.id != user.id:
         require(actor, Permission.MEMBER_DELETE, user)
     elif user.has_password:
         require_password(user, password or "", "password")
     elif not reauthenticated:
-        raise ValidationFailed("Please confirm it's you.",
-                               fields={"password": "Sign in again with your company account, then delete."})
+        raise ValidationFailed(_("Please confirm it's you."),
+                               fields={"password": _("Sign in again with your company account, then delete.")})
     if (confirmation or "").strip() != CONFIRMATION:
-        raise ValidationFailed("Please confirm.", fields={"confirmation": f"Type {CONFIRMATION} to confirm."})
+        raise ValidationFailed(_("Please confirm."), fields={"confirmation": f"Type {CONFIRMATION} to confirm."})
     placeholder = FORMER_MEMBER.format(id=user.id)
     user.username, user.username_key = placeholder, username_key(placeholder)
     user.email = f"{placeholder}@deleted.invalid"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from forum.extensions import db
@@ -65,7 +66,7 @@ def mapped_claims() -> list[str]:
 def get_field(field_id: int) -> ProfileField:
     field = db.session.get(ProfileField, field_id)
     if field is None:
-        raise NotFound("No such profile field.")
+        raise NotFound(_("No such profile field."))
     return field
 
 
@@ -121,7 +122,7 @@ def _definition(field: ProfileField | None, product_id: int, data: Mapping[str, 
         help_text = ""
     claim = sso.check_claim_name(data.get("claim", current("claim", "")), "claim", errors)
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     return {"label": label, "kind": kind, "choices": choices, "help_text": help_text.strip(), "claim": claim,
             **flags}
 
@@ -293,8 +294,8 @@ def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[st
     if errors:
         posts.check_title(title, errors)
         posts.check_body(body, errors)
-        posts.parse_tags(tags, errors)
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        posts.check_tags(author, tags, errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     question = questions.ask(author, title=title, body=body, tags=tags, product=product)
     record_question_answers(author, question, values)
     return question
@@ -312,7 +313,7 @@ def save_member_values(user: User, raw: Callable[[ProfileField], object],
         except ValueError as exc:
             errors[name(field)] = str(exc)
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     _save(user.id, values)
 
 

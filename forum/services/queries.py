@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -118,8 +119,8 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
     try:
         page_n, per_page_n = int(page), int(per_page)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("page and per_page must be whole numbers.",
-                               fields={"page": "Use a whole number."}) from exc
+        raise ValidationFailed(_("page and per_page must be whole numbers."),
+                               fields={"page": _("Use a whole number.")}) from exc
     if not 1 <= page_n <= MAX_PAGE or not 1 <= per_page_n <= maximum:
         raise ValidationFailed(f"page is 1–{MAX_PAGE:,}; per_page is 1–{maximum}.",
                                fields={"per_page": f"Use 1–{maximum}."})
@@ -145,7 +146,7 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
                    author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
     """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
     if sort not in SORTS:
-        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": "Unknown sort."})
+        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": _("Unknown sort.")})
     where = [visibility.public_questions()]
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
@@ -153,7 +154,7 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
             raise NotFound(f"No product “{product[:60]}”.")
         where.append(Question.product_id == product_id)
     if tag:
-        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
+        tag_id = db.session.scalar(select(func.coalesce(Tag.synonym_of_id, Tag.id)).where(Tag.name == tag))
         if tag_id is None:
             raise NotFound(f"No tag “{tag[:60]}”.")
         tag_clause = len(where)
@@ -198,8 +199,8 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
     )
     if question is None or not visibility.can_see(viewer, question):
         if question is not None and not question.is_deleted:
-            raise NotFound("That question is hidden until a moderator reviews it.")
-        raise NotFound("That question doesn't exist or has been deleted.")
+            raise NotFound(_("That question is hidden until a moderator reviews it."))
+        raise NotFound(_("That question doesn't exist or has been deleted."))
     answer_filter = [Answer.question_id == question.id, visibility.answer_clause(viewer, with_question=False)]
     comment_filter = [Comment.question_id == question.id, visibility.comment_clause(viewer)]
     accepted_first = case((Answer.id == question.accepted_answer_id, 0), else_=1)
@@ -267,22 +268,29 @@ def user_counts(user_id: int) -> dict[str, int]:
     return {"questions": questions, "answers": answers}
 
 
-def products() -> list[tuple[Product, int]]:
-    """Every product with its number of live questions (counts from the count cache)."""
+def products(*, include_archived: bool = False) -> list[tuple[Product, int]]:
+    """The products with their numbers of live questions (counts from the count cache).
+
+    Archived products are left out, except for the admin pages that keep them (`include_archived`).
+    """
     counts = counts_cache.get("per-product", lambda: dict(db.session.execute(
         select(Question.product_id, func.count(Question.id))
         .where(visibility.public_questions()).group_by(Question.product_id)).all()))
-    return [(p, counts.get(p.id, 0)) for p in db.session.scalars(select(Product).order_by(Product.name))]
+    query = select(Product).order_by(Product.name)
+    if not include_archived:
+        query = query.where(Product.archived_at.is_(None))
+    return [(p, counts.get(p.id, 0)) for p in db.session.scalars(query)]
 
 
 def tags(*, page: int = 1, per_page: int = 60) -> Page:
-    """Tags by number of live questions, most used first."""
+    """Tags (not their synonyms) by number of live questions, most used first."""
     counts = (select(question_tags.c.tag_id, func.count().label("n"))
               .join(Question, Question.id == question_tags.c.question_id)
               .where(visibility.public_questions()).group_by(question_tags.c.tag_id).subquery())
-    total = db.session.scalar(select(func.count(Tag.id))) or 0
+    total = db.session.scalar(select(func.count(Tag.id)).where(Tag.synonym_of_id.is_(None))) or 0
     rows = db.session.execute(
         select(Tag, func.coalesce(counts.c.n, 0).label("n")).outerjoin(counts, counts.c.tag_id == Tag.id)
+        .where(Tag.synonym_of_id.is_(None))
         .order_by(func.coalesce(counts.c.n, 0).desc(), Tag.name).limit(per_page).offset((page - 1) * per_page)
     )
     return Page([(t, n) for t, n in rows], page, per_page, total)
@@ -291,14 +299,14 @@ def tags(*, page: int = 1, per_page: int = 60) -> Page:
 def get_tag(name: str) -> Tag:
     tag = db.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     return tag
 
 
 def get_product(slug: str) -> Product:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 

@@ -1,11 +1,12 @@
 """Asking, editing and deleting questions."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Activity, Answer, Product, Question, Tag, User, utcnow
 from forum.parse import parse_id
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger, posts
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, emit
@@ -19,6 +20,8 @@ def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
         product = db.session.scalar(select(Product).where(Product.slug == ref))
     if product is None:
         errors["product"] = "Please choose one of the products."
+    elif product.is_archived:
+        errors["product"] = f"{product.name} is archived and takes no new questions: please choose another product."
     return product
 
 
@@ -45,7 +48,7 @@ def ask(author: User, *, title: str, body: str, tags: str | list[str], product: 
     errors: dict[str, str] = {}
     title = posts.check_title(title, errors)
     body = posts.check_body(body, errors)
-    tag_names = posts.parse_tags(tags, errors)
+    tag_names = posts.check_tags(author, tags, errors)
     product_row = _product(product, errors)
     posts.raise_if(errors)
     posts.check_content(author, "question", f"{title}\n\n{body}", new=True)
@@ -73,7 +76,7 @@ def edit_question(question_id: int, actor: User, *, title: str | None = None, bo
     errors: dict[str, str] = {}
     new_title = posts.check_title(question.title if title is None else title, errors)
     new_body = posts.check_body(question.body_md if body is None else body, errors)
-    new_tags = posts.parse_tags([t.name for t in question.tags] if tags is None else tags, errors)
+    new_tags = posts.check_tags(actor, [t.name for t in question.tags] if tags is None else tags, errors)
     posts.raise_if(errors)
     if (new_title, new_body, new_tags) == (question.title, question.body_md, [t.name for t in question.tags]):
         return question
@@ -100,7 +103,7 @@ def delete_question(question_id: int, actor: User) -> None:
     if question.is_deleted:
         return
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
-                                                           Answer.deleted_at.is_(None))))
+                                                           visibility.live(Answer))))
     if question.accepted_answer_id is not None or any(a.score > 0 for a in answers):
         require(actor, Permission.POST_DELETE_INVESTED, question)
     question.deleted_at, question.deleted_by_id = utcnow(), actor.id
@@ -115,10 +118,10 @@ def undelete_question(question_id: int, actor: User) -> None:
     question = posts.get_question(question_id, viewer=actor)
     require(actor, Permission.POST_UNDELETE)
     if not question.is_deleted:
-        raise ValidationFailed("That question is not deleted.")
+        raise ValidationFailed(_("That question is not deleted."))
     question.deleted_at = question.deleted_by_id = None
     answers = list(db.session.scalars(select(Answer).where(Answer.question_id == question.id,
-                                                           Answer.deleted_at.is_(None))))
+                                                           visibility.live(Answer))))
     db.session.flush()
     touched = posts.restore_reputation(question, answers)
     ledger.refresh_cache(touched)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -62,7 +63,7 @@ PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 def leaderboard(period: str = "week", *, product: str | None = None, limit: int = 50) -> list[tuple[User, int]]:
     """Members who earned the most reputation in the period, overall or from one product's posts."""
     if period not in PERIODS:
-        raise ValidationFailed("period must be week, month or all.", fields={"period": "Unknown period."})
+        raise ValidationFailed(_("period must be week, month or all."), fields={"period": _("Unknown period.")})
     if period == "all" and product is None:
         rows = db.session.scalars(select(User).where(User.reputation > 1)
                                   .order_by(User.reputation.desc(), User.id).limit(limit))
@@ -74,7 +75,7 @@ def leaderboard(period: str = "week", *, product: str | None = None, limit: int 
     if product is not None:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
-            raise NotFound("No such product.")
+            raise NotFound(_("No such product."))
         thread = func.coalesce(ReputationEntry.question_id, Answer.question_id)
         query = (query.outerjoin(Answer, Answer.id == ReputationEntry.answer_id)
                  .join(Question, Question.id == thread).where(Question.product_id == product_id))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, select, update
 
@@ -21,17 +23,15 @@ from forum.extensions import db
 from forum.models import (
     Answer,
     Article,
-    ArticleState,
     Case,
     CaseSurvey,
     HelpfulVote,
     NotificationKind,
-    Question,
     Rating,
     User,
     utcnow,
 )
-from forum.policy import Permission, require
+from forum.policy import Permission, require, visibility
 from forum.services import notifications, outbox, preferences
 from forum.services.errors import Gone, NotAllowed, NotFound, ValidationFailed
 from forum.services.events import Event, subscribe
@@ -41,7 +41,7 @@ SURVEY_DAYS = 7
 COMMENT_MAX = 2000
 SALT = "peercare.case-survey"
 EMAIL = "satisfaction.email"
-QUESTION = "How satisfied are you with the help you got?"
+QUESTION = lazy_gettext("How satisfied are you with the help you got?")
 
 
 def init_app(app) -> None:
@@ -101,12 +101,12 @@ def open_link(token: str, member: User) -> CaseSurvey:
     try:
         survey_id, customer_id, nonce = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError) as exc:
-        raise NotFound("This survey link is not valid. Please use the link from the email.") from exc
+        raise NotFound(_("This survey link is not valid. Please use the link from the email.")) from exc
     survey = db.session.get(CaseSurvey, survey_id) if isinstance(survey_id, int) else None
     if survey is None or survey.customer_id is None or survey.customer_id != customer_id:
-        raise NotFound("This survey link is not valid.")
+        raise NotFound(_("This survey link is not valid."))
     if member.id != customer_id:
-        raise NotAllowed("This survey link belongs to another member. Sign in as the member it was sent to.")
+        raise NotAllowed(_("This survey link belongs to another member. Sign in as the member it was sent to."))
     if utcnow() >= survey.expires_at:
         raise Gone(f"This survey closed {SURVEY_DAYS} days after the case was resolved.")
     if survey.link_nonce is None or not secrets.compare_digest(survey.link_nonce, str(nonce)):
@@ -120,7 +120,7 @@ def survey_for_question(question_id: int, member: User) -> CaseSurvey:
     survey = db.session.scalar(select(CaseSurvey).join(Case, Case.id == CaseSurvey.case_id)
                                .where(Case.question_id == question_id).order_by(CaseSurvey.id.desc()).limit(1))
     if survey is None:
-        raise NotFound("There is no satisfaction survey for this question.")
+        raise NotFound(_("There is no satisfaction survey for this question."))
     require(member, Permission.CASE_RATE, survey)
     if utcnow() >= survey.expires_at:
         raise Gone(f"This survey closed {SURVEY_DAYS} days after the case was resolved.")
@@ -131,8 +131,8 @@ def parse_rating(raw: object) -> Rating:
     """A rating from a form or JSON value; anything but 1–5 is a clear error."""
     text = str(raw).strip() if raw is not None else ""
     if not text.isdigit() or not 1 <= int(text) <= 5:
-        raise ValidationFailed("Please choose a rating from 1 to 5.",
-                               fields={"rating": "Choose 1 (very dissatisfied) to 5 (very satisfied)."})
+        raise ValidationFailed(_("Please choose a rating from 1 to 5."),
+                               fields={"rating": _("Choose 1 (very dissatisfied) to 5 (very satisfied).")})
     return Rating(int(text))
 
 
@@ -148,7 +148,8 @@ def record(survey: CaseSurvey, member: User, rating: object, comment: str | None
     value = parse_rating(rating)
     text = (comment or "").replace("\x00", "").strip()
     if len(text) > COMMENT_MAX:
-        raise ValidationFailed("The comment is too long.", fields={"comment": f"At most {COMMENT_MAX:,} characters."})
+        raise ValidationFailed(_("The comment is too long."),
+                               fields={"comment": f"At most {COMMENT_MAX:,} characters."})
     survey.rating, survey.comment, survey.rated_at = int(value), text, utcnow()
     if through_link:
         survey.link_nonce = None
@@ -167,17 +168,18 @@ def email_survey(payload: dict) -> None:
         return
     user = db.session.get(User, survey.customer_id)
     kind = NotificationKind.CASE_SURVEY.value
-    if user is None or user.deleted_at is not None or not preferences.wants_email(user.id, kind,
-                                                                                  product_id=survey.product_id):
+    if not visibility.is_live_account(user) or not preferences.wants_email(user.id, kind,
+                                                                          product_id=survey.product_id):
         return
     case = survey.case
-    message = mail.render(
-        "case_survey", to=user.email, subject=f"{case.reference}: {QUESTION}",
-        unsubscribe_url=urls.site_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
-                                                                                                          kind)),
-        settings_url=urls.site_url("preferences.page"), user=user, case=case, question=QUESTION,
-        title=case.question.title, links=rating_links(survey), days=SURVEY_DAYS,
-        kind_label=NotificationKind.label_of(kind))
+    with mail.written_for(user):
+        message = mail.render(
+            "case_survey", to=user.email, subject=f"{case.reference}: {QUESTION}",
+            unsubscribe_url=urls.site_url("notifications.unsubscribe", token=preferences.unsubscribe_token(user.id,
+                                                                                                              kind)),
+            settings_url=urls.site_url("preferences.page"), user=user, case=case, question=str(QUESTION),
+            title=case.question.title, links=rating_links(survey), days=SURVEY_DAYS,
+            kind_label=NotificationKind.label_of(kind))
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:
@@ -201,17 +203,15 @@ def _target(kind: str, target_id: int) -> Answer | Article:
     """An accepted, visible answer or a published article: the only things asked about."""
     if kind == "answer":
         answer = db.session.get(Answer, target_id)
-        question = db.session.get(Question, answer.question_id) if answer is not None else None
-        if (answer is None or answer.deleted_at is not None or answer.hidden_at is not None or question is None
-                or question.deleted_at is not None or question.accepted_answer_id != answer.id):
-            raise NotFound("“Did this help?” is asked about accepted answers only.")
+        if answer is None or not visibility.is_public(answer) or answer.question.accepted_answer_id != answer.id:
+            raise NotFound(_("“Did this help?” is asked about accepted answers only."))
         return answer
     if kind == "article":
         article = db.session.get(Article, target_id)
-        if article is None or article.state != ArticleState.PUBLISHED:
-            raise NotFound("No such published article.")
+        if article is None or not visibility.is_public(article):
+            raise NotFound(_("No such published article."))
         return article
-    raise NotFound("“Did this help?” is asked about accepted answers and articles.")
+    raise NotFound(_("“Did this help?” is asked about accepted answers and articles."))
 
 
 def parse_helpful(raw: object) -> bool:
@@ -220,7 +220,7 @@ def parse_helpful(raw: object) -> bool:
         return True
     if text in ("no", "false", "0"):
         return False
-    raise ValidationFailed("Answer yes or no.", fields={"helpful": "Send yes or no."})
+    raise ValidationFailed(_("Answer yes or no."), fields={"helpful": _("Send yes or no.")})
 
 
 def vote_helpful(member: User, kind: str, target_id: int, helpful: object) -> HelpfulCount:

@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from forum import mail, urls
 from forum.extensions import db
 from forum.models import Product, SsoIdentity, User, utcnow
-from forum.policy import Permission, require, roles
+from forum.policy import Permission, require, roles, visibility
 from forum.services import accounts, outbox, preferences, settings, twofactor
 from forum.services.account_email import LinkNotValid
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -76,7 +77,7 @@ def set_claim_mapping(values: dict[str, object], *, actor: User) -> dict[str, st
     errors: dict[str, str] = {}
     mapping = {name: check_claim_name(values.get(name), name, errors) for name in DEFAULT_MAPPING}
     if errors:
-        raise ValidationFailed("Please correct the marked claim names.", fields=errors)
+        raise ValidationFailed(_("Please correct the marked claim names."), fields=errors)
     settings.put(CLAIMS_KEY, mapping)
     return mapping
 
@@ -90,8 +91,8 @@ def set_sso_only(enabled: bool, *, actor: User, providers_configured: bool) -> N
     """Switch "single sign-on only"; it needs at least one provider, or nobody but staff could sign in."""
     require(actor, Permission.ADMIN_SETTINGS)
     if enabled and not providers_configured:
-        raise ValidationFailed("Configure a provider first.",
-                               fields={"sso_only": "No single sign-on provider is configured (SSO_PROVIDERS)."})
+        raise ValidationFailed(_("Configure a provider first."),
+                               fields={"sso_only": _("No single sign-on provider is configured (SSO_PROVIDERS).")})
     settings.put(SSO_ONLY_KEY, bool(enabled))
 
 
@@ -179,8 +180,8 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     identity = find_identity(provider, subject)
     if identity is not None:
         user = identity.user
-        if user.deleted_at is not None:
-            raise NotAllowed("The account linked to this sign-in was deleted.")
+        if not visibility.is_live_account(user):
+            raise NotAllowed(_("The account linked to this sign-in was deleted."))
         _refresh(identity, snap)
         return SignedIn(user)
     try:
@@ -188,7 +189,7 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     except ValidationFailed:
         raise NotAllowed(f"{label} didn't share a usable email address, which an account here needs. "
                          "Please ask your company's administrators to release the “email” claim.") from None
-    existing = db.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+    existing = db.session.scalar(select(User).where(User.email == email, visibility.member_clause()))
     if existing is not None:
         if not snap["email_verified"]:
             raise NotAllowed(f"An account here already uses {email}, and {label} hasn't verified that address, "
@@ -221,7 +222,7 @@ def create_member(provider: str, subject: str, snap: dict, username: str) -> Use
     Raises ValidationFailed on field "username" (invalid or taken, also when two sign-ups race).
     """
     if find_identity(provider, subject) is not None:
-        raise Conflict("This account is already linked; sign in again.")
+        raise Conflict(_("This account is already linked; sign in again."))
     user = accounts.register(username, snap["email"], None, email_confirmed=snap["email_verified"])
     user.display_name, user.locale = snap["display_name"], snap["locale"]
     _link(user, provider, subject, snap)
@@ -230,10 +231,10 @@ def create_member(provider: str, subject: str, snap: dict, username: str) -> Use
 
 def _link(user: User, provider: str, subject: str, snap: dict) -> SsoIdentity:
     if find_identity(provider, subject) is not None:
-        raise Conflict("That account is already linked to a member here.")
+        raise Conflict(_("That account is already linked to a member here."))
     if db.session.scalar(select(SsoIdentity.id).where(SsoIdentity.user_id == user.id,
                                                       SsoIdentity.provider == provider)) is not None:
-        raise Conflict("Your account here is already linked to another account at this provider; unlink it first.")
+        raise Conflict(_("Your account here is already linked to another account at this provider; unlink it first."))
     identity = SsoIdentity(user_id=user.id, provider=provider, subject=subject, email=snap.get("email", ""),
                            claims={})
     db.session.add(identity)
@@ -270,8 +271,8 @@ def link_with_password(user: User, provider: str, subject: str, snap: dict, *, p
                        code: str = "") -> SsoIdentity:
     """Link after the member proves the account is theirs with its password (and two-factor code)."""
     if not user.has_password:
-        raise ValidationFailed("This account has no password.",
-                               fields={"password": "Use the emailed link instead."})
+        raise ValidationFailed(_("This account has no password."),
+                               fields={"password": _("Use the emailed link instead.")})
     accounts.require_password(user, password, "password")
     if user.totp_enabled_at is not None:
         twofactor.verify(user, code)
@@ -316,7 +317,7 @@ def check_link_token(token: str) -> PendingLink:
         raise LinkNotValid(f"This link isn't valid. {again}")
     user_id, provider, subject, email = value
     user = db.session.get(User, user_id)
-    if user is None or user.deleted_at is not None or user.email != email:
+    if not visibility.is_live_account(user) or user.email != email:
         raise LinkNotValid(f"This link is out of date. {again}")
     identity = find_identity(provider, subject)
     if identity is not None and identity.user_id != user.id:
@@ -335,12 +336,14 @@ def confirm_link_token(token: str, snap: dict | None = None) -> User:
 def _send_link_email(payload: dict) -> None:
     """Email the link (to the member's current address); nothing for an account deleted meanwhile."""
     user = db.session.get(User, payload["user_id"])
-    if user is None or user.deleted_at is not None:
+    if not visibility.is_live_account(user):
         return
     token = _serializer().dumps([user.id, payload["provider"], payload["subject"], user.email])
     link = urls.site_url("sso.confirm_link", token=token)
-    message = mail.render("sso_link", to=user.email, subject=f"Link your {payload['label']} sign-in",
-                          unsubscribe_url=None, user=user, link=link, label=payload["label"], hours=link_hours())
+    with mail.written_for(user):
+        message = mail.render("sso_link", to=user.email, subject=_("Link your %(provider)s sign-in",
+                                                                   provider=payload["label"]),
+                              unsubscribe_url=None, user=user, link=link, label=payload["label"], hours=link_hours())
     try:
         mail.send(message)
     except mail.MailUnavailable as exc:
@@ -368,13 +371,13 @@ def unlink(user: User, identity_id: int, *, password: str) -> None:
     identity = db.session.scalar(select(SsoIdentity).where(SsoIdentity.id == identity_id,
                                                            SsoIdentity.user_id == user.id))
     if identity is None:
-        raise NotFound("No such linked account.")
+        raise NotFound(_("No such linked account."))
     if not user.has_password:
-        raise ValidationFailed("Set a password first.", fields={
-            "password": "You sign in only with this account: set a password (Forgot password?) before unlinking."})
+        raise ValidationFailed(_("Set a password first."), fields={
+            "password": _("You sign in only with this account: set a password (Forgot password?) before unlinking.")})
     accounts.require_password(user, password, "password")
     if sso_only() and not roles.is_staff(user) and len(identities(user.id)) == 1:
-        raise NotAllowed("Members sign in only with a company account here, so you can't unlink your only one.")
+        raise NotAllowed(_("Members sign in only with a company account here, so you can't unlink your only one."))
     db.session.delete(identity)
     db.session.flush()
 

@@ -4,11 +4,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import ApiToken, TokenScope, User, utcnow
-from forum.policy import Permission, can
+from forum.policy import Permission, can, visibility
 from forum.services.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "pc_"
@@ -33,9 +34,9 @@ def create_token(user: User, name: str, scope: str | None = None) -> str:
     scope = scope or scopes_for(user)[-1].value
     name = (name or "").strip()
     if not name or len(name) > 80:
-        raise ValidationFailed("Please name the token.", fields={"name": "1–80 characters, e.g. “CRM sync”."})
+        raise ValidationFailed(_("Please name the token."), fields={"name": _("1–80 characters, e.g. “CRM sync”.")})
     if scope not in {s.value for s in scopes_for(user)}:
-        raise ValidationFailed("Please choose what the token may do.",
+        raise ValidationFailed(_("Please choose what the token may do."),
                                fields={"scope": "One of: " + ", ".join(s.value for s in scopes_for(user))})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10], scope=scope))
@@ -46,7 +47,7 @@ def create_token(user: User, name: str, scope: str | None = None) -> str:
 def revoke_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = token.revoked_at or utcnow()
     db.session.flush()
 
@@ -68,7 +69,7 @@ def token_row(token: str) -> ApiToken | None:
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.user.deleted_at is not None:
+    if row is None or row.revoked_at is not None or not visibility.is_live_account(row.user):
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:

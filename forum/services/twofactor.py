@@ -7,6 +7,7 @@ REQUIRE_STAFF_2FA (on in production). Each code works once: the accepted time-st
 import time
 
 import pyotp
+from flask_babel import gettext as _
 
 from forum.extensions import db
 from forum.models import User, utcnow
@@ -43,7 +44,7 @@ def _matching_counter(secret: str, code: str) -> int | None:
 def begin_setup(user: User) -> None:
     """Give the member a new secret to add to their app; it counts only once enabled."""
     if user.totp_enabled_at is not None:
-        raise ValidationFailed("Two-factor sign-in is already on.")
+        raise ValidationFailed(_("Two-factor sign-in is already on."))
     user.totp_secret = new_secret()
     db.session.flush()
 
@@ -55,8 +56,8 @@ def enable(user: User, code: str) -> None:
     """
     counter = _matching_counter(user.totp_secret or "", code) if user.totp_enabled_at is None else None
     if counter is None:
-        raise ValidationFailed("That code doesn't match.",
-                               fields={"code": "Enter the 6-digit code your app shows now."})
+        raise ValidationFailed(_("That code doesn't match."),
+                               fields={"code": _("Enter the 6-digit code your app shows now.")})
     user.totp_enabled_at, user.totp_last_counter = utcnow(), counter
     end_sessions_and_tokens(user)
     db.session.flush()
@@ -74,7 +75,7 @@ def verify(user: User, code: str) -> None:
     """Accept a code once; raise ValidationFailed for a wrong or already used one."""
     counter = _matching_counter(user.totp_secret or "", code)
     if counter is None or (user.totp_last_counter is not None and counter <= user.totp_last_counter):
-        raise ValidationFailed("That code doesn't match.", fields={"code": "Enter the current 6-digit code."})
+        raise ValidationFailed(_("That code doesn't match."), fields={"code": _("Enter the current 6-digit code.")})
     user.totp_last_counter = counter
     db.session.flush()
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, select, update
+from sqlalchemy import Select, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.models import Answer, Article, Question, ReputationEntry, User, Vote
+from forum.policy import visibility
 from reputation import rules
 from reputation.events import RepEvent
 
@@ -54,10 +55,6 @@ class Report:
         return self.difference_count == 0
 
 
-def _live_question():
-    return and_(Question.deleted_at.is_(None))
-
-
 def _expected_sources() -> list[Select]:
     """(user_id, amount) per member from each kind of fact, each ordered by member."""
     up, down = rules.POINTS[RepEvent.QUESTION_UPVOTED], rules.POINTS[RepEvent.QUESTION_DOWNVOTED]
@@ -67,20 +64,20 @@ def _expected_sources() -> list[Select]:
     sources = [
         select(User.id, literal(rules.POINTS[RepEvent.JOINED])),
         select(Question.author_id, func.sum(case((Vote.value == 1, up), else_=down)))
-        .join(Vote, Vote.question_id == Question.id).where(_live_question()).group_by(Question.author_id),
+        .join(Vote, Vote.question_id == Question.id).where(visibility.live(Question)).group_by(Question.author_id),
         select(Answer.author_id, func.sum(case((Vote.value == 1, aup), else_=adown)))
         .join(Vote, Vote.answer_id == Answer.id).join(thread, thread.id == Answer.question_id)
-        .where(Answer.deleted_at.is_(None), thread.deleted_at.is_(None)).group_by(Answer.author_id),
+        .where(visibility.live(Answer), visibility.live(thread)).group_by(Answer.author_id),
         select(Vote.user_id, func.count() * rules.POINTS[RepEvent.DOWNVOTE_CAST])
         .join(Answer, Answer.id == Vote.answer_id).join(thread, thread.id == Answer.question_id)
-        .where(Vote.value == -1, Answer.deleted_at.is_(None), thread.deleted_at.is_(None)).group_by(Vote.user_id),
+        .where(Vote.value == -1, visibility.live(Answer), visibility.live(thread)).group_by(Vote.user_id),
         select(accepted.author_id, func.count() * rules.POINTS[RepEvent.ANSWER_ACCEPTED])
         .select_from(Question).join(accepted, accepted.id == Question.accepted_answer_id)
-        .where(_live_question(), accepted.deleted_at.is_(None), accepted.author_id != Question.author_id)
+        .where(visibility.live(Question), visibility.live(accepted), accepted.author_id != Question.author_id)
         .group_by(accepted.author_id),
         select(Question.author_id, func.count() * rules.POINTS[RepEvent.ACCEPT_GIVEN])
         .join(accepted, accepted.id == Question.accepted_answer_id)
-        .where(_live_question(), accepted.deleted_at.is_(None), accepted.author_id != Question.author_id)
+        .where(visibility.live(Question), visibility.live(accepted), accepted.author_id != Question.author_id)
         .group_by(Question.author_id),
         select(ReputationEntry.user_id, func.sum(ReputationEntry.amount))
         .where(ReputationEntry.event == RepEvent.BONUS.value).group_by(ReputationEntry.user_id),
@@ -88,9 +85,9 @@ def _expected_sources() -> list[Select]:
         .join(Article, Article.answer_id == Answer.id).group_by(Answer.author_id),
         # Posts deleted as spam (and not undeleted) cost their author the rules' penalty each.
         select(Question.author_id, func.count() * rules.POINTS[RepEvent.POST_DELETED_AS_SPAM])
-        .where(Question.deleted_at.is_not(None), Question.deleted_as_spam.is_(True)).group_by(Question.author_id),
+        .where(visibility.deleted_as_spam(Question)).group_by(Question.author_id),
         select(Answer.author_id, func.count() * rules.POINTS[RepEvent.POST_DELETED_AS_SPAM])
-        .where(Answer.deleted_at.is_not(None), Answer.deleted_as_spam.is_(True)).group_by(Answer.author_id),
+        .where(visibility.deleted_as_spam(Answer)).group_by(Answer.author_id),
     ]
     return [s.order_by(s.selected_columns[0]) for s in sources]
 

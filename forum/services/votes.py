@@ -1,5 +1,6 @@
 """Voting: cast, change and retract, with reputation kept in step through the ledger."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +26,7 @@ def vote(actor: User, kind: PostKind, post_id: int, value: int) -> int:
     of concurrent voters leave score == sum of votes.
     """
     if value not in (-1, 0, 1):
-        raise ValidationFailed("A vote is 1 (up), -1 (down) or 0 (retract).", fields={"value": "Use 1, -1 or 0."})
+        raise ValidationFailed(_("A vote is 1 (up), -1 (down) or 0 (retract)."), fields={"value": _("Use 1, -1 or 0.")})
     for attempt in range(RETRIES):
         try:
             with savepoint():

@@ -3,10 +3,11 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth, security, sso
 from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, apply_errors
-from forum.services import account_email, accounts
+from forum.services import account_email, accounts, settings
 from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
@@ -42,6 +43,8 @@ def _sign_in_choices() -> dict:
 def register():
     if auth.current():
         return redirect(url_for("questions.index"))
+    if not settings.registration_options().open:
+        return render_template("accounts/register_closed.html"), 403 if request.method == "POST" else 200
     form = RegisterForm()
     if sso_accounts.sso_only():
         status = 403 if request.method == "POST" else 200
@@ -90,7 +93,7 @@ def login():
                 return twofactor.start(user, remember=form.remember.data,
                                        next_url=safe_next(request.args.get("next")))
             auth.sign_in(user, remember=form.remember.data)
-            flash(f"Signed in as {user.username}.", "success")
+            flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
     choices = _sign_in_choices()
     # With "single sign-on only", the password form is the staff's way in: shown on request.
@@ -107,7 +110,7 @@ def logout():
         auth.sign_out()
         if sso.logout_offer() is not None:
             return redirect(url_for("sso.signed_out_here"))
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("questions.index"))
 
 
@@ -128,7 +131,7 @@ def confirm_email(token: str):
         if form.validate_on_submit():
             with unit_of_work():
                 account_email.confirm_email(token)
-            flash("Thanks, your email address is confirmed.", "success")
+            flash(_("Thanks, your email address is confirmed."), "success")
             return redirect(url_for("questions.index") if auth.current() else url_for("auth.login"))
         pending = account_email.check_confirmation(token)
     except account_email.LinkNotValid as exc:
@@ -146,7 +149,7 @@ def finish_sign_up(token: str):
             with unit_of_work():
                 user = account_email.finish_sign_up(token)
                 auth.sign_in(user)
-            flash(f"Welcome to the community, {user.username}!", "success")
+            flash(_("Welcome to the community, %(username)s!", username=user.username), "success")
             return redirect(safe_next(next_path))
         pending = account_email.check_sign_up(token)
     except account_email.LinkNotValid as exc:
@@ -183,8 +186,8 @@ def reset_password(token: str):
                 apply_errors(form, exc.fields)
             else:
                 auth.sign_out()
-                flash("Your password is changed and every session and API token is signed out. "
-                      "Sign in with your new password.", "success")
+                flash(_("Your password is changed and every session and API token is signed out. "
+                        "Sign in with your new password."), "success")
                 return redirect(url_for("auth.login"))
     except account_email.LinkNotValid as exc:
         return _link_problem(exc, "This password reset link doesn't work")

@@ -1,6 +1,7 @@
 """Answering, editing answers, voting on them, accepting, comments."""
 
 from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import gettext as _
 
 from forum import auth, security
 from forum.forms import AnswerForm, CommentForm, EditAnswerForm, apply_errors
@@ -34,9 +35,9 @@ def create(question_id: int):
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
-                flash("Thanks for answering!", "success")
+                flash(_("Thanks for answering!"), "success")
                 return redirect(answer_url(answer))
-    page, _ = render_thread(queries.load_thread(question_id, auth.current()), form)
+    page, _status = render_thread(queries.load_thread(question_id, auth.current()), form)
     return page, 429 if wait else 422, {"Retry-After": str(wait)} if wait else {}
 
 
@@ -55,7 +56,7 @@ def edit(answer_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
-            flash("Your edit is saved.", "success")
+            flash(_("Your edit is saved."), "success")
             return redirect(answer_url(answer))
     return render_template("answers/edit.html", form=form, answer=answer, q=answer.question), (
         422 if form.errors else 200)
@@ -66,7 +67,7 @@ def edit(answer_id: int):
 def delete(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     return act(lambda: answers.delete_answer(answer_id, auth.current()), done=question_url(answer.question),
-               back=answer_url(answer), message="The answer is deleted.")
+               back=answer_url(answer), message=_("The answer is deleted."))
 
 
 @bp.post("/answers/<int:answer_id>/undelete")
@@ -75,7 +76,7 @@ def undelete(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: answers.undelete_answer(answer_id, auth.current()), done=url, back=url,
-               message="The answer is restored.", here=f"{answer_anchor(answer_id)}-status")
+               message=_("The answer is restored."), here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/vote")
@@ -85,7 +86,7 @@ def vote(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: votes.vote(auth.current(), PostKind.ANSWER, answer_id, value), done=url, back=url,
-               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value],
+               message={1: _("Upvoted."), -1: _("Downvoted."), 0: _("Vote removed.")}[value],
                here=f"{answer_anchor(answer_id)}-status")
 
 
@@ -95,7 +96,7 @@ def accept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: acceptance.accept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Answer accepted. Thanks for closing the loop!", here=f"{answer_anchor(answer_id)}-status")
+               message=_("Answer accepted. Thanks for closing the loop!"), here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/unaccept")
@@ -104,7 +105,7 @@ def unaccept(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: acceptance.unaccept_answer(answer_id, auth.current()), done=url, back=url,
-               message="Acceptance removed.", here=f"{answer_anchor(answer_id)}-status")
+               message=_("Acceptance removed."), here=f"{answer_anchor(answer_id)}-status")
 
 
 @bp.post("/answers/<int:answer_id>/comments")
@@ -114,7 +115,7 @@ def comment(answer_id: int):
     answer = posts.get_answer(answer_id, viewer=auth.current())
     url = answer_url(answer)
     return act(lambda: comments.post_comment(auth.current(), PostKind.ANSWER, answer_id, body=form.body.data),
-               done=url, back=url, message="Comment added.", here=f"{answer_anchor(answer_id)}-comments")
+               done=url, back=url, message=_("Comment added."), here=f"{answer_anchor(answer_id)}-comments")
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -122,7 +123,7 @@ def comment(answer_id: int):
 @transactional
 def delete_comment(comment_id: int):
     question_id = comments.delete_comment(comment_id, auth.current())
-    flash("Comment deleted.", "success")
+    flash(_("Comment deleted."), "success")
     return redirect(question_url(posts.get_question(question_id, viewer=auth.current())))
 
 

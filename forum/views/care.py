@@ -2,6 +2,7 @@
 escalation and update cadence, and the agents who take each product's cases."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.forms import ActionForm
@@ -37,7 +38,7 @@ def _settings_from_form() -> dict:
 @auth.login_required
 def products():
     require(auth.current(), Permission.PRODUCT_CARE_MANAGE)
-    rows = [(product, targets.current_settings(product)) for product, _count in queries.products()]
+    rows = [(product, targets.current_settings(product)) for product, _count in queries.products(include_archived=True)]
     return render_template("care/products.html", rows=rows, policies=EscalationPolicy)
 
 
@@ -59,7 +60,7 @@ def product(slug: str):
             errors = exc.fields
             values = {**submitted, "holidays": request.form.get("holidays", "").split()}
         else:
-            flash(f"Response targets for {product.name} are saved.", "success")
+            flash(_("Response targets for %(product)s are saved.", product=product.name), "success")
             return redirect(url_for("care.product", slug=slug))
     return _product_page(product, values=values, errors=errors)
 
@@ -91,7 +92,7 @@ def add_agent(slug: str):
             routing.add_agent(product, request.form.get("username", ""), actor=me)
     except ValidationFailed as exc:
         return _product_page(product, agent_error=" ".join(exc.fields.values()) or exc.message)
-    flash("The agent now takes this product's new cases.", "success")
+    flash(_("The agent now takes this product's new cases."), "success")
     return redirect(url_for("care.product", slug=slug, _anchor="agents"))
 
 
@@ -104,7 +105,7 @@ def remove_agent(slug: str, user_id: int):
     _check_form()
     with unit_of_work():
         routing.remove_agent(product, user_id, actor=me)
-    flash("The agent no longer takes this product's new cases; their open cases stay theirs.", "success")
+    flash(_("The agent no longer takes this product's new cases; their open cases stay theirs."), "success")
     return redirect(url_for("care.product", slug=slug, _anchor="agents"))
 
 

@@ -1,14 +1,15 @@
 """The agents' case queue and case pages, escalation from threads, and webhook settings."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum import auth
 from forum.extensions import db
 from forum.forms import ActionForm
-from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, Product, User, utcnow
-from forum.policy import Permission, can, require, roles
+from forum.models import Case, CaseEvent, CasePriority, CaseStatus, CaseUpdate, DeliveryStatus, Product, User, utcnow
+from forum.policy import Permission, can, require, roles, visibility
 from forum.services import posts, profile_fields, queries, satisfaction, sso, webhooks
 from forum.services.care import cadence, routing
 from forum.services.errors import ServiceError
@@ -22,11 +23,6 @@ bp = Blueprint("cases", __name__)
 QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue",
           "update_due": "Update due"}
 PER_PAGE = 30
-HISTORY_LABELS = {"case.created": "Case opened", "case.auto_escalated": "Escalated automatically",
-                  "case.status_changed": "Status changed", "case.assigned": "Assigned",
-                  "case.priority_changed": "Priority changed", "case.public_update": "Public update",
-                  "case.internal_note": "Internal note", "case.update_due": "Customer due an update",
-                  "case.customer_reply": "Customer replied"}
 
 
 def _queue_query(queue: str, status: str | None, product: str | None, sort: str, me):
@@ -105,11 +101,11 @@ def show(reference: str):
                                       .options(joinedload(CaseUpdate.author)).order_by(CaseUpdate.created_at)))
     thread = queries.load_thread(case.question_id, me)
     agents = db.session.scalars(select(User).where(roles.role_clause(roles.SUPPORT_TEAM),
-                                                   User.deleted_at.is_(None)).order_by(User.username)).all()
+                                                   visibility.member_clause()).order_by(User.username)).all()
     history = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                       .order_by(CaseEvent.created_at, CaseEvent.id)))
     return render_template("cases/show.html", case=case, updates=updates, thread=thread, agents=agents,
-                           history=[(e, HISTORY_LABELS.get(e.kind, e.kind), (e.data or {}).get("reason", ""))
+                           history=[(e, e.kind_label, (e.data or {}).get("reason", ""))
                                     for e in history],
                            update_due=case.id in cadence.update_due_ids([case.id]),
                            now=utcnow(), priorities=list(CasePriority),
@@ -179,7 +175,7 @@ def escalate(question_id: int):
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(question_url(question))
-    flash(f"Escalated as {result.case.reference}.", "success")
+    flash(_("Escalated as %(reference)s.", reference=result.case.reference), "success")
     return redirect(case_url(result.case))
 
 
@@ -204,7 +200,7 @@ def customer_reply(question_id: int):
 
     return act(lambda: escalation.customer_reply(question_id, body, customer=me), done=question_url(question),
                back=question_url(question), here=SUPPORT_REPLY_ANCHOR,
-               message="Your reply is sent to the support team.")
+               message=_("Your reply is sent to the support team."))
 
 
 @bp.route("/admin/webhooks", methods=["GET", "POST"])
@@ -219,16 +215,30 @@ def webhook_settings():
             abort(400)
         try:
             with unit_of_work():
-                _, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
+                _endpoint, new_secret = webhooks.add_endpoint(request.form.get("url", ""),
                                                       description=request.form.get("description", ""), actor=me,
                                                       events=request.form.getlist("events") or None)
         except ServiceError as exc:
             errors = exc.fields or {"url": exc.message}
         else:
-            flash("Endpoint added. Copy its signing secret now: it is shown once.", "success")
+            flash(_("Endpoint added. Copy its signing secret now: it is shown once."), "success")
     return render_template("cases/webhooks.html", endpoints=webhooks.endpoints(),
                            deliveries=webhooks.recent_deliveries(), new_secret=new_secret, errors=errors,
-                           action_form=ActionForm(), event_types=webhooks.EVENT_TYPES), 422 if errors else 200
+                           action_form=ActionForm(), event_types=webhooks.EVENT_TYPES,
+                           delivery_status=DeliveryStatus,
+                           private_allowed=webhooks.private_addresses_allowed()), 422 if errors else 200
+
+
+@bp.post("/admin/webhooks/private-addresses")
+@auth.login_required
+def webhook_private_addresses():
+    """The "allow private addresses (on-premises CRM)" switch."""
+    me = auth.current()
+    require(me, Permission.WEBHOOKS_MANAGE)
+    allowed = request.form.get("allow_private") == "on"
+    return act(lambda: webhooks.allow_private_addresses(allowed, actor=me), done=url_for("cases.webhook_settings"),
+               back=url_for("cases.webhook_settings"),
+               message="Private addresses are allowed." if allowed else "Private addresses are refused.")
 
 
 @bp.post("/admin/webhooks/<int:endpoint_id>/test")
@@ -252,4 +262,4 @@ def deactivate_webhook(endpoint_id: int):
     me = auth.current()
     require(me, Permission.ADMIN_SETTINGS)
     return act(lambda: webhooks.deactivate_endpoint(endpoint_id, actor=me), done=url_for("cases.webhook_settings"),
-               back=url_for("cases.webhook_settings"), message="Endpoint turned off.")
+               back=url_for("cases.webhook_settings"), message=_("Endpoint turned off."))

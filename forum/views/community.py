@@ -1,6 +1,7 @@
 """Community moderation by privilege: the review queue (first posts, suggested edits) and close votes."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.models import CloseReason, ReviewOutcome
@@ -70,7 +71,7 @@ def retract_close_vote(question_id: int):
     question = posts.get_question(question_id, viewer=me)
     url = question_url(question, "close-votes")
     return act(_in_unit_of_work(lambda: close_votes.retract(question_id, voter=me)), done=url, back=url,
-               message="Your close vote is withdrawn.")
+               message=_("Your close vote is withdrawn."))
 
 
 def close_vote_context(question, viewer) -> dict:

@@ -3,23 +3,26 @@
 import time
 
 from flask import current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.services.errors import ServiceError
 
 MESSAGES = {
-    400: "The request didn't make sense to us.",
-    401: "Please sign in first.",
-    403: "You don't have permission to do that.",
-    404: "We couldn't find that page.",
-    405: "That action isn't available this way.",
-    413: "That was too large to accept (the limit is 1 MB per request).",
-    422: "Some of what you sent isn't valid.",
-    429: "Too many requests. Please slow down.",
-    500: "Something went wrong on our side. It has been logged.",
+    400: _l("The request didn't make sense to us."),
+    401: _l("Please sign in first."),
+    403: _l("You don't have permission to do that."),
+    404: _l("We couldn't find that page."),
+    405: _l("That action isn't available this way."),
+    413: _l("That was too large to accept (the limit is 1 MB per request)."),
+    422: _l("Some of what you sent isn't valid."),
+    429: _l("Too many requests. Please slow down."),
+    500: _l("Something went wrong on our side. It has been logged."),
 }
+UNTRUSTED_HOST = "This server doesn't answer for that host name."
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 422: "validation_failed", 429: "rate_limited", 500: "server_error"}
 
@@ -29,7 +32,8 @@ def wants_json() -> bool:
 
 
 def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
-    body = {"error": {"code": code or CODES.get(status, "error"), "message": message}}
+    # The human message in the reader's language (a lazy string until here); the code never changes.
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": str(message)}}
     if fields:
         body["error"]["fields"] = fields
     return jsonify(body), status
@@ -51,8 +55,8 @@ def _page(status: int, message: str):
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        message = ("Your form expired or was sent from another site (CSRF check failed). "
-                   "Please go back, reload the page and try again.")
+        message = _("Your form expired or was sent from another site (CSRF check failed). "
+                    "Please go back, reload the page and try again.")
         if wants_json():
             return json_error(400, message, code="csrf_failed")
         return _page(400, message)
@@ -65,9 +69,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, SecurityError):  # a Host outside TRUSTED_HOSTS: no URL can be built, so no layout
+            return json_error(400, UNTRUSTED_HOST) if wants_json() else (
+                FALLBACK_PAGE.format(code=400, message=UNTRUSTED_HOST), 400)
         status = exc.code or 500
         message = exc.description if exc.description and status in (400, 403, 404) and not _generic(exc) else (
-            MESSAGES.get(status, exc.name))
+            str(MESSAGES.get(status, exc.name)))
         response = make_response(json_error(status, message) if wants_json() else _page(status, message))
         if status == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
@@ -80,7 +87,7 @@ def init_app(app) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return json_error(500, MESSAGES[500])
-        return _page(500, MESSAGES[500])
+        return _page(500, str(MESSAGES[500]))
 
 
 def _retry_after() -> int:

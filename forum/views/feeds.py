@@ -8,6 +8,7 @@ from werkzeug.http import is_resource_modified
 
 from forum import pagecache
 from forum.services import feeds
+from forum.urls import absolute, request_address, site_root
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -15,19 +16,14 @@ FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
 FEED_PATH = re.compile(r"^/feeds/[A-Za-z0-9_.%+-]+(?:/[A-Za-z0-9_.%+-]+)?\.(?:rss|atom)$")
 
 
-def _link(endpoint: str, anchor: str | None = None, **values: object) -> str:
-    url = url_for(endpoint, _external=True, **values)
-    return f"{url}#{anchor}" if anchor else url
-
-
 def _respond(name: str, arg: str | None, fmt: str) -> Response:
-    feed = feeds.load(name, arg, link=_link, limit=current_app.config["FEED_ITEMS"])
+    feed = feeds.load(name, arg, link=absolute, limit=current_app.config["FEED_ITEMS"])
     etag, last_modified = feeds.validators(feed, fmt)
     headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Encoding"}
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(status=304, headers=headers)
     else:
-        body = feeds.render(feed, fmt, self_url=request.url, root_url=request.url_root)
+        body = feeds.render(feed, fmt, self_url=request_address(), root_url=site_root())
         response = Response(body, headers=headers, content_type=feeds.FORMATS[fmt])
     response.set_etag(etag)
     response.last_modified = last_modified
@@ -43,7 +39,7 @@ def about():
     if not FEED_PATH.match(target) or ".." in target:
         abort(404, description="There is no such feed.")
     fmt = "RSS" if target.endswith(".rss") else "Atom"
-    return render_template("feeds/about.html", feed_url=request.url_root.rstrip("/") + target, feed_path=target,
+    return render_template("feeds/about.html", feed_url=site_root() + target.lstrip("/"), feed_path=target,
                            fmt=fmt)
 
 

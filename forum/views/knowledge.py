@@ -1,6 +1,7 @@
 """Knowledge base pages: article lists, articles, publishing from a thread, editing, history."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum import auth, pagecache
@@ -75,7 +76,7 @@ def edit(article_id: int):
         except ValidationFailed as exc:
             errors = exc.fields
         else:
-            flash("Saved as a new version.", "success")
+            flash(_("Saved as a new version."), "success")
             return redirect(article_url(article))
     return render_template("knowledge/edit.html", article=article, values=values, errors=errors,
                            action_form=ActionForm()), 422 if errors else 200
@@ -101,7 +102,7 @@ def publish(question_id: int):
                                                       visibility.public_answers(with_question=False))
                                  .order_by(Answer.score.desc())).all()
     if not answers:
-        flash("This thread has no answer to publish yet.", "error")
+        flash(_("This thread has no answer to publish yet."), "error")
         return redirect(question_url(question))
     chosen = request.values.get("answer_id", type=int) or question.accepted_answer_id or answers[0].id
     answer = next((a for a in answers if a.id == chosen), answers[0])
@@ -130,7 +131,7 @@ def publish(question_id: int):
         except ValidationFailed as exc:
             errors = exc.fields or {"answer_id": exc.message}
         else:
-            flash("Published: this answer is now a knowledge article. Its author earned 25 reputation.", "success")
+            flash(_("Published: this answer is now a knowledge article. Its author earned 25 reputation."), "success")
             return redirect(article_url(article))
     return render_template("knowledge/publish.html", question=question, answers=answers, answer=answer,
                            values=values, errors=errors, action_form=ActionForm()), 422 if errors else 200

@@ -8,6 +8,7 @@ from wtforms import ValidationError
 
 from forum import auth, i18n
 from forum.extensions import csrf
+from forum.models import Language
 from forum.services import accounts
 from forum.transaction import unit_of_work
 from forum.views.accounts import safe_next
@@ -42,7 +43,7 @@ def choose():
     member = auth.current()
     if current_app.config["WTF_CSRF_ENABLED"]:
         _check_csrf(member)
-    language = i18n.shipped(request.form.get("lang"))
+    language = Language.of(request.form.get("lang"))
     if language is None or language.value != request.form.get("lang"):
         abort(400)
     if member is not None:

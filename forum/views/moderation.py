@@ -5,6 +5,7 @@ permission the API uses) answers 403 to everyone else, visitors and agents inclu
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum import sso as sso_providers
@@ -98,7 +99,8 @@ def handle(item_id: int):
     except ServiceError as exc:
         flash(exc.message if not exc.fields else f"{exc.message} " + " ".join(exc.fields.values()), "error")
         return redirect(back)
-    flash(f"Review item #{handled.id}: {ReviewOutcome.label_of(handled.outcome).lower()} — done.", "success")
+    flash(_("Review item #%(id)s: %(outcome)s — done.", id=handled.id,
+            outcome=ReviewOutcome.label_of(handled.outcome).lower()), "success")
     if from_queue:
         return redirect(back)
     following = queue.open_items(queue.parse_kind(form.get("kind") or None), per_page=1).items
@@ -138,14 +140,14 @@ def suspend(user_id: int):
     url = url_for("mod.member", user_id=user_id)
     return act(lambda: suspensions.suspend(user_id, moderator=auth.current(), until=request.form.get("until"),
                                            reason=request.form.get("reason")),
-               done=url, back=url, message="The member is suspended.")
+               done=url, back=url, message=_("The member is suspended."))
 
 
 @bp.post("/members/<int:user_id>/unsuspend")
 def unsuspend(user_id: int):
     url = url_for("mod.member", user_id=user_id)
     return act(lambda: suspensions.unsuspend(user_id, moderator=auth.current(), reason=request.form.get("reason", "")),
-               done=url, back=url, message="The suspension is lifted.")
+               done=url, back=url, message=_("The suspension is lifted."))
 
 
 @bp.post("/members/<int:user_id>/delete")
@@ -155,7 +157,7 @@ def delete_member(user_id: int):
     return act(lambda: account_deletion.delete_account(user_id, moderator=auth.current(), reason=form.get("reason"),
                                                        confirmation=form.get("confirmation")),
                done=url, back=url,
-               message="The account is deleted: personal data erased, posts kept as a former member's.")
+               message=_("The account is deleted: personal data erased, posts kept as a former member's."))
 
 
 @bp.get("/questions/<int:question_id>")
@@ -212,7 +214,7 @@ def merge(question_id: int):
     except ServiceError as exc:
         flash(exc.message if not exc.fields else " ".join(exc.fields.values()), "error")
         return redirect(url)
-    flash("Merged: the answers moved and this question is closed as its duplicate.", "success")
+    flash(_("Merged: the answers moved and this question is closed as its duplicate."), "success")
     return redirect(url_for("mod.thread", question_id=target.id))
 
 
@@ -245,7 +247,7 @@ def save_thresholds():
     except ValidationFailed as exc:
         return render_template("mod/settings.html", words=spam.watched_words(), thresholds=settings.THRESHOLDS,
                                values=request.form.to_dict(), errors=exc.fields, actions=list(WatchedAction)), 422
-    flash("Thresholds saved.", "success")
+    flash(_("Thresholds saved."), "success")
     return redirect(url_for("mod.settings_page"))
 
 
@@ -253,14 +255,15 @@ def save_thresholds():
 def add_word():
     url = url_for("mod.settings_page", _anchor="watched-words")
     return act(lambda: spam.add_watched_word(request.form.get("phrase", ""), request.form.get("action", ""),
-                                             actor=auth.current()), done=url, back=url, message="Watched word added.")
+                                             actor=auth.current()),
+               done=url, back=url, message=_("Watched word added."))
 
 
 @bp.post("/settings/words/<int:word_id>/delete")
 def remove_word(word_id: int):
     url = url_for("mod.settings_page", _anchor="watched-words")
     return act(lambda: spam.remove_watched_word(word_id, actor=auth.current()), done=url, back=url,
-               message="Watched word removed.")
+               message=_("Watched word removed."))
 
 
 # --- members: flags and suggested edits ---------------------------------------------------------
@@ -276,7 +279,7 @@ def _flag(kind: str, target_id: int):
     url = question_url(question)
     return act(lambda: flags.flag(kind, target_id, actor=auth.current(), reason=request.form.get("reason", ""),
                                   text=request.form.get("text", "")),
-               done=url, back=url, message="Thanks! Moderators will review your flag.", here=here,
+               done=url, back=url, message=_("Thanks! Moderators will review your flag."), here=here,
                error_here=f"flag-{kind}-{target_id}")
 
 
@@ -318,7 +321,7 @@ def suggest_question_edit(question_id: int):
             flash(exc.message, "error")
             return redirect(question_url(question))
         else:
-            flash("Thanks! Your edit is waiting for a moderator; it shows once approved.", "success")
+            flash(_("Thanks! Your edit is waiting for a moderator; it shows once approved."), "success")
             return redirect(question_url(question))
     return render_template("mod/suggest_edit.html", form=form, q=question, answer=None), 422 if form.errors else 200
 
@@ -343,7 +346,7 @@ def suggest_answer_edit(answer_id: int):
             flash(exc.message, "error")
             return redirect(url)
         else:
-            flash("Thanks! Your edit is waiting for a moderator; it shows once approved.", "success")
+            flash(_("Thanks! Your edit is waiting for a moderator; it shows once approved."), "success")
             return redirect(url)
     return render_template("mod/suggest_edit.html", form=form, q=answer.question, answer=answer), (
         422 if form.errors else 200)

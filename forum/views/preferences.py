@@ -1,6 +1,8 @@
 """Email preferences (/settings/notifications) and following products, tags and questions."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -25,8 +27,8 @@ DIGEST_CHOICES = [SelectChoice("off", "No digest"), SelectChoice("daily", "Daily
 
 
 class PreferencesForm(FlaskForm):
-    digest = RadioField("Digest of what I follow", choices=DIGEST_CHOICES, validators=[Optional()])
-    time_zone = SelectField("My time zone")
+    digest = RadioField(_l("Digest of what I follow"), choices=DIGEST_CHOICES, validators=[Optional()])
+    time_zone = SelectField(_l("My time zone"))
 
 
 @bp.app_template_global()
@@ -70,15 +72,15 @@ def page():
             except ValidationFailed as exc:
                 apply_errors(form, exc.fields)
             else:
-                flash("Your email preferences are saved.", "success")
+                flash(_("Your email preferences are saved."), "success")
                 return redirect(url_for("preferences.page"))
     else:
         form = _form(choices)
     status = 422 if form.errors else 200
     return render_template("preferences/notifications.html", form=form, kinds=list(NotificationKind),
                            email_kinds=email_kinds, quiet_products=quiet, for_you=for_you,
-                           following=preferences.following(user.id),
-                           products=[p for p, _ in queries.products()]), status
+                           following=preferences.following(user.id, viewer=user),
+                           products=[p for p, _count in queries.products()]), status
 
 
 def _target_page(kind: str, ref: str) -> str:
@@ -94,7 +96,7 @@ def _target_page(kind: str, ref: str) -> str:
 def _follow_action(follow: bool):
     kind, ref = request.form.get("kind", ""), (request.form.get("ref") or "").strip()
     if kind not in preferences.TARGETS or not ref:
-        flash("Choose a product, tag or question to follow.", "error")
+        flash(_("Choose a product, tag or question to follow."), "error")
         return redirect(url_for("preferences.page"))
     back = safe_next(request.form.get("next")) if request.form.get("next") else _target_page(kind, ref)
     user = auth.current()

@@ -3,6 +3,8 @@
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length
@@ -19,8 +21,8 @@ bp = Blueprint("privacy", __name__)
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", validators=[Length(max=200)])
-    confirmation = StringField("Type DELETE to confirm", validators=[Length(max=20)])
+    password = PasswordField(_l("Your password"), validators=[Length(max=200)])
+    confirmation = StringField(_l("Type DELETE to confirm"), validators=[Length(max=20)])
 
 
 def _page(form: DeleteAccountForm, status: int = 200):
@@ -60,7 +62,7 @@ def delete():
             apply_errors(form, exc.fields or {"confirmation": exc.message})
         else:
             auth.sign_out()
-            flash("Your account is deleted and your personal data erased. Your posts remain as a former member's.",
+            flash(_("Your account is deleted and your personal data erased. Your posts remain as a former member's."),
                   "info")
             return redirect(url_for("questions.index"))
     return _page(form, 422)

@@ -1,6 +1,7 @@
 """Customer profile fields: the admins' definitions per product and the member's saved values."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.forms import ActionForm
@@ -40,7 +41,7 @@ def _check_form() -> None:
 def products():
     require(auth.current(), Permission.PROFILE_FIELDS_MANAGE)
     grouped = profile_fields.active_fields_by_product()
-    return render_template("profile_fields/products.html", products=queries.products(), counts={
+    return render_template("profile_fields/products.html", products=queries.products(include_archived=True), counts={
         product_id: len(fields) for product_id, fields in grouped.items()})
 
 
@@ -61,7 +62,8 @@ def product_fields(slug: str):
             errors = exc.fields or {"label": exc.message}
             values = request.form.to_dict()
         else:
-            flash(f"“{field.label}” is added. Members asking about {product.name} will see it.", "success")
+            flash(_("“%(field)s” is added. Members asking about %(product)s will see it.", field=field.label,
+                    product=product.name), "success")
             return redirect(url_for("profile_fields.product_fields", slug=slug))
     return render_template("profile_fields/product.html", product=product, errors=errors, values=values,
                            fields=profile_fields.fields_for(product.id, include_retired=True),
@@ -89,7 +91,7 @@ def edit(field_id: int):
             errors = exc.fields or {"label": exc.message}
             values = request.form.to_dict()
         else:
-            flash("The field is saved; answers already given are kept.", "success")
+            flash(_("The field is saved; answers already given are kept."), "success")
             return redirect(url_for("profile_fields.product_fields", slug=field.product.slug))
     return render_template("profile_fields/edit.html", field=field, errors=errors, values=values,
                            kinds=list(FieldKind), is_choice=field.kind == FieldKind.CHOICE,
@@ -149,7 +151,7 @@ def member_values():
         except ServiceError as exc:
             errors = exc.fields or {"": exc.message}
         else:
-            flash("Your details are saved. They'll be filled in when you ask.", "success")
+            flash(_("Your details are saved. They'll be filled in when you ask."), "success")
             return redirect(url_for("profile_fields.member_values"))
     grouped = profile_fields.active_fields_by_product()
     saved = profile_fields.saved_values(me.id)

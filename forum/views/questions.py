@@ -3,11 +3,12 @@
 import difflib
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from forum import auth, markup, pagecache, security
-from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import CasePriority, CaseStatus, Product
+from forum.models import CasePriority, CaseStatus
 from forum.policy import Permission, can, refusal, require, suspension_notice
 from forum.services import (
     badges,
@@ -34,8 +35,8 @@ from reputation.events import PostKind
 
 bp = Blueprint("questions", __name__)
 
-SORT_LABELS = {"newest": "Newest", "active": "Active", "top": "Top", "unanswered": "Unanswered",
-               "waiting": "Waiting"}
+SORT_LABELS = {"newest": _l("Newest"), "active": _l("Active"), "top": _l("Top"), "unanswered": _l("Unanswered"),
+               "waiting": _l("Waiting")}
 
 
 def _sort() -> str:
@@ -51,7 +52,7 @@ def index():
     sort = _sort()
     page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
-                           heading="All questions", products=queries.products(),
+                           heading=_("All questions"), products=queries.products(),
                            waiting=care_status.waiting_markers(page.items))
 
 
@@ -62,8 +63,8 @@ def listing():
 
 def product_choices() -> list[tuple[str, str]]:
     """The ask form's products, after an empty first choice: the asker picks one, nothing is assumed."""
-    products = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
-    return [("", "Choose a product…"), *products]
+    products = [(p.slug, p.name) for p, _count in queries.products()]
+    return [("", _("Choose a product…")), *products]
 
 
 POPULAR_TAGS = 12
@@ -107,7 +108,7 @@ def ask():
                 answer_errors = {k: v for k, v in exc.fields.items() if k.startswith("pf-")}
                 apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
             else:
-                flash("Your question is posted. You'll see answers here.", "success")
+                flash(_("Your question is posted. You'll see answers here."), "success")
                 return redirect(question_url(question))
     if request.method == "POST":
         answers = {f.id: request.form.get(field_views.input_name(f), "") for fs in details.values() for f in fs}
@@ -196,7 +197,7 @@ def edit(question_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
-            flash("Your edit is saved.", "success")
+            flash(_("Your edit is saved."), "success")
             return redirect(question_url(question))
     return render_template("questions/edit.html", form=form, q=question), 422 if form.errors else 200
 
@@ -207,7 +208,7 @@ def delete(question_id: int):
     ActionForm().validate_on_submit()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.delete_question(question_id, auth.current()),
-               done=url_for("questions.index"), back=question_url(question), message="The question is deleted.")
+               done=url_for("questions.index"), back=question_url(question), message=_("The question is deleted."))
 
 
 @bp.post("/questions/<int:question_id>/undelete")
@@ -215,7 +216,7 @@ def delete(question_id: int):
 def undelete(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: questions.undelete_question(question_id, auth.current()),
-               done=question_url(question), back=question_url(question), message="The question is restored.",
+               done=question_url(question), back=question_url(question), message=_("The question is restored."),
                here="question-status")
 
 
@@ -233,7 +234,7 @@ def vote(question_id: int):
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: votes.vote(auth.current(), PostKind.QUESTION, question_id, value),
                done=question_url(question), back=question_url(question),
-               message={1: "Upvoted.", -1: "Downvoted.", 0: "Vote removed."}[value], here="question-status")
+               message={1: _("Upvoted."), -1: _("Downvoted."), 0: _("Vote removed.")}[value], here="question-status")
 
 
 @bp.post("/questions/<int:question_id>/comments")
@@ -242,7 +243,7 @@ def comment(question_id: int):
     form = CommentForm()
     question = questions.posts.get_question(question_id, viewer=auth.current())
     return act(lambda: comments.post_comment(auth.current(), PostKind.QUESTION, question_id, body=form.body.data),
-               done=question_url(question), back=question_url(question), message="Comment added.",
+               done=question_url(question), back=question_url(question), message=_("Comment added."),
                here="question-comments")
 
 

@@ -1,6 +1,7 @@
 """Reputation pages: privileges, badges, leaderboards, and the admin's thresholds."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.forms import ActionForm
@@ -57,7 +58,7 @@ def admin_settings():
         if not errors:
             with unit_of_work():
                 settings.set_reputation_settings(overrides, new_community)
-            flash("Reputation settings saved.", "success")
+            flash(_("Reputation settings saved."), "success")
             return redirect(url_for("reputation.admin_settings"))
     values = {p.value: request.form.get(p.value) if errors else overrides.get(p.value, DEFAULT_THRESHOLDS[p])
               for p in Privilege}

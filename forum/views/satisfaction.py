@@ -1,6 +1,7 @@
 """The satisfaction survey pages (from the emailed links and from the notification) and "did this help?" votes."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.extensions import db
@@ -49,7 +50,7 @@ def _record(load, action: str, *, through_link: bool = False):
         return _form(load(), action=action, rating=rating, comment=comment, error=exc, status=exc.status)
     except ServiceError as exc:
         return _closed(exc)
-    flash("Thank you: your rating is recorded.", "success")
+    flash(_("Thank you: your rating is recorded."), "success")
     return redirect(url_for("satisfaction.for_question", question_id=question_id))
 
 
@@ -90,7 +91,7 @@ def _helpful(kind: str, target_id: int, done: str):
         flash(exc.fields.get("helpful") or exc.message, "error")
         return redirect(done) if exc.status == 422 else (render_template("errors/error.html", code=exc.status,
                                                                           message=exc.message), exc.status)
-    flash("Thanks for telling us.", "success")
+    flash(_("Thanks for telling us."), "success")
     return redirect(done)
 
 

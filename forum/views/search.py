@@ -1,6 +1,7 @@
 """The search page, and the no-JavaScript "check for similar questions" step of asking."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from forum import auth
 from forum.forms import AskForm
@@ -14,7 +15,7 @@ from forum.views.common import page_arg, watch_self_service
 
 bp = Blueprint("search", __name__)
 
-SORT_LABELS = {Sort.RELEVANCE: "Relevance", Sort.NEWEST: "Newest", Sort.VOTES: "Votes"}
+SORT_LABELS = {Sort.RELEVANCE: _l("Relevance"), Sort.NEWEST: _l("Newest"), Sort.VOTES: _l("Votes")}
 TRUE_VALUES = ("1", "on", "true", "yes")
 LINK_PARAMETERS = ("q", "product", "tag", "kind", "accepted", "sort")
 

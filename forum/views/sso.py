@@ -6,6 +6,8 @@ Every way a sign-in can fail ends on the sign-in page with the reason (forum.sso
 import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length
@@ -30,12 +32,12 @@ INTENTS = ("sign_in", "link", "reauthenticate")
 
 
 class UsernameForm(FlaskForm):
-    username = StringField("Username", validators=[Length(max=60)])
+    username = StringField(_l("Username"), validators=[Length(max=60)])
 
 
 class LinkForm(FlaskForm):
-    password = PasswordField("Password", validators=[Length(max=200)])
-    code = StringField("6-digit code", validators=[Length(max=12)])
+    password = PasswordField(_l("Password"), validators=[Length(max=200)])
+    code = StringField(_l("6-digit code"), validators=[Length(max=12)])
 
 
 def _provider(key: str) -> sso.Provider:
@@ -54,7 +56,7 @@ def _to_sign_in(message: str):
 def start(key: str):
     provider = _provider(key)
     if not ActionForm().validate_on_submit():
-        return _to_sign_in("The sign-in form expired. Please try again.")
+        return _to_sign_in(_("The sign-in form expired. Please try again."))
     intent = request.form.get("intent", "sign_in")
     if intent not in INTENTS or (intent != "sign_in" and auth.current() is None):
         abort(400, description="Unknown sign-in purpose.")
@@ -91,15 +93,16 @@ def callback(key: str):
         with unit_of_work():
             if flow["intent"] == "link" and me is not None:
                 sso_accounts.link_signed_in(me, key, account.subject, snap)
-                flash(f"Your {provider.label} account is linked: you can sign in with it.", "success")
+                flash(_("Your %(provider)s account is linked: you can sign in with it.", provider=provider.label),
+                      "success")
                 return redirect(url_for("sso.identities"))
             if flow["intent"] == "reauthenticate" and me is not None:
                 identity = sso_accounts.find_identity(key, account.subject)
                 if identity is None or identity.user_id != me.id:
-                    flash(f"That {provider.label} account isn't the one linked to you.", "error")
+                    flash(_("That %(provider)s account isn't the one linked to you.", provider=provider.label), "error")
                     return redirect(flow["next"])
                 sso.remember_sign_in(account, at=time.time())
-                flash("Thanks, that's confirmed.", "success")
+                flash(_("Thanks, that's confirmed."), "success")
                 return redirect(flow["next"])
             outcome = sso_accounts.resolve(key, account.subject, snap, label=provider.label)
     except ServiceError as exc:
@@ -135,9 +138,9 @@ def _account(pending: dict) -> sso.ProviderAccount:
 
 @bp.route("/sso/username", methods=["GET", "POST"])
 def choose_username():
-    pending, _ = _pending(needs_user=False)
+    pending, _flow = _pending(needs_user=False)
     if pending is None:
-        return _to_sign_in("Your sign-in has expired. Please sign in again.")
+        return _to_sign_in(_("Your sign-in has expired. Please sign in again."))
     provider = sso.get(pending["provider"])
     form = UsernameForm(data={"username": pending["suggestion"]} if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -161,7 +164,7 @@ def choose_username():
 def confirm_with_password():
     pending, user = _pending(needs_user=True)
     if pending is None:
-        return _to_sign_in("Your sign-in has expired. Please sign in again.")
+        return _to_sign_in(_("Your sign-in has expired. Please sign in again."))
     provider = sso.get(pending["provider"])
     form = LinkForm()
     status = 200
@@ -185,7 +188,8 @@ def confirm_with_password():
                 security.clear_login_failures(user.username)
                 auth.sign_in(user)
                 sso.remember_sign_in(_account(pending), at=time.time())
-                flash(f"Your {provider.label} account is linked. Next time, just sign in with it.", "success")
+                flash(_("Your %(provider)s account is linked. Next time, just sign in with it.",
+                        provider=provider.label), "success")
                 return redirect(pending["next"])
     if form.errors and status == 200:
         status = 422
@@ -197,7 +201,7 @@ def confirm_with_password():
 def send_link_email():
     pending, user = _pending(needs_user=True)
     if pending is None:
-        return _to_sign_in("Your sign-in has expired. Please sign in again.")
+        return _to_sign_in(_("Your sign-in has expired. Please sign in again."))
     if not ActionForm().validate_on_submit():
         abort(400)
     provider = sso.get(pending["provider"])
@@ -254,7 +258,7 @@ def provider_logout(key: str):
     except Exception as exc:  # a provider that vanished meanwhile: we are signed out here anyway
         current_app.logger.warning("single sign-on logout unavailable",
                                    extra={"provider": key, "detail": f"{type(exc).__name__}: {exc}"[:500]})
-        flash(f"We couldn't reach {provider.label}; you are signed out here.", "info")
+        flash(_("We couldn't reach %(provider)s; you are signed out here.", provider=provider.label), "info")
         return redirect(url_for("questions.index"))
 
 
@@ -262,14 +266,14 @@ def provider_logout(key: str):
 def provider_signed_out(key: str):
     provider = _provider(key)
     if sso.finish_logout(provider):
-        flash(f"You are signed out here and at {provider.label}.", "info")
+        flash(_("You are signed out here and at %(provider)s.", provider=provider.label), "info")
     return redirect(url_for("questions.index"))
 
 
 # --- settings: linked accounts ------------------------------------------------------------------
 
 class UnlinkForm(FlaskForm):
-    password = PasswordField("Your password", validators=[Length(max=200)])
+    password = PasswordField(_l("Your password"), validators=[Length(max=200)])
 
 
 @bp.get("/settings/sign-in")
@@ -299,7 +303,7 @@ def unlink(identity_id: int):
             flash(exc.message, "error")
             return redirect(url_for("sso.identities"))
         else:
-            flash("The account is unlinked.", "success")
+            flash(_("The account is unlinked."), "success")
             return redirect(url_for("sso.identities"))
     return identities(unlink_form=form, status=422)
 
@@ -331,7 +335,7 @@ def admin_settings():
         except ValidationFailed as exc:
             errors = exc.fields
         else:
-            flash("Single sign-on settings saved.", "success")
+            flash(_("Single sign-on settings saved."), "success")
             return redirect(url_for("sso.admin_settings"))
     rows = [{"provider": p, "callback": sso.callback_url(p.key), "signed_out": sso.signed_out_url(p.key)}
             for p in sso.providers()]

@@ -1,6 +1,7 @@
 """Two-factor sign-in: the code step after the password, and the member's setup page."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Length
@@ -9,6 +10,7 @@ from forum import auth, security
 from forum.forms import ActionForm, apply_errors
 from forum.policy import roles
 from forum.services import accounts, twofactor
+from forum.services import settings as site_settings
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
 
@@ -57,7 +59,7 @@ def challenge():
         else:
             security.clear_login_failures(key)
             auth.sign_in(user, remember=pending["remember"])
-            flash(f"Signed in as {user.username}.", "success")
+            flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(pending["next"])
     return render_template("accounts/two_factor.html", form=form), 422 if form.errors else 200
 
@@ -67,7 +69,7 @@ def challenge():
 def settings():
     user = auth.current()
     secret = user.totp_secret if user.totp_enabled_at is None else None
-    uri = twofactor.provisioning_uri(user, secret, current_app.config["SITE_NAME"]) if secret else None
+    uri = twofactor.provisioning_uri(user, secret, site_settings.site_identity().name) if secret else None
     return render_template("users/two_factor.html", user=user, secret=secret, uri=uri, code_form=CodeForm(),
                            disable_form=DisableForm(), action_form=ActionForm(),
                            staff_must=roles.is_staff(user))
@@ -94,7 +96,7 @@ def enable():
             flash(" ".join(exc.fields.values()), "error")
         else:
             auth.sign_in(auth.current())  # this session goes on; every other one has ended
-            flash("Two-factor sign-in is on. You'll be asked for a code each time you sign in.", "success")
+            flash(_("Two-factor sign-in is on. You'll be asked for a code each time you sign in."), "success")
     return redirect(url_for("twofactor.settings"))
 
 
@@ -110,7 +112,7 @@ def disable():
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:
             auth.sign_in(auth.current())
-            flash("Two-factor sign-in is off.", "info")
+            flash(_("Two-factor sign-in is off."), "info")
     return redirect(url_for("twofactor.settings"))
 
 
@@ -121,5 +123,5 @@ def enforce_for_staff():
         return None
     if request.endpoint and request.endpoint.startswith(ALWAYS_ALLOWED):
         return None
-    flash("Your role needs two-factor sign-in. Please set it up to continue.", "info")
+    flash(_("Your role needs two-factor sign-in. Please set it up to continue."), "info")
     return redirect(url_for("twofactor.settings"))

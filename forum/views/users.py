@@ -1,10 +1,14 @@
 """Member profiles, the member list and account settings."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 
-from forum import auth
+from forum import auth, i18n
 from forum.avatars import identicon_svg
 from forum.forms import ActionForm, EmailForm, PasswordForm, ProfileForm, TokenForm, apply_errors
+from forum.models import Language
 from forum.services import account_email, accounts, badges, queries, reputation, tokens
 from forum.services.errors import ValidationFailed
 from forum.templating import THEME_COOKIE, theme_choice
@@ -73,6 +77,7 @@ def _settings_page(**forms):
         "new_token": None,
         "themes": THEMES,
         "theme": theme_choice(),
+        "user_locale": getattr(Language.of(user.locale), "value", ""),
     }
     context.update(forms)
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -85,7 +90,7 @@ def settings():
     return _settings_page()
 
 
-THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
+THEMES = {"system": _l("Follow my device"), "light": _l("Light"), "dark": _l("Dark")}
 
 
 @bp.post("/settings/theme")
@@ -93,7 +98,7 @@ THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
 def change_theme():
     choice = request.form.get("theme", "")
     if not ActionForm().validate_on_submit() or choice not in THEMES:
-        flash("Please pick one of the themes.", "error")
+        flash(_("Please pick one of the themes."), "error")
         return redirect(url_for("users.settings", _anchor="settings-appearance"))
     response = redirect(url_for("users.settings", _anchor="settings-appearance"))
     if choice == "system":
@@ -101,8 +106,28 @@ def change_theme():
     else:
         response.set_cookie(THEME_COOKIE, choice, max_age=365 * 86400, httponly=True, samesite="Lax",
                             secure=request.is_secure)
-    flash_at(f"Theme saved: {THEMES[choice].lower()}.", "success", "settings-appearance-status")
+    flash_at(_("Theme saved: %(theme)s.", theme=str(THEMES[choice]).lower()), "success", "settings-appearance-status")
     return response
+
+
+@bp.post("/settings/language")
+@auth.login_required
+def change_language():
+    """Save the member's language; "" follows the browser again (and forgets this browser's menu choice)."""
+    back = redirect(url_for("users.settings", _anchor="settings-language"))
+    if not ActionForm().validate_on_submit():
+        return back
+    try:
+        with unit_of_work():
+            accounts.set_locale(auth.current(), request.form.get("locale", ""))
+    except ValidationFailed as exc:
+        flash_at(exc.message, "error", "settings-language-status")
+        return back
+    if not auth.current().locale:
+        back.delete_cookie(i18n.LANG_COOKIE)
+    refresh()  # the confirmation is in the language just chosen
+    flash_at(_("Language saved."), "success", "settings-language-status")
+    return back
 
 
 @bp.post("/settings/email")
@@ -116,7 +141,7 @@ def change_email():
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
-            flash("Your email is changed.", "success")
+            flash(_("Your email is changed."), "success")
             return redirect(url_for("users.settings"))
     return _settings_page(email_form=form)
 
@@ -127,8 +152,8 @@ def resend_confirmation():
     user = auth.current()
     url = url_for("users.settings", _anchor="settings-email")
     return act(lambda: account_email.resend_confirmation(user), done=url, back=url,
-               message=f"We sent a new confirmation link to {user.email}. "
-                       f"It works for {account_email.confirmation_hours()}.")
+               message=_("We sent a new confirmation link to %(email)s. It works for %(hours)s.", email=user.email,
+                         hours=account_email.confirmation_hours()))
 
 
 @bp.post("/settings/password")
@@ -144,7 +169,7 @@ def change_password():
             apply_errors(form, exc.fields)
         else:
             auth.sign_in(user)
-            flash("Your password is changed; other sessions are signed out.", "success")
+            flash(_("Your password is changed; other sessions are signed out."), "success")
             return redirect(url_for("users.settings"))
     return _settings_page(password_form=form)
 
@@ -160,7 +185,7 @@ def change_profile():
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("users.settings"))
     return _settings_page(profile_form=form)
 
@@ -176,7 +201,7 @@ def create_token():
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:
-            flash("Your token is created. Copy it now: it won't be shown again.", "success")
+            flash(_("Your token is created. Copy it now: it won't be shown again."), "success")
             return _settings_page(new_token=token)
     return _settings_page(token_form=form)
 
@@ -187,5 +212,5 @@ def create_token():
 def revoke_token(token_id: int):
     if ActionForm().validate_on_submit():
         tokens.revoke_token(auth.current(), token_id)
-        flash("The token is revoked.", "success")
+        flash(_("The token is revoked."), "success")
     return redirect(url_for("users.settings"))

@@ -65,11 +65,13 @@ def live_server(tmp_path_factory, oidc_provider):
     # background work (mail, indexing) is swept every second instead of every 30 s.
     env["MAIL_FOLDER"] = str(workdir / "mail")
     env["FORUM_OUTBOX_SWEEP_SECONDS"] = "1"
+    # A `lang=en_001` cookie reads pages in the pseudo-locale (test_pseudo_locale.py builds it).
+    env["FORUM_I18N_PSEUDO_LOCALE"] = "true"
     _LIVE_ENV.clear()
     _LIVE_ENV.update(env)
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(bin_dir / "python"), "-c", _PRODUCTS], cwd=ROOT, env=env, check=True)
+    subprocess.run([str(bin_dir / "python"), "-c", f"TAGS = {TAGS!r}\n" + _PRODUCTS], cwd=ROOT, env=env, check=True)
     port = _free_port()
     env["FORUM_SITE_URL"] = f"http://127.0.0.1:{port}"  # links in mail lead back to this server
     _LIVE_ENV.update(env)
@@ -141,13 +143,18 @@ def _drop_own_database() -> None:
 _PRODUCTS = """
 from forum import create_app
 from forum.extensions import db
-from forum.models import Product
+from forum.models import Product, Tag
 app = create_app()
 with app.app_context():
     db.session.add(Product(slug="thermostat", name="Northwind Thermostat", description="The smart thermostat."))
     db.session.add(Product(slug="mesh-router", name="Northwind Mesh Wi-Fi", description="Whole-home Wi-Fi."))
+    # New members choose from the tags an admin set up (creating one needs reputation).
+    for name in TAGS:
+        db.session.add(Tag(name=name))
     db.session.commit()
 """
+TAGS = ("chime", "display", "evening", "firmware", "heating", "holiday", "humidity", "network", "offline", "power",
+        "privacy", "satellite", "schedule", "security", "wifi")
 
 
 @pytest.fixture(scope="session")

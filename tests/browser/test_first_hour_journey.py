@@ -138,3 +138,20 @@ def test_the_ask_form_counts_characters_and_adds_popular_tags(live_server, new_p
     expect(page.locator("#ask-preview strong")).to_have_text("off")
     expect(page.get_by_label("Title")).to_have_value("Too short")
     screenshot(page, "ask-preview")
+
+
+def test_a_new_member_typing_an_unknown_tag_is_told_to_choose_an_existing_one(live_server, new_page):
+    site = Site(new_page(), live_server)
+    site.register("tagless")
+    page = site.page
+    page.goto(live_server + "/questions/ask")
+    page.get_by_label("Title").fill("Thermostat hums quietly when idle at night")
+    page.get_by_label("Details").fill("At night the idle thermostat hums; it stops once heating starts.")
+    page.get_by_label("Product").select_option(label="Northwind Thermostat")
+    page.get_by_label("Tags").fill("noise")
+    page.get_by_role("button", name=re.compile("post", re.I)).first.click()
+    expect(page.get_by_text("Creating the tag ‘noise’ needs 300 reputation; choose an existing tag.")).to_be_visible()
+    expect(page.get_by_label("Details")).to_have_value("At night the idle thermostat hums; it stops once heating starts.")
+    page.get_by_label("Tags").fill("heating")
+    page.get_by_role("button", name=re.compile("post", re.I)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thermostat hums quietly when idle at night")

@@ -17,7 +17,7 @@ from forum.services import account_email, accounts, comments, outbox, privacy, q
 from forum.services.errors import NotAllowed
 from reputation.events import PostKind
 from tests.conftest import login
-from tests.factories import PASSWORD, make_product, make_question, make_user
+from tests.factories import PASSWORD, make_product, make_question, make_tags, make_user
 
 NEW_PASSWORD = "violet-kettle-harbour"
 UNCONFIRMED = "confirm your email address"
@@ -79,6 +79,7 @@ def test_without_the_setting_unconfirmed_members_post_and_get_no_confirmation_ma
     user = accounts.find_by_username("nadia_r")
     assert user.email_confirmed_at is None
     make_product()
+    make_tags("offline")
     question = questions.ask(user, title="Does the hub work without the cloud?",
                              body="I want to keep the schedule local; is that supported by the hub?",
                              tags=["offline"], product="thermostat")

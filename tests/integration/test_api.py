@@ -5,7 +5,7 @@ import json
 import pytest
 
 from forum.services import tokens
-from tests.factories import make_answer, make_moderator, make_product, make_question, make_user
+from tests.factories import make_answer, make_moderator, make_product, make_question, make_tags, make_user
 
 
 def bearer(user) -> dict:
@@ -24,6 +24,7 @@ def assert_error(response, status: int, code: str | None = None):
 
 def test_ask_answer_vote_accept_round_trip(client):
     make_product()
+    make_tags("wifi", "firmware")
     asker, helper, voter = make_user(), make_user(), make_user(reputation_points=20)
     r = client.post("/api/v1/questions", headers=bearer(asker), json={
         "title": "Thermostat loses Wi-Fi every night at 2am", "body": "It reconnects at 6am. Firmware 4.2.4, router reboots at 2am.",

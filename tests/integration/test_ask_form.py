@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import Question
 from tests.conftest import login
-from tests.factories import make_product, make_question, make_user
+from tests.factories import make_product, make_question, make_tags, make_user
 
 ASK = {"title": "Display flickers every evening around eight", "tags": "display",
        "body": "The display flickers **every evening** around eight o'clock, then settles."}
@@ -32,6 +32,7 @@ def test_no_product_is_chosen_for_the_asker(client):
 
 def test_preview_renders_the_question_and_posts_nothing(client):
     make_product()
+    make_tags("display")
     login(client, make_user())
     r = client.post("/questions/ask", data={**ASK, "product": "thermostat", "action": "preview"})
     page = r.get_data(as_text=True)

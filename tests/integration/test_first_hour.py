@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import login
-from tests.factories import make_answer, make_product, make_question, make_user, sign_up
+from tests.factories import make_answer, make_product, make_question, make_tags, make_user, sign_up
 
 ASK = {"body": "The display flickers every evening around eight o'clock.", "tags": "display", "product": "thermostat"}
 
@@ -16,12 +16,14 @@ ASK = {"body": "The display flickers every evening around eight o'clock.", "tags
 class TestLimitsCountSuccessesOnly:
     def test_a_rejected_question_does_not_use_up_the_new_member_limit(self, client):
         make_product()
+        make_tags("display")
         login(client, make_user())
         assert client.post("/questions/ask", data={**ASK, "title": "Short"}).status_code == 422
         assert client.post("/questions/ask", data={**ASK, "title": "Display flickers in the evening"}).status_code == 302
 
     def test_the_limit_reshows_the_form_with_the_draft_and_when_to_try_again(self, client):
         make_product()
+        make_tags("display")
         login(client, make_user())
         assert client.post("/questions/ask", data={**ASK, "title": "Display flickers in the evening"}).status_code == 302
         r = client.post("/questions/ask", data={**ASK, "title": "Display flickers again tonight"})

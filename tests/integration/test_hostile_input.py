@@ -7,7 +7,7 @@ from forum.extensions import db
 from forum.models import Answer, Question
 from forum.services import tokens
 from tests.conftest import login
-from tests.factories import make_product, make_question, make_user
+from tests.factories import make_product, make_question, make_tags, make_user
 
 
 def _counts() -> tuple[int, int]:
@@ -17,6 +17,7 @@ def _counts() -> tuple[int, int]:
 @pytest.fixture
 def member_client(client):
     make_product()
+    make_tags("wifi")
     login(client, make_user())
     return client
 

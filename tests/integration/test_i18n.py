@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from forum import i18n, pagecache
+from forum import pagecache
 from forum.models import Language
 from forum.services import settings
 from forum.transaction import unit_of_work
@@ -132,7 +132,7 @@ def test_page_cache_keeps_languages_apart(app, client, monkeypatch):
 @pytest.mark.parametrize(("asked", "language"), [("fr", Language.FR), ("fr-CA", Language.FR), ("de_DE", Language.DE),
                                                  ("AR", Language.AR), ("pt-BR", None), ("", None), ("x" * 40, None)])
 def test_shipped_reads_locale_tags(asked, language):
-    assert i18n.shipped(asked) == language
+    assert Language.of(asked) == language
 
 
 def test_site_default_must_be_shipped():
@@ -140,3 +140,126 @@ def test_site_default_must_be_shipped():
 
     with pytest.raises(ValidationFailed):
         settings.set_default_locale("pt")
+
+
+def test_settings_choose_the_members_language(client):
+    user = make_user()
+    login(client, user)
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<option value="" selected>As my browser asks</option>' in page
+    r = client.post("/settings/language", data={"locale": "es"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#settings-language")
+    assert user.locale == "es"
+    page = client.get("/settings", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert page.startswith('<!doctype html>\n<html lang="es"') and '<option value="es" lang="es" selected>' in page
+    client.post("/settings/language", data={"locale": "tlh"})
+    assert user.locale == "es"
+    client.set_cookie("lang", "fr")
+    r = client.post("/settings/language", data={"locale": ""})
+    assert user.locale == "" and "lang=;" in r.headers["Set-Cookie"]
+    assert _html(client.get("/", headers={"Accept-Language": "de"})).startswith('<html lang="de"')
+
+
+def test_admin_picks_the_site_default(client):
+    member = make_user()
+    login(client, member)
+    assert client.get("/admin/language").status_code == 403
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 403
+    client.post("/logout")
+    login(client, make_user(role="admin"))
+    assert "/admin/language" in client.get("/admin").get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>' in client.get("/admin/language").get_data(as_text=True)
+    assert client.post("/admin/language", data={"default_locale": "de"}).status_code == 302
+    client.post("/logout")
+    assert _html(client.get("/")).startswith('<html lang="de"')
+    assert settings.default_locale() == "de"
+
+
+def test_times_in_the_readers_language_and_zone(client):
+    from datetime import datetime, timedelta
+
+    from flask_babel import force_locale
+
+    from forum import times
+    from forum.extensions import db
+    from forum.models import MailSettings, utcnow
+    from tests.factories import make_question
+
+    question = make_question()
+    question.created_at = utcnow() - timedelta(hours=3, minutes=2)
+    user = make_user()
+    user.locale = "fr"
+    db.session.add(MailSettings(user_id=user.id, time_zone="Europe/Paris"))
+    login(client, user)
+    page = client.get(f"/questions/{question.id}", follow_redirects=True).get_data(as_text=True)
+    paris = (question.created_at + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")  # CET, winter time
+    assert f'title="{paris} CET">il y a 3 heures</time>' in page
+    moment = datetime(2026, 12, 1, 14, 5)
+    for locale, expected in (("de", "1. Dez. 2026"), ("es", "1 dic 2026"), ("ar", "1 ديسمبر 2026")):
+        with force_locale(locale):
+            assert times.formatted(moment, "date") == expected
+    with force_locale("fr"):
+        assert times.ago(utcnow()) == "à l’instant"
+
+
+def test_email_is_written_in_the_recipients_language(client, mailbox):
+    """Asked for from a French browser, a German member's reset email is German; the answer notice
+    an English-speaking member triggers reaches an Arabic-speaking author in Arabic."""
+    from forum.models import EmailSubscription, NotificationKind
+    from tests.factories import make_question
+    from tests.integration.test_mail import settle
+
+    member = make_user()
+    member.locale = "de"
+    client.post("/password/forgot", data={"email": member.email}, headers={"Accept-Language": "fr"})
+    settle()
+    [message] = mailbox.wait_for(1, to=member.email)
+    assert message["Subject"] == "Passwort zurücksetzen"
+
+    author = make_user()
+    author.locale = "ar"
+    from forum.extensions import db
+
+    db.session.add(EmailSubscription(user_id=author.id, kind=NotificationKind.ANSWER.value))
+    question = make_question(author)
+    answerer = make_user()
+    login(client, answerer)
+    client.post(f"/questions/{question.id}/answers", data={"body": "Hold the reset button for ten seconds, then pair it again."},
+                headers={"Accept-Language": "en"})
+    settle()
+    [notice] = mailbox.wait_for(1, to=author.email)
+    assert notice["Subject"] == f"أجاب {answerer.username} عن سؤالك «{question.title}»"
+
+
+def test_the_stylesheet_mirrors_under_rtl():
+    """Margins, paddings, borders, alignment and floats are logical (inline-start/end), so `dir="rtl"` mirrors them."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "forum" / "static" / "css" / "app.css").read_text()
+    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)|float:\s*(?:left|right)"
+                          r"|[;{]\s*(?:left|right)\s*:", css)
+    assert physical == []
+    assert '[dir="rtl"] .post--answer.accepted' in css
+
+
+@pytest.mark.parametrize(("locale", "counts", "expected"), [
+    ("en", (1, 2), "Your daily digest: 1 new question, 2 new answers"),
+    ("fr", (1, 2), "Votre récapitulatif quotidien\u00a0: 1 nouvelle question, 2 nouvelles réponses"),
+    ("de", (2, 1), "Ihre tägliche Zusammenfassung: 2 neue Fragen, 1 neue Antwort"),
+    ("ar", (1, 2), "ملخصك اليومي: سؤال جديد واحد، إجابتان جديدتان"),
+    ("ar", (3, 11), "ملخصك اليومي: 3 أسئلة جديدة، 11 إجابة جديدة"),
+])
+def test_digest_subject_counts_with_the_languages_plural_forms(locale, counts, expected):
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from forum.services import digests
+
+    moment = datetime(2026, 12, 1)
+    digest = digests.Digest("daily", "daily:2026-12-01", moment, moment, sections=[
+        digests.Section("questions", "New questions", [object()] * counts[0], new=True),
+        digests.Section("answers", "New answers", [object()] * counts[1], new=True),
+        digests.Section("unanswered", "Still waiting", [object()], new=False)])
+    with force_locale(locale):
+        assert digests.subject(digest) == expected

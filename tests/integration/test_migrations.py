@@ -69,3 +69,38 @@ def test_a_community_with_content_migrates_down_and_up_again(empty_database_url)
         assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Question, Case, CaseUpdate)] == counts
         db.session.remove()
         db.engine.dispose()
+
+
+def test_answer_counts_are_recounted_without_hidden_answers(empty_database_url):
+    """Counts kept before hiding changed them included hidden answers; the upgrade recounts them."""
+    from sqlalchemy import select, update
+
+    from forum.models import Answer, Question, utcnow
+    from forum.services import demo
+    from forum.transaction import unit_of_work
+
+    eager = {k: v for k, v in TestConfig.CELERY.items() if not k.startswith("broker")}
+    eager.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": empty_database_url, "CELERY": eager})
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+        with unit_of_work():
+            demo.seed()
+        answer = db.session.scalars(select(Answer).where(Answer.deleted_at.is_(None)).order_by(Answer.id)).first()
+        question_id = answer.question_id
+        with unit_of_work():
+            db.session.execute(update(Answer).where(Answer.id == answer.id).values(hidden_at=utcnow()))
+        db.session.remove()
+
+        def count() -> int:
+            db.session.remove()
+            return db.session.scalar(select(Question.answer_count).where(Question.id == question_id))
+
+        kept = count()  # hidden behind the services' back: the count still includes it, as before
+        flask_migrate.downgrade(revision="c4d8e2f6a9b1")
+        assert count() == kept  # the old meaning: every answer not deleted
+        flask_migrate.upgrade(revision="heads")
+        assert count() == kept - 1
+        db.session.remove()
+        db.engine.dispose()

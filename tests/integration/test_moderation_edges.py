@@ -15,7 +15,7 @@ from moderation import console, flags, review, settings, spam, suggestions, susp
 from moderation.review import Decision
 from reputation.events import PostKind
 from tests.conftest import login
-from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
+from tests.factories import make_answer, make_comment, make_moderator, make_question, make_tags, make_user
 
 
 def test_racing_flaggers_open_one_item_and_hide_the_post_once():
@@ -52,6 +52,7 @@ def test_racing_flaggers_open_one_item_and_hide_the_post_once():
 
 def test_a_suggestion_shows_as_a_diff_and_the_moderator_can_correct_it_before_applying(client):
     q = make_question()
+    make_tags("firmware")
     suggestions.suggest_edit(PostKind.QUESTION, q.id, actor=make_user(reputation_points=60),
                              title=q.title, tags="schedule firmware", body=q.body_md + " Firmware 4.2.4.",
                              comment="version")

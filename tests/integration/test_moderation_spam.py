@@ -10,13 +10,14 @@ from forum.services.errors import Conflict, NotAllowed, ValidationFailed
 from moderation import settings, spam
 from reputation.events import PostKind
 from tests.conftest import login
-from tests.factories import make_answer, make_moderator, make_product, make_question, make_user
+from tests.factories import make_answer, make_moderator, make_product, make_question, make_tags, make_user
 
 BODY = "The schedule keeps coming back after I delete it. I tried a reboot already."
 
 
 def ask(author, n: int, body: str = BODY):
     make_product()
+    make_tags("schedule")
     return questions.ask(author, title=f"Thermostat schedule question number {n}", body=body, tags="schedule",
                          product="thermostat")
 

@@ -13,7 +13,7 @@ from forum.services import profile_fields
 from forum.transaction import unit_of_work
 from moderation import escalation
 from tests.conftest import login
-from tests.factories import make_product, make_user
+from tests.factories import make_product, make_tags, make_user
 from tests.integration.test_digests import IN_WINDOW, _at, member, run
 from tests.integration.test_webhooks import _deliver_all, receiver  # noqa: F401 - the receiver fixture
 
@@ -32,6 +32,7 @@ def thermostat_fields():
     """A product with a required staff-only serial number, a public firmware version and an optional plan."""
     admin = make_user("site_admin", role=Role.ADMIN)
     product = make_product("thermostat", "Northwind Thermostat")
+    make_tags("schedule")
     serial = define(product, admin, label="Serial number", kind="text", required=True, staff_only=True,
                     help_text="On the sticker under the device.", claim="serial")
     firmware = define(product, admin, label="Firmware version", kind="text", staff_only=False)
@@ -163,7 +164,9 @@ def test_staff_only_answers_never_reach_a_public_surface(app, client, thermostat
     fields = thermostat_fields
     admin = fields["admin"]
     from forum.services import webhooks
+    from tests.integration.test_webhooks import with_private_addresses
 
+    with_private_addresses(admin)
     with unit_of_work():
         webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
     reader = member(follow=(("product", "thermostat"),))

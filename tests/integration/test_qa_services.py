@@ -8,11 +8,12 @@ from forum.models import Answer, Question, ReputationEntry, Revision, Vote
 from forum.services import acceptance, answers, comments, ledger, questions, votes
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 from reputation.events import PostKind
-from tests.factories import make_answer, make_product, make_question, make_user
+from tests.factories import make_answer, make_product, make_question, make_tags, make_user
 
 
 def test_ask_keeps_first_revision_and_renders_markdown():
     make_product()
+    make_tags("error-codes", "firmware")
     author = make_user()
     q = questions.ask(author, title="Why does my thermostat say E42?", body="It shows **E42** after the update.\n\n```\nfw 2.1.0\n```",
                       tags="error-codes firmware", product="thermostat")

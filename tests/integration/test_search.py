@@ -20,7 +20,7 @@ from forum.services import acceptance, answers, outbox, questions
 from forum.services.events import Event, emit
 from forum.transaction import unit_of_work
 from tests.conftest import login
-from tests.factories import make_answer, make_product, make_question, make_user
+from tests.factories import make_answer, make_product, make_question, make_tags, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -344,6 +344,7 @@ def test_no_javascript_similar_check_keeps_the_draft_and_lists_matches(client):
                              body="After the power cut the display never came back on.")
     acceptance.accept_answer(make_answer(existing).id, asker)
     login(client, make_user())
+    make_tags("display", "power")
     draft = {"title": "Display is dark since the power cut", "body": "Nothing shows on the display since yesterday.",
              "tags": "display power", "product": "thermostat"}
     r = client.post("/questions/ask/similar", data=draft)

@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.models import ApiToken, User
 from forum.services import tokens
 from tests.conftest import login
-from tests.factories import PASSWORD, make_answer, make_product, make_question, make_user
+from tests.factories import PASSWORD, make_answer, make_product, make_question, make_tags, make_user
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that must work without a CSRF token, and why.
@@ -198,6 +198,7 @@ class TestRateLimits:
 
     def test_new_members_ask_one_question_per_five_minutes(self, client):
         make_product()
+        make_tags("display")
         login(client, make_user())
         data = {"body": "The display flickers every evening around eight.", "tags": "display", "product": "thermostat"}
         assert client.post("/questions/ask", data={**data, "title": "Display flickers in the evening"}).status_code == 302

@@ -27,7 +27,7 @@ from forum.transaction import savepoint, unit_of_work
 from moderation import actions, escalation, flags, review
 from reputation.events import PostKind
 from tests.factories import make_answer, make_moderator, make_question, make_user
-from tests.integration.test_webhooks import Receiver
+from tests.integration.test_webhooks import Receiver, with_private_addresses
 
 
 class Boom(Exception):
@@ -132,7 +132,7 @@ def test_a_review_decision_and_a_failing_later_step_leave_the_item_open():
 def test_a_rolled_back_unit_of_work_sends_no_mail_and_no_webhook(mailbox):
     receiver = Receiver()
     try:
-        admin, agent = make_user(role="admin"), make_user(role="agent")
+        admin, agent = with_private_addresses(make_user(role="admin")), make_user(role="agent")
         with unit_of_work():
             webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
         asker = make_user()

@@ -1,12 +1,16 @@
 """One visibility rule (forum/policy/visibility.py): lists, counts, threads, revisions, feeds,
 history and the API agree on what a visitor, a member, the author and a moderator see."""
 
+import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Article, ArticleState, Question, utcnow
 from forum.policy import visibility
-from forum.services import queries, questions, reputation, votes
+from forum.services import acceptance, preferences, privacy, queries, questions, reputation, satisfaction, votes
+from forum.services.errors import NotFound
+from moderation import flags, review
+from moderation.review import Decision
 from reputation.events import PostKind
 from tests.conftest import login
 from tests.factories import make_answer, make_comment, make_moderator, make_question, make_user
@@ -110,3 +114,55 @@ def test_draft_articles_are_for_the_support_team():
     draft = Article(title="Draft article title here", state=ArticleState.DRAFT.value)
     assert not visibility.can_see(None, draft) and not visibility.can_see(make_user(), draft)
     assert visibility.can_see(make_user(role="agent"), draft) and visibility.can_see(make_moderator(), draft)
+
+
+def test_did_this_help_is_not_asked_about_an_answer_in_a_hidden_thread():
+    """It used to check the answer and only the deletion of its question, so a thread hidden by
+    flags still took votes on its accepted answer that no visitor could see."""
+    question = make_question()
+    answer = make_answer(question)
+    acceptance.accept_answer(answer.id, question.author)
+    db.session.commit()
+    satisfaction.vote_helpful(make_user(), "answer", answer.id, "yes")
+    _hide(question)
+    with pytest.raises(NotFound):
+        satisfaction.vote_helpful(make_user(), "answer", answer.id, "yes")
+
+
+def test_the_followed_questions_list_shows_what_the_member_may_open(client):
+    """The preferences page listed a followed question hidden since, whose link then answered 404."""
+    member = make_user()
+    hidden = make_question(title="A thread hidden by flags since it was followed")
+    shown = make_question(title="A thread that stays in the list")
+    for question in (hidden, shown):
+        preferences.follow(member, "question", question.id)
+    db.session.commit()
+    _hide(hidden)
+    assert [q.id for q in preferences.following(member.id, viewer=member).questions] == [shown.id]
+    login(client, member)
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert shown.title in page and hidden.title not in page
+    assert hidden.id in privacy.export(member)["notifications"]["following"]["questions"]  # the member's data keeps the follow
+
+
+def _listed_answer_count(question) -> int:
+    db.session.expire_all()
+    return next(q.answer_count for q in queries.list_questions(product="thermostat").items if q.id == question.id)
+
+
+def test_a_lists_answer_count_agrees_with_the_answers_its_thread_shows():
+    """The count on question lists (and "unanswered" in digests) used to include answers hidden by flags."""
+    question = make_question()
+    make_answer(question)
+    hidden = make_answer(question)
+    first = flags.flag("answer", hidden.id, actor=make_moderator(), reason="spam").review_item_id  # hidden at once
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 1
+    second = flags.flag("answer", make_answer(question).id, actor=make_moderator(), reason="spam").review_item_id
+    db.session.commit()
+    review.handle(second, Decision("deleted"), moderator=make_moderator())  # hidden, then deleted: one less, once
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 1
+    review.handle(first, Decision("dismissed"), moderator=make_moderator())  # shown again
+    db.session.commit()
+    assert _listed_answer_count(question) == len(queries.load_thread(question.id, None).answers) == 2

@@ -10,7 +10,7 @@ from forum.models import Question, Revision, User
 from forum.services import acceptance, comments, votes
 from reputation.events import PostKind
 from tests.conftest import login
-from tests.factories import PASSWORD, make_answer, make_product, make_question, make_user, sign_up
+from tests.factories import PASSWORD, make_answer, make_product, make_question, make_tags, make_user, sign_up
 
 
 def test_register_sign_in_and_out(client):
@@ -65,6 +65,7 @@ def test_sign_in_never_redirects_off_site(client):
 
 def test_ask_flow_renders_markdown_and_keeps_revision(client):
     make_product()
+    make_tags("schedule", "weekend")
     user = make_user()
     login(client, user)
     assert client.get("/questions/ask").status_code == 200
@@ -266,11 +267,12 @@ def test_admin_settings_are_admin_only(client):
     login(client, make_user(role="admin"))
     assert client.get("/admin/settings").status_code == 200
     r = client.post("/admin/settings", data={"vote_up": "5", "flag": "15", "comment_anywhere": "50", "vote_down": "x",
-                                             "review_queue": "500", "edit_others": "2000", "vote_close": "3000"})
+                                             "create_tags": "300", "review_queue": "500", "edit_others": "2000",
+                                             "vote_close": "3000"})
     assert r.status_code == 422
     r = client.post("/admin/settings", data={"vote_up": "5", "flag": "15", "comment_anywhere": "50", "vote_down": "125",
-                                             "review_queue": "500", "edit_others": "2000", "vote_close": "3000",
-                                             "new_community": "on"})
+                                             "create_tags": "300", "review_queue": "500", "edit_others": "2000",
+                                             "vote_close": "3000", "new_community": "on"})
     assert r.status_code == 302
     page = client.get("/help/privileges").get_data(as_text=True)
     assert "Vote up" in page

@@ -10,12 +10,12 @@ from forum.models import WebhookDelivery
 from forum.services import webhooks
 from tests.conftest import login
 from tests.factories import make_user
-from tests.integration.test_webhooks import Receiver, independent_check
+from tests.integration.test_webhooks import Receiver, independent_check, with_private_addresses
 
 
 @pytest.fixture
 def admin():
-    return make_user(role="admin")
+    return with_private_addresses(make_user(role="admin"))
 
 
 def test_the_test_event_is_signed_like_a_real_one_and_the_answer_is_shown(client, admin):

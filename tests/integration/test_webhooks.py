@@ -1,4 +1,7 @@
-"""Case webhooks against real local HTTP receivers: signatures checked independently, retries, failure."""
+"""Case webhooks against real local HTTP receivers: signatures checked independently, retries, failure.
+
+The receivers listen on 127.0.0.1, a loopback address webhooks refuse unless an admin allows private
+addresses: each test that sends to one turns that setting on (`with_private_addresses`)."""
 
 import hashlib
 import hmac
@@ -22,11 +25,11 @@ from tests.factories import make_question, make_user
 
 
 class Receiver:
-    """A tiny HTTP server recording what it receives; `status` and `delay` set its behaviour."""
+    """A tiny HTTP server recording what it receives; `status`, `delay` and `headers` set its behaviour."""
 
-    def __init__(self, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(self, status: int = 200, delay: float = 0.0, headers: dict[str, str] | None = None) -> None:
         self.received: list[dict] = []
-        self.status, self.delay = status, delay
+        self.status, self.delay, self.headers = status, delay, headers or {}
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +38,8 @@ class Receiver:
                 receiver.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
                 time.sleep(receiver.delay)
                 self.send_response(receiver.status)
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -57,6 +62,13 @@ def receiver():
     r.close()
 
 
+def with_private_addresses(admin):
+    """Allow loopback and private addresses (the receivers are on 127.0.0.1), as an admin would for an on-premises CRM."""
+    with unit_of_work():
+        webhooks.allow_private_addresses(True, actor=admin)
+    return admin
+
+
 def independent_check(secret: str, headers: dict, body: bytes) -> bool:
     """What a CRM would do: recompute HMAC-SHA256 over "{id}.{timestamp}.{body}" and compare (headers lowercased)."""
     expected = hmac.new(secret.encode(), f"{headers['x-peercare-event-id']}.{headers['x-peercare-timestamp']}.".encode()
@@ -71,7 +83,7 @@ def _deliver_all() -> None:
 
 
 def test_every_case_event_is_delivered_signed(receiver):
-    admin, agent = make_user(role="admin"), make_user(role="agent")
+    admin, agent = with_private_addresses(make_user(role="admin")), make_user(role="agent")
     with unit_of_work():
         _, secret = webhooks.add_endpoint(receiver.url, description="CRM", actor=admin)
     q = make_question()
@@ -104,7 +116,7 @@ def test_every_case_event_is_delivered_signed(receiver):
 def test_failing_endpoint_is_retried_then_marked_failed_without_blocking_the_request(app):
     failing = Receiver(status=500)
     try:
-        admin, agent = make_user(role="admin"), make_user(role="agent")
+        admin, agent = with_private_addresses(make_user(role="admin")), make_user(role="agent")
         with unit_of_work():
             webhooks.add_endpoint(failing.url, description="broken CRM", actor=admin)
         with broker_down(app), unit_of_work():  # this test is the only deliverer
@@ -128,7 +140,7 @@ def test_timeouts_count_as_failures(app):
     slow = Receiver(delay=1.5)
     app.config["WEBHOOK_TIMEOUT_SECONDS"] = 0.3
     try:
-        admin, agent = make_user(role="admin"), make_user(role="agent")
+        admin, agent = with_private_addresses(make_user(role="admin")), make_user(role="agent")
         with unit_of_work():
             webhooks.add_endpoint(slow.url, description="slow", actor=admin)
         with broker_down(app), unit_of_work():  # this test is the only deliverer
@@ -161,7 +173,7 @@ def test_endpoints_receive_only_the_community_events_they_subscribe_to(receiver)
     from moderation import actions, knowledge
     from tests.factories import make_answer, make_moderator
 
-    admin = make_user(role="admin")
+    admin = with_private_addresses(make_user(role="admin"))
     with unit_of_work():
         _, secret = webhooks.add_endpoint(receiver.url, description="community", actor=admin, events=[
             "question.created", "answer.created", "answer.accepted", "question.closed", "article.published"])

@@ -284,3 +284,78 @@ def test_comments_point_inside_the_repository():
     cited += [f"{name}:{number}" for name in ("requirements.txt", "requirements-dev.txt", "Makefile")
               for number, line in enumerate((ROOT / name).read_text().splitlines(), 1) if outside.search(line)]
     assert cited == []
+
+
+# --- "not deleted, not hidden, not suspended" is decided only in forum/policy/ (and the models) ----
+
+LIFECYCLE_COLUMNS = {"deleted_at", "hidden_at", "suspended_until"}
+LIFECYCLE_HOMES = ("forum/policy/", "forum/models/")
+IS_TESTS = {"is_", "is_not", "isnot", "is_distinct_from", "is_not_distinct_from", "isnot_distinct_from"}
+
+
+def _lifecycle_column(node: ast.AST) -> bool:
+    """`x.deleted_at` or `getattr(x, "hidden_at", …)`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in LIFECYCLE_COLUMNS
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+            and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in LIFECYCLE_COLUMNS)
+
+
+def lifecycle_reads(source: str, filename: str = "<source>") -> list[int]:
+    """Lines that decide on a lifecycle column by hand: a comparison, an `.is_()`/`.is_not()` clause or
+    a truth test (`if x.deleted_at`, `not x.hidden_at`, `a or x.deleted_at`). Writing the column (the
+    delete, hide or suspend itself) and passing its value on (an export, a date shown) are not decisions."""
+    lines = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        tested: list[ast.AST] = []
+        if isinstance(node, ast.Compare):
+            tested = [node.left, *node.comparators]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in IS_TESTS:
+            tested = [node.func.value]
+        elif isinstance(node, ast.If | ast.IfExp | ast.While | ast.Assert):
+            tested = [node.test]
+        elif isinstance(node, ast.comprehension):
+            tested = list(node.ifs)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.Invert):
+            tested = [node.operand]
+        elif isinstance(node, ast.BoolOp):
+            tested = list(node.values)
+        if any(_lifecycle_column(t) for t in tested):
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def test_visibility_is_decided_only_in_the_policy_package_and_models():
+    wrong = []
+    for package in PROJECT:
+        for path in _modules(package):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith(LIFECYCLE_HOMES):
+                continue
+            wrong += [f"{relative}:{line}" for line in lifecycle_reads(path.read_text(), relative)]
+    assert wrong == [], ("ask forum/policy/visibility.py (public_questions(), live(), is_live_account(), "
+                         "member_clause(), can_see(), …) instead of reading the column")
+
+
+@pytest.mark.parametrize("source", [
+    "q = select(Question).where(Question.deleted_at.is_(None))",
+    "q = select(Answer).where(Answer.hidden_at.is_not(None))",
+    "q = select(User).where(User.suspended_until > now)",
+    "if user is None or user.deleted_at is not None: pass",
+    "if answer.hidden_at: pass",
+    "live = not (q.deleted_at or q.closed_at)",
+    "ids = [a.id for a in answers if a.deleted_at is None]",
+    'if getattr(question, "hidden_at", None) is not None: pass',
+    "shown = q.title if not q.hidden_at else ''",
+])
+def test_the_lifecycle_check_finds_hand_typed_rules(source):
+    assert lifecycle_reads(source) != []
+
+
+def test_the_lifecycle_check_allows_the_change_itself_and_plain_values():
+    source = ("question.deleted_at, question.deleted_by_id = utcnow(), actor.id\n"
+              "target.hidden_at = None\nmember.suspended_until = until\n"
+              'row = {"deleted_at": iso(q.deleted_at)}\n'
+              "q = select(User).order_by(User.suspended_until)\n")
+    assert lifecycle_reads(source) == []

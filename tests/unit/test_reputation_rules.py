@@ -60,12 +60,13 @@ def test_balance_floors_at_one():
 def test_privilege_defaults_overrides_and_new_community_mode():
     assert DEFAULT_THRESHOLDS == {
         Privilege.VOTE_UP: 15, Privilege.FLAG: 15, Privilege.COMMENT_ANYWHERE: 50, Privilege.VOTE_DOWN: 125,
-        Privilege.REVIEW_QUEUE: 500, Privilege.EDIT_OTHERS: 2000, Privilege.VOTE_CLOSE: 3000}
+        Privilege.CREATE_TAGS: 300, Privilege.REVIEW_QUEUE: 500, Privilege.EDIT_OTHERS: 2000, Privilege.VOTE_CLOSE: 3000}
     custom = effective_thresholds({"vote_down": 200})
     assert custom[Privilege.VOTE_DOWN] == 200
     small = effective_thresholds({"vote_down": 200}, new_community=True)
     assert small[Privilege.VOTE_DOWN] == 20
     assert small[Privilege.VOTE_UP] == 1
+    assert small[Privilege.CREATE_TAGS] == 30
     assert has_privilege(15, Privilege.VOTE_UP, DEFAULT_THRESHOLDS)
     assert not has_privilege(14, Privilege.VOTE_UP, DEFAULT_THRESHOLDS)
 

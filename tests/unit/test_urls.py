@@ -21,7 +21,15 @@ def test_the_three_forms_of_a_thread_address(app):
         with app.test_request_context(base_url="http://web.internal"):
             assert urls.question_url(question) == "/questions/7/reset-the-schedule"
             assert urls.answer_url(answer) == "/questions/7/reset-the-schedule#answer-12"
+            # The Host header is the client's to choose: absolute links come from SITE_URL.
+            assert (urls.answer_url(answer, link=urls.absolute)
+                    == "https://community.example/forum/questions/7/reset-the-schedule#answer-12")
+            assert urls.site_address("/api/v1/me") == "https://community.example/forum/api/v1/me"
+        app.config["SITE_URL"] = ""
+        with app.test_request_context(base_url="http://web.internal"):  # no SITE_URL: the request's own host
             assert urls.answer_url(answer, link=urls.absolute) == "http://web.internal/questions/7/reset-the-schedule#answer-12"
+            assert urls.site_root() == "http://web.internal/"
+        app.config["SITE_URL"] = "https://community.example/forum"
         with app.app_context():  # no request: mail and digests are built by workers
             assert (urls.question_url(question, urls.comment_anchor(3), link=urls.site_links())
                     == "https://community.example/forum/questions/7/reset-the-schedule#comment-3")

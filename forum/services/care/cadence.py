@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import CadenceReminder, Case, CaseStatus, CaseUpdate, CaseUpdateKind, utcnow
+from forum.models import CadenceReminder, Case, CaseEventKind, CaseStatus, CaseUpdate, CaseUpdateKind, utcnow
 from forum.services import notifications
 from forum.services.care import hours, targets
 from forum.transaction import savepoint
@@ -84,7 +84,7 @@ def remind(now: datetime | None = None) -> list[Case]:
                 db.session.flush()
         except IntegrityError:
             continue  # a racing run reminded this lapse
-        record_event(case, "case.update_due", None, since=since.isoformat() + "Z", priority=case.priority)
+        record_event(case, CaseEventKind.UPDATE_DUE, None, since=since.isoformat() + "Z", priority=case.priority)
         if case.assignee_id is not None:
             notifications.notify(case.assignee_id, "case_update_due", question_id=case.question_id,
                                  text=f"{case.reference}: the customer is due an update.")

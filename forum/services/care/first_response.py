@@ -88,7 +88,7 @@ def first_response_rows(question_ids: Select):
 def first_response_among(question: Question, answers, public_updates=()) -> datetime | None:
     """The same rule applied to rows already loaded (the thread page has them): no query."""
     times = [a.created_at for a in answers
-             if a.author_id != question.author_id and a.deleted_at is None and a.hidden_at is None]
+             if a.author_id != question.author_id and visibility.is_public_post(a)]
     times += [u.created_at for u in public_updates if u.public and u.author_id != question.author_id]
     return min(times, default=None)
 

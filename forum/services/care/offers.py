@@ -10,6 +10,8 @@ digest section and the /questions/for-you page. At most PER_RUN questions per ru
 
 from datetime import datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -26,6 +28,7 @@ from forum.models import (
     question_tags,
     utcnow,
 )
+from forum.policy import visibility
 from forum.services import digests, notifications
 from forum.services.care import first_response
 
@@ -53,7 +56,7 @@ def is_opted_in(user_id: int) -> bool:
 def _helpers(now: datetime) -> list[int]:
     return list(db.session.scalars(
         select(RoutingOptIn.user_id).join(User, User.id == RoutingOptIn.user_id)
-        .where(User.deleted_at.is_(None), or_(User.suspended_until.is_(None), User.suspended_until <= now))))
+        .where(visibility.acting_member_clause(now))))
 
 
 def _scores(question: Question, helpers: list[int], now: datetime) -> list[tuple[int, int]]:
@@ -83,7 +86,7 @@ def offer_waiting(now: datetime | None = None) -> int:
         return 0
     waiting = list(db.session.scalars(
         select(Question).where(
-            first_response.waiting_clause(), Question.deleted_at.is_(None), Question.hidden_at.is_(None),
+            first_response.waiting_clause(), visibility.public_questions(),
             Question.closed_at.is_(None), Question.locked_at.is_(None), Question.created_at >= now - OFFER_WINDOW,
             Question.created_at <= now, ~exists().where(QuestionOffer.question_id == Question.id))
         .options(selectinload(Question.tags)).order_by(Question.created_at, Question.id).limit(PER_RUN)))
@@ -114,7 +117,7 @@ def offers_for(user_id: int, *, limit: int = 50) -> list[tuple[QuestionOffer, Qu
     """The member's offers, newest first, with their (still visible) questions."""
     return list(db.session.execute(
         select(QuestionOffer, Question).join(Question, Question.id == QuestionOffer.question_id)
-        .where(QuestionOffer.user_id == user_id, Question.deleted_at.is_(None), Question.hidden_at.is_(None))
+        .where(QuestionOffer.user_id == user_id, visibility.public_questions())
         .options(joinedload(Question.author), joinedload(Question.product), selectinload(Question.tags))
         .order_by(QuestionOffer.offered_at.desc(), QuestionOffer.id.desc()).limit(limit)).tuples())
 
@@ -123,7 +126,7 @@ def _offered(since: datetime, until: datetime, user_id: int | None = None):
     query = (select(QuestionOffer.user_id, Question.id, Question.title, QuestionOffer.offered_at)
              .join(QuestionOffer, QuestionOffer.question_id == Question.id)
              .where(QuestionOffer.offered_at >= since, QuestionOffer.offered_at < until,
-                    Question.deleted_at.is_(None), Question.hidden_at.is_(None))
+                    visibility.public_questions())
              .order_by(QuestionOffer.offered_at.desc(), QuestionOffer.id.desc()))
     if user_id is not None:
         query = query.where(QuestionOffer.user_id == user_id).limit(digests.ITEMS_PER_SECTION + 1)
@@ -146,7 +149,9 @@ def _for_you_pool(since: datetime, until: datetime):
 def register_digest_section() -> None:
     """The "Questions for you" digest section (create_app wires it through forum.services.care.init_app)."""
 
-    @digests.section("for_you", "Questions for you", nouns=("question for you", "questions for you"),
+    @digests.section("for_you", _l("Questions for you"),
+                     counted=lambda n, shown: ngettext("%(count)s question for you", "%(count)s questions for you", n,
+                                                       count=shown),
                      pool=_for_you_pool)
     def for_you(reader: digests.Reader) -> list[digests.Item]:
         return _items(reader, _offered(reader.since, reader.until, reader.user_id))

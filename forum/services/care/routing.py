@@ -3,11 +3,12 @@ automatic) goes to the product's agent with the fewest open cases (ties: the one
 product longest ago), skipping agents marked away. A product without agents leaves it unassigned.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from forum.extensions import db
 from forum.models import AgentAway, Case, CaseStatus, Product, ProductAgent, User, utcnow
-from forum.policy import Permission, require, roles
+from forum.policy import Permission, require, roles, visibility
 from forum.services.errors import NotFound, ValidationFailed
 
 OPEN_STATUSES = (CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING.value)
@@ -22,7 +23,7 @@ def product_agents(product_id: int) -> list[tuple[ProductAgent, bool, int]]:
         .join(User, User.id == ProductAgent.user_id)
         .outerjoin(AgentAway, AgentAway.user_id == ProductAgent.user_id)
         .outerjoin(open_cases, open_cases.c.assignee_id == ProductAgent.user_id)
-        .where(ProductAgent.product_id == product_id, User.deleted_at.is_(None), roles.role_clause(roles.SUPPORT_TEAM))
+        .where(ProductAgent.product_id == product_id, visibility.member_clause(), roles.role_clause(roles.SUPPORT_TEAM))
         .order_by(func.coalesce(open_cases.c.n, 0), ProductAgent.assigned_at, ProductAgent.id))
     return [(agent, bool(away), count) for agent, away, count in rows]
 
@@ -56,10 +57,10 @@ def pick_agent(product_id: int) -> int | None:
 def add_agent(product: Product, username: str, *, actor: User) -> ProductAgent:
     require(actor, Permission.PRODUCT_CARE_MANAGE)
     user = db.session.scalar(select(User).where(User.username == (username or "").strip(),
-                                                User.deleted_at.is_(None)))
+                                                visibility.member_clause()))
     if user is None or not roles.is_support(user):
-        raise ValidationFailed("That person can't take cases.",
-                               fields={"username": "Choose an agent, moderator or admin by username."})
+        raise ValidationFailed(_("That person can't take cases."),
+                               fields={"username": _("Choose an agent, moderator or admin by username.")})
     existing = db.session.scalar(select(ProductAgent).where(ProductAgent.product_id == product.id,
                                                             ProductAgent.user_id == user.id))
     if existing is not None:
@@ -78,7 +79,7 @@ def remove_agent(product: Product, user_id: int, *, actor: User) -> None:
     removed = db.session.execute(delete(ProductAgent).where(ProductAgent.product_id == product.id,
                                                             ProductAgent.user_id == user_id)).rowcount
     if not removed:
-        raise NotFound("That agent doesn't take this product's cases.")
+        raise NotFound(_("That agent doesn't take this product's cases."))
     from moderation import audit
 
     audit.log("product.care", actor, target=f"product:{product.id}", before={"agent_removed": user_id})

@@ -1,12 +1,14 @@
-"""The care run: escalate questions waiting past their product's threshold, remind agents whose
-customers are due an update, offer waiting questions to members who can help.
+"""The care run: announce questions past their product's first-response target
+(`question.response_overdue`), escalate questions waiting past its escalation threshold, remind
+agents whose customers are due an update, offer waiting questions to members who can help.
 
 Celery beat runs it every 5 minutes (`forum.tasks.care_run`); without a broker, cron runs
 `flask care run`. A run is one unit of work that first inserts its `CareRun` row (and, on
 PostgreSQL, takes a transaction-scoped advisory lock), so racing runs take turns: the second
 finds nothing left to do. The unique active case per thread stays the last line of defence.
 
-Work per run is bounded (`CARE_RUN_LIMIT` escalations, the rest wait for the next run) and the
+Work per run is bounded (`CARE_RUN_LIMIT` escalations and as many overdue notices, the rest wait
+for the next run) and the
 number of queries to find the work does not grow with the number of questions: one query per
 product with a policy (its business-hours cutoff is computed in Python: a question is past the
 threshold exactly when it was asked at or before `subtract_business_time(now, threshold)`).
@@ -22,7 +24,8 @@ from sqlalchemy.orm import aliased
 from forum.extensions import db
 from forum.models import CareRun, Case, EscalationPolicy, Product, Question, utcnow
 from forum.policy import visibility
-from forum.services.care import cadence, first_response, hours, offers, targets
+from forum.services.care import cadence, first_response, hours, offers, overdue, targets
+from forum.services.care.overdue import Overdue
 
 BATCH = 500  # escalations written per set of bulk statements
 LOCK_KEY = 16_016  # pg_advisory_xact_lock key of the care run
@@ -42,6 +45,7 @@ class RunReport:
     dry_run: bool
     escalations: list[tuple[Due, str | None]] = field(default_factory=list)  # (question, case reference)
     reminders: list[tuple[int, str]] = field(default_factory=list)  # (case id, reference)
+    overdue: list[Overdue] = field(default_factory=list)  # announced (or, dry, to announce)
     offers: int = 0
 
     @property
@@ -90,8 +94,10 @@ def run(now: datetime | None = None, *, dry_run: bool = False, limit: int | None
         db.session.flush()  # the first write: racing runs on SQLite queue here
         _serialize_runs()
     due = due_escalations(now, limit=limit)
+    lapsed = overdue.due_notices(now, limit=limit)
     if dry_run:
         report.escalations = [(item, None) for item in due]
+        report.overdue = lapsed
         report.reminders = [(c.id, c.reference) for c in cadence.lapsed_cases(now)]
         return report
     for start in range(0, len(due), BATCH):
@@ -102,8 +108,11 @@ def run(now: datetime | None = None, *, dry_run: bool = False, limit: int | None
             [(loaded[d.question_id], d.priority, d.product_name) for d in chunk], now=now)
         report.escalations += [(d, cases[d.question_id].reference if d.question_id in cases else None)
                                for d in chunk]
+    for start in range(0, len(lapsed), BATCH):
+        report.overdue += overdue.announce(lapsed[start:start + BATCH])
     report.reminders = [(c.id, c.reference) for c in cadence.remind(now)]
     report.offers = offers.offer_waiting(now)
     record.escalated, record.reminded, record.offered = report.escalated, len(report.reminders), report.offers
+    record.overdue = len(report.overdue)
     db.session.flush()
     return report

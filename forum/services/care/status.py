@@ -8,10 +8,12 @@ time zone (Settings → Notifications and email; UTC for visitors).
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, tuple_
 
 from forum.extensions import db
 from forum.models import Case, EscalationPolicy, MailSettings, Question, User, utcnow
+from forum.policy import visibility
 from forum.services import preferences
 from forum.services.care import first_response, hours, targets
 
@@ -22,10 +24,11 @@ def duration_text(span: timedelta) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours_, minutes = divmod(minutes, 60)
     if days:
-        return f"{days} d {hours_} h" if hours_ else f"{days} d"
+        return _("%(days)s d %(hours)s h", days=days, hours=hours_) if hours_ else _("%(days)s d", days=days)
     if hours_:
-        return f"{hours_} h {minutes} min" if minutes else f"{hours_} h"
-    return f"{minutes} min"
+        return _("%(hours)s h %(minutes)s min", hours=hours_, minutes=minutes) if minutes else _("%(hours)s h",
+                                                                                                hours=hours_)
+    return _("%(minutes)s min", minutes=minutes)
 
 
 def reader_zone(viewer: User | None) -> str:
@@ -50,7 +53,7 @@ def escalation_applies(question: Question, care: targets.CareTargets, *, has_cas
     """Whether the product's policy would escalate this question if it kept waiting."""
     if care.policy is EscalationPolicy.OFF:
         return False
-    if question.deleted_at or question.hidden_at or question.closed_at or question.locked_at:
+    if not visibility.is_public(question) or question.is_closed or question.is_locked:
         return False
     if has_case is None:
         has_case = bool(db.session.scalar(select(exists().where(Case.question_id == question.id))))
@@ -88,7 +91,7 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
                           f"First answer in {duration_text(responded - question.created_at)}")
     escalation_due = (hours.add_business_time(care.hours, question.created_at, care.escalate_after)
                       if escalation_applies(question, care, has_case=has_case) else None)
-    text = f"Waiting for a first answer · {duration_text(now - question.created_at)}"
+    text = _("Waiting for a first answer · %(wait)s", wait=duration_text(now - question.created_at))
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
@@ -104,7 +107,7 @@ def thread_status(thread, viewer: User | None) -> WaitStatus | None:
     """The chip for the thread page (from the loaded thread: one query for the product's targets,
     one more for the reader's time zone when a due time is shown); None for deleted or closed questions."""
     question = thread.question
-    if question.deleted_at is not None or question.closed_at is not None:
+    if not visibility.is_live(question) or question.is_closed:
         return None
     if thread.case is None:
         responded = first_response.first_response_among(question, thread.answers)
@@ -122,7 +125,7 @@ def thread_status(thread, viewer: User | None) -> WaitStatus | None:
 
 def waiting_markers(questions: list[Question], *, now: datetime | None = None) -> dict[int, str]:
     """For the questions of a list still waiting for a first response: how long (one query)."""
-    live = [q for q in questions if q.closed_at is None and q.deleted_at is None]
+    live = [q for q in questions if not q.is_closed and visibility.is_live(q)]
     if not live:
         return {}
     ids = set(db.session.scalars(select(Question.id).where(Question.id.in_([q.id for q in live]),
@@ -153,9 +156,9 @@ def timings(questions: list[Question]) -> dict[int, dict[str, datetime | None]]:
     for q in questions:
         care = care_by_product.get(q.product_id) or targets.resolve(None, q.product_id)
         answered_at = responded.get(q.id)
-        live = not (q.deleted_at or q.closed_at)
+        live = visibility.is_live(q) and not q.is_closed
         waiting = answered_at is None and live
-        applies = (waiting and care.escalates and q.id not in with_case and not (q.hidden_at or q.locked_at)
+        applies = (waiting and care.escalates and q.id not in with_case and visibility.is_public(q) and not q.is_locked
                    and (care.policy is EscalationPolicy.EVERY_QUESTION or q.id in firsts))
         result[q.id] = {
             "first_response_at": answered_at,

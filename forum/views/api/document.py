@@ -1,6 +1,6 @@
 """`/api/v1/openapi.json`, generated from the declared operations and their pydantic models."""
 
-from flask import jsonify, request
+from flask import jsonify
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.services import idempotency
 from forum.services.profile_fields import MAX_VALUE
+from forum.urls import site_root
 from forum.views.api import bp
 from forum.views.api.operations import MAX_ID, OPERATIONS, Operation
 from forum.views.api.schemas import LINE, Error
@@ -144,7 +145,7 @@ def document() -> dict:
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
-    base = request.host_url.rstrip("/") + "/api/v1"
+    base = site_root() + "api/v1"
     return {
         "openapi": "3.1.0",
         "info": {"title": "PeerCare API", "version": "1.1",

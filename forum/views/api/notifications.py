@@ -2,9 +2,8 @@
 
 from functools import partial
 
-from flask import request
-
 from forum.services import notifications
+from forum.urls import site_address
 from forum.views.api import actor, bp
 from forum.views.api import schemas as s
 from forum.views.api import serialize as out
@@ -17,7 +16,7 @@ api = partial(operation, bp)
 def _notification(n) -> dict:
     return {
         "id": n.id, "kind": n.kind, "text": notifications.describe(n), "read": n.read_at is not None,
-        "url": request.host_url.rstrip("/") + link_for(n),
+        "url": site_address(link_for(n)),
         "actor": out.user_ref(n.actor) if n.actor is not None else None,
         "question_id": n.question_id, "answer_id": n.answer_id, "comment_id": n.comment_id,
         "created_at": out.iso(n.created_at), "read_at": out.iso(n.read_at),

@@ -14,6 +14,7 @@ from math import ceil
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, make_response, request
+from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from forum.models import TokenScope
@@ -91,7 +92,7 @@ def parse_body(model: type[BaseModel], *, required: bool) -> BaseModel:
     else:
         data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ServiceError("Send a JSON object with Content-Type: application/json.")
+        raise ServiceError(_("Send a JSON object with Content-Type: application/json."))
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,15 +1,15 @@
 """API routes for search and for similar questions while asking."""
 
 from functools import partial
-from urllib.parse import urljoin
 
-from flask import current_app, request
+from flask import current_app
 from markupsafe import escape
 
 from forum import auth
 from forum.search import EXTENSION, service
 from forum.services import self_service
 from forum.transaction import unit_of_work
+from forum.urls import site_address
 from forum.views.api import bp
 from forum.views.api import schemas as s
 from forum.views.api.operations import operation
@@ -28,7 +28,7 @@ def result_json(result: service.Result) -> dict:
     hit = result.hit
     return {
         "kind": hit.kind, "id": hit.object_id, "thread_id": hit.ref_id, "title": hit.title,
-        "title_html": marked_html(hit.title_segments), "url": urljoin(request.host_url, result.url),
+        "title_html": marked_html(hit.title_segments), "url": site_address(result.url),
         "snippet": hit.snippet_text, "snippet_html": marked_html(hit.snippet),
         "product": {"slug": hit.product, "name": result.product_name}, "tags": list(hit.tags),
         "score": hit.score, "accepted": hit.accepted, "has_accepted_answer": hit.solved,
