@@ -11,6 +11,7 @@ Run by `make i18n-pseudo` and by that test; the catalog is build output (ignored
     python -m tests.pseudo_locale
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -41,10 +42,13 @@ def build(translations: Path = TRANSLATIONS, into: Path = PSEUDO_TRANSLATIONS) -
             message.string = wrapped(message.id)
     folder = into / PSEUDO / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "messages.po").open("wb") as po:
-        write_po(po, catalog, width=0)
-    with (folder / "messages.mo").open("wb") as mo:
-        write_mo(mo, catalog)
+    # Written aside and moved into place: CI's two suites build it at the same time (.ci/run), and
+    # a server must never read a half-written catalog.
+    for name, write in (("messages.po", lambda f: write_po(f, catalog, width=0)), ("messages.mo", lambda f: write_mo(f, catalog))):
+        partial = folder / f"{name}.{os.getpid()}"
+        with partial.open("wb") as out:
+            write(out)
+        os.replace(partial, folder / name)
     return folder / "messages.mo"
 
 
