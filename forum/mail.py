@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
@@ -120,7 +120,7 @@ def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None,
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", **headers}
     context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
-               "site_name": current_app.config["SITE_NAME"], "site_url": current_app.config["SITE_URL"]}
+               "site_name": settings.site_identity().name, "site_url": current_app.config["SITE_URL"]}
     return Email(
         to=to, subject=subject, unsubscribe_url=unsubscribe_url,
         text=render_template(f"email/{template}.txt", **context),
@@ -227,9 +227,16 @@ def _named_address(address: str) -> str:
     return sanitize_address(address, "utf-8")
 
 
+def sender() -> str:
+    """The From of every message: MAIL_DEFAULT_SENDER's address, under the admin's From name if one is set."""
+    configured = current_app.extensions["mail"].default_sender
+    name = settings.registration_options().mail_from_name
+    return formataddr((name, parseaddr(configured)[1])) if name else configured
+
+
 def _message(email: Email) -> _Outgoing:
     domain = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
-    return _Outgoing(email, current_app.extensions["mail"].default_sender, domain)
+    return _Outgoing(email, sender(), domain)
 
 
 def send(email: Email) -> None:

@@ -48,12 +48,17 @@ _LANGUAGE_CLASS_RE = re.compile(r"^language-[A-Za-z0-9_+#.-]{1,40}$")
 LINK_REL = "nofollow ugc noopener"
 
 
+def is_image_url(value: str) -> bool:
+    """Images come over https only: in posts and for the site's logo alike."""
+    return value.lower().startswith("https://")
+
+
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title")
     if tag == "img":
         if name == "src":
-            return value.lower().startswith("https://")
+            return is_image_url(value)
         return name in ("alt", "title")
     if tag in ("td", "th"):
         return name == "align" and value in ("left", "right", "center")

@@ -6,6 +6,7 @@ from flask import g, get_flashed_messages, has_request_context, request, url_for
 
 from forum.markup import stored
 from forum.policy import PageDecisions, confirmation_notice
+from forum.services import settings
 from forum.times import ago, formatted, machine
 from forum.urls import TEMPLATE_GLOBALS, slugify
 
@@ -98,10 +99,16 @@ def offered(user, perm, obj=None) -> bool:
     return _decisions().offered(user, perm, obj)
 
 
+def registration_open() -> bool:
+    """Whether the header offers "Register" (an admin may close sign-up)."""
+    return settings.registration_options().open
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, confirmation_notice=confirmation_notice, page_url=page_url,
                                  offered=offered, needs_reputation=needs_reputation, refusal=refusal,
                                  page_flashes=page_flashes, flashes_for=flashes_for, refused_at=refused_at,
-                                 theme_choice=theme_choice)
+                                 theme_choice=theme_choice, site_identity=settings.site_identity,
+                                 registration_open=registration_open)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

@@ -32,7 +32,7 @@ from forum.policy import Permission, require, visibility
 from forum.services import badges, ledger
 from forum.services.errors import Conflict, MissingReference, NotFound, StateConflict, ValidationFailed
 from forum.services.events import Event, emit
-from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, parse_tags
+from forum.services.posts import BODY_MAX, TITLE_MAX, TITLE_MIN, canonical_names, parse_tags
 from forum.services.posts import BODY_MIN as ARTICLE_BODY_MIN
 from forum.services.queries import Page
 from forum.transaction import savepoint
@@ -68,7 +68,8 @@ def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple
 
 
 def _tags(names: list[str]) -> list[Tag]:
-    """The rows for these names, created as needed, sorted as the relationship loads them (by name)."""
+    """The rows for these names (a synonym stands for its master), created as needed, sorted by name."""
+    names = canonical_names(names)
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
     rows = []
     for name in sorted(names):

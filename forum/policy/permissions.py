@@ -6,12 +6,12 @@ can act on (naming the privilege and its threshold when reputation is what is mi
 
 from enum import StrEnum
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 
 from forum.models import Answer, Comment, Question, User
 from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
 from forum.services.errors import NeedsReputation, NotAllowed
-from forum.services.settings import privilege_thresholds
+from forum.services.settings import privilege_thresholds, registration_options
 from forum.times import exact
 from reputation.privileges import Privilege, rule_for
 
@@ -112,7 +112,7 @@ def confirmation_notice(user: User | None) -> str | None:
     """What a member whose email is unconfirmed is told when confirmation is required, else None."""
     if not _signed_in(user) or getattr(user, "email_confirmed_at", None) is not None:
         return None
-    if not (has_app_context() and current_app.config.get("REQUIRE_EMAIL_CONFIRMATION")):
+    if not (has_app_context() and registration_options().require_email_confirmation):
         return None
     return (f"Please confirm your email address before you ask, answer, comment or suggest edits: open the link "
             f"we sent to "

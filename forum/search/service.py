@@ -15,6 +15,7 @@ from forum.search import documents
 from forum.search.backend import Hit, IndexBusy, SearchBackend
 from forum.search.query import MAX_PAGE, Filters, ParsedQuery, SearchRequest, Sort, parse
 from forum.services.errors import ValidationFailed
+from forum.services.posts import canonical_name
 from forum.services.queries import Page
 
 SIMILAR_KINDS = ("question", "article")  # whichever of these a registered source provides
@@ -104,7 +105,8 @@ def search(backend: SearchBackend, raw_query: object, *, product: str | None = N
     """
     check_request(sort=sort, kind=kind, page=page, per_page=per_page, max_per_page=max_per_page)
     query = parse(raw_query)
-    filters = Filters(product=(product or None), tag=(tag or "").strip().lower() or None, kind=kind or None,
+    filters = Filters(product=(product or None), tag=canonical_name((tag or "").strip().lower()) or None,
+                      kind=kind or None,
                       solved=bool(solved))
     sort = sort or Sort.RELEVANCE
     result = SearchPage([], page, per_page, 0, query, filters, sort, list(query.notices))

@@ -16,10 +16,20 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import ApiToken, Language, PendingSignUp, Role, User, UserSession, utcnow
+from forum.models import (
+    ApiToken,
+    DigestPeriod,
+    Language,
+    MailSettings,
+    PendingSignUp,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
 from forum.policy import Permission, require, visibility
-from forum.services import ledger, outbox
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services import ledger, outbox, settings
+from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 from forum.transaction import savepoint
 from reputation.events import RepEvent
 
@@ -34,6 +44,7 @@ SIGN_UP_EMAIL = "account.sign_up_email"
 ADDRESS_IN_USE_EMAIL = "account.address_in_use_email"
 PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
 # Stored instead of a hash for accounts without a password (single sign-on): it matches none.
+REGISTRATION_CLOSED = "Registration is closed: this community isn't taking new members at the moment."
 NO_PASSWORD = "!"  # noqa: S105 - a marker that no hash starts with, not a password
 
 
@@ -98,8 +109,8 @@ def check_new_password(user: User, password: str, field: str = "password") -> No
 
 
 def confirmation_required() -> bool:
-    """Whether members must confirm their email before posting (REQUIRE_EMAIL_CONFIRMATION)."""
-    return bool(current_app.config.get("REQUIRE_EMAIL_CONFIRMATION"))
+    """Whether members must confirm their email before posting (the admin's option, else REQUIRE_EMAIL_CONFIRMATION)."""
+    return settings.registration_options().require_email_confirmation
 
 
 def request_confirmation(user: User) -> None:
@@ -150,6 +161,10 @@ def _create_member(name: str, email_addr: str, password_hash: str, *, role: Role
                                fields={"username": _("That username or email is taken.")}) from exc
     ledger.record(RepEvent.JOINED, user_id=user.id)
     ledger.refresh_cache([user.id])
+    digest = settings.registration_options().digest_default
+    if digest != DigestPeriod.OFF:  # the digest the admin chose for new members; they change it in Settings
+        db.session.add(MailSettings(user_id=user.id, digest=digest))
+        db.session.flush()
     return user
 
 
@@ -189,7 +204,12 @@ def sign_up(username: str, email: str, password: str, *, next_path: str | None =
     is where the finished sign-up leads. Raises ValidationFailed only for what the
     form shows anyway: a malformed field, a weak password, a taken (public) username.
     """
+    options = settings.registration_options()
+    if not options.open:
+        raise NotAllowed(REGISTRATION_CLOSED)
     name, email_addr, errors = _check_new_member(username, email, password)
+    if email_addr and options.allowed_domains and email_addr.rsplit("@", 1)[-1] not in options.allowed_domains:
+        errors["email"] = ("Sign-ups are limited to addresses at " + ", ".join(options.allowed_domains) + ".")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     password_hash = _hash(password)
@@ -213,6 +233,8 @@ def finish_sign_up(pending: PendingSignUp) -> User:
     Raises ValidationFailed when the username or the address was taken since. The address's
     pending sign-ups are gone once the account exists.
     """
+    if not settings.registration_options().open:
+        raise NotAllowed(REGISTRATION_CLOSED)
     name, email_addr, password_hash = pending.username, pending.email, pending.password_hash
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == email_addr))
     taken = {}

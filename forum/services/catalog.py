@@ -1,11 +1,11 @@
-"""Products as the site admin keeps them: create, rename, describe."""
+"""Products as the site admin keeps them: create, rename, describe, archive."""
 
 import re
 
 from flask_babel import gettext as _
 
 from forum.extensions import db
-from forum.models import Product
+from forum.models import Product, utcnow
 from forum.policy import Permission, require
 from forum.services.errors import NotFound, ValidationFailed
 
@@ -37,15 +37,43 @@ def create_product(actor, *, name: str, slug: str, description: str = "") -> Pro
     product = Product(slug=slug, name=name, description=description)
     db.session.add(product)
     db.session.flush()
+    _audit("product.create", actor, product, after={"name": name, "slug": slug, "description": description})
+    return product
+
+
+def _audit(action: str, actor, product: Product, **changes) -> None:
+    from moderation import audit
+
+    audit.log(action, actor, target=f"product:{product.id}", **changes)
+
+
+def _get(slug: str) -> Product:
+    product = db.session.scalar(db.select(Product).where(Product.slug == slug))
+    if product is None:
+        raise NotFound("No such product.")
     return product
 
 
 def update_product(actor, slug: str, *, name: str, description: str) -> Product:
     """Rename or re-describe a product; its address (slug) stays, so links keep working."""
     require(actor, Permission.ADMIN_SETTINGS)
-    product = db.session.scalar(db.select(Product).where(Product.slug == slug))
-    if product is None:
-        raise NotFound(_("No such product."))
+    product = _get(slug)
+    before = {"name": product.name, "description": product.description}
     product.name, product.description = _checked(name, description)
     db.session.flush()
+    after = {"name": product.name, "description": product.description}
+    if after != before:
+        _audit("product.update", actor, product, before=before, after=after)
+    return product
+
+
+def set_archived(actor, slug: str, archived: bool) -> Product:
+    """Archive a product (no new questions, gone from the lists; its questions stay) or bring it back."""
+    require(actor, Permission.ADMIN_SETTINGS)
+    product = _get(slug)
+    if product.is_archived == archived:
+        return product
+    product.archived_at = utcnow() if archived else None
+    db.session.flush()
+    _audit("product.archive" if archived else "product.unarchive", actor, product)
     return product

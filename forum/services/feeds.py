@@ -31,6 +31,7 @@ from forum.extensions import db
 from forum.models import Answer, Article, Product, Question, Tag, question_tags
 from forum.parse import parse_id
 from forum.policy import visibility
+from forum.services import posts
 from forum.services.errors import NotFound
 
 FORMATS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
@@ -176,7 +177,7 @@ def product_questions(link: Link, slug: str | None, limit: int) -> Feed:
 
 
 def tag_questions(link: Link, name: str | None, limit: int) -> Feed:
-    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    tag = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(name or "")))
     if tag is None:
         raise NotFound(_("No such tag."))
     tagged = select(question_tags.c.question_id).where(question_tags.c.tag_id == tag.id)

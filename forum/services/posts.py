@@ -101,15 +101,37 @@ def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]
     return tags
 
 
+def canonical_names(names: list[str]) -> list[str]:
+    """`names` with each synonym replaced by its master's name, in order, without repeats (one query)."""
+    if not names:
+        return []
+    master = Tag.__table__.alias("master")
+    mapped = dict(db.session.execute(select(Tag.name, master.c.name).join(master, master.c.id == Tag.synonym_of_id)
+                                     .where(Tag.name.in_(names))).all())
+    result: list[str] = []
+    for name in names:
+        name = mapped.get(name, name)
+        if name not in result:
+            result.append(name)
+    return result
+
+
+def canonical_name(name: str) -> str:
+    """The master tag's name for a tag or synonym name (unknown names are returned as given)."""
+    return canonical_names([name])[0] if name else name
+
+
 def check_tags(actor: User, raw: str | list[str] | None, errors: dict[str, str]) -> list[str]:
     """The tags a post by `actor` gets: normalized, and each one existing unless `actor` may create tags.
 
-    A tag that doesn't exist yet is a field error for members below the "create tags"
-    privilege, so a typo can't start a new tag (web, API and suggested edits alike).
+    A synonym becomes its master tag. A tag that doesn't exist yet is a field error for
+    members below the "create tags" privilege, so a typo can't start a new tag (web, API and
+    suggested edits alike).
     """
     names = parse_tags(raw, errors)
     if "tags" in errors or not names:
         return names
+    names = canonical_names(names)
     known = set(db.session.scalars(select(Tag.name).where(Tag.name.in_(names))))
     for name in names:
         if name not in known:

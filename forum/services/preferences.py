@@ -35,6 +35,7 @@ from forum.models import (
 )
 from forum.parse import parse_id
 from forum.policy import visibility
+from forum.services import posts
 from forum.services.errors import NotFound, ValidationFailed
 from forum.transaction import savepoint
 
@@ -169,7 +170,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     if kind == "product":
         row = db.session.scalar(select(Product).where(Product.slug == str(ref)))
     elif kind == "tag":
-        row = db.session.scalar(select(Tag).where(Tag.name == str(ref)))
+        row = db.session.scalar(select(Tag).where(Tag.name == posts.canonical_name(str(ref))))
     elif kind == "question":
         row = db.session.get(Question, parse_id(ref)) if parse_id(ref) is not None else None
         if not visibility.is_live(row):

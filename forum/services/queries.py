@@ -154,7 +154,7 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
             raise NotFound(f"No product “{product[:60]}”.")
         where.append(Question.product_id == product_id)
     if tag:
-        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
+        tag_id = db.session.scalar(select(func.coalesce(Tag.synonym_of_id, Tag.id)).where(Tag.name == tag))
         if tag_id is None:
             raise NotFound(f"No tag “{tag[:60]}”.")
         tag_clause = len(where)
@@ -268,22 +268,29 @@ def user_counts(user_id: int) -> dict[str, int]:
     return {"questions": questions, "answers": answers}
 
 
-def products() -> list[tuple[Product, int]]:
-    """Every product with its number of live questions (counts from the count cache)."""
+def products(*, include_archived: bool = False) -> list[tuple[Product, int]]:
+    """The products with their numbers of live questions (counts from the count cache).
+
+    Archived products are left out, except for the admin pages that keep them (`include_archived`).
+    """
     counts = counts_cache.get("per-product", lambda: dict(db.session.execute(
         select(Question.product_id, func.count(Question.id))
         .where(visibility.public_questions()).group_by(Question.product_id)).all()))
-    return [(p, counts.get(p.id, 0)) for p in db.session.scalars(select(Product).order_by(Product.name))]
+    query = select(Product).order_by(Product.name)
+    if not include_archived:
+        query = query.where(Product.archived_at.is_(None))
+    return [(p, counts.get(p.id, 0)) for p in db.session.scalars(query)]
 
 
 def tags(*, page: int = 1, per_page: int = 60) -> Page:
-    """Tags by number of live questions, most used first."""
+    """Tags (not their synonyms) by number of live questions, most used first."""
     counts = (select(question_tags.c.tag_id, func.count().label("n"))
               .join(Question, Question.id == question_tags.c.question_id)
               .where(visibility.public_questions()).group_by(question_tags.c.tag_id).subquery())
-    total = db.session.scalar(select(func.count(Tag.id))) or 0
+    total = db.session.scalar(select(func.count(Tag.id)).where(Tag.synonym_of_id.is_(None))) or 0
     rows = db.session.execute(
         select(Tag, func.coalesce(counts.c.n, 0).label("n")).outerjoin(counts, counts.c.tag_id == Tag.id)
+        .where(Tag.synonym_of_id.is_(None))
         .order_by(func.coalesce(counts.c.n, 0).desc(), Tag.name).limit(per_page).offset((page - 1) * per_page)
     )
     return Page([(t, n) for t, n in rows], page, per_page, total)

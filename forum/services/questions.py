@@ -20,6 +20,8 @@ def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
         product = db.session.scalar(select(Product).where(Product.slug == ref))
     if product is None:
         errors["product"] = "Please choose one of the products."
+    elif product.is_archived:
+        errors["product"] = f"{product.name} is archived and takes no new questions: please choose another product."
     return product
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from forum import auth, security, sso
 from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, apply_errors
-from forum.services import account_email, accounts
+from forum.services import account_email, accounts, settings
 from forum.services import sso as sso_accounts
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
@@ -43,6 +43,8 @@ def _sign_in_choices() -> dict:
 def register():
     if auth.current():
         return redirect(url_for("questions.index"))
+    if not settings.registration_options().open:
+        return render_template("accounts/register_closed.html"), 403 if request.method == "POST" else 200
     form = RegisterForm()
     if sso_accounts.sso_only():
         status = 403 if request.method == "POST" else 200

@@ -1,10 +1,13 @@
 """Browsing by tag and by product."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request
 
 from forum import pagecache
+from forum.extensions import db
+from forum.models import Tag
 from forum.services import queries
 from forum.services.care import status as care_status
+from forum.urls import tag_url
 from forum.views.common import page_arg, per_page
 from forum.views.questions import SORT_LABELS, _sort
 
@@ -20,6 +23,8 @@ def tags():
 @pagecache.for_anonymous()
 def tag(name: str):
     tag_row = queries.get_tag(name)
+    if tag_row.synonym_of_id is not None:  # a synonym, or a merged or renamed tag's old name
+        return redirect(tag_url(db.session.get(Tag, tag_row.synonym_of_id), **request.args), code=301)
     sort = _sort()
     page = queries.list_questions(sort, tag=tag_row.name, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,

@@ -38,7 +38,7 @@ def _settings_from_form() -> dict:
 @auth.login_required
 def products():
     require(auth.current(), Permission.PRODUCT_CARE_MANAGE)
-    rows = [(product, targets.current_settings(product)) for product, _count in queries.products()]
+    rows = [(product, targets.current_settings(product)) for product, _count in queries.products(include_archived=True)]
     return render_template("care/products.html", rows=rows, policies=EscalationPolicy)
 
 

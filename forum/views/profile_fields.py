@@ -41,7 +41,7 @@ def _check_form() -> None:
 def products():
     require(auth.current(), Permission.PROFILE_FIELDS_MANAGE)
     grouped = profile_fields.active_fields_by_product()
-    return render_template("profile_fields/products.html", products=queries.products(), counts={
+    return render_template("profile_fields/products.html", products=queries.products(include_archived=True), counts={
         product_id: len(fields) for product_id, fields in grouped.items()})
 
 

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from forum import auth, markup, pagecache, security
-from forum.extensions import db
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import CasePriority, CaseStatus, Product
+from forum.models import CasePriority, CaseStatus
 from forum.policy import Permission, can, refusal, require, suspension_notice
 from forum.services import (
     badges,
@@ -64,7 +63,7 @@ def listing():
 
 def product_choices() -> list[tuple[str, str]]:
     """The ask form's products, after an empty first choice: the asker picks one, nothing is assumed."""
-    products = [(p.slug, p.name) for p in db.session.scalars(db.select(Product).order_by(Product.name))]
+    products = [(p.slug, p.name) for p, _count in queries.products()]
     return [("", _("Choose a product…")), *products]
 
 

@@ -10,6 +10,7 @@ from forum import auth, security
 from forum.forms import ActionForm, apply_errors
 from forum.policy import roles
 from forum.services import accounts, twofactor
+from forum.services import settings as site_settings
 from forum.services.errors import ValidationFailed
 from forum.transaction import transactional, unit_of_work
 
@@ -68,7 +69,7 @@ def challenge():
 def settings():
     user = auth.current()
     secret = user.totp_secret if user.totp_enabled_at is None else None
-    uri = twofactor.provisioning_uri(user, secret, current_app.config["SITE_NAME"]) if secret else None
+    uri = twofactor.provisioning_uri(user, secret, site_settings.site_identity().name) if secret else None
     return render_template("users/two_factor.html", user=user, secret=secret, uri=uri, code_form=CodeForm(),
                            disable_form=DisableForm(), action_form=ActionForm(),
                            staff_must=roles.is_staff(user))

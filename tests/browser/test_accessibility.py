@@ -64,7 +64,8 @@ def pages(live_server, live_server_env, browser):
     return {
         "visitor": ["/", path, "/search?q=schedule", "/search?q=nothing+matches+this", "/login", "/register", "/kb"],
         member_name: [path, "/questions/ask"],
-        staff_name: ["/mod/queue", "/cases", f"/cases/{reference}", "/admin", "/admin/settings", "/admin/webhooks"],
+        staff_name: ["/mod/queue", "/cases", f"/cases/{reference}", "/admin", "/admin/settings", "/admin/webhooks",
+                     "/admin/tags", "/admin/site"],
     }
 
 
