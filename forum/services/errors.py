@@ -45,6 +45,21 @@ class StateConflict(ValidationFailed, Conflict):
     code = "conflict"
 
 
+class FieldNotAllowed(ValidationFailed, NotAllowed):
+    """A form whose only errors are privileges the actor lacks (a new tag below "create tags"): 403.
+
+    Still a ValidationFailed, so forms show it beside the field; the API answers 403 because the
+    request was valid and only the actor's standing refused it.
+    """
+
+    status = 403
+    code = "forbidden"
+
+
+class PrivilegeRefusal(str):
+    """A field error that is a privilege refusal, not a malformed value (see FieldNotAllowed)."""
+
+
 class MissingReference(ValidationFailed, NotFound):
     """A field names something that doesn't exist (a duplicate target, an answer, an agent): 404."""
 

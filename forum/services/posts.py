@@ -11,7 +11,7 @@ from forum.markup import render_markdown
 from forum.models import Activity, Answer, Question, Revision, Tag, User, Vote, utcnow
 from forum.policy import Permission, refusal, visibility
 from forum.services import ledger
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services.errors import FieldNotAllowed, NotFound, PrivilegeRefusal, ValidationFailed
 from reputation import rules
 from reputation.events import PostKind, RepEvent
 from reputation.events import Role as GrantRole
@@ -137,12 +137,14 @@ def check_tags(actor: User, raw: str | list[str] | None, errors: dict[str, str])
         if name not in known:
             reason = refusal(actor, Permission.TAG_CREATE, name)
             if reason is not None:
-                errors["tags"] = reason
+                errors["tags"] = PrivilegeRefusal(reason)
                 break
     return names
 
 
 def raise_if(errors: dict[str, str]) -> None:
+    if errors and all(isinstance(reason, PrivilegeRefusal) for reason in errors.values()):
+        raise FieldNotAllowed(_("Please correct the marked fields."), fields=errors)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
 

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, make_answer, make_question, make_user
 
 def test_finding1_edits_are_rate_limited_like_posting(client, rate_limits):
     author = make_user(reputation_points=50)
-    question = make_question(author=author)
+    question = make_question(author=author, tags=["wifi"])
     answer = make_answer(question, author=author)
     login(client, author)
     codes = [client.post(f"/questions/{question.id}/edit",

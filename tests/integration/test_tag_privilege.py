@@ -43,8 +43,12 @@ def test_the_api_refuses_an_unknown_tag_below_the_privilege_with_the_same_messag
     make_product()
     make_tags("pairing")
     r = client.post("/api/v1/questions", headers=bearer(make_user()), json={**ASK, "tags": ["zigbee"]})
-    assert r.status_code == 422
+    assert r.status_code == 403  # a valid request that only the member's standing refuses
+    assert r.get_json()["error"]["code"] == "forbidden"
     assert r.get_json()["error"]["fields"]["tags"] == REFUSED
+    r = client.post("/api/v1/questions", headers=bearer(make_user()), json={**ASK, "title": "short", "tags": ["zigbee"]})
+    assert r.status_code == 422  # a malformed field too: a validation error first
+    assert "title" in r.get_json()["error"]["fields"]
     assert _tag_names() == {"pairing"}
 
 
