@@ -86,6 +86,7 @@ EXPECTED: dict[Permission, dict[str, str]] = {
     P.REPUTATION_AWARD: {"*": ADMIN},
     P.PRODUCT_CARE_MANAGE: {"*": ADMIN},
     P.PROFILE_EDIT: {"*": "-yyyyyyy-yyyyy"},
+    P.TAG_CREATE: {"*": "-----yyy-y-yyy"},
 }
 ON_ANSWER = {P.ANSWER_ACCEPT}
 ON_COMMENT = {P.COMMENT_DELETE}

@@ -233,7 +233,7 @@ def test_a_signed_in_member_links_and_unlinks_from_settings(client, sso_provider
 
 
 def test_a_member_without_a_password_cannot_unlink(client, sso_provider):
-    sso_sign_in(client, sso_provider, "sub-alice", **alice())
+    sso_sign_in(client, sso_provider, "sub-alice", **alice(locale="en-US"))  # her pages in English
     identity = db.session.scalar(select(SsoIdentity))
     page = client.get("/settings/sign-in").get_data(as_text=True)
     assert "first set a password" in page and "Unlink Northwind ID" not in page
@@ -460,7 +460,7 @@ def test_a_password_member_signs_out_as_before(client, sso_provider):
 # --- privacy ------------------------------------------------------------------------------------
 
 def test_a_member_without_a_password_deletes_after_signing_in_again(client, sso_provider):
-    sso_sign_in(client, sso_provider, "sub-alice", **alice())
+    sso_sign_in(client, sso_provider, "sub-alice", **alice(locale="en-US"))  # her pages in English
     user = db.session.scalar(select(User).where(User.username == "alice_k"))
     export = client.get("/settings/privacy/export.json").get_json()
     assert export["single_sign_on"]["identities"][0]["subject"] == "sub-alice"
