@@ -4,11 +4,13 @@ A page view is a read: it must not commit a write per request. Views are counted
 process and flushed with one UPDATE per question at most every VIEW_COUNT_FLUSH_SECONDS.
 """
 
+import logging
 import threading
 import time
 from collections import Counter
 
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.exc import OperationalError
 
 from forum.models import Question
 
@@ -17,6 +19,7 @@ _pending: Counter[int] = Counter()
 _last_flush = time.monotonic()
 _interval = 30.0
 _engine_getter = None
+log = logging.getLogger(__name__)
 
 
 def init_app(app) -> None:
@@ -48,8 +51,18 @@ def flush() -> int:
         _last_flush = time.monotonic()
     if not batch or _engine_getter is None:
         return 0
-    with _engine_getter().begin() as conn:
-        for question_id, n in sorted(batch.items()):
-            conn.execute(update(Question).where(Question.id == question_id)
-                         .values(view_count=Question.view_count + n))
+    try:
+        with _engine_getter().begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # A view must never wait behind a transaction that holds the question's row (the
+                # request's own, or a long moderation batch): give up quickly and count later.
+                conn.execute(text("SET LOCAL lock_timeout = '1s'"))
+            for question_id, n in sorted(batch.items()):
+                conn.execute(update(Question).where(Question.id == question_id)
+                             .values(view_count=Question.view_count + n))
+    except OperationalError:
+        with _lock:
+            _pending.update(batch)
+        log.info("view counts kept for the next flush: a question row was locked")
+        return 0
     return len(batch)
