@@ -4,13 +4,11 @@ A page view is a read: it must not commit a write per request. Views are counted
 process and flushed with one UPDATE per question at most every VIEW_COUNT_FLUSH_SECONDS.
 """
 
-import logging
 import threading
 import time
 from collections import Counter
 
-from sqlalchemy import text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, update
 
 from forum.models import Question
 
@@ -19,7 +17,6 @@ _pending: Counter[int] = Counter()
 _last_flush = time.monotonic()
 _interval = 30.0
 _engine_getter = None
-log = logging.getLogger(__name__)
 
 
 def init_app(app) -> None:
@@ -51,18 +48,16 @@ def flush() -> int:
         _last_flush = time.monotonic()
     if not batch or _engine_getter is None:
         return 0
-    try:
-        with _engine_getter().begin() as conn:
-            if conn.dialect.name == "postgresql":
+    written = 0
+    with _engine_getter().begin() as conn:
+        skip_locked = conn.dialect.name == "postgresql"
+        for question_id, n in sorted(batch.items()):
+            target = Question.id == question_id
+            if skip_locked:
                 # A view must never wait behind a transaction that holds the question's row (the
-                # request's own, or a long moderation batch): give up quickly and count later.
-                conn.execute(text("SET LOCAL lock_timeout = '1s'"))
-            for question_id, n in sorted(batch.items()):
-                conn.execute(update(Question).where(Question.id == question_id)
-                             .values(view_count=Question.view_count + n))
-    except OperationalError:
-        with _lock:
-            _pending.update(batch)
-        log.info("view counts kept for the next flush: a question row was locked")
-        return 0
-    return len(batch)
+                # request's own, or a long moderation batch): the views of a locked row are let go.
+                target = Question.id == (select(Question.id).where(Question.id == question_id)
+                                         .with_for_update(skip_locked=True).scalar_subquery())
+            written += conn.execute(update(Question).where(target)
+                                    .values(view_count=Question.view_count + n)).rowcount
+    return written
