@@ -44,6 +44,15 @@ def test_upgrade_from_empty_matches_models_and_downgrades_to_nothing(empty_datab
         db.engine.dispose()
 
 
+def _eager_app(database_url: str):
+    """An app on `database_url` whose tasks run in-process: the suite's real worker serves the
+    suite's own database, not this one."""
+    eager = {k: v for k, v in TestConfig.CELERY.items() if not k.startswith("broker")}
+    eager.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
+    return create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                       "SQLALCHEMY_DATABASE_URI": database_url, "CELERY": eager})
+
+
 def test_a_community_with_content_migrates_down_and_up_again(empty_database_url):
     """Batch-mode table rebuilds on SQLite must not trip over rows that point at the table."""
     from sqlalchemy import func, select
@@ -52,11 +61,7 @@ def test_a_community_with_content_migrates_down_and_up_again(empty_database_url)
     from forum.services import demo
     from forum.transaction import unit_of_work
 
-    # Tasks run in-process here: the suite's real worker serves the suite's own database, not this one.
-    eager = {k: v for k, v in TestConfig.CELERY.items() if not k.startswith("broker")}
-    eager.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": empty_database_url, "CELERY": eager})
+    app = _eager_app(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
         with unit_of_work():
@@ -79,10 +84,7 @@ def test_answer_counts_are_recounted_without_hidden_answers(empty_database_url):
     from forum.services import demo
     from forum.transaction import unit_of_work
 
-    eager = {k: v for k, v in TestConfig.CELERY.items() if not k.startswith("broker")}
-    eager.update(task_always_eager=True, task_eager_propagates=False, broker_url="memory://")
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": empty_database_url, "CELERY": eager})
+    app = _eager_app(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
         with unit_of_work():
