@@ -24,10 +24,11 @@ from email import policy
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
 from flask_babel import force_locale, get_locale, get_translations
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
-from jinja2 import pass_context
+from jinja2 import Environment, pass_context
+from jinja2.defaults import DEFAULT_NAMESPACE
 from markupsafe import Markup
 
 from forum import times
@@ -83,6 +84,25 @@ class Email:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+_I18N_GLOBALS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+
+
+def templates() -> Environment:
+    """The Jinja environment mail is rendered in: the app's templates, filters and translations, without
+    the request's globals and context processors (url_for, request, session, the current user: a
+    message is written for its recipient, whoever's request or task sends it).
+
+    Rendering copies an environment's globals into every template context; the app's fifty-odd made
+    that a fifth of a digest's rendering.
+    """
+    env = current_app.extensions.get("peercare_mail_templates")
+    if env is None:
+        env = current_app.jinja_env.overlay()
+        env.globals = {**DEFAULT_NAMESPACE, **{name: current_app.jinja_env.globals[name] for name in _I18N_GLOBALS}}
+        current_app.extensions["peercare_mail_templates"] = env
+    return env
+
+
 class Fragments:
     """Pieces of many messages (the items of a list) rendered once and reused.
 
@@ -95,7 +115,7 @@ class Fragments:
     """
 
     def __init__(self, template: str) -> None:
-        env = current_app.jinja_env
+        env = templates()
         self._html_item = env.get_template(f"email/{template}.html").module.item
         self._text_item = env.get_template(f"email/{template}.txt").module.item
         self._languages: dict[str, _Pieces] = {}
@@ -177,6 +197,7 @@ def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None,
 
     `unsubscribe_url` None marks a transactional message: no List-Unsubscribe headers.
     """
+    env = templates()
     subject = header_text(subject)
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe_url is not None:
@@ -186,8 +207,8 @@ def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None,
                "site_name": settings.site_identity().name, "site_url": current_app.config["SITE_URL"]}
     return Email(
         to=to, subject=subject, unsubscribe_url=unsubscribe_url,
-        text=render_template(f"email/{template}.txt", **context),
-        html=render_template(f"email/{template}.html", **context),
+        text=env.get_template(f"email/{template}.txt").render(context),
+        html=env.get_template(f"email/{template}.html").render(context),
         headers=headers,
     )
 
