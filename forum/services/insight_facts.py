@@ -427,7 +427,10 @@ def facts_by_day(first: date, end: date, where: Filter = Filter(), *, today: dat
         if where.product_id is not None:
             query = query.where(InsightRollup.product_id == where.product_id)
         for day, counts, durations in db.session.execute(query):
-            by_day.setdefault(day, Facts()).add(Facts(Counter(counts), {k: list(v) for k, v in durations.items()}))
+            day_facts = by_day.get(day) or by_day.setdefault(day, Facts())
+            day_facts.counts.update(counts)
+            for name, values in durations.items():
+                day_facts.durations.setdefault(name, []).extend(values)
         members = select(InsightMemberDay.day, InsightMemberDay.active, InsightMemberDay.accepted).where(
             InsightMemberDay.day.in_(sorted(rolled)))
         if where.product_id is not None:
