@@ -65,7 +65,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        raise StateConflict(f"This question is already closed ({question.close_reason_label}).")
+        raise StateConflict(_("This question is already closed (%(reason)s).", reason=question.close_reason_label))
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:

@@ -26,12 +26,11 @@ BUSY_MESSAGE = "Search is being rebuilt right now. Please try again in a minute.
 class Result:
     hit: Hit
     product_name: str
-    kind_label: str
+    labels: documents.KindLabels
 
     @property
-    def date_label(self) -> str:
-        """What the hit's date is the moment of ("asked", "answered", "published")."""
-        return documents.source_for_kind(self.hit.kind).dated.get(self.hit.kind, "")
+    def kind_label(self) -> str:
+        return self.labels.one
 
     @property
     def url(self) -> str:
@@ -91,8 +90,8 @@ def _results(hits: list[Hit]) -> list[Result]:
     names = dict(db.session.execute(select(Product.slug, Product.name).where(Product.slug.in_(slugs))).tuples().all()) \
         if slugs else {}
     kinds = documents.kinds()
-    return [Result(hit=hit, product_name=names.get(hit.product, hit.product),
-                   kind_label=kinds.get(hit.kind, hit.kind).removesuffix("s")) for hit in hits]
+    return [Result(hit=hit, product_name=names.get(hit.product, hit.product), labels=kinds[hit.kind])
+            for hit in hits]  # _public kept only the hits of registered kinds
 
 
 def search(backend: SearchBackend, raw_query: object, *, product: str | None = None, tag: str | None = None,

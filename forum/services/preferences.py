@@ -268,7 +268,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
+        return _("Digest emails") if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:

@@ -22,7 +22,6 @@ from forum.services.preferences import time_zones
 MIN_HOURS, MAX_HOURS = 1, 720
 MAX_HOLIDAYS = 366
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PRIORITIES = tuple(p.value for p in CasePriority)
 KEYS = ("time_zone", "working_days", "opens_at", "closes_at", "holidays", "first_response_hours",
         "escalation_policy", "escalate_after_hours", "escalation_priority", "update_cadence")

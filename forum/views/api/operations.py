@@ -14,6 +14,7 @@ from math import ceil
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, make_response, request
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -150,6 +151,18 @@ def _check_ids(values: dict) -> None:
             raise NotFound(f"Nothing has that {name.replace('_', ' ')}.")
 
 
+def _plain(value):
+    """The payload with every lazily translated label (an enum's, a badge's) as the string it reads
+    as now: the response schemas and JSON know strings, not LazyString."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _respond(op: Operation, result):
     if op.status == 204:
         return "", 204
@@ -161,7 +174,7 @@ def _respond(op: Operation, result):
     if isinstance(result, BaseModel):
         payload = result.model_dump(mode="json")
     else:
-        payload = result
+        payload = _plain(result)
         if op.response is not None and current_app.config.get("API_CHECK_RESPONSES"):
             op.response.model_validate(payload)
     response = make_response(jsonify(payload), op.status)
