@@ -109,5 +109,6 @@ def init_app(app) -> None:
         app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"translations;{PSEUDO_TRANSLATIONS}")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
-    app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu)
+    app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
+                                  current_language=current_language)
     app.after_request(_content_language)
