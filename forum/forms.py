@@ -45,7 +45,8 @@ class AskForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=300)])
     body = TextAreaField(_l("Details"), validators=[])
     tags = StringField(_l("Tags"), validators=[Length(max=200)])
-    product = SelectField(_l("Product"), validators=[])
+    # The service checks the product (unknown, or archived since the form was shown) and says why.
+    product = SelectField(_l("Product"), validators=[], validate_choice=False)
     # The service checks the code (one set of messages with the API's); the view preselects the page's language.
     language = SelectField(_l("Language of the question"), choices=language_choices, validate_choice=False)
 

@@ -9,8 +9,8 @@ forum/translations/ and are compiled by the install (`make i18n-compile`); Engli
 text and needs no catalog.
 """
 
-from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 
 from forum import auth
 from forum.models import DEFAULT_LANGUAGE, Language
@@ -101,13 +101,40 @@ def _content_language(response):
     return response
 
 
+def translations():
+    """The catalog of the language being rendered, found once per request and language.
+
+    Flask-Babel looks up its context, domain and locale again for every string; a thread page
+    has hundreds. The catalog is kept beside the locale it belongs to, so `force_locale` (mail
+    written in its recipient's language) gets that language's catalog, and the request's own
+    afterwards.
+    """
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    known = g.get("_catalog")
+    if known is not None and locale is not None and known[0] is locale:
+        return known[1]
+    found = get_translations()  # chooses the locale if not chosen yet
+    g._catalog = (g._flask_babel.babel_locale, found)
+    return found
+
+
 def init_app(app) -> None:
     """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
-    `{% trans %}`, new-style so translations are autoescaped) comes with it."""
+    `{% trans %}`, new-style so translations are autoescaped) comes with it, reading the catalog
+    through `translations()`."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE.value)
     if app.config["I18N_PSEUDO_LOCALE"]:  # its catalog sits apart, out of the make targets' way
         app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"translations;{PSEUDO_TRANSLATIONS}")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
                                   current_language=current_language)

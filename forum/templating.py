@@ -7,8 +7,8 @@ from flask import g, get_flashed_messages, has_request_context, request, url_for
 from forum.markup import stored
 from forum.policy import PageDecisions, confirmation_notice
 from forum.services import settings
-from forum.times import ago, formatted, machine
-from forum.urls import TEMPLATE_GLOBALS, slugify
+from forum.times import ago, element
+from forum.urls import TEMPLATE_GLOBALS, slugify, template_url_for
 
 
 def page_url(page: int, link_args: dict | None = None) -> str:
@@ -110,5 +110,5 @@ def init_app(app) -> None:
                                  page_flashes=page_flashes, flashes_for=flashes_for, refused_at=refused_at,
                                  theme_choice=theme_choice, site_identity=settings.site_identity,
                                  registration_open=registration_open)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, format_time=formatted, machine_time=machine)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, time_element=element, url_for=template_url_for)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

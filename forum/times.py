@@ -10,13 +10,15 @@ zone (Notifications and email settings; UTC for visitors). "minute" and "day" st
 go where the sentence names the zone, and into stored audit details.
 """
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
+from babel.dates import TIMEDELTA_UNITS, format_date, format_datetime, format_skeleton, format_timedelta
 from flask_babel import get_locale, get_timezone, gettext
+from markupsafe import Markup
 
 from forum.models import utcnow
 
@@ -50,13 +52,6 @@ def in_zone(zone: ZoneInfo):
         _zone.reset(token)
 
 
-def _local(when: datetime, style: str) -> datetime:
-    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when
-    if style in UTC_STYLES:
-        return aware.astimezone(UTC)
-    return aware.astimezone(_zone.get() or get_timezone() or UTC)
-
-
 def ago(when: datetime | None) -> str:
     """A human "3 hours ago" for a naive-UTC timestamp, in the reader's language."""
     if when is None:
@@ -64,7 +59,27 @@ def ago(when: datetime | None) -> str:
     seconds = int((utcnow() - when).total_seconds())
     if seconds < 60:
         return gettext("just now")
-    return format_timedelta(timedelta(seconds=-seconds), threshold=1, add_direction=True, locale=_locale())
+    return _ago_words(*_ago_unit(seconds), _locale())
+
+
+def _ago_unit(seconds: int) -> tuple[str, int, int]:
+    """The unit and the rounded count Babel's `format_timedelta(threshold=1)` picks for `seconds`.
+
+    The words then depend only on (unit, count, language), so they are written once per
+    combination instead of once per moment shown.
+    """
+    for unit, unit_seconds in TIMEDELTA_UNITS:
+        value = seconds / unit_seconds
+        if value >= 1 or unit == "second":
+            return unit, unit_seconds, round(max(1, value))
+    raise AssertionError("TIMEDELTA_UNITS ends with seconds")
+
+
+@functools.lru_cache(maxsize=2048)
+def _ago_words(unit: str, unit_seconds: int, count: int, locale: str) -> str:
+    # An infinite threshold makes Babel stop at `unit` exactly, with `count` of them.
+    return format_timedelta(timedelta(seconds=-count * unit_seconds), granularity=unit, threshold=float("inf"),
+                            add_direction=True, locale=locale)
 
 
 def machine(when: datetime | date) -> str:
@@ -80,11 +95,21 @@ def formatted(when: datetime | date | None, style: str = "ago") -> str:
         return ""
     if style == "ago":
         return ago(when)
-    day_form, with_time, zoned = STYLES[style]
     locale = _locale()
     if not isinstance(when, datetime):  # a calendar day: no time, no zone to convert from
+        return _written(when, style, locale, None)
+    zone = UTC if style in UTC_STYLES else (_zone.get() or get_timezone() or UTC)
+    return _written(when, style, locale, zone)
+
+
+@functools.lru_cache(maxsize=8192)
+def _written(when: datetime | date, style: str, locale: str, zone) -> str:
+    """A moment in a fixed style: the same words every time, so a page's recurring moments (a
+    thread's posts, a list's questions) are written by Babel once per language and zone."""
+    day_form, with_time, zoned = STYLES[style]
+    if zone is None:
         return _day(when, day_form, locale)
-    local = _local(when, style)
+    local = (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(zone)
     parts = [_day(local, day_form, locale)]
     if with_time:
         parts.append(format_datetime(local, "HH:mm", locale=locale))
@@ -101,3 +126,14 @@ def _day(when: date, form: str, locale: str) -> str:
 
 def exact(when: datetime | None) -> str:
     return formatted(when, "exact")
+
+
+def element(when: datetime | date | None, style: str = "ago", class_: str | None = None) -> Markup:
+    """The `<time>` element of `_macros/time.html`'s `time()`: the words in `style`, the machine
+    value, and for "ago" the exact moment on hover. Nothing for None."""
+    if not when:
+        return Markup("")
+    classes = Markup(' class="{}"').format(class_) if class_ else ""
+    exact_hover = style == "ago" and isinstance(when, datetime)
+    hover = Markup(' title="{}"').format(formatted(when, "exact")) if exact_hover else ""
+    return Markup('<time{} datetime="{}"{}>{}</time>').format(classes, machine(when), hover, formatted(when, style))

@@ -12,6 +12,10 @@ form of the address:
 
 `site_root()` and `site_address(path)` turn a path into a full URL by the same rule.
 
+`relative` (and the templates' `url_for`) build through `path_for`, which remembers the shape of
+each kind of address: a page of fifty posts builds a few hundred, and werkzeug's builder would
+match the rule anew for every one.
+
 A `link` is any `link(endpoint, anchor=None, **values) -> str`.
 """
 
@@ -21,6 +25,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, request, url_for
+from werkzeug.routing import BuildError, ValidationError
 
 Link = Callable[..., str]
 
@@ -35,8 +40,87 @@ def _with_anchor(url: str, anchor: str | None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# Values that URL quoting leaves as they are, in a path segment and in a query string alike.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.-]+")
+_UNKNOWN = object()
+# (script root, endpoint, parameter names, their kinds) -> the address's literal pieces with the
+# parameters' positions between them, or None when that kind of address is left to url_for.
+_shapes: dict[tuple, tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
+
+
+def path_for(endpoint: str, **values: object) -> str:
+    """What `url_for(endpoint, **values)` returns in this request, from a remembered shape.
+
+    The first address of each kind (endpoint, parameter names, int or plain-word values) is
+    built by url_for with stand-ins for the values, cut at the stand-ins, and kept once it gives
+    exactly what url_for gives for the real values; later ones are the pieces joined with the
+    values. Anything else (url_for's own `_external`/`_anchor`… options, values that quoting
+    would change, no request) goes to url_for itself.
+    """
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    kinds = []
+    for name, value in values.items():
+        if name[:1] == "_":
+            return url_for(endpoint, **values)
+        if type(value) is int:
+            kinds.append(int)
+        elif type(value) is str and _UNQUOTED.fullmatch(value):
+            kinds.append(str)
+        else:
+            return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, tuple(values), tuple(kinds))
+    shape = _shapes.get(key, _UNKNOWN)
+    if shape is _UNKNOWN:
+        shape = _shapes[key] = _learn_shape(endpoint, values, kinds)
+    if shape is None:
+        return url_for(endpoint, **values)
+    return _fill(shape, list(values.values()))
+
+
+def _fill(shape: tuple[tuple[str, ...], tuple[int, ...]], values: list[object]) -> str:
+    pieces, order = shape
+    out = [pieces[0]]
+    for piece, index in zip(pieces[1:], order, strict=True):
+        out.append(str(values[index]))
+        out.append(piece)
+    return "".join(out)
+
+
+def _learn_shape(endpoint: str, values: dict[str, object], kinds: list[type]):
+    try:
+        rules = list(current_app.url_map.iter_rules(endpoint))
+    except KeyError:  # no such endpoint: url_for says so
+        return None
+    if any(rule.defaults for rule in rules):
+        return None  # a value equal to a rule's default would pick another rule: no single shape
+    stand_ins = [str(7_310_000_001 + i) if kind is int else f"zq{i}standin" for i, kind in enumerate(kinds)]
+    try:
+        built = url_for(endpoint, **{name: (int(s) if kind is int else s)
+                                     for name, kind, s in zip(values, kinds, stand_ins, strict=True)})
+    except (BuildError, ValidationError, ValueError):  # url_for says so again for the real values
+        return None
+    found = sorted((built.find(s), i) for i, s in enumerate(stand_ins))
+    if any(at < 0 or built.count(stand_ins[i]) != 1 for at, i in found):
+        return None
+    pieces, order, start = [], [], 0
+    for at, i in found:
+        pieces.append(built[start:at])
+        order.append(i)
+        start = at + len(stand_ins[i])
+    pieces.append(built[start:])
+    shape = (tuple(pieces), tuple(order))
+    return shape if _fill(shape, list(values.values())) == url_for(endpoint, **values) else None
+
+
+def template_url_for(endpoint: str, **values: object) -> str:
+    """The templates' `url_for`: the same addresses, through `path_for` (`_anchor` included)."""
+    anchor = values.pop("_anchor", None) if "_anchor" in values else None
+    return _with_anchor(path_for(endpoint, **values), anchor)
+
+
 def relative(endpoint: str, anchor: str | None = None, **values: object) -> str:
-    return _with_anchor(url_for(endpoint, **values), anchor)
+    return _with_anchor(path_for(endpoint, **values), anchor)
 
 
 def absolute(endpoint: str, anchor: str | None = None, **values: object) -> str:

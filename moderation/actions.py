@@ -142,15 +142,26 @@ def unlock_thread(question_id: int, *, moderator: User, note: str = "") -> Quest
 
 
 def move_question(question_id: int, product: str, *, moderator: User, note: str = "") -> Question:
-    """Move a question to another product."""
+    """Move a question to another product.
+
+    An archived product takes no new questions, so none move into it either (its own
+    questions stay, and can move out). Unknown product: MissingReference (404); the same or an
+    archived one: StateConflict (409), a valid request the product's state refuses.
+    """
     require(moderator, Permission.THREAD_MOVE)
     question = _question(question_id, moderator)
     _live(question)
     target = db.session.scalar(select(Product).where(Product.slug == (product or "").strip()))
     if target is None:
-        raise ValidationFailed(_("Please choose a product."), fields={"product": _("Choose one of the products.")})
+        raise MissingReference(_("Please choose a product."), fields={"product": _("Choose one of the products.")})
     if target.id == question.product_id:
-        raise ValidationFailed(f"The question is already in {target.name}.", fields={"product": _("Choose another.")})
+        raise StateConflict(_("The question is already in %(product)s.", product=target.name),
+                            fields={"product": _("Choose another.")})
+    if target.is_archived:
+        raise StateConflict(_("%(product)s is archived and takes no new questions, so none can move into it.",
+                              product=target.name),
+                            fields={"product": _("%(product)s is archived and takes no new questions: choose "
+                                                 "another product.", product=target.name)})
     before = {"product": question.product.slug}
     question.product_id = target.id
     posts.touch(question, Activity.MODIFIED, moderator)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from forum import bulk
 from forum.extensions import db
 from forum.models import Answer, AuditLogEntry, Comment, Question, User
 from forum.parse import parse_day
@@ -114,7 +115,7 @@ def log_many(action: str, actor: User | None, entries: list[dict]) -> list[int]:
              "target": e["target"][:60], "subject_id": e.get("subject_id"),
              "reason": (e.get("reason") or "").strip()[:REASON_MAX], "before": e.get("before"),
              "after": e.get("after")} for e in entries]
-    ids = list(db.session.scalars(insert(AuditLogEntry).returning(AuditLogEntry.id), rows))
+    ids = [entry_id for (entry_id,) in bulk.insert_returning(AuditLogEntry, rows)]
     db.session.info.setdefault(_LOGGED_TARGETS, set()).update(row["target"] for row in rows)
     for entry_id, row, e in zip(ids, rows, entries, strict=True):
         emit(Event.MODERATION_ACTION, audit_id=entry_id, subject_id=row["subject_id"], actor_id=row["actor_id"],

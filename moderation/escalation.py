@@ -10,12 +10,10 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert as sa_insert
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from forum import bulk
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import (
@@ -174,9 +172,7 @@ def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: 
                      "status": CaseStatus.NEW.value, "created_by_id": None, "created_at": now, "updated_at": now,
                      "sla_due_at": sla.due_at(level.value, now, targets),
                      "assignee_id": router.pick(question.product_id)})
-    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(Case)
-    statement = insert.on_conflict_do_nothing(index_elements=["active_question_id"]).returning(Case.id)
-    ids = list(db.session.scalars(statement, rows))
+    ids = [case_id for (case_id,) in bulk.insert_returning(Case, rows, conflict_index=["active_question_id"])]
     cases = {c.question_id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
     usernames = dict(db.session.execute(select(User.id, User.username).where(
         User.id.in_({c.assignee_id for c in cases.values() if c.assignee_id}))).all())
@@ -197,7 +193,7 @@ def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: 
                           "text": f"{case.reference} is assigned to you."})
     for event in events:
         event["created_at"] = now
-    event_ids = list(db.session.scalars(sa_insert(CaseEvent).returning(CaseEvent.id), events))
+    event_ids = [event_id for (event_id,) in bulk.insert_returning(CaseEvent, events)]
     webhooks.fan_out_many(event_ids)
     from moderation import audit
 

@@ -44,7 +44,6 @@ SIGN_UP_EMAIL = "account.sign_up_email"
 ADDRESS_IN_USE_EMAIL = "account.address_in_use_email"
 PASSWORD_RESET_EMAIL = "account.password_reset_email"  # noqa: S105 - an outbox kind, not a password
 # Stored instead of a hash for accounts without a password (single sign-on): it matches none.
-REGISTRATION_CLOSED = "Registration is closed: this community isn't taking new members at the moment."
 NO_PASSWORD = "!"  # noqa: S105 - a marker that no hash starts with, not a password
 
 
@@ -194,6 +193,20 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
     return user
 
 
+def require_registration_open() -> None:
+    """Raise NotAllowed while an admin has closed sign-up (every way of joining asks this)."""
+    if not settings.registration_options().open:
+        raise NotAllowed(_("Registration is closed: this community isn't taking new members at the moment."))
+
+
+def outside_allowed_domains(email_addr: str) -> str | None:
+    """Why this (cleaned) address may not join under the allowed-domains setting, else None."""
+    domains = settings.registration_options().allowed_domains
+    if not email_addr or not domains or email_addr.rsplit("@", 1)[-1] in domains:
+        return None
+    return _("Sign-ups are limited to addresses at %(domains)s.", domains=", ".join(domains))
+
+
 def sign_up(username: str, email: str, password: str, *, next_path: str | None = None) -> None:
     """Start a visitor's own sign-up: the account is created when they open the link emailed to `email`.
 
@@ -204,12 +217,11 @@ def sign_up(username: str, email: str, password: str, *, next_path: str | None =
     is where the finished sign-up leads. Raises ValidationFailed only for what the
     form shows anyway: a malformed field, a weak password, a taken (public) username.
     """
-    options = settings.registration_options()
-    if not options.open:
-        raise NotAllowed(REGISTRATION_CLOSED)
+    require_registration_open()
     name, email_addr, errors = _check_new_member(username, email, password)
-    if email_addr and options.allowed_domains and email_addr.rsplit("@", 1)[-1] not in options.allowed_domains:
-        errors["email"] = ("Sign-ups are limited to addresses at " + ", ".join(options.allowed_domains) + ".")
+    domain_error = outside_allowed_domains(email_addr)
+    if domain_error:
+        errors["email"] = domain_error
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     password_hash = _hash(password)
@@ -233,8 +245,7 @@ def finish_sign_up(pending: PendingSignUp) -> User:
     Raises ValidationFailed when the username or the address was taken since. The address's
     pending sign-ups are gone once the account exists.
     """
-    if not settings.registration_options().open:
-        raise NotAllowed(REGISTRATION_CLOSED)
+    require_registration_open()
     name, email_addr, password_hash = pending.username, pending.email, pending.password_hash
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == email_addr))
     taken = {}

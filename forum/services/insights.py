@@ -4,7 +4,8 @@ The console page, its charts, the CSV export and `GET /api/v1/insights` all call
 so they show the same numbers. Most figures are folded from daily facts (forum/services/
 insight_facts.py): the daily rollup of each full day, live grouped queries for the rest (today,
 days not rolled up yet, tag filters); a fixed number of queries either way, never row by row.
-The contributors section counts distinct members and is always live.
+The contributors section counts distinct members: from the member ids the same daily facts carry
+(rolled up in `insight_member_days` for full days), so it needs no scan of the period's posts either.
 
 Periods are half-open [start, end) in UTC; the weekly trend splits a period into 7-day
 buckets counted from its start (the last one may be shorter). Percentiles interpolate
@@ -13,6 +14,7 @@ for n sorted values the p-th is at rank (n − 1)·p, counted from 0, over whole
 database computed, so SQLite and PostgreSQL report exactly the same values.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -20,11 +22,11 @@ from fractions import Fraction
 from math import ceil
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, literal_column, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
 
 from forum.extensions import db
-from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
+from forum.models import Product, Question, ReviewItem, Tag, User, question_tags, utcnow
 from forum.policy import visibility
 from forum.services import insight_facts
 from forum.services import self_service as self_service_log
@@ -32,11 +34,7 @@ from forum.services.errors import NotFound, ValidationFailed
 
 PERIODS = (7, 30, 90)
 MAX_DAYS = 366
-WEEK = 7 * 86400
-DAY = 86400
 MEDIAN, P90 = Fraction(1, 2), Fraction(9, 10)
-seconds_between = insight_facts.seconds_between
-BUCKET = literal_column("bucket")
 
 
 # --- scope: what the figures are about ---------------------------------------------------------
@@ -151,17 +149,6 @@ class Report:
         raise KeyError(key)
 
 
-# --- SQL helpers (the contributors section, which is always live) -------------------------------
-
-def _bucket(column: ColumnElement, scope: Scope) -> ColumnElement:
-    """The 7-day bucket (0, 1, …) of the period that `column` falls in (integer division: never negative)."""
-    return seconds_between(literal(scope.start), column) // WEEK
-
-
-def _in(column: ColumnElement, scope: Scope) -> ColumnElement:
-    return and_(column >= scope.start, column < scope.end)
-
-
 def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
     where = [visibility.live(question)]
     if scope.product_id is not None:
@@ -173,14 +160,6 @@ def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
 
 def _ratio(numerator: float | int | None, denominator: float | int | None) -> float | None:
     return None if not denominator else numerator / denominator
-
-
-def _sum(condition: ColumnElement) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _bucketed(scope: Scope, column: ColumnElement, bucket: Callable | None) -> ColumnElement:
-    return bucket(column, scope).label("bucket") if bucket is not None else literal(-1).label("bucket")
 
 
 # --- the sections ------------------------------------------------------------------------------
@@ -334,50 +313,42 @@ def satisfaction(scope: Scope, t: Tallies) -> Section:
     return Section("satisfaction", "Satisfaction", figures, extra={"distribution": distribution})
 
 
-def _contributor_counts(scope: Scope, bucket) -> Select:
-    """Members active (asked or answered) per week, and members who joined."""
-    asked = select(Question.author_id.label("user_id"), Question.created_at.label("at")).where(
-        _in(Question.created_at, scope), *_question_scope(scope))
-    answered = (select(Answer.author_id.label("user_id"), Answer.created_at.label("at"))
-                .join(Question, Question.id == Answer.question_id)
-                .where(_in(Answer.created_at, scope), visibility.live(Answer), *_question_scope(scope)))
-    activity = asked.union_all(answered).subquery()
-    per_member = (select(activity.c.user_id, _bucketed(scope, activity.c.at, bucket))
-                  .group_by(activity.c.user_id, BUCKET).subquery())
-    return (select(per_member.c.bucket, func.count().label("active"),
-                   _sum(_in(User.created_at, scope)).label("new"))
-            .join(User, User.id == per_member.c.user_id).group_by(per_member.c.bucket))
+def _joined(scope: Scope) -> tuple[set[int], set[int]]:
+    """The accounts created in the period, and those created in the previous period."""
+    previous = scope.previous()
+    period, before = set(), set()
+    for member_id, created in db.session.execute(select(User.id, User.created_at).where(
+            User.created_at >= previous.start, User.created_at < scope.end)):
+        (period if created >= scope.start else before).add(member_id)
+    return period, before
 
 
-def _top_share(scope: Scope) -> tuple[float | None, int]:
-    """Share of the accepted answers (on questions asked in the period) written by the 10 most accepted authors."""
-    per_author = (select(Answer.author_id, func.count().label("n"))
-                  .join(Question, Question.accepted_answer_id == Answer.id)
-                  .where(_in(Question.created_at, scope), *_question_scope(scope))
-                  .group_by(Answer.author_id).subquery())
-    top = select(per_author.c.n).order_by(per_author.c.n.desc()).limit(10).subquery()
-    total, top_sum = db.session.execute(select(select(func.coalesce(func.sum(per_author.c.n), 0)).scalar_subquery(),
-                                               select(func.coalesce(func.sum(top.c.n), 0)).scalar_subquery())).one()
-    return _ratio(int(top_sum), int(total)), int(total)
+def _top_share(accepted: list[int]) -> tuple[float | None, int]:
+    """Share of the accepted answers written by the 10 members with the most of them (0, a deleted
+    account, counts in the total but is nobody's)."""
+    per_author = Counter(accepted)
+    total = sum(per_author.values())
+    per_author.pop(0, None)
+    return _ratio(sum(n for _member, n in per_author.most_common(10)), total), total
 
 
 def contributors(scope: Scope, t: Tallies) -> Section:
     """Who does the answering: active and new members, and how concentrated accepted answers are.
 
-    Always live: distinct members and per-author counts can't be added up from daily totals.
+    Distinct members can't be added up from daily totals, so the daily facts carry the member ids
+    (see forum/services/insight_facts.py) and the sets are merged here.
     """
-    weekly_rows = {int(r.bucket): r for r in db.session.execute(_contributor_counts(scope, _bucket))}
-    period = db.session.execute(_contributor_counts(scope, None)).first()
-    before = db.session.execute(_contributor_counts(scope.previous(), None)).first()
-    share, accepted = _top_share(scope)
-    prev_share, _previous = _top_share(scope.previous())
+    weeks = [set(w.active) for w in t.weekly]
+    period, before = set().union(*weeks), set(t.previous.active)
+    joined, joined_before = _joined(scope)
+    share, accepted = _top_share(t.total.accepted)
+    prev_share, _previous = _top_share(t.previous.accepted)
     figures = [
-        Figure("active_members", "Active members", "count", period.active if period else 0,
-               before.active if before else 0,
-               [weekly_rows[i].active if i in weekly_rows else 0 for i in range(scope.weeks)],
-               "Members who asked or answered in the period (in the chosen product or tag)."),
-        Figure("new_members", "New members", "count", period.new if period else 0, before.new if before else 0,
-               [weekly_rows[i].new if i in weekly_rows else 0 for i in range(scope.weeks)],
+        Figure("active_members", "Active members", "count", len(period), len(before), [len(w) for w in weeks],
+               "Members who asked or answered in the period (in the chosen product or tag; deleted posts and "
+               "deleted accounts left out)."),
+        Figure("new_members", "New members", "count", len(period & joined), len(before & joined_before),
+               [len(w & joined) for w in weeks],
                "Active members whose account was created in the period (each week: those active that week)."),
         Figure("top10_accepted_share", "Accepted answers by the top 10 contributors", "share", share, prev_share,
                [], f"Of the {accepted} accepted answers on questions asked in the period, the share written by "

@@ -19,10 +19,10 @@ import re
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from forum import mail, urls
+from forum import bulk, mail, urls
 from forum.extensions import db
 from forum.models import Answer, Comment, Notification, NotificationKind, Product, Question, User, utcnow
 from forum.policy import visibility
@@ -87,7 +87,7 @@ def notify_many(items: list[dict]) -> int:
             for i in items if i["user_id"] in live]
     if not rows:
         return 0
-    created = list(db.session.execute(insert(Notification).returning(Notification.id), rows).scalars())
+    created = [notification_id for (notification_id,) in bulk.insert_returning(Notification, rows)]
     question_ids = {r["question_id"] for r in rows if r["question_id"] is not None}
     products = dict(db.session.execute(select(Question.id, Question.product_id)
                                        .where(Question.id.in_(question_ids))).all()) if question_ids else {}

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, insert, or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from forum import bulk
 from forum.extensions import db
 from forum.models import OutboxMessage, utcnow
 
@@ -84,8 +85,8 @@ def defer_many(kind: str, payloads: list[dict]) -> list[int]:
     """`defer` for many messages of one kind in one statement (batch jobs such as the care run)."""
     if not payloads:
         return []
-    ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id),
-                                  [{"kind": kind, "payload": payload} for payload in payloads]))
+    ids = [message_id for (message_id,) in bulk.insert_returning(
+        OutboxMessage, [{"kind": kind, "payload": payload} for payload in payloads])]
     db.session.info.setdefault(PENDING_KEY, []).extend((message_id, kind) for message_id in ids)
     return ids
 

@@ -287,7 +287,8 @@ def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[st
     for fields the product doesn't have (API callers), each reported as an error.
     """
     product_row = _product(product)
-    fields = fields_for(product_row.id) if product_row is not None else []
+    # An archived product's fields aren't asked: `questions.ask` refuses the product itself.
+    fields = fields_for(product_row.id) if product_row is not None and not product_row.is_archived else []
     values, errors = clean_answers(fields, raw, name)
     known = {f.key for f in fields}
     errors.update({f"fields.{key}": "This product has no such field." for key in unknown if key not in known})

@@ -19,9 +19,10 @@ def _product(ref: str | int | None, errors: dict[str, str]) -> Product | None:
     elif isinstance(ref, str) and ref:
         product = db.session.scalar(select(Product).where(Product.slug == ref))
     if product is None:
-        errors["product"] = "Please choose one of the products."
+        errors["product"] = _("Please choose one of the products.")
     elif product.is_archived:
-        errors["product"] = f"{product.name} is archived and takes no new questions: please choose another product."
+        errors["product"] = _("%(product)s is archived and takes no new questions: please choose another product.",
+                              product=product.name)
     return product
 
 

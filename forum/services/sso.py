@@ -196,13 +196,14 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
                              "so we won't link them. Sign in with your password instead; you can then link "
                              f"{label} under Settings → Sign-in.")
         return ConfirmLink(existing)
+    may_join(email, label=label)
     name = snap["preferred_username"]
     if not name or not accounts.USERNAME_RE.match(name):
         return ChooseUsername(suggest_username(name or email.split("@")[0]),
                               f"“{name}” can't be a username here." if name else "Please choose a username.")
     if accounts.find_by_username(name) is not None:
         return ChooseUsername(suggest_username(name), f"The username “{name}” is taken.")
-    return SignedIn(create_member(provider, subject, snap, name), created=True)
+    return SignedIn(create_member(provider, subject, snap, name, label=label), created=True)
 
 
 def suggest_username(raw: str) -> str:
@@ -216,13 +217,33 @@ def suggest_username(raw: str) -> str:
     return candidate
 
 
-def create_member(provider: str, subject: str, snap: dict, username: str) -> User:
+def may_join(email: str, *, label: str) -> None:
+    """Refuse a new member while sign-up is closed or their address is outside the allowed domains.
+
+    The admin's registration options govern every way of joining, single sign-on included; only
+    accounts that don't exist yet are refused, so linked members (and members who link their
+    existing account) still sign in.
+    """
+    if not settings.registration_options().open:
+        raise NotAllowed(_("Registration is closed: this community isn't taking new members at the moment, so "
+                           "signing in with %(provider)s can't create an account here. Members who already have "
+                           "one still sign in.", provider=label))
+    if accounts.outside_allowed_domains(email):
+        raise NotAllowed(_("New accounts here are limited to addresses at %(domains)s, and %(provider)s signed you "
+                           "in as %(email)s, so no account was created.",
+                           domains=", ".join(settings.registration_options().allowed_domains), provider=label,
+                           email=email))
+
+
+def create_member(provider: str, subject: str, snap: dict, username: str, *, label: str) -> User:
     """Create the member for a provider account (no password) and link it.
 
+    Asks `may_join` again: sign-up may have closed while the member chose a username.
     Raises ValidationFailed on field "username" (invalid or taken, also when two sign-ups race).
     """
     if find_identity(provider, subject) is not None:
         raise Conflict(_("This account is already linked; sign in again."))
+    may_join(accounts.clean_email(snap["email"]), label=label)
     user = accounts.register(username, snap["email"], None, email_confirmed=snap["email_verified"])
     user.display_name, user.locale = snap["display_name"], snap["locale"]
     _link(user, provider, subject, snap)

@@ -26,9 +26,10 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import bulk
 from forum.extensions import db
 from forum.models import (
     Answer,
@@ -217,7 +218,7 @@ def _queue_many(rows: list[dict]) -> None:
     """`_queue` for many deliveries at once: one insert, one outbox insert."""
     if not rows:
         return
-    delivery_ids = list(db.session.scalars(insert(WebhookDelivery).returning(WebhookDelivery.id), rows))
+    delivery_ids = [delivery_id for (delivery_id,) in bulk.insert_returning(WebhookDelivery, rows)]
     outbox.defer_many("webhook.deliver", [{"delivery_id": delivery_id} for delivery_id in delivery_ids])
 
 

@@ -147,7 +147,7 @@ def choose_username():
         try:
             with unit_of_work():
                 user = sso_accounts.create_member(pending["provider"], pending["subject"], pending["snap"],
-                                                  form.username.data or "")
+                                                  form.username.data or "", label=provider.label)
         except ValidationFailed as exc:
             apply_errors(form, exc.fields or {"username": exc.message})
         except ServiceError as exc:

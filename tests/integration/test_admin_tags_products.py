@@ -2,14 +2,17 @@
 and given synonyms; products are archived and brought back. Every change is an admin's POST,
 one unit of work, and in the audit log."""
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AuditLogEntry, Follow, Question, Role, Tag, question_tags
-from forum.services import preferences, questions
+from forum.services import catalog, preferences, questions
+from forum.services.errors import StateConflict
 from forum.transaction import unit_of_work
+from moderation import actions
 from tests.conftest import login
-from tests.factories import make_product, make_question, make_tags, make_user
+from tests.factories import make_moderator, make_product, make_question, make_tags, make_user
 from tests.integration.test_api import bearer
 
 
@@ -141,3 +144,59 @@ def test_an_archived_product_takes_no_questions_and_leaves_the_lists_but_keeps_i
     assert client.post("/admin/products/meter/archive", data={"archived": "0"}).status_code == 302
     assert 'value="meter"' in client.get("/questions/ask").get_data(as_text=True)
     assert _actions()[-2:] == ["product.archive", "product.unarchive"]
+
+
+def _archive(slug: str) -> None:
+    with unit_of_work():
+        catalog.set_archived(make_user(role=Role.ADMIN), slug, True)
+
+
+def test_no_question_moves_into_an_archived_product_on_the_console_the_api_or_the_service(client):
+    question = make_question(product="thermostat")
+    in_meter = make_question(product="meter")
+    make_product("router", "Router")
+    _archive("meter")
+    moderator = make_moderator()
+    with pytest.raises(StateConflict, match="Meter is archived and takes no new questions"):
+        actions.move_question(question.id, "meter", moderator=moderator)
+
+    login(client, moderator)
+    console = client.get(f"/mod/questions/{question.id}").get_data(as_text=True)
+    assert 'value="router"' in console and 'value="meter"' not in console
+    assert 'value="meter" selected>Meter (archived)' in client.get(f"/mod/questions/{in_meter.id}").get_data(
+        as_text=True)
+    r = client.post(f"/mod/questions/{question.id}/move", data={"product": "meter"})
+    assert r.status_code == 302
+    assert ("Meter is archived and takes no new questions: choose another product."
+            in client.get(r.headers["Location"]).get_data(as_text=True))
+
+    api = client.post(f"/api/v1/questions/{question.id}/move", headers=bearer(moderator), json={"product": "meter"})
+    assert api.status_code == 409 and api.get_json()["error"]["fields"]["product"].startswith("Meter is archived")
+    unknown = client.post(f"/api/v1/questions/{question.id}/move", headers=bearer(moderator), json={"product": "nope"})
+    assert unknown.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).product.slug == "thermostat"
+    assert "question.move" not in _actions()
+
+    moved = client.post(f"/api/v1/questions/{question.id}/move", headers=bearer(moderator),
+                        json={"product": "router", "note": "wrong product"})
+    assert moved.status_code == 200 and moved.get_json()["product"]["slug"] == "router"
+    out = client.post(f"/api/v1/questions/{in_meter.id}/move", headers=bearer(moderator), json={"product": "router"})
+    assert out.status_code == 200  # an archived product's own questions may still move out
+    assert _actions()[-2:] == ["question.move", "question.move"]
+
+
+def test_a_crafted_ask_form_naming_an_archived_or_unknown_product_gets_a_field_error(client):
+    make_question(product="meter")
+    make_product("thermostat", "Northwind Thermostat")
+    _archive("meter")
+    login(client, make_user())
+    ask = {"title": "Another question about the meter", "tags": "schedule", "product": "meter",
+           "body": "The meter shows nothing at all since this morning."}
+    for product, message in (("meter", "Meter is archived and takes no new questions: please choose another product."),
+                             ("toaster", "Please choose one of the products.")):
+        page = client.post("/questions/ask", data={**ask, "product": product})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 422 and message in text and "Not a valid choice" not in text
+        assert 'id="product-error"' in text or 'aria-invalid="true"' in text
+    assert db.session.scalar(select(func.count(Question.id))) == 1

@@ -38,6 +38,7 @@ MODERATOR_API = [
     ("GET", "/api/v1/mod/queue"), ("GET", "/api/v1/mod/queue/1"), ("POST", "/api/v1/mod/queue/1"),
     ("POST", "/api/v1/questions/1/close"), ("POST", "/api/v1/questions/1/reopen"),
     ("POST", "/api/v1/questions/1/lock"), ("POST", "/api/v1/questions/1/unlock"),
+    ("POST", "/api/v1/questions/1/move"),
     ("POST", "/api/v1/users/1/suspension"), ("DELETE", "/api/v1/users/1/suspension"), ("GET", "/api/v1/mod/audit"),
 ]
 

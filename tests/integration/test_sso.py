@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Follow, Role, SiteSetting, SsoIdentity, User
-from forum.services import preferences
+from forum.services import accounts, preferences, site
 from forum.services import sso as sso_accounts
 from forum.transaction import unit_of_work
 from tests.conftest import login
@@ -156,6 +156,81 @@ def test_no_email_from_the_provider_is_refused_with_a_message(client, sso_provid
     assert response.headers["Location"] == "/login"
     assert "didn&#39;t share a usable email address" in flashed_on_login(client)
     assert db.session.scalar(select(db.func.count(SsoIdentity.id))) == 0
+
+
+# --- the admin's registration options ----------------------------------------------------------
+
+def set_registration(*, open_registration: bool = True, allowed_domains: str = ""):
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN)) or make_user("site_admin", role=Role.ADMIN)
+    with unit_of_work():
+        site.update_registration(admin, open_registration=open_registration, allowed_domains=allowed_domains,
+                                 require_email_confirmation=False, digest_default="off", mail_from_name="")
+
+
+def members() -> set[str]:
+    return set(db.session.scalars(select(User.username).where(User.role == Role.MEMBER)))
+
+
+def test_closed_sign_up_refuses_new_accounts_but_linked_members_still_sign_in(client, sso_provider):
+    sso_sign_in(client, sso_provider, "sub-alice", **alice(locale="en-US"))
+    client.post("/logout")
+    make_user("maria", email="maria@northwind.example")
+    set_registration(open_registration=False)
+
+    refused = sso_sign_in(client, sso_provider, "sub-bob", email="bob@northwind.example", email_verified=True,
+                          preferred_username="bob_m")
+    assert refused.status_code == 302 and refused.headers["Location"] == "/login"
+    page = flashed_on_login(client)
+    assert "Registration is closed" in page and "signing in with Northwind ID can&#39;t create an account" in page
+    assert members() == {"alice_k", "maria"}
+    assert db.session.scalar(select(db.func.count(SsoIdentity.id))) == 1
+    assert signed_in_as(client) is None
+
+    again = sso_sign_in(client, sso_provider, "sub-alice")
+    assert again.status_code == 302 and again.headers["Location"] != "/login"
+    assert signed_in_as(client) == "alice_k"
+    client.post("/logout")
+
+    # An existing member's verified address is no new account: they may still link it.
+    linking = sso_sign_in(client, sso_provider, "sub-maria", email="maria@northwind.example", email_verified=True)
+    assert linking.headers["Location"].endswith("/sso/link")
+    assert client.post("/sso/link", data={"password": PASSWORD}).status_code == 302
+    assert signed_in_as(client) == "maria" and members() == {"alice_k", "maria"}
+
+
+def test_sign_up_closing_while_the_username_is_chosen_creates_nothing(client, sso_provider):
+    make_user("alice_k")
+    response = sso_sign_in(client, sso_provider, "sub-alice-2", **alice(email="alice2@northwind.example"))
+    assert response.headers["Location"].endswith("/sso/username")
+    set_registration(open_registration=False)
+
+    chosen = client.post("/sso/username", data={"username": "alice_two"})
+
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/login"
+    assert "can&#39;t create an account here" in flashed_on_login(client)
+    assert accounts.find_by_username("alice_two") is None
+    assert db.session.scalar(select(db.func.count(SsoIdentity.id))) == 0
+    assert client.get("/sso/username").headers["Location"] == "/login"  # the pending sign-in is gone
+
+
+def test_allowed_email_domains_apply_to_single_sign_on_sign_ups(client, sso_provider):
+    sso_sign_in(client, sso_provider, "sub-early", email="early@gmail.example", email_verified=True,
+                preferred_username="early_one")
+    client.post("/logout")
+    set_registration(allowed_domains="northwind.example")
+
+    outsider = sso_sign_in(client, sso_provider, "sub-outsider", email="someone@gmail.example", email_verified=True,
+                           preferred_username="outsider")
+    assert outsider.headers["Location"] == "/login"
+    assert ("New accounts here are limited to addresses at northwind.example, and Northwind ID signed you in as "
+            "someone@gmail.example") in flashed_on_login(client)
+    assert accounts.find_by_username("outsider") is None
+
+    insider = sso_sign_in(client, sso_provider, "sub-alice", **alice(locale="en-US"))
+    assert insider.headers["Location"] != "/login" and signed_in_as(client) == "alice_k"
+    client.post("/logout")
+    assert sso_sign_in(client, sso_provider, "sub-early").headers["Location"] != "/login"  # joined before the rule
+    assert signed_in_as(client) == "early_one"
 
 
 # --- linking to an existing account -------------------------------------------------------------

@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -65,3 +66,33 @@ def test_templates_leave_formatting_and_labels_to_their_homes():
             if re.search(pattern, text):
                 offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de", "es", "ar"])
+def test_ago_says_what_babel_says_for_every_distance(locale):
+    """"ago" words are written once per unit and count: the same words Babel writes for each distance."""
+    from babel.dates import format_timedelta
+
+    distances = [60, 61, 89, 90, 91, 119, 3569, 3570, 3599, 3600, 5399, 5400, 86_399, 86_400, 129_600,
+                 604_799, 604_800, 2_591_999, 2_592_000, 31_535_999, 31_536_000, 47_304_000, 400_000_000]
+    distances += list(range(60, 200_000, 997))
+    for seconds in distances:
+        expected = format_timedelta(timedelta(seconds=-seconds), threshold=1, add_direction=True, locale=locale)
+        assert times._ago_words(*times._ago_unit(seconds), locale) == expected, seconds
+
+
+def test_a_written_moment_follows_the_language_and_zone_it_is_read_in(app):
+    from flask_babel import force_locale
+
+    moment = datetime(2026, 12, 1, 23, 30)
+    with app.test_request_context():
+        assert times.formatted(moment, "exact") == "2026-12-01 23:30 UTC"
+        with times.in_zone(ZoneInfo("Europe/Berlin")):
+            assert times.formatted(moment, "exact") == "2026-12-02 00:30 CET"
+            assert times.formatted(moment, "minute") == "2026-12-01 23:30"  # UTC styles stay in UTC
+        with force_locale("fr"):
+            assert times.formatted(moment, "date") == "1 déc. 2026"
+        assert times.formatted(moment, "date") == "Dec 1, 2026"
+        assert str(times.element(moment, "date")) == '<time datetime="2026-12-01T23:30:00Z">Dec 1, 2026</time>'
+        assert str(times.element(None)) == ""
+        assert 'class="a&amp;b"' in str(times.element(moment, class_="a&b"))

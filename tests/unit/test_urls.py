@@ -56,3 +56,49 @@ def test_nobody_else_builds_the_address_of_a_thing():
             if BUILT_BY_HAND.search(line) or "'answer-%d'" in line or 'f"answer-{' in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+def _sample_values(rule, number: int, word: str) -> dict:
+    from werkzeug.routing.converters import AnyConverter, NumberConverter
+
+    def value(converter):
+        if isinstance(converter, NumberConverter):
+            return number
+        if isinstance(converter, AnyConverter):  # only its own words: the first or the last
+            return sorted(converter.items)[number % 2 - 1]
+        return word
+
+    return {name: value(converter) for name, converter in rule._converters.items()}
+
+
+def test_a_remembered_address_shape_gives_what_url_for_gives_for_every_route(app):
+    """path_for builds each kind of address once through url_for, then from its pieces: for every
+    route of the app, under a script root too, the pieces give url_for's own answer."""
+    from flask import url_for
+
+    for script_root in ("", "/forum"):
+        with app.test_request_context(base_url=f"http://web.internal{script_root}"):
+            checked = 0
+            for rule in app.url_map.iter_rules():
+                if rule.defaults:
+                    continue
+                for number, word in ((12, "reset-the-schedule"), (3456, "a_b.c"), (7, "x")):
+                    values = _sample_values(rule, number, word)
+                    assert urls.path_for(rule.endpoint, **values) == url_for(rule.endpoint, **values), rule
+                    with_query = {**values, "page": number, "tab": word}
+                    assert (urls.path_for(rule.endpoint, **with_query)
+                            == url_for(rule.endpoint, **with_query)), rule
+                    checked += 1
+            assert checked > 300
+            assert url_for("questions.show", question_id=7, slug="q").startswith(f"{script_root}/questions/")
+
+
+def test_values_quoting_would_change_and_url_for_options_go_to_url_for(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        for values in ({"name": "wi fi"}, {"name": "wifi/5ghz"}, {"name": "wifi", "_anchor": "top"},
+                       {"name": "wifi", "page": True}, {"name": "ünïcode"}):
+            assert urls.path_for("browse.tag", **values) == url_for("browse.tag", **values)
+        assert urls.template_url_for("browse.tag", name="wifi", _anchor="top") == "/tags/wifi#top"
+        assert urls.path_for("questions.show", question_id="12", slug="x") == "/questions/12/x"

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from forum import bulk
 from forum.extensions import db
 from forum.models import Product, Question, ResponseOverdue, utcnow
 from forum.policy import visibility
@@ -64,11 +63,10 @@ def announce(items: list[Overdue]) -> list[Overdue]:
     """
     if not items:
         return []
-    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(ResponseOverdue)
     notified_at = utcnow()
-    statement = insert.on_conflict_do_nothing(index_elements=["question_id"]).returning(ResponseOverdue.question_id)
-    recorded = set(db.session.scalars(statement, [
-        {"question_id": item.question_id, "due_at": item.due_at, "notified_at": notified_at} for item in items]))
+    recorded = {question_id for (question_id,) in bulk.insert_returning(
+        ResponseOverdue, [{"question_id": item.question_id, "due_at": item.due_at, "notified_at": notified_at}
+                          for item in items], ["question_id"], conflict_index=["question_id"])}
     announced = [item for item in items if item.question_id in recorded]
     webhooks.response_overdue_many({item.question_id: item.due_at for item in announced})
     return announced

@@ -123,6 +123,15 @@ def unlock_question(question_id: int, data: s.NoteIn):
     return _thread(question_id)
 
 
+@api("POST", "/questions/<int:question_id>/move",
+     summary="Moderators: move a question to another product (404 unknown, 409 the same or an archived one)",
+     body=s.MoveIn, **STATE, permission=Permission.THREAD_MOVE)
+def move_question(question_id: int, data: s.MoveIn):
+    require(actor(), Permission.THREAD_MOVE)
+    actions.move_question(question_id, data.product, moderator=actor(), note=data.note or "")
+    return _thread(question_id)
+
+
 @api("POST", "/users/<int:user_id>/suspension", summary="Moderators: suspend a member until a date, with a reason",
      tag="moderation", body=s.SuspendIn, response=s.Suspension, status=201, permission=Permission.MEMBER_SUSPEND)
 def suspend_user(user_id: int, data: s.SuspendIn):

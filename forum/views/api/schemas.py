@@ -272,6 +272,12 @@ class NoteIn(In):
     note: Note | None = None
 
 
+class MoveIn(In):
+    product: Annotated[str, StringConstraints(pattern=SLUG)] = Field(
+        description="Slug of the product to move to: another product, not archived")
+    note: Note | None = None
+
+
 class SuspendIn(In):
     until: FutureDate = Field(description="End date (UTC), after today, within ten years")
     reason: Annotated[str, StringConstraints(min_length=5, max_length=500, pattern=LINE)]
