@@ -1,8 +1,8 @@
 """a question records the language it is written in; search documents record theirs
 
 Revision ID: e5b7c9d1a3f6
-Revises: d7a1f3c9e5b2
-Create Date: 2026-12-02 00:40:00
+Revises: e3b9c5d7a214
+Create Date: 2026-12-02 01:10:00
 
 Existing questions are given the site's default interface language (the admin's choice, else
 English): until now members wrote in the language the site was set up for. The search index
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b7c9d1a3f6'
-down_revision = 'd7a1f3c9e5b2'
+down_revision = 'e3b9c5d7a214'
 branch_labels = None
 depends_on = None
 
