@@ -112,8 +112,9 @@ def ask():
     elif form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
-            form.form_errors.append(f"New members can post one question every few minutes: you can post again in "
-                                    f"{security.wait_text(wait)}. Your question is kept below.")
+            form.form_errors.append(_("New members can post one question every few minutes: you can post again in "
+                                      "%(wait_text)s. Your question is kept below.",
+                                      wait_text=security.wait_text(wait)))
         else:
             try:
                 with unit_of_work():

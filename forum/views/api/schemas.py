@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from forum.models import Language
@@ -47,7 +48,7 @@ class Out(BaseModel):
 def _whole_number(value: object) -> object:
     if isinstance(value, str):
         if not re.fullmatch(r"[0-9]{1,12}", value):
-            raise ValueError("Use a whole number.")
+            raise ValueError(_("Use a whole number."))
         return int(value)
     return value
 
@@ -56,24 +57,24 @@ def _boolean(value: object) -> object:
     if isinstance(value, str):
         lowered = value.lower()
         if lowered not in ("true", "false"):
-            raise ValueError("Use true or false.")
+            raise ValueError(_("Use true or false."))
         return lowered == "true"
     return value
 
 
 def _calendar_date(value: object) -> object:
     if isinstance(value, str) and not re.fullmatch(DATE, value):
-        raise ValueError("Use a date as YYYY-MM-DD.")
+        raise ValueError(_("Use a date as YYYY-MM-DD."))
     return value
 
 
 def _json_integer(value: object) -> object:
     """JSON has one number type: 3 and 3.0 are the same integer, "3" and true are not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("Expected a whole number.")
+        raise ValueError(_("Expected a whole number."))
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError("Expected a whole number.")
+            raise ValueError(_("Expected a whole number."))
         return int(value)
     return value
 
@@ -91,8 +92,9 @@ def requires(when: str, equals: str, then: dict[str, dict]):
             for name, rule in then.items():
                 value = getattr(model, name)
                 if value is None or len(str(value)) < rule.get("minLength", 0):
-                    raise ValueError(f"“{name}” is required (at least {rule.get('minLength', 1)} characters) "
-                                     f"when {when} is {equals}.")
+                    raise ValueError(_("“%(name)s” is required (at least %(minimum)s characters) when %(when)s is "
+                                       "%(equals)s.",
+                                       name=name, minimum=rule.get('minLength', 1), when=when, equals=equals))
         return model
 
     return schema_extra, model_validator(mode="after")(check)
