@@ -57,10 +57,12 @@ def update(values: dict[str, object], *, actor: User) -> dict[str, int]:
         try:
             number = int(str(raw).strip())
         except (TypeError, ValueError):
-            errors[spec.name] = f"Use a whole number from {spec.minimum} to {spec.maximum}."
+            errors[spec.name] = _("Use a whole number from %(minimum)s to %(maximum)s.",
+                                  minimum=spec.minimum, maximum=spec.maximum)
             continue
         if not spec.minimum <= number <= spec.maximum:
-            errors[spec.name] = f"Use a whole number from {spec.minimum} to {spec.maximum}."
+            errors[spec.name] = _("Use a whole number from %(minimum)s to %(maximum)s.",
+                                  minimum=spec.minimum, maximum=spec.maximum)
         clean[spec.name] = number
     if errors:
         raise ValidationFailed(_("Please correct the marked thresholds."), fields=errors)

@@ -7,6 +7,7 @@ before its index update has run.
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -61,15 +62,15 @@ def check_request(*, sort: str | None, kind: str | None, page: int, per_page: in
     """Refuse filter values we don't know, with a message per field."""
     errors: dict[str, str] = {}
     if sort not in (None, "", *Sort.ALL):
-        errors["sort"] = f"Sort by {', '.join(Sort.ALL)}."
+        errors["sort"] = _("Sort by %(choices)s.", choices=', '.join(Sort.ALL))
     if kind not in (None, "") and kind not in documents.kinds():
-        errors["kind"] = f"Kind is one of {', '.join(documents.kinds())}."
+        errors["kind"] = _("Kind is one of %(choices)s.", choices=', '.join(documents.kinds()))
     if not 1 <= page <= MAX_PAGE:
-        errors["page"] = f"Results go up to page {MAX_PAGE}; narrow the search to see more."
+        errors["page"] = _("Results go up to page %(max_page)s; narrow the search to see more.", max_page=MAX_PAGE)
     if not 1 <= per_page <= max_per_page:
-        errors["per_page"] = f"Use 1–{max_per_page} results per page."
+        errors["per_page"] = _("Use 1–%(max_per_page)s results per page.", max_per_page=max_per_page)
     if errors:
-        raise ValidationFailed("Please correct the search options.", fields=errors)
+        raise ValidationFailed(_("Please correct the search options."), fields=errors)
 
 
 def _public(hits: list[Hit]) -> list[Hit]:

@@ -101,11 +101,11 @@ def scope_from(args: dict, *, today: date | None = None) -> Scope:
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
-            raise NotFound(f"No product “{product[:40]}”.")
+            raise NotFound(_("No product “%(product)s”.", product=product[:40]))
     if tag:
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
-            raise NotFound(f"No tag “{tag[:40]}”.")
+            raise NotFound(_("No tag “%(tag)s”.", tag=tag[:40]))
     return Scope(start, end, product_id, tag_id, product, tag)
 
 

@@ -98,7 +98,8 @@ def parse_body(model: type[BaseModel], *, required: bool) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = _fields(exc)
-        raise ValidationFailed(f"Please correct: {', '.join(sorted(fields))}.", fields=fields) from None
+        raise ValidationFailed(_("Please correct: %(choices)s.",
+                                 choices=', '.join(sorted(fields))), fields=fields) from None
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -107,7 +108,8 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         return model.model_validate({k: request.args.get(k) for k in names if k in request.args})
     except ValidationError as exc:
         fields = _fields(exc)
-        raise ValidationFailed(f"Please correct the query parameters: {', '.join(sorted(fields))}.",
+        raise ValidationFailed(_("Please correct the query parameters: %(choices)s.",
+                                 choices=', '.join(sorted(fields))),
                                fields=fields) from None
 
 
@@ -148,7 +150,7 @@ def _check_scope(op: Operation) -> None:
 def _check_ids(values: dict) -> None:
     for name, value in values.items():
         if isinstance(value, int) and not 1 <= value <= MAX_ID:
-            raise NotFound(f"Nothing has that {name.replace('_', ' ')}.")
+            raise NotFound(_("Nothing has that %(what)s.", what=name.replace('_', ' ')))
 
 
 def _plain(value):
