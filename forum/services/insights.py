@@ -22,6 +22,7 @@ from fractions import Fraction
 from math import ceil
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
@@ -100,11 +101,11 @@ def scope_from(args: dict, *, today: date | None = None) -> Scope:
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
-            raise NotFound(f"No product “{product[:40]}”.")
+            raise NotFound(_("No product “%(product)s”.", product=product[:40]))
     if tag:
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
-            raise NotFound(f"No tag “{tag[:40]}”.")
+            raise NotFound(_("No tag “%(tag)s”.", tag=tag[:40]))
     return Scope(start, end, product_id, tag_id, product, tag)
 
 
@@ -227,16 +228,15 @@ def _count_figure(key: str, label: str, name: str, t: Tallies, definition: str) 
     return Figure(key, label, "count", value, before, weekly, definition)
 
 
-def _spread_figures(prefix: str, label: str, t: Tallies, definition: str) -> list[Figure]:
+def _spread_figures(prefix: str, labels: tuple[str, str], t: Tallies, definition: str) -> list[Figure]:
+    """The median and 90th percentile of one duration; `labels` names each whole ("…, median", "…, 90th percentile")."""
     def of(facts: insight_facts.Facts) -> tuple[float | None, float | None]:
         ordered = sorted(facts.durations.get(prefix, []))  # once for both percentiles
         return _of_sorted(ordered, MEDIAN), _of_sorted(ordered, P90)
 
     total, before, weekly = of(t.total), of(t.previous), [of(w) for w in t.weekly]
-    return [Figure(f"{prefix}_median", f"{label}, median", "seconds", total[0], before[0],
-                   [w[0] for w in weekly], definition),
-            Figure(f"{prefix}_p90", f"{label}, 90th percentile", "seconds", total[1], before[1],
-                   [w[1] for w in weekly], definition)]
+    return [Figure(f"{prefix}_median", labels[0], "seconds", total[0], before[0], [w[0] for w in weekly], definition),
+            Figure(f"{prefix}_p90", labels[1], "seconds", total[1], before[1], [w[1] for w in weekly], definition)]
 
 
 def responsiveness(scope: Scope, t: Tallies) -> Section:
@@ -248,76 +248,78 @@ def responsiveness(scope: Scope, t: Tallies) -> Section:
         return _ratio(facts.counts["responded"] - facts.counts["staff_first"], facts.counts["responded"])
 
     figures = [
-        _count_figure("questions_asked", "Questions asked", "asked", t,
-                      "Questions asked in the period (deleted ones left out)."),
-        *_spread_figures("first_response", "Time to first response", t,
-                         "From asking to the first response: the first answer by someone other than the asker "
+        _count_figure("questions_asked", _("Questions asked"), "asked", t,
+                      _("Questions asked in the period (deleted ones left out).")),
+        *_spread_figures("first_response", (_("Time to first response, median"),
+                                            _("Time to first response, 90th percentile")), t,
+                         _("From asking to the first response: the first answer by someone other than the asker "
                          "(deleted and hidden answers don't count) or the first public support update on its "
-                         "case, whichever came first; over the questions asked in the period that have one."),
-        Figure("without_first_response", "Still without a first response", "share", waiting(t.total),
+                         "case, whichever came first; over the questions asked in the period that have one.")),
+        Figure("without_first_response", _("Still without a first response"), "share", waiting(t.total),
                waiting(t.previous), [waiting(w) for w in t.weekly],
-               "Share of the questions asked in the period that have no first response yet."),
-        _rate_figure("solved_7d", "Solved within 7 days", "solved_7", "asked", t,
-                     "Share of the questions asked in the period whose accepted answer was posted within 7 days "
-                     "of asking, or whose support case was resolved and closed within 7 days."),
-        _rate_figure("solved_30d", "Solved within 30 days", "solved_30", "asked", t,
-                     "As “solved within 7 days”, within 30 days of asking."),
-        _rate_figure("unanswered", "Unanswered", "unanswered", "asked", t,
-                     "Share of the questions asked in the period that have no answer at all."),
-        _rate_figure("escalated", "Escalated to support", "escalated", "asked", t,
-                     "Share of the questions asked in the period that became a support case."),
-        _rate_figure("escalated_manual", "Escalated by a moderator or agent", "escalated_manual", "asked", t,
-                     "Share of the questions asked in the period that a moderator or an agent escalated to a case "
-                     "(a question escalated both ways counts in both)."),
-        _rate_figure("escalated_auto", "Escalated automatically", "escalated_auto", "asked", t,
-                     "Share of the questions asked in the period that the care run escalated under its product's "
-                     "automatic-escalation policy."),
-        _rate_figure("within_target", "Answered within the response target", "within_target", "target_decided", t,
-                     "Of the questions asked in the period in products with a first-response target, the share "
+               _("Share of the questions asked in the period that have no first response yet.")),
+        _rate_figure("solved_7d", _("Solved within 7 days"), "solved_7", "asked", t,
+                     _("Share of the questions asked in the period whose accepted answer was posted within 7 days "
+                     "of asking, or whose support case was resolved and closed within 7 days.")),
+        _rate_figure("solved_30d", _("Solved within 30 days"), "solved_30", "asked", t,
+                     _("As “solved within 7 days”, within 30 days of asking.")),
+        _rate_figure("unanswered", _("Unanswered"), "unanswered", "asked", t,
+                     _("Share of the questions asked in the period that have no answer at all.")),
+        _rate_figure("escalated", _("Escalated to support"), "escalated", "asked", t,
+                     _("Share of the questions asked in the period that became a support case.")),
+        _rate_figure("escalated_manual", _("Escalated by a moderator or agent"), "escalated_manual", "asked", t,
+                     _("Share of the questions asked in the period that a moderator or an agent escalated to a case "
+                     "(a question escalated both ways counts in both).")),
+        _rate_figure("escalated_auto", _("Escalated automatically"), "escalated_auto", "asked", t,
+                     _("Share of the questions asked in the period that the care run escalated under its product's "
+                     "automatic-escalation policy.")),
+        _rate_figure("within_target", _("Answered within the response target"), "within_target", "target_decided", t,
+                     _("Of the questions asked in the period in products with a first-response target, the share "
                      "whose first response came within the target, counted in the product's business hours. A "
                      "question still waiting counts (as missed) once its target time has passed; before that it "
-                     "is left out."),
-        _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", t,
-                     "Of the questions asked in the period that have a first response, the share whose first "
-                     "response came from an agent, moderator or admin (the rest: community members)."),
-        Figure("member_first_responses", "First responses by community members", "share", member(t.total),
+                     "is left out.")),
+        _rate_figure("staff_first_responses", _("First responses by staff"), "staff_first", "responded", t,
+                     _("Of the questions asked in the period that have a first response, the share whose first "
+                     "response came from an agent, moderator or admin (the rest: community members).")),
+        Figure("member_first_responses", _("First responses by community members"), "share", member(t.total),
                member(t.previous), [member(w) for w in t.weekly],
-               "Of the questions asked in the period that have a first response, the share whose first "
-               "response came from a community member (not an agent, moderator or admin)."),
+               _("Of the questions asked in the period that have a first response, the share whose first "
+               "response came from a community member (not an agent, moderator or admin).")),
     ]
-    return Section("responsiveness", "Responses and solutions", figures)
+    return Section("responsiveness", _("Responses and solutions"), figures)
 
 
 def support(scope: Scope, t: Tallies) -> Section:
     """Cases opened in the period: how long they took to resolve and whether within their SLA."""
     figures = [
-        _count_figure("cases_opened", "Cases opened", "opened", t, "Support cases opened in the period."),
-        *_spread_figures("resolution", "Case resolution time", t,
-                         "From opening a case to its (latest) resolution, over the cases opened in the period "
-                         "that are resolved."),
-        _rate_figure("resolved_in_sla", "Resolved within the SLA", "in_sla", "resolved", t,
-                     "Of the cases opened in the period and resolved, the share resolved by their SLA deadline."),
+        _count_figure("cases_opened", _("Cases opened"), "opened", t, _("Support cases opened in the period.")),
+        *_spread_figures("resolution", (_("Case resolution time, median"), _("Case resolution time, 90th percentile")),
+                         t,
+                         _("From opening a case to its (latest) resolution, over the cases opened in the period "
+                         "that are resolved.")),
+        _rate_figure("resolved_in_sla", _("Resolved within the SLA"), "in_sla", "resolved", t,
+                     _("Of the cases opened in the period and resolved, the share resolved by their SLA deadline.")),
     ]
-    return Section("support", "Support cases", figures)
+    return Section("support", _("Support cases"), figures)
 
 
 def satisfaction(scope: Scope, t: Tallies) -> Section:
     """CSAT of the surveys sent in the period, and “did this help?” answers given in the period."""
     distribution = {r: t.total.counts[f"rating_{r}"] for r in range(1, 6)}
     figures = [
-        _rate_figure("csat_average", "CSAT, average rating", "rating_sum", "rated", t,
-                     "Average of the 1–5 ratings given to the surveys sent in the period (cases resolved then)."),
-        _rate_figure("csat_response_rate", "CSAT response rate", "rated", "sent", t,
-                     "Share of the surveys sent in the period that the asker answered."),
-        _rate_figure("helpful_answers", "“Did this help?”: yes for accepted answers", "answer_yes", "answer_votes",
-                     t, "Share of yes among the answers given (or last changed) in the period "
-                        "to “Did this help?” on accepted answers."),
-        _rate_figure("helpful_articles", "“Did this help?”: yes for articles", "article_yes", "article_votes",
-                     t, "Share of yes among the answers given (or last changed) in the period "
-                        "to “Did this help?” on knowledge articles."),
+        _rate_figure("csat_average", _("CSAT, average rating"), "rating_sum", "rated", t,
+                     _("Average of the 1–5 ratings given to the surveys sent in the period (cases resolved then).")),
+        _rate_figure("csat_response_rate", _("CSAT response rate"), "rated", "sent", t,
+                     _("Share of the surveys sent in the period that the asker answered.")),
+        _rate_figure("helpful_answers", _("“Did this help?”: yes for accepted answers"), "answer_yes", "answer_votes",
+                     t, _("Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on accepted answers.")),
+        _rate_figure("helpful_articles", _("“Did this help?”: yes for articles"), "article_yes", "article_votes",
+                     t, _("Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on knowledge articles.")),
     ]
     figures[0].unit = "rating"
-    return Section("satisfaction", "Satisfaction", figures, extra={"distribution": distribution})
+    return Section("satisfaction", _("Satisfaction"), figures, extra={"distribution": distribution})
 
 
 def _joined(scope: Scope) -> tuple[set[int], set[int]]:
@@ -351,17 +353,20 @@ def contributors(scope: Scope, t: Tallies) -> Section:
     share, accepted = _top_share(t.total.accepted)
     prev_share, _previous = _top_share(t.previous.accepted)
     figures = [
-        Figure("active_members", "Active members", "count", len(period), len(before), [len(w) for w in weeks],
-               "Members who asked or answered in the period (in the chosen product or tag; deleted posts and "
-               "deleted accounts left out)."),
-        Figure("new_members", "New members", "count", len(period & joined), len(before & joined_before),
+        Figure("active_members", _("Active members"), "count", len(period), len(before), [len(w) for w in weeks],
+               _("Members who asked or answered in the period (in the chosen product or tag; deleted posts and "
+                 "deleted accounts left out).")),
+        Figure("new_members", _("New members"), "count", len(period & joined), len(before & joined_before),
                [len(w & joined) for w in weeks],
-               "Active members whose account was created in the period (each week: those active that week)."),
-        Figure("top10_accepted_share", "Accepted answers by the top 10 contributors", "share", share, prev_share,
-               [], f"Of the {accepted} accepted answers on questions asked in the period, the share written by "
-                   "the 10 members with the most of them. High means the community leans on a few people."),
+               _("Active members whose account was created in the period (each week: those active that week).")),
+        Figure("top10_accepted_share", _("Accepted answers by the top 10 contributors"), "share", share, prev_share,
+               [], ngettext("Of the %(num)d accepted answer on questions asked in the period, the share written by "
+                            "the 10 members with the most of them. High means the community leans on a few people.",
+                            "Of the %(num)d accepted answers on questions asked in the period, the share written by "
+                            "the 10 members with the most of them. High means the community leans on a few people.",
+                            accepted)),
     ]
-    return Section("contributors", "Contributors", figures)
+    return Section("contributors", _("Contributors"), figures)
 
 
 def moderation(scope: Scope, t: Tallies) -> Section:
@@ -372,34 +377,34 @@ def moderation(scope: Scope, t: Tallies) -> Section:
         backlog_where.append(ReviewItem.question_id.in_(select(Question.id).where(*_question_scope(scope))))
     backlog = db.session.scalar(select(func.count(ReviewItem.id)).where(*backlog_where)) or 0
     figures = [
-        Figure("flags_handled", "Flags handled", "count", len(handled),
+        Figure("flags_handled", _("Flags handled"), "count", len(handled),
                len(t.previous.durations.get("flag_handling", [])),
                [len(w.durations.get("flag_handling", [])) for w in t.weekly],
-               "Flags a moderator decided (helpful or declined) in the period."),
-        Figure("flag_handling_median", "Time to handle a flag, median", "seconds", percentile(handled, MEDIAN),
+               _("Flags a moderator decided (helpful or declined) in the period.")),
+        Figure("flag_handling_median", _("Time to handle a flag, median"), "seconds", percentile(handled, MEDIAN),
                percentile(t.previous.durations.get("flag_handling", []), MEDIAN),
                [percentile(w.durations.get("flag_handling", []), MEDIAN) for w in t.weekly],
-               "From a flag being raised to a moderator handling its review item, over the flags handled in "
-               "the period (on threads since deleted, too)."),
-        Figure("review_backlog", "Review queue backlog (now)", "count", backlog, None, [],
-               "Review items waiting for a moderator right now (not tied to the period)."),
+               _("From a flag being raised to a moderator handling its review item, over the flags handled in "
+               "the period (on threads since deleted, too).")),
+        Figure("review_backlog", _("Review queue backlog (now)"), "count", backlog, None, [],
+               _("Review items waiting for a moderator right now (not tied to the period).")),
     ]
-    return Section("moderation", "Moderation", figures)
+    return Section("moderation", _("Moderation"), figures)
 
 
 def self_service(scope: Scope, t: Tallies) -> Section:
     """Searches and suggestions that spared members from asking, against those followed by a question anyway."""
-    return Section("self_service", "Self-service", [
-        _count_figure("self_served", "Searches that self-served", "self_served", t,
-                      "Searches (first results page) and similar-question suggestions shown to signed-in members in "
+    return Section("self_service", _("Self-service"), [
+        _count_figure("self_served", _("Searches that self-served"), "self_served", t,
+                      _("Searches (first results page) and similar-question suggestions shown to signed-in members in "
                       "the period after which the member opened a solved thread or a knowledge article and did not "
-                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag."),
-        _count_figure("asked_anyway", "Searches followed by a question anyway", "asked_anyway", t,
-                      "Searches and suggestions of the period after which the member asked a question within 24 "
-                      "hours (whether or not they opened something first); by the product they asked in."),
-        _rate_figure("self_service_rate", "Self-service rate", "self_served", "self_served_or_asked", t,
-                     "Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
-                     "which the member neither opened a solved thread or article nor asked are left out."),
+                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag.")),
+        _count_figure("asked_anyway", _("Searches followed by a question anyway"), "asked_anyway", t,
+                      _("Searches and suggestions of the period after which the member asked a question within 24 "
+                      "hours (whether or not they opened something first); by the product they asked in.")),
+        _rate_figure("self_service_rate", _("Self-service rate"), "self_served", "self_served_or_asked", t,
+                     _("Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
+                     "which the member neither opened a solved thread or article nor asked are left out.")),
     ])
 
 
@@ -417,10 +422,10 @@ def content_gaps(scope: Scope, t: Tallies) -> Section:
             total += count
             weekly[(day - first).days // 7] += count
     top = self_service_log.top_gaps(first, end)
-    return Section("content_gaps", "Content gaps", [
-        Figure("searches_without_results", "Searches without results", "count", total, before, weekly,
-               "Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
-               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days."),
+    return Section("content_gaps", _("Content gaps"), [
+        Figure("searches_without_results", _("Searches without results"), "count", total, before, weekly,
+               _("Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
+               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days.")),
     ], extra={"gaps": top})
 
 
