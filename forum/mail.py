@@ -24,9 +24,11 @@ from email import policy
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
-from flask_babel import force_locale, get_locale
+from flask import Flask, current_app
+from flask_babel import force_locale, get_locale, get_translations
 from flask_mail import BadHeaderError, Mail, sanitize_address, sanitize_subject
+from jinja2 import Environment, pass_context
+from jinja2.defaults import DEFAULT_NAMESPACE
 from markupsafe import Markup
 
 from forum import times
@@ -63,7 +65,9 @@ def init_app(app: Flask) -> None:
 
 def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
     """User text made safe for a header: no control or line-separator characters, one line, bounded."""
-    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value or "")
+    cleaned = value or ""
+    if not cleaned.isprintable():  # printable text has none of those (the usual case: no scan per character)
+        cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in cleaned)
     cleaned = _SPACE.sub(" ", cleaned).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
@@ -80,33 +84,112 @@ class Email:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+_I18N_GLOBALS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+
+
+def templates() -> Environment:
+    """The Jinja environment mail is rendered in: the app's templates, filters and translations, without
+    the request's globals and context processors (url_for, request, session, the current user: a
+    message is written for its recipient, whoever's request or task sends it).
+
+    Rendering copies an environment's globals into every template context; the app's fifty-odd made
+    that a fifth of a digest's rendering.
+    """
+    env = current_app.extensions.get("peercare_mail_templates")
+    if env is None:
+        env = current_app.jinja_env.overlay()
+        env.globals = {**DEFAULT_NAMESPACE, **{name: current_app.jinja_env.globals[name] for name in _I18N_GLOBALS}}
+        current_app.extensions["peercare_mail_templates"] = env
+    return env
+
+
 class Fragments:
     """Pieces of many messages (the items of a list) rendered once and reused.
 
-    `template` names a pair email/<template>.html and .txt that each define a macro `item(item)`;
-    `html(items)` and `text(items)` give the joined pieces for a message's context. Items are
-    remembered by identity (and kept, so an id stays theirs): a batch passes the same objects to
-    the messages that share them.
+    `template` names a pair email/<template>.html and .txt that each define a macro `item(item)`.
+    `here()` gives the pieces in the current language (each recipient reads their own): its
+    `html(items)` and `text(items)` are the joined pieces for a message's context, and
+    `worded(key, make)` keeps any other piece that depends only on the language (a section title,
+    a subject line made of counts). Items are remembered by identity (and kept, so an id stays
+    theirs): a batch passes the same objects to the messages that share them.
     """
 
     def __init__(self, template: str) -> None:
-        env = current_app.jinja_env
+        env = templates()
         self._html_item = env.get_template(f"email/{template}.html").module.item
         self._text_item = env.get_template(f"email/{template}.txt").module.item
-        self._done: dict[tuple[int, str], tuple[object, str, str]] = {}
+        self._languages: dict[str, _Pieces] = {}
 
-    def _parts(self, item: object) -> tuple[object, str, str]:
-        key = (id(item), str(get_locale()))  # once per language: each recipient reads their own
-        done = self._done.get(key)
-        if done is None or done[0] is not item:
-            done = self._done[key] = (item, self._html_item(item), self._text_item(item))
-        return done
+    def here(self) -> "_Pieces":
+        """The pieces in the current language, looked up once per message rather than at every list."""
+        language = str(get_locale())
+        pieces = self._languages.get(language)
+        if pieces is None:
+            pieces = self._languages[language] = _Pieces(self._html_item, self._text_item)
+        return pieces
+
+
+class _Pieces:
+    """One language's share of a Fragments."""
+
+    def __init__(self, html_item: Callable, text_item: Callable) -> None:
+        self._html_item, self._text_item = html_item, text_item
+        self._done: dict[int, tuple[object, str, str]] = {}  # {id(item): (item, html, text)}
+        self._worded: dict[object, str] = {}
+
+    def worded(self, key: object, make: Callable[[], str]) -> str:
+        """`make()`, made once per `key` (a hashable that says what it is)."""
+        text = self._worded.get(key)
+        if text is None:
+            text = self._worded[key] = make()
+        return text
+
+    def _parts(self, items: Iterable[object]) -> list[tuple[object, str, str]]:
+        done, parts = self._done, []
+        for item in items:
+            part = done.get(id(item))
+            if part is None or part[0] is not item:
+                part = done[id(item)] = (item, self._html_item(item), self._text_item(item))
+            parts.append(part)
+        return parts
 
     def html(self, items: Iterable[object]) -> Markup:
-        return Markup().join([self._parts(item)[1] for item in items])  # the macro's escaped output
+        return Markup().join([part[1] for part in self._parts(items)])  # the macro's escaped output
 
     def text(self, items: Iterable[object]) -> str:
-        return "".join([self._parts(item)[2] for item in items])
+        return "".join([part[2] for part in self._parts(items)])
+
+
+_catalogs: dict[str, tuple[object, dict[str, Callable]]] = {}
+
+
+def _translating() -> dict[str, Callable]:
+    """The templates' `gettext` and `ngettext` (what `_()` and `{% trans %}` call) bound to the current language.
+
+    The same as Flask-Babel's (newstyle: formatted, Markup when autoescaping), except that the catalog is
+    looked up once per message instead of at every string through the request globals, which was a
+    fifth of a digest's rendering. Kept per language, made again when Flask-Babel loads a new catalog.
+    """
+    translations = get_translations()
+    language = str(get_locale())
+    known = _catalogs.get(language)
+    if known is not None and known[0] is translations:
+        return known[1]
+
+    @pass_context
+    def gettext(context, string: str, **variables: object) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 - catalog text, as Jinja's
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables: object) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 - catalog text, as Jinja's
+
+    callables = {"gettext": gettext, "ngettext": ngettext}
+    _catalogs[language] = (translations, callables)
+    return callables
 
 
 def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None, **context: object) -> Email:
@@ -114,17 +197,18 @@ def render(template: str, *, to: str, subject: str, unsubscribe_url: str | None,
 
     `unsubscribe_url` None marks a transactional message: no List-Unsubscribe headers.
     """
+    env = templates()
     subject = header_text(subject)
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe_url is not None:
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", **headers}
-    context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
+    context = {**context, **_translating(), "subject": subject, "unsubscribe_url": unsubscribe_url,
                "site_name": settings.site_identity().name, "site_url": current_app.config["SITE_URL"]}
     return Email(
         to=to, subject=subject, unsubscribe_url=unsubscribe_url,
-        text=render_template(f"email/{template}.txt", **context),
-        html=render_template(f"email/{template}.html", **context),
+        text=env.get_template(f"email/{template}.txt").render(context),
+        html=env.get_template(f"email/{template}.html").render(context),
         headers=headers,
     )
 

@@ -31,6 +31,7 @@ STYLES = {
     "date": ("yMMMd", False, False),       # Dec 1, 2026 · 1 déc. 2026 · 1. Dez. 2026
     "short": ("MMMd", True, True),         # Dec 1 14:05 UTC (due times this year)
     "long": ("yMMMd", True, True),         # Dec 1, 2026 14:05 UTC
+    "week": ("dd MMM", False, False),      # 01 Dec · 01 déc. (the first day of a week in a trend table)
 }
 UTC_STYLES = frozenset({"minute", "day"})
 
@@ -127,7 +128,7 @@ def _written(when: datetime | date, style: str, locale: str, zone) -> str:
 
 
 def _day(when: date, form: str, locale: str) -> str:
-    if "-" in form:
+    if not form.isalpha():  # a pattern ("yyyy-MM-dd", "dd MMM"); letters alone are a skeleton
         return format_date(when, form, locale=locale)
     return format_skeleton(form, when, locale=locale)
 

@@ -222,7 +222,7 @@ def get_case(reference: str, *, viewer: User | None) -> Case:
     number = reference.upper().removeprefix("CASE-")
     case = db.session.get(Case, parse_id(number)) if parse_id(number) is not None else None
     if case is None:
-        raise NotFound(f"No case {reference[:20]}.")
+        raise NotFound(_("No case %(reference)s.", reference=reference[:20]))
     return case
 
 
@@ -240,13 +240,14 @@ def transition(case: Case, new_status: str, *, actor: User, summary: str | None 
     try:
         target = CaseStatus(new_status)
     except ValueError as exc:
-        raise ValidationFailed(f"Unknown status “{str(new_status)[:30]}”.",
+        raise ValidationFailed(_("Unknown status “%(new_status)s”.", new_status=str(new_status)[:30]),
                                fields={"status": _("Use new, open, waiting_on_customer, resolved or closed.")}) from exc
     current = CaseStatus(case.status)
     if target == current:
         return case
     if target not in TRANSITIONS[current]:
-        raise StateConflict(f"A {current.label.lower()} case can't become {target.label.lower()}.",
+        raise StateConflict(_("A case that is “%(current)s” can't become “%(target)s”.",
+                              current=current.label, target=target.label),
                                fields={"status": "Allowed next: " + ", ".join(sorted(TRANSITIONS[current]))})
     if target is CaseStatus.RESOLVED:
         if not summary or len(summary.strip()) < SUMMARY_MIN:
@@ -331,7 +332,7 @@ def assign(case: Case, assignee_username: str | None, *, actor: User) -> Case:
     if assignee_username:
         assignee = db.session.scalar(select(User).where(User.username == assignee_username))
         if assignee is None or not roles.is_support(assignee):
-            raise MissingReference("No agent has that username: cases go to agents, moderators or admins.",
+            raise MissingReference(_("No agent has that username: cases go to agents, moderators or admins."),
                                    fields={"assignee": _("Choose an agent, moderator or admin.")})
     before = case.assignee.username if case.assignee else None
     if (assignee.id if assignee else None) == case.assignee_id:

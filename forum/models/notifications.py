@@ -6,6 +6,7 @@ What members see of them: README, "Notifications, email digests and feeds" and "
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,16 +26,16 @@ class NotificationKind(LabeledEnum):
     The label is the choice on the email preferences page (and the kind named in the mail).
     """
 
-    ANSWER = "answer", "Answers to my questions"
-    COMMENT = "comment", "Comments on my questions and answers"
-    ACCEPTED = "accepted", "My answer is accepted"
-    MENTION = "mention", "Someone @mentions me"
-    CASE_UPDATE = "case_update", "Updates from support on my escalated questions"
-    MODERATOR_ACTION = "moderator_action", "Moderator actions on my posts"
-    CASE_SURVEY = "case_survey", "Satisfaction surveys when support resolves my case"
-    CASE_ASSIGNED = "case_assigned", "A support case is assigned to me"
-    CASE_UPDATE_DUE = "case_update_due", "A customer of my case is due an update"
-    QUESTION_FOR_YOU = "question_for_you", "Questions for you (waiting questions you may know about)"
+    ANSWER = "answer", _l("Answers to my questions")
+    COMMENT = "comment", _l("Comments on my questions and answers")
+    ACCEPTED = "accepted", _l("My answer is accepted")
+    MENTION = "mention", _l("Someone @mentions me")
+    CASE_UPDATE = "case_update", _l("Updates from support on my escalated questions")
+    MODERATOR_ACTION = "moderator_action", _l("Moderator actions on my posts")
+    CASE_SURVEY = "case_survey", _l("Satisfaction surveys when support resolves my case")
+    CASE_ASSIGNED = "case_assigned", _l("A support case is assigned to me")
+    CASE_UPDATE_DUE = "case_update_due", _l("A customer of my case is due an update")
+    QUESTION_FOR_YOU = "question_for_you", _l("Questions for you (waiting questions you may know about)")
 
 
 class DigestPeriod(StrEnum):

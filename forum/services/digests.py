@@ -26,7 +26,7 @@ most ITEMS_PER_SECTION + 1 items (one more says "and more") with a constant numb
 
 import heapq
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
@@ -182,7 +182,7 @@ def parse_key(key: str) -> tuple[str, date]:
             return period, date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         pass
-    raise ValidationFailed(f"Not a digest period: {key[:40]!r}.")
+    raise ValidationFailed(_("Not a digest period: %(key)s.", key=repr(key[:40])))
 
 
 def window(key: str, time_zone: str) -> tuple[datetime, datetime]:
@@ -415,10 +415,16 @@ def render(user: Recipient, digest: Digest, fragments: mail.Fragments | None = N
     link = urls.site_links()
     token = preferences.unsubscribe_token(user.id, preferences.DIGEST)
     with mail.written_for(user, time_zone=getattr(user, "time_zone", None)):
-        return mail.render("digest", to=user.email, subject=subject(digest),
+        pieces = fragments.here()
+        # titles and subject lines repeat across a run: each worded once per language (lazy strings cost a
+        # catalog lookup at every use)
+        digest = replace(digest, sections=[replace(s, title=pieces.worded(("title", s.key), lambda s=s: str(s.title)))
+                                           for s in digest.sections])
+        counts = (digest.period, tuple((s.key, len(s.items), s.more) for s in digest.sections if s.new))
+        return mail.render("digest", to=user.email, subject=pieces.worded(counts, lambda: subject(digest)),
                            unsubscribe_url=link("notifications.unsubscribe", token=token),
                            user=user, digest=digest, settings_url=link("preferences.page"),
-                           items_html=fragments.html, items_text=fragments.text)
+                           items_html=pieces.html, items_text=pieces.text)
 
 
 @dataclass(frozen=True)

@@ -336,3 +336,33 @@ def test_a_batch_run_gives_each_member_the_digest_a_single_delivery_would(mailbo
     assert mine.title not in text[own.id] and by_tag.title in text[own.id]
     assert older.title in text[tagged.id]  # still waiting for an answer
     assert digests.deliver_many([u.id for u in users], key) == {}  # once per period
+
+
+def test_one_batch_writes_each_members_digest_in_their_own_language(mailbox):
+    """What a batch words once (titles, subject lines, the templates' strings) is kept per language, not shared."""
+    asked = make_question(title="Pump hums loudly at night", tags=["noise"])
+    _at(Question, asked.id, IN_WINDOW)
+    readers = {locale: member(follow=(("tag", "noise"),)) for locale in ("fr", "de", "en")}
+    for locale, user in readers.items():
+        user.locale = locale
+    db.session.commit()
+    english, french, german = readers["en"], readers["fr"], readers["de"]
+    counts = digests.deliver_many([french.id, english.id, german.id], "daily:2026-03-02")
+    assert set(counts.values()) == {1}
+    expected = {
+        french.id: ("Votre récapitulatif quotidien : 1 nouvelle question", "Nouvelles questions",
+                    f"Bonjour {french.username}, voici votre récapitulatif quotidien"),
+        german.id: ("Ihre tägliche Zusammenfassung: 1 neue Frage", "Neue Fragen",
+                    f"Hallo {german.username}, hier ist Ihre tägliche Zusammenfassung"),
+        english.id: ("Your daily digest: 1 new question", "New questions",
+                     f"Hi {english.username}, here is your daily digest of what you follow."),
+    }
+    for user in (french, german, english):
+        [message] = mailbox.wait_for(1, to=user.email)
+        parts = _parts(message)
+        subject, title, greeting = expected[user.id]
+        assert message["Subject"] == subject
+        for part in (parts["text/plain"], parts["text/html"]):
+            assert title in part and greeting in part and asked.title in part
+    assert "New questions" not in _parts(mailbox.wait_for(1, to=german.email)[0])["text/plain"]
+    assert "Nouvelles questions" not in _parts(mailbox.wait_for(1, to=english.email)[0])["text/plain"]
