@@ -164,5 +164,6 @@ def init_app(app) -> None:
         newstyle=True)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
-                                  sentence=sentence, plural_forms=plural_forms)
+                                  sentence=sentence, plural_forms=plural_forms,
+                                  current_language=current_language)
     app.after_request(_content_language)

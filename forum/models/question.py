@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.extensions import db
 from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.language import DEFAULT_LANGUAGE, Language
 from forum.models.user import User
 
 ONE_POST = "(question_id IS NULL) <> (answer_id IS NULL)"
@@ -90,12 +91,21 @@ class Question(Visibility, db.Model):
     # Set when the asker accepted a support case's resolution (cleared if the case reopens): the
     # thread is then solved as surely as by an accepted answer, and lists must say so cheaply.
     solved_by_support_at: Mapped[datetime | None]
+    # The language the question is written in (a shipped `Language` code): its page's `lang`, the
+    # list and search filter, and the stemmer its words are indexed with. Answers share it.
+    language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE.value, nullable=False,
+                                          server_default=DEFAULT_LANGUAGE.value)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_activity_by: Mapped[User | None] = relationship(foreign_keys=[last_activity_by_id])
     product: Mapped[Product] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
     duplicate_of: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+
+    @property
+    def content_language(self) -> Language:
+        """The question's language as a `Language` (the default for a code no longer shipped)."""
+        return Language.of(self.language) or DEFAULT_LANGUAGE
 
     @property
     def is_closed(self) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Activity, Answer, Question, Revision, Tag, User, Vote, utcnow
+from forum.models import Activity, Answer, Language, Question, Revision, Tag, User, Vote, utcnow
 from forum.policy import Permission, refusal, visibility
 from forum.services import ledger
 from forum.services.errors import FieldNotAllowed, NotFound, PrivilegeRefusal, ValidationFailed
@@ -71,6 +71,15 @@ def check_body(body: str | None, errors: dict[str, str], minimum: int = BODY_MIN
         errors["body"] = _("Please keep it under %(body_max)s characters (this is %(length)s).",
                            body_max=format_number(BODY_MAX), length=format_number(len(body)))
     return body
+
+
+def check_language(code: str | None, errors: dict[str, str]) -> str:
+    """A shipped language code for a question's content ("fr"); any other value is a field error."""
+    code = (code or "").strip().lower()
+    if code not in Language._value2member_map_:
+        errors["language"] = _("Please choose one of the languages: %(codes)s.",
+                               codes=", ".join(language.value for language in Language))
+    return code
 
 
 def check_title(title: str | None, errors: dict[str, str]) -> str:

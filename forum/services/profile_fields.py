@@ -282,7 +282,7 @@ def _product(ref: object) -> Product | None:
 
 def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[str], product: str | int,
                      raw: Callable[[ProfileField], object], name: Callable[[ProfileField], str],
-                     unknown: list[str] = ()) -> Question:
+                     unknown: list[str] = (), language: str | None = None) -> Question:
     """Ask a question together with the product's profile fields (one set of error messages).
 
     `raw(field)` reads an answer, `name(field)` names its error; `unknown` lists answers given
@@ -298,8 +298,10 @@ def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[st
         posts.check_title(title, errors)
         posts.check_body(body, errors)
         posts.check_tags(author, tags, errors)
+        if language is not None:
+            posts.check_language(language, errors)
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
-    question = questions.ask(author, title=title, body=body, tags=tags, product=product)
+    question = questions.ask(author, title=title, body=body, tags=tags, product=product, language=language)
     record_question_answers(author, question, values)
     return question
 

@@ -13,7 +13,18 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Answer, CaseUpdateKind, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.models import (
+    Answer,
+    CaseUpdateKind,
+    Comment,
+    Language,
+    Product,
+    Question,
+    Revision,
+    Tag,
+    User,
+    question_tags,
+)
 from forum.policy import visibility
 from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
@@ -140,17 +151,23 @@ def _tagged(tag_id: int):
 
 
 def _live_questions() -> int:
-    return counts_cache.get(("questions", False, None, None, None), lambda: db.session.scalar(
+    return counts_cache.get(("questions", False, None, None, None, None), lambda: db.session.scalar(
         select(func.count(Question.id)).where(visibility.public_questions())) or 0)
 
 
 def list_questions(sort: str = "newest", *, product: str | None = None, tag: str | None = None,
-                   author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
+                   author_id: int | None = None, language: str | None = None, page: int = 1,
+                   per_page: int = 20) -> Page:
+    """One page of live questions, sorted one of SORTS, optionally per product, tag, author or language."""
     if sort not in SORTS:
         raise ValidationFailed(_("sort must be one of %(choices)s.",
                                  choices=', '.join(SORTS)), fields={"sort": _("Unknown sort.")})
+    if language and language not in Language._value2member_map_:
+        message = _("Unknown language: use one of %(codes)s.", codes=", ".join(code.value for code in Language))
+        raise ValidationFailed(message, fields={"lang": message})
     where = [visibility.public_questions()]
+    if language:
+        where.append(Question.language == language)
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
@@ -177,7 +194,8 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
         "unanswered": [Question.created_at.desc(), Question.id.desc()],
         "waiting": [Question.created_at, Question.id],
     }[sort]
-    key = ("questions", {"unanswered": True, "waiting": "waiting"}.get(sort, False), product, tag, author_id)
+    key = ("questions", {"unanswered": True, "waiting": "waiting"}.get(sort, False), product, tag, author_id,
+           language or None)
     total = counts_cache.get(key, lambda: db.session.scalar(select(func.count(Question.id)).where(*where)) or 0)
     if tag and total >= POPULAR_TAG_SHARE * _live_questions():
         where[tag_clause] = exists().where(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import is_resource_modified
 
-from forum import pagecache
+from forum import i18n, pagecache
 from forum.services import feeds
 from forum.urls import absolute, request_address, site_root
 
@@ -25,7 +25,8 @@ def _respond(name: str, arg: str | None, fmt: str) -> Response:
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(status=304, headers=headers)
     else:
-        body = feeds.render(feed, fmt, self_url=request_address(), root_url=site_root())
+        body = feeds.render(feed, fmt, self_url=request_address(), root_url=site_root(),
+                            language=i18n.current_language().value)
         response = Response(body, headers=headers, content_type=feeds.FORMATS[fmt])
     response.set_etag(etag)
     response.last_modified = last_modified

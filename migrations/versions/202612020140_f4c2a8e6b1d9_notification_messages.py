@@ -1,7 +1,7 @@
 """notification messages: a key and its values, rendered in the reader's language when shown
 
 Revision ID: f4c2a8e6b1d9
-Revises: e3b9c5d7a214
+Revises: e5b7c9d1a3f6
 Create Date: 2026-12-02 01:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f4c2a8e6b1d9'
-down_revision = 'e3b9c5d7a214'
+down_revision = 'e5b7c9d1a3f6'
 branch_labels = None
 depends_on = None
 

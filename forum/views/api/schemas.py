@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from forum.models import Language
 from forum.search.query import MAX_PAGE as SEARCH_MAX_PAGE
 from forum.services.posts import ANSWER_BODY_MIN, BODY_MAX, BODY_MIN, TAGS_MAX, TAGS_MIN, TITLE_MAX, TITLE_MIN
 from forum.views.api.operations import MAX_ID
@@ -112,6 +113,9 @@ AnswerBody = Annotated[str, StringConstraints(min_length=ANSWER_BODY_MIN, max_le
 TagName = Annotated[str, StringConstraints(pattern=TAG)]
 Note = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 EditComment = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+# A shipped content language (forum/models/language.py): what a question is written in, and the filter.
+LanguageCode = Annotated[Literal[tuple(language.value for language in Language)],  # type: ignore[valid-type]
+                         Field(description="A shipped language: " + ", ".join(language.value for language in Language))]
 Priority = Literal["low", "normal", "high", "urgent"]
 CaseStatus = Literal["new", "open", "waiting_on_customer", "resolved", "closed"]
 
@@ -127,6 +131,7 @@ class QuestionsQuery(Paging):
     sort: Literal["newest", "active", "top", "unanswered"] = "newest"
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
+    lang: LanguageCode | None = Field(None, description="Only questions written in this language")
 
 
 class CasesQuery(Paging):
@@ -150,6 +155,8 @@ class SearchQuery(Paging):
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
     kind: Literal["question", "answer", "article"] | None = None
+    lang: LanguageCode | None = Field(None, description="Only content written in this language (searched with its "
+                                                        "word forms only)")
     accepted: QueryBool = Field(False, description="Only threads that have an accepted answer")
     sort: Literal["relevance", "newest", "votes"] | None = None
 
@@ -179,6 +186,8 @@ class QuestionIn(In):
     body: Body = Field(description="Markdown")
     tags: list[TagName] = Field(min_length=TAGS_MIN, max_length=TAGS_MAX)
     product: Annotated[str, StringConstraints(pattern=SLUG)] = Field(description="Product slug")
+    language: LanguageCode | None = Field(None, description="The language it is written in; by default the "
+                                                            "caller's interface language")
     fields: dict[Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)],
                  Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]] = Field(
         default_factory=dict, max_length=50,
@@ -189,6 +198,7 @@ class QuestionEdit(In):
     title: Title | None = None
     body: Body | None = None
     tags: list[TagName] | None = Field(None, min_length=TAGS_MIN, max_length=TAGS_MAX)
+    language: LanguageCode | None = Field(None, description="The language it is written in")
     comment: EditComment | None = Field(None, description="Edit summary")
 
 
@@ -398,6 +408,7 @@ class QuestionSummary(Out):
     id: int
     title: str
     url: str
+    language: LanguageCode
     product: Named
     tags: list[str]
     author: UserRef
