@@ -91,6 +91,9 @@ def create_app(config: type | dict | None = None, *, instance_path: str | None =
     from forum.services import self_service
 
     self_service.init_app(app)  # searches marked "asked anyway" on question.asked; ids erased with the account
+    from forum.services import insight_facts
+
+    insight_facts.init_app(app)  # the health console's member days: a deleted account's id erased from them
     celery_init_app(app)
     return app
 

@@ -9,6 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.models import Language
+
+
+def language_choices() -> list[tuple[str, str, dict]]:
+    """The shipped languages, each under its own name (marked as written in it), for a language select."""
+    return [(language.value, language.label, {"lang": language.value}) for language in Language]
+
 
 class ActionForm(FlaskForm):
     """An empty form: a POST button that carries the CSRF token (vote, accept, delete, sign out)."""
@@ -40,12 +47,15 @@ class AskForm(FlaskForm):
     tags = StringField(_l("Tags"), validators=[Length(max=200)])
     # The service checks the product (unknown, or archived since the form was shown) and says why.
     product = SelectField(_l("Product"), validators=[], validate_choice=False)
+    # The service checks the code (one set of messages with the API's); the view preselects the page's language.
+    language = SelectField(_l("Language of the question"), choices=language_choices, validate_choice=False)
 
 
 class EditQuestionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=300)])
     body = TextAreaField(_l("Details"), validators=[])
     tags = StringField(_l("Tags"), validators=[Length(max=200)])
+    language = SelectField(_l("Language of the question"), choices=language_choices, validate_choice=False)
     comment = StringField(_l("Edit summary"), validators=[Optional(), Length(max=300)])
 
 

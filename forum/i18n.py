@@ -9,8 +9,13 @@ forum/translations/ and are compiled by the install (`make i18n-compile`); Engli
 text and needs no catalog.
 """
 
+import json
+
+from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_locale, get_translations, ngettext
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from forum import auth
 from forum.models import DEFAULT_LANGUAGE, Language
@@ -88,6 +93,29 @@ def language_menu() -> list[tuple[str, str, bool]]:
     return [(language.value, language.label, language == current) for language in Language]
 
 
+def sentence(text: str, **parts) -> Markup:
+    """A translated sentence (a lazy label from Python) with its parts put in, escaped as `_()`
+    escapes them in templates: the sentence's own text is escaped, parts that are Markup (a
+    `<time>` element, a link) stay markup, other parts are escaped."""
+    return escape(str(text)) % parts
+
+
+def plural_forms(singular: str, plural: str, **variables) -> str:
+    """JSON {CLDR plural category: translated text} for a count only the browser knows (a script's
+    live counter): the script picks the form with `Intl.PluralRules` for the page's language.
+
+    Each form is the catalog's entry for a number of that category (Arabic has six); `variables`
+    may keep a token such as "{count}" for the script to fill. Extracted like `ngettext`
+    (`-k plural_forms:1,2`, Makefile).
+    """
+    locale = Locale.parse(str(get_locale() or DEFAULT_LANGUAGE.value))
+    samples: dict[str, int] = {}
+    for n in range(200):
+        samples.setdefault(locale.plural_form(n), n)
+    return json.dumps({category: ngettext(singular, plural, n, **variables) for category, n in samples.items()},
+                      ensure_ascii=False)
+
+
 def set_language_cookie(response, language: Language) -> None:
     response.set_cookie(LANG_COOKIE, language.value, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=request.is_secure)
@@ -121,6 +149,26 @@ def translations():
     return found
 
 
+@pass_context
+def _template_gettext(context, string: str, /, **variables):
+    """Jinja's new-style `gettext`: translated, marked safe where autoescaping is on (the
+    variables are escaped into it), and `%` applied, which also turns "%%" into "%"."""
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - catalog text is template text, as in Jinja's own gettext
+    return text % variables if "%" in text else text
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, /, **variables):
+    """Jinja's new-style `ngettext`: as `_template_gettext`, with `num` among the variables."""
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - catalog text is template text, as in Jinja's own gettext
+    return text % variables
+
+
 def init_app(app) -> None:
     """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
     `{% trans %}`, new-style so translations are autoescaped) comes with it, reading the catalog
@@ -135,6 +183,11 @@ def init_app(app) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # `_`, `gettext` and `ngettext` themselves, as the new-style ones behave, without their layers
+    # (`_` calling `gettext` calling the catalog through two more functions).
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
-    app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu)
+    app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
+                                  sentence=sentence, plural_forms=plural_forms,
+                                  current_language=current_language)
     app.after_request(_content_language)

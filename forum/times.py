@@ -31,6 +31,7 @@ STYLES = {
     "date": ("yMMMd", False, False),       # Dec 1, 2026 · 1 déc. 2026 · 1. Dez. 2026
     "short": ("MMMd", True, True),         # Dec 1 14:05 UTC (due times this year)
     "long": ("yMMMd", True, True),         # Dec 1, 2026 14:05 UTC
+    "week": ("dd MMM", False, False),      # 01 Dec · 01 déc. (the first day of a week in a trend table)
 }
 UTC_STYLES = frozenset({"minute", "day"})
 
@@ -40,6 +41,15 @@ def _locale() -> str:
 
 
 _zone: ContextVar[ZoneInfo | None] = ContextVar("zone", default=None)
+
+
+def _reader_zone():
+    return _zone.get() or get_timezone() or UTC
+
+
+def reader() -> tuple[str, object]:
+    """The language and zone moments are written in now: what a rendered moment depends on."""
+    return _locale(), _reader_zone()
 
 
 @contextmanager
@@ -98,8 +108,7 @@ def formatted(when: datetime | date | None, style: str = "ago") -> str:
     locale = _locale()
     if not isinstance(when, datetime):  # a calendar day: no time, no zone to convert from
         return _written(when, style, locale, None)
-    zone = UTC if style in UTC_STYLES else (_zone.get() or get_timezone() or UTC)
-    return _written(when, style, locale, zone)
+    return _written(when, style, locale, UTC if style in UTC_STYLES else _reader_zone())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -119,7 +128,7 @@ def _written(when: datetime | date, style: str, locale: str, zone) -> str:
 
 
 def _day(when: date, form: str, locale: str) -> str:
-    if "-" in form:
+    if not form.isalpha():  # a pattern ("yyyy-MM-dd", "dd MMM"); letters alone are a skeleton
         return format_date(when, form, locale=locale)
     return format_skeleton(form, when, locale=locale)
 
@@ -133,7 +142,8 @@ def element(when: datetime | date | None, style: str = "ago", class_: str | None
     value, and for "ago" the exact moment on hover. Nothing for None."""
     if not when:
         return Markup("")
-    classes = Markup(' class="{}"').format(class_) if class_ else ""
-    exact_hover = style == "ago" and isinstance(when, datetime)
-    hover = Markup(' title="{}"').format(formatted(when, "exact")) if exact_hover else ""
-    return Markup('<time{} datetime="{}"{}>{}</time>').format(classes, machine(when), hover, formatted(when, style))
+    html = Markup('<time class="') + class_ + Markup('" datetime="') if class_ else Markup('<time datetime="')
+    html += machine(when)
+    if style == "ago" and isinstance(when, datetime):
+        html += Markup('" title="') + formatted(when, "exact")
+    return html + Markup('">') + formatted(when, style) + Markup("</time>")

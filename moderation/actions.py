@@ -65,7 +65,7 @@ def close_question(question_id: int, *, moderator: User, reason: str, duplicate_
     question = _question(question_id, moderator)
     _live(question)
     if question.is_closed:
-        raise StateConflict(f"This question is already closed ({question.close_reason_label}).")
+        raise StateConflict(_("This question is already closed (%(reason)s).", reason=question.close_reason_label))
     try:
         close_reason = CloseReason(reason)
     except ValueError as exc:
@@ -98,7 +98,7 @@ def duplicate_target(question: Question, raw: object) -> Question:
                                fields={"duplicate_of": _("Choose a different question.")})
     target = db.session.get(Question, target_id)
     if target is None or target.is_deleted or target.is_hidden:
-        raise MissingReference("That question doesn't exist.",
+        raise MissingReference(_("That question doesn't exist."),
                                fields={"duplicate_of": f"There is no public question #{target_id}."})
     return target
 
@@ -222,7 +222,7 @@ def delete_post(kind: str, post_id: int, *, moderator: User, reason: str = "") -
     require(moderator, Permission.MODERATE)  # the Q&A services then apply their own deletion rules
     target = _kind_target(kind, post_id, moderator)
     if target.is_deleted:
-        raise ValidationFailed(f"That {kind} is already deleted.")
+        raise ValidationFailed(_("That %(kind)s is already deleted.", kind=kind))
     thread_id = target.id if kind == "question" else target.question_id
     audit.log("comment.delete" if kind == "comment" else "post.delete", moderator,
               target=audit.target_of(target), reason=_note(reason), subject=target.author_id,
@@ -248,7 +248,7 @@ def undelete_post(kind: str, post_id: int, *, moderator: User, reason: str = "")
         raise ValidationFailed(_("Only questions and answers can be undeleted."))
     target = _kind_target(kind, post_id, moderator)
     if not target.is_deleted:
-        raise ValidationFailed(f"That {kind} is not deleted.")
+        raise ValidationFailed(_("That %(kind)s is not deleted.", kind=kind))
     thread_id = target.id if kind == "question" else target.question_id
     audit.log("post.undelete", moderator, target=audit.target_of(target), reason=_note(reason),
               before={"deleted_as_spam": target.deleted_as_spam}, subject=target.author_id, question_id=thread_id)
@@ -266,7 +266,7 @@ def delete_as_spam(kind: str, post_id: int, *, moderator: User, reason: str = ""
         raise ValidationFailed(_("Only questions and answers can be deleted as spam; delete the comment instead."))
     target = _kind_target(kind, post_id, moderator)
     if target.is_deleted:
-        raise ValidationFailed(f"That {kind} is already deleted.")
+        raise ValidationFailed(_("That %(kind)s is already deleted.", kind=kind))
     thread_id = target.id if kind == "question" else target.question_id
     audit.log("post.delete_spam", moderator, target=audit.target_of(target), reason=_note(reason),
               after={"reputation": rules.POINTS[RepEvent.POST_DELETED_AS_SPAM]}, subject=target.author_id,

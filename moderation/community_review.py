@@ -10,6 +10,7 @@ their own post or their own suggestion. Items are claimed exactly once, like a m
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -26,9 +27,9 @@ OUTCOMES: dict[str, tuple[ReviewOutcome, ...]] = {
     ReviewKind.SUGGESTED_EDIT.value: (ReviewOutcome.APPROVED, ReviewOutcome.DISMISSED),
 }
 LABELS = {
-    (ReviewKind.FIRST_POST.value, ReviewOutcome.APPROVED.value): "Looks good",
-    (ReviewKind.SUGGESTED_EDIT.value, ReviewOutcome.APPROVED.value): "Approve the edit",
-    (ReviewKind.SUGGESTED_EDIT.value, ReviewOutcome.DISMISSED.value): "Reject the edit",
+    (ReviewKind.FIRST_POST.value, ReviewOutcome.APPROVED.value): _l("Looks good"),
+    (ReviewKind.SUGGESTED_EDIT.value, ReviewOutcome.APPROVED.value): _l("Approve the edit"),
+    (ReviewKind.SUGGESTED_EDIT.value, ReviewOutcome.DISMISSED.value): _l("Reject the edit"),
 }
 
 

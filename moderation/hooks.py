@@ -20,7 +20,7 @@ def _review_words(target: Question | Answer | Comment, text: str) -> None:
     words = [w.phrase for w in spam.watched_in(text) if w.action == WatchedAction.REVIEW]
     if words:
         queue.enqueue(ReviewKind.WATCHED_WORD, target, author_id=target.author_id,
-                      detail="watched: " + ", ".join(words))
+                      detail=", ".join(words))
 
 
 def _text(post: Question | Answer) -> str:
@@ -34,7 +34,7 @@ def review_new_post(event: Event, *, question_id: int, answer_id: int | None = N
         posted = (db.session.scalar(select(func.count(Question.id)).where(Question.author_id == author.id)) or 0) + (
             db.session.scalar(select(func.count(Answer.id)).where(Answer.author_id == author.id)) or 0)
         if posted == 1:
-            queue.enqueue(ReviewKind.FIRST_POST, post, author_id=author.id, detail="first post of a new member")
+            queue.enqueue(ReviewKind.FIRST_POST, post, author_id=author.id)
     _review_words(post, _text(post))
 
 

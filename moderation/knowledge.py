@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -59,11 +60,13 @@ def _check(title: str, summary: str, body: str, errors: dict[str, str]) -> tuple
     summary = " ".join((summary or "").split())
     body = (body or "").replace("\x00", "").strip()
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        errors["title"] = f"{TITLE_MIN}–{TITLE_MAX} characters."
+        errors["title"] = _("%(title_min)s–%(title_max)s characters.", title_min=TITLE_MIN, title_max=TITLE_MAX)
     if not SUMMARY_MIN <= len(summary) <= SUMMARY_MAX:
-        errors["summary"] = f"{SUMMARY_MIN}–{SUMMARY_MAX} characters: what problem this solves."
+        errors["summary"] = _("%(summary_min)s–%(summary_max)s characters: what problem this solves.",
+                              summary_min=SUMMARY_MIN, summary_max=SUMMARY_MAX)
     if not ARTICLE_BODY_MIN <= len(body) <= BODY_MAX:
-        errors["body"] = f"{ARTICLE_BODY_MIN}–{BODY_MAX:,} characters."
+        errors["body"] = _("%(article_body_min)s–%(body_max)s characters.",
+                           article_body_min=ARTICLE_BODY_MIN, body_max=format_number(BODY_MAX))
     return title, summary, body
 
 
@@ -105,12 +108,15 @@ def publish_answer(question_id: int, *, answer_id: int, actor: User, title: str 
     if not visibility.is_live(question):
         raise NotFound(_("No such question."))
     if answer is None or answer.question_id != question.id or not visibility.is_live(answer):
-        raise MissingReference("Choose one of this thread's answers.", fields={"answer_id": _("Not an answer here.")})
+        raise MissingReference(_("Choose one of this thread's answers."),
+                               fields={"answer_id": _("Not an answer here.")})
     existing = article_for_answer(answer.id)
     if existing is not None:
-        raise Conflict(f"That answer is already published as “{existing.title}”.")
+        raise Conflict(_("That answer is already published as “%(existing)s”.", existing=existing.title))
     if body is None and len(answer.body_md.strip()) < ARTICLE_BODY_MIN:
-        raise StateConflict(f"This answer is shorter than an article ({ARTICLE_BODY_MIN}+ characters): send a body.")
+        raise StateConflict(_("This answer is shorter than an article (%(article_body_min)s+ characters): send a "
+                              "body.",
+                              article_body_min=ARTICLE_BODY_MIN))
     errors: dict[str, str] = {}
     title, summary, body = _check(title or question.title, summary or _summary_of(question), body or answer.body_md,
                                   errors)
@@ -195,7 +201,7 @@ def edit_article(article_id: int, *, actor: User, title: str, summary: str, body
     title, summary, body = _check(title, summary, body, errors)
     tag_names = parse_tags([t.name for t in article.tags] if tags is None else tags, errors)
     if not (note or "").strip():
-        errors["note"] = "Say briefly what you changed and why."
+        errors["note"] = _("Say briefly what you changed and why.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     article.title, article.summary, article.body_md = title, summary, body

@@ -57,7 +57,7 @@ def _check(item: ReviewItem, decision: Decision, moderator: User) -> tuple[Revie
         raise ValidationFailed(_("Unknown decision."),
                                fields={"outcome": _("Choose one of the offered actions.")}) from exc
     if outcome not in outcomes_for(item):
-        raise StateConflict(f"“{outcome.value}” isn't possible for this item.",
+        raise StateConflict(_("“%(value)s” isn't possible for this item.", value=outcome.value),
                                fields={"outcome": ", ".join(o.value for o in outcomes_for(item))})
     target = item.target
     extra: dict = {}

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from forum.extensions import db
 from forum.models import SiteSetting, User
@@ -23,11 +24,11 @@ class Threshold:
 
 
 THRESHOLDS: tuple[Threshold, ...] = (
-    Threshold("flags_to_hide", "Spam or abuse flags that hide a post pending review", 1, 50),
-    Threshold("new_member_reputation", "Members below this reputation count as new", 1, 10_000),
-    Threshold("new_member_questions_per_day", "Questions a new member may ask per day", 0, 1000),
-    Threshold("new_member_answers_per_day", "Answers a new member may post per day", 0, 1000),
-    Threshold("new_member_links_per_post", "Links a new member may put in one post", 0, 100),
+    Threshold("flags_to_hide", _l("Spam or abuse flags that hide a post pending review"), 1, 50),
+    Threshold("new_member_reputation", _l("Members below this reputation count as new"), 1, 10_000),
+    Threshold("new_member_questions_per_day", _l("Questions a new member may ask per day"), 0, 1000),
+    Threshold("new_member_answers_per_day", _l("Answers a new member may post per day"), 0, 1000),
+    Threshold("new_member_links_per_post", _l("Links a new member may put in one post"), 0, 100),
 )
 
 
@@ -56,10 +57,12 @@ def update(values: dict[str, object], *, actor: User) -> dict[str, int]:
         try:
             number = int(str(raw).strip())
         except (TypeError, ValueError):
-            errors[spec.name] = f"Use a whole number from {spec.minimum} to {spec.maximum}."
+            errors[spec.name] = _("Use a whole number from %(minimum)s to %(maximum)s.",
+                                  minimum=spec.minimum, maximum=spec.maximum)
             continue
         if not spec.minimum <= number <= spec.maximum:
-            errors[spec.name] = f"Use a whole number from {spec.minimum} to {spec.maximum}."
+            errors[spec.name] = _("Use a whole number from %(minimum)s to %(maximum)s.",
+                                  minimum=spec.minimum, maximum=spec.maximum)
         clean[spec.name] = number
     if errors:
         raise ValidationFailed(_("Please correct the marked thresholds."), fields=errors)

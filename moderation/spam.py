@@ -102,11 +102,11 @@ def add_watched_word(phrase: str, action: str, *, actor: User) -> WatchedWord:
     if not PHRASE_RE.match(phrase):
         errors["phrase"] = "1–80 characters: letters, digits, spaces and . ' + # -"
     if action not in {a.value for a in WatchedAction}:
-        errors["action"] = "Choose block or review."
+        errors["action"] = _("Choose block or review.")
     if errors:
         raise ValidationFailed(_("Please check the watched word."), fields=errors)
     if db.session.scalar(select(WatchedWord.id).where(WatchedWord.phrase == phrase)) is not None:
-        raise Conflict(f"“{phrase}” is already on the list.")
+        raise Conflict(_("“%(phrase)s” is already on the list.", phrase=phrase))
     word = WatchedWord(phrase=phrase, action=action, created_by_id=actor.id)
     db.session.add(word)
     db.session.flush()

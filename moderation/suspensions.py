@@ -94,7 +94,7 @@ def unsuspend(user_id: int, *, moderator: User, reason: str = "") -> None:
     member = _member(user_id)
     require(moderator, Permission.MEMBER_SUSPEND, member)
     if not member.is_suspended:
-        raise StateConflict(f"{member.username} is not suspended.")
+        raise StateConflict(_("%(username)s is not suspended.", username=member.username))
     reason = " ".join((reason or "").split())[:REASON_MAX]
     current = active(member)
     if current is not None:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Tier(StrEnum):
     BRONZE = "bronze"
@@ -33,17 +35,17 @@ class Badge:
 
 
 BADGES: tuple[Badge, ...] = (
-    Badge(BadgeKey.FIRST_QUESTION, "Curious", Tier.BRONZE, "Asked a first question."),
-    Badge(BadgeKey.FIRST_ANSWER, "Helping hand", Tier.BRONZE, "Posted a first answer."),
-    Badge(BadgeKey.FIRST_ACCEPT, "Loop closer", Tier.BRONZE, "Accepted an answer to their own question."),
-    Badge(BadgeKey.FIRST_VOTE, "Supporter", Tier.BRONZE, "Cast a first vote."),
-    Badge(BadgeKey.NICE_ANSWER, "Nice answer", Tier.BRONZE, "An answer reached a score of 10.", per_post=True),
-    Badge(BadgeKey.GOOD_ANSWER, "Good answer", Tier.SILVER, "An answer reached a score of 25.", per_post=True),
-    Badge(BadgeKey.GREAT_ANSWER, "Great answer", Tier.GOLD, "An answer reached a score of 100.", per_post=True),
-    Badge(BadgeKey.SOLUTION, "Solution", Tier.BRONZE, "An answer was accepted by the asker.", per_post=True),
-    Badge(BadgeKey.KNOWLEDGE_AUTHOR, "Knowledge author", Tier.SILVER,
-          "An answer was published as a knowledge article.", per_post=True),
-    Badge(BadgeKey.HELPER, "Helper", Tier.GOLD, "Ten answers accepted."),
+    Badge(BadgeKey.FIRST_QUESTION, _l("Curious"), Tier.BRONZE, _l("Asked a first question.")),
+    Badge(BadgeKey.FIRST_ANSWER, _l("Helping hand"), Tier.BRONZE, _l("Posted a first answer.")),
+    Badge(BadgeKey.FIRST_ACCEPT, _l("Loop closer"), Tier.BRONZE, _l("Accepted an answer to their own question.")),
+    Badge(BadgeKey.FIRST_VOTE, _l("Supporter"), Tier.BRONZE, _l("Cast a first vote.")),
+    Badge(BadgeKey.NICE_ANSWER, _l("Nice answer"), Tier.BRONZE, _l("An answer reached a score of 10."), per_post=True),
+    Badge(BadgeKey.GOOD_ANSWER, _l("Good answer"), Tier.SILVER, _l("An answer reached a score of 25."), per_post=True),
+    Badge(BadgeKey.GREAT_ANSWER, _l("Great answer"), Tier.GOLD, _l("An answer reached a score of 100."), per_post=True),
+    Badge(BadgeKey.SOLUTION, _l("Solution"), Tier.BRONZE, _l("An answer was accepted by the asker."), per_post=True),
+    Badge(BadgeKey.KNOWLEDGE_AUTHOR, _l("Knowledge author"), Tier.SILVER,
+          _l("An answer was published as a knowledge article."), per_post=True),
+    Badge(BadgeKey.HELPER, _l("Helper"), Tier.GOLD, _l("Ten answers accepted.")),
 )
 BY_KEY = {badge.key: badge for badge in BADGES}
 

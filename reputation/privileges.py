@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Privilege(StrEnum):
     VOTE_UP = "vote_up"
@@ -22,31 +24,38 @@ class PrivilegeRule:
     threshold: int
     label: str
     description: str
-    # The action the privilege allows, as the subject of "… needs 15 reputation".
-    doing: str
+    # The refusal a member below the threshold reads, with %(threshold)s and %(have)s: a whole
+    # sentence per privilege, so translators never glue an action to "needs … reputation".
+    needs: str
 
 
 RULES: tuple[PrivilegeRule, ...] = (
-    PrivilegeRule(Privilege.VOTE_UP, 15, "Vote up", "Tell the community which posts are useful.", "Voting up"),
-    PrivilegeRule(Privilege.FLAG, 15, "Flag posts", "Bring spam and abuse to the moderators' attention.", "Flagging"),
+    PrivilegeRule(Privilege.VOTE_UP, 15, _l("Vote up"), _l("Tell the community which posts are useful."),
+                  _l("Voting up needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.FLAG, 15, _l("Flag posts"), _l("Bring spam and abuse to the moderators' attention."),
+                  _l("Flagging needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.COMMENT_ANYWHERE, 50, "Comment everywhere",
-        "Comment on anyone's post (you can always comment on your own posts and their answers).",
-        "Commenting on others' posts",
+        Privilege.COMMENT_ANYWHERE, 50, _l("Comment everywhere"),
+        _l("Comment on anyone's post (you can always comment on your own posts and their answers)."),
+        _l("Commenting on others' posts needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.VOTE_DOWN, 125, "Vote down", "Mark posts that are wrong or unhelpful.", "Voting down"),
+    PrivilegeRule(Privilege.VOTE_DOWN, 125, _l("Vote down"), _l("Mark posts that are wrong or unhelpful."),
+                  _l("Voting down needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.CREATE_TAGS, 300, "Create tags",
-        "Add a new tag to a question; below this, choose from the existing tags.", "Creating tags",
+        Privilege.CREATE_TAGS, 300, _l("Create tags"),
+        _l("Add a new tag to a question; below this, choose from the existing tags."),
+        _l("Creating tags needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, "Review queue", "Help moderators review flagged and new posts.",
-                  "Reviewing posts"),
+    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, _l("Review queue"), _l("Help moderators review flagged and new posts."),
+                  _l("Reviewing posts needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.EDIT_OTHERS, 2000, "Edit others' posts",
-        "Edit any question or answer directly; below this your edits are suggestions.", "Editing others' posts",
+        Privilege.EDIT_OTHERS, 2000, _l("Edit others' posts"),
+        _l("Edit any question or answer directly; below this your edits are suggestions."),
+        _l("Editing others' posts needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, "Vote to close", "Vote to close off-topic or duplicate questions.",
-                  "Voting to close"),
+    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, _l("Vote to close"),
+                  _l("Vote to close off-topic or duplicate questions."),
+                  _l("Voting to close needs %(threshold)s reputation (you have %(have)s).")),
 )
 
 DEFAULT_THRESHOLDS: dict[Privilege, int] = {rule.privilege: rule.threshold for rule in RULES}

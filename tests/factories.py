@@ -69,7 +69,7 @@ def make_tags(*names: str) -> list[Tag]:
 
 @transactional
 def make_question(author: User | None = None, *, title: str | None = None, body: str | None = None,
-                  tags: list[str] | None = None, product: str = "thermostat"):
+                  tags: list[str] | None = None, product: str = "thermostat", language: str | None = None):
     author = author or make_user()
     make_product(product, product.title())
     n = next(_seq)
@@ -81,6 +81,7 @@ def make_question(author: User | None = None, *, title: str | None = None, body:
         body=body or "The schedule keeps coming back after I delete it. I tried a reboot already.",
         tags=tags,
         product=product,
+        language=language,
     )
 
 

@@ -25,7 +25,7 @@ from forum.models.cases import (
     WebhookEndpoint,
 )
 from forum.models.catalog import Product, Tag, question_tags
-from forum.models.insights import InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
+from forum.models.insights import InsightMemberDay, InsightRollup, InsightRollupDay, SearchGap, SelfServiceEvent
 from forum.models.knowledge import Article, ArticleState, ArticleVersion, article_tags
 from forum.models.language import DEFAULT_LANGUAGE, Language
 from forum.models.moderation import (
@@ -99,6 +99,7 @@ __all__ = [
     "Follow",
     "HelpfulVote",
     "IdempotencyKey",
+    "InsightMemberDay",
     "InsightRollup",
     "InsightRollupDay",
     "Language",

@@ -10,18 +10,22 @@ def utcnow() -> datetime:
 
 
 class LabeledEnum(StrEnum):
-    """A string enum whose members carry the words people read: `OPEN = "open", "Open"`.
+    """A string enum whose members carry the words people read: `OPEN = "open", _l("Open")`.
 
     Columns store the plain value; templates and messages show `member.label` (or
-    `label_of(value)` for a stored string), so a label is written once, next to its value.
+    `label_of(value)` for a stored string), so a label is written once, next to its value. The
+    label is a lazy translation (`lazy_gettext`, marked where it is written so the catalogs
+    collect it): it reads in the language of the page or message that shows it, not of the import.
     """
 
     label: str
+    more: tuple[str, ...]  # further words a subclass's members carry (whole sentences), read by its properties
 
-    def __new__(cls, value: str, label: str | None = None):
+    def __new__(cls, value: str, label: str, *more: str):
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label if label is not None else value.replace("_", " ").capitalize()
+        member.label = label
+        member.more = more
         return member
 
     @classmethod

@@ -3,27 +3,21 @@ update cadence), the agents who take a product's cases, and the records that mak
 the update-cadence reminders, the response-overdue notices and question routing happen once."""
 
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product
 from forum.models.user import User
 
 
-class EscalationPolicy(StrEnum):
-    OFF = "off"
-    EVERY_QUESTION = "every_question"
-    FIRST_QUESTION = "first_question"
-
-    @property
-    def label(self) -> str:
-        return {EscalationPolicy.OFF: "Off",
-                EscalationPolicy.EVERY_QUESTION: "Every question",
-                EscalationPolicy.FIRST_QUESTION: "Only a member's first question in this product"}[self]
+class EscalationPolicy(LabeledEnum):
+    OFF = "off", _l("Off")
+    EVERY_QUESTION = "every_question", _l("Every question")
+    FIRST_QUESTION = "first_question", _l("Only a member's first question in this product")
 
 
 class ProductCare(db.Model):

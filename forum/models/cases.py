@@ -5,6 +5,7 @@ What they are for: README, "Support cases and the knowledge base".
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,32 +17,32 @@ from forum.models.user import User
 
 
 class CaseStatus(LabeledEnum):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    WAITING = "waiting_on_customer", "Waiting on customer"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _l("New")
+    OPEN = "open", _l("Open")
+    WAITING = "waiting_on_customer", _l("Waiting on customer")
+    RESOLVED = "resolved", _l("Resolved")
+    CLOSED = "closed", _l("Closed")
 
 
 class CasePriority(LabeledEnum):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    LOW = "low", _l("Low")
+    NORMAL = "normal", _l("Normal")
+    HIGH = "high", _l("High")
+    URGENT = "urgent", _l("Urgent")
 
 
 class CaseEventKind(LabeledEnum):
     """What happened to a case: the `kind` of its history rows and the `type` of its webhook events."""
 
-    CREATED = "case.created", "Case opened"
-    AUTO_ESCALATED = "case.auto_escalated", "Escalated automatically"
-    STATUS_CHANGED = "case.status_changed", "Status changed"
-    ASSIGNED = "case.assigned", "Assigned"
-    PRIORITY_CHANGED = "case.priority_changed", "Priority changed"
-    PUBLIC_UPDATE = "case.public_update", "Public update"
-    INTERNAL_NOTE = "case.internal_note", "Internal note"
-    UPDATE_DUE = "case.update_due", "Customer due an update"
-    CUSTOMER_REPLY = "case.customer_reply", "Customer replied"
+    CREATED = "case.created", _l("Case opened")
+    AUTO_ESCALATED = "case.auto_escalated", _l("Escalated automatically")
+    STATUS_CHANGED = "case.status_changed", _l("Status changed")
+    ASSIGNED = "case.assigned", _l("Assigned")
+    PRIORITY_CHANGED = "case.priority_changed", _l("Priority changed")
+    PUBLIC_UPDATE = "case.public_update", _l("Public update")
+    INTERNAL_NOTE = "case.internal_note", _l("Internal note")
+    UPDATE_DUE = "case.update_due", _l("Customer due an update")
+    CUSTOMER_REPLY = "case.customer_reply", _l("Customer replied")
 
 
 # Statuses in which support still owes the customer something (and the target time runs).
@@ -100,10 +101,10 @@ class Case(db.Model):
 
 
 class CaseUpdateKind(LabeledEnum):
-    UPDATE = "update", "Public update"
-    NOTE = "note", "Internal note"
-    RESOLUTION = "resolution", "Resolution"
-    CUSTOMER_REPLY = "customer_reply", "Reply from the customer"
+    UPDATE = "update", _l("Public update")
+    NOTE = "note", _l("Internal note")
+    RESOLUTION = "resolution", _l("Resolution")
+    CUSTOMER_REPLY = "customer_reply", _l("Reply from the customer")
 
 
 class CaseUpdate(db.Model):
@@ -164,11 +165,11 @@ class WebhookEndpoint(db.Model):
 
 
 class DeliveryStatus(LabeledEnum):
-    PENDING = "pending", "Pending"
-    RETRYING = "retrying", "Retrying"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled (endpoint turned off)"
+    PENDING = "pending", _l("Pending")
+    RETRYING = "retrying", _l("Retrying")
+    DELIVERED = "delivered", _l("Delivered")
+    FAILED = "failed", _l("Failed")
+    CANCELLED = "cancelled", _l("Cancelled (endpoint turned off)")
 
 
 class WebhookDelivery(db.Model):

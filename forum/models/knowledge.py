@@ -1,21 +1,23 @@
 """Knowledge articles published from community answers (README, "Support cases and the knowledge base"), versioned."""
 
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag
 from forum.models.user import User
 
 
-class ArticleState(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+class ArticleState(LabeledEnum):
+    """Where an article stands; the label is the word in "Version 2 (draft) by …"."""
+
+    DRAFT = "draft", _l("draft")
+    PUBLISHED = "published", _l("published")
+    ARCHIVED = "archived", _l("archived")
 
 
 article_tags = Table(
@@ -68,3 +70,7 @@ class ArticleVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     editor: Mapped[User] = relationship()
+
+    @property
+    def state_label(self) -> str:
+        return ArticleState.label_of(self.state)

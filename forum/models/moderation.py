@@ -4,6 +4,7 @@ watched words, the audit log."""
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DDL, JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
@@ -38,9 +39,9 @@ class CloseVote(db.Model):
 
 
 class FlagReason(LabeledEnum):
-    SPAM = "spam", "Spam"
-    RUDE = "rude", "Rude or abusive"
-    ATTENTION = "attention", "Needs moderator attention"
+    SPAM = "spam", _l("Spam")
+    RUDE = "rude", _l("Rude or abusive")
+    ATTENTION = "attention", _l("Needs moderator attention")
 
 
 class FlagStatus(StrEnum):
@@ -83,22 +84,22 @@ class Flag(db.Model):
 class ReviewKind(LabeledEnum):
     """The queues of the review console, in the order the console lists them (hidden posts first)."""
 
-    HIDDEN = "hidden", "Hidden by flags"
-    FLAGGED = "flagged", "Flagged"
-    FIRST_POST = "first_post", "First posts"
-    SUGGESTED_EDIT = "suggested_edit", "Suggested edits"
-    WATCHED_WORD = "watched_word", "Watched words"
+    HIDDEN = "hidden", _l("Hidden by flags")
+    FLAGGED = "flagged", _l("Flagged")
+    FIRST_POST = "first_post", _l("First posts")
+    SUGGESTED_EDIT = "suggested_edit", _l("Suggested edits")
+    WATCHED_WORD = "watched_word", _l("Watched words")
 
 
 class ReviewOutcome(LabeledEnum):
     """How a review item was handled; the label is the moderator's action."""
 
-    APPROVED = "approved", "Approve"
-    DISMISSED = "dismissed", "Dismiss"
-    EDITED = "edited", "Edit"
-    DELETED = "deleted", "Delete"
-    SPAM = "spam", "Delete as spam"
-    SUSPENDED = "suspended", "Suspend author"
+    APPROVED = "approved", _l("Approve")
+    DISMISSED = "dismissed", _l("Dismiss")
+    EDITED = "edited", _l("Edit")
+    DELETED = "deleted", _l("Delete")
+    SPAM = "spam", _l("Delete as spam")
+    SUSPENDED = "suspended", _l("Suspend author")
 
 
 class ReviewItem(db.Model):
@@ -197,9 +198,11 @@ class Suspension(db.Model):
     lifted_by: Mapped[User | None] = relationship(foreign_keys=[lifted_by_id])
 
 
-class WatchedAction(StrEnum):
-    BLOCK = "block"
-    REVIEW = "review"
+class WatchedAction(LabeledEnum):
+    """What a watched word does; the label is the word the moderation settings use for it."""
+
+    BLOCK = "block", _l("block")
+    REVIEW = "review", _l("review")
 
 
 class WatchedWord(db.Model):
@@ -212,6 +215,10 @@ class WatchedWord(db.Model):
     action: Mapped[str] = mapped_column(String(10))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def action_label(self) -> str:
+        return WatchedAction.label_of(self.action)
 
 
 class AuditLogEntry(db.Model):

@@ -6,7 +6,8 @@ What members see of them: README, "Notifications, email digests and feeds" and "
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -25,16 +26,16 @@ class NotificationKind(LabeledEnum):
     The label is the choice on the email preferences page (and the kind named in the mail).
     """
 
-    ANSWER = "answer", "Answers to my questions"
-    COMMENT = "comment", "Comments on my questions and answers"
-    ACCEPTED = "accepted", "My answer is accepted"
-    MENTION = "mention", "Someone @mentions me"
-    CASE_UPDATE = "case_update", "Updates from support on my escalated questions"
-    MODERATOR_ACTION = "moderator_action", "Moderator actions on my posts"
-    CASE_SURVEY = "case_survey", "Satisfaction surveys when support resolves my case"
-    CASE_ASSIGNED = "case_assigned", "A support case is assigned to me"
-    CASE_UPDATE_DUE = "case_update_due", "A customer of my case is due an update"
-    QUESTION_FOR_YOU = "question_for_you", "Questions for you (waiting questions you may know about)"
+    ANSWER = "answer", _l("Answers to my questions")
+    COMMENT = "comment", _l("Comments on my questions and answers")
+    ACCEPTED = "accepted", _l("My answer is accepted")
+    MENTION = "mention", _l("Someone @mentions me")
+    CASE_UPDATE = "case_update", _l("Updates from support on my escalated questions")
+    MODERATOR_ACTION = "moderator_action", _l("Moderator actions on my posts")
+    CASE_SURVEY = "case_survey", _l("Satisfaction surveys when support resolves my case")
+    CASE_ASSIGNED = "case_assigned", _l("A support case is assigned to me")
+    CASE_UPDATE_DUE = "case_update_due", _l("A customer of my case is due an update")
+    QUESTION_FOR_YOU = "question_for_you", _l("Questions for you (waiting questions you may know about)")
 
 
 class DigestPeriod(StrEnum):
@@ -56,7 +57,11 @@ class Notification(db.Model):
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    # Plain text supplied by the feature that notifies (a case update's summary); never HTML.
+    # What a feature's notification says, written in the reader's language each time it is shown:
+    # a key of forum.services.notifications.MESSAGES and the values its sentence names. `text` is
+    # the plain text rows kept before these columns existed (stored in the language of the moment).
+    message: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    params: Mapped[dict | None] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

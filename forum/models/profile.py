@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,10 +12,10 @@ from forum.models.catalog import Product
 
 
 class FieldKind(LabeledEnum):
-    TEXT = "text", "Text"
-    NUMBER = "number", "Number"
-    CHOICE = "choice", "Single choice"
-    DATE = "date", "Date"
+    TEXT = "text", _l("Text")
+    NUMBER = "number", _l("Number")
+    CHOICE = "choice", _l("Single choice")
+    DATE = "date", _l("Date")
 
 
 class ProfileField(db.Model):

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.base import LabeledEnum, utcnow
 from forum.models.catalog import Product, Tag, question_tags
+from forum.models.language import DEFAULT_LANGUAGE, Language
 from forum.models.user import User
 
 ONE_POST = "(question_id IS NULL) <> (answer_id IS NULL)"
@@ -29,28 +31,26 @@ class Visibility:
 
 
 class CloseReason(LabeledEnum):
-    """Why a moderator closed a question; `closed_as` is the phrase after "Closed as" on the thread."""
+    """Why a moderator closed a question: the label is the choice ("Off-topic"); the one more word,
+    the notice, is the whole sentence the thread shows, with %(when)s, so word order is free."""
 
-    DUPLICATE = "duplicate", "duplicate"
-    OFF_TOPIC = "off_topic", "off-topic"
-    NEEDS_DETAIL = "needs_detail", "needs more detail"
-
-    @property
-    def closed_as(self) -> str:
-        return {"duplicate": "a duplicate", "needs_detail": "needing more detail"}.get(self.value, self.label)
+    DUPLICATE = "duplicate", _l("Duplicate"), _l("Closed as a duplicate %(when)s.")
+    OFF_TOPIC = "off_topic", _l("Off-topic"), _l("Closed as off-topic %(when)s.")
+    NEEDS_DETAIL = "needs_detail", _l("Needs more detail"), _l("Closed as needing more detail %(when)s.")
 
 
 class Activity(LabeledEnum):
-    """What last happened on a thread; the label is the verb the Active list shows ("answered 2 h ago by …")."""
+    """What last happened on a thread, as the Active list says it: the label ("answered %(when)s")
+    or, naming who did it, the one more word ("answered %(when)s by %(who)s"); whole sentences."""
 
-    ASKED = "asked", "asked"
-    ANSWERED = "answered", "answered"
-    MODIFIED = "modified", "modified"
-    ACCEPTED = "accepted", "answer accepted"
-    SUPPORT_REPLIED = "support_replied", "support replied"
-    RESOLVED = "resolved", "resolved by support"
-    SOLVED = "solved", "solution accepted"
-    ASKER_REPLIED = "asker_replied", "replied to support"
+    ASKED = "asked", _l("asked %(when)s"), _l("asked %(when)s by %(who)s")
+    ANSWERED = "answered", _l("answered %(when)s"), _l("answered %(when)s by %(who)s")
+    MODIFIED = "modified", _l("modified %(when)s"), _l("modified %(when)s by %(who)s")
+    ACCEPTED = "accepted", _l("answer accepted %(when)s"), _l("answer accepted %(when)s by %(who)s")
+    SUPPORT_REPLIED = "support_replied", _l("support replied %(when)s"), _l("support replied %(when)s by %(who)s")
+    RESOLVED = "resolved", _l("resolved by support %(when)s"), _l("resolved by support %(when)s (%(who)s)")
+    SOLVED = "solved", _l("solution accepted %(when)s"), _l("solution accepted %(when)s by %(who)s")
+    ASKER_REPLIED = "asker_replied", _l("replied to support %(when)s"), _l("%(who)s replied to support %(when)s")
 
 
 class Question(Visibility, db.Model):
@@ -91,12 +91,21 @@ class Question(Visibility, db.Model):
     # Set when the asker accepted a support case's resolution (cleared if the case reopens): the
     # thread is then solved as surely as by an accepted answer, and lists must say so cheaply.
     solved_by_support_at: Mapped[datetime | None]
+    # The language the question is written in (a shipped `Language` code): its page's `lang`, the
+    # list and search filter, and the stemmer its words are indexed with. Answers share it.
+    language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE.value, nullable=False,
+                                          server_default=DEFAULT_LANGUAGE.value)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_activity_by: Mapped[User | None] = relationship(foreign_keys=[last_activity_by_id])
     product: Mapped[Product] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
     duplicate_of: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+
+    @property
+    def content_language(self) -> Language:
+        """The question's language as a `Language` (the default for a code no longer shipped)."""
+        return Language.of(self.language) or DEFAULT_LANGUAGE
 
     @property
     def is_closed(self) -> bool:
@@ -107,18 +116,22 @@ class Question(Visibility, db.Model):
         return CloseReason.label_of(self.close_reason)
 
     @property
-    def closed_as(self) -> str:
+    def closed_notice(self) -> str:
+        """"Closed as off-topic %(when)s." for this question's reason (any reason: "Closed %(when)s.")."""
         reason = CloseReason._value2member_map_.get(self.close_reason)
-        return reason.closed_as if reason is not None else (self.close_reason or "")
+        return reason.more[0] if reason is not None else _l("Closed %(when)s.")
 
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
 
     @property
-    def last_activity_label(self) -> str:
-        """The verb for the latest activity ("answered", "modified"…); "active" when it wasn't recorded."""
-        return Activity.label_of(self.last_activity_kind) if self.last_activity_kind else "active"
+    def last_activity(self) -> tuple[str, str]:
+        """The sentences for the latest activity (alone, naming who), "active …" when it wasn't recorded."""
+        activity = Activity._value2member_map_.get(self.last_activity_kind)
+        if activity is None:
+            return _l("active %(when)s"), _l("active %(when)s by %(who)s")
+        return activity.label, activity.more[0]
 
     @property
     def is_solved_by_support(self) -> bool:

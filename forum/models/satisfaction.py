@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import IntEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,8 +25,8 @@ class Rating(IntEnum):
 
     @property
     def label(self) -> str:
-        return {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied nor dissatisfied",
-                4: "Satisfied", 5: "Very satisfied"}[self.value]
+        return {1: _("Very dissatisfied"), 2: _("Dissatisfied"), 3: _("Neither satisfied nor dissatisfied"),
+                4: _("Satisfied"), 5: _("Very satisfied")}[self.value]
 
 
 class CaseSurvey(db.Model):

@@ -44,6 +44,9 @@ class SearchDocument(db.Model):
     solved: Mapped[bool] = mapped_column(Boolean, default=False)
     rank_boost: Mapped[float] = mapped_column(Float, default=1.0)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The document's language code: its vectors are built with that language's text search
+    # configuration, and its snippets highlighted with it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en", nullable=False)
     search_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
     # Title and tags alone: a small index that ranks title matches first without touching the rest.
     title_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))

@@ -4,18 +4,21 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.base import utcnow
+from forum.models.base import LabeledEnum, utcnow
 
 
-class Role(StrEnum):
-    MEMBER = "member"
-    MODERATOR = "moderator"
-    AGENT = "agent"
-    ADMIN = "admin"
+class Role(LabeledEnum):
+    """A member's role; the label is the badge beside a staff member's name."""
+
+    MEMBER = "member", _l("member")
+    MODERATOR = "moderator", _l("moderator")
+    AGENT = "agent", _l("support agent")
+    ADMIN = "admin", _l("admin")
 
 
 class User(db.Model):
@@ -61,6 +64,10 @@ class User(db.Model):
         """The session id: the member, auth_version (bumped by password and 2FA changes, which end every
         session) and the key of this sign-in's `user_sessions` row (ended by signing out)."""
         return f"{self.id}:{self.auth_version}:{getattr(self, 'session_key', '')}"
+
+    @property
+    def role_label(self) -> str:
+        return Role.label_of(self.role)
 
     @property
     def has_password(self) -> bool:

@@ -81,7 +81,7 @@ def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
         return None
     threshold = privilege_thresholds()[privilege]
     rule = rule_for(privilege)
-    return f"{rule.doing} needs {threshold} reputation (you have {user.reputation})."
+    return rule.needs % {"threshold": threshold, "have": user.reputation}
 
 
 def _thread_of(obj: object) -> Question | None:

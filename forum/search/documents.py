@@ -85,11 +85,21 @@ class Snapshot:
     gone: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class KindLabels:
+    """The words for one kind of result, each written whole so that no language has to derive one
+    from another: the filter's choice, a hit's badge, and the sentence its date goes in."""
+
+    many: str  # "Questions"
+    one: str  # "Question"
+    only: str  # "Questions only"
+    dated: str  # "asked %(when)s"
+
+
 class DocumentSource(Protocol):
     name: str
     kinds: tuple[str, ...]
-    labels: dict[str, str]
-    dated: dict[str, str]  # what a document's date is, per kind: "asked", "answered", "published"
+    labels: dict[str, KindLabels]
 
     def snapshot(self, ref_id: int) -> Snapshot:
         """The documents `ref_id` yields now, and the keys of its documents that must disappear."""
@@ -131,6 +141,6 @@ def source_for_kind(kind: str) -> DocumentSource | None:
     return next((s for s in _sources.values() if kind in s.kinds), None)
 
 
-def kinds() -> dict[str, str]:
-    """Every registered kind with its plural label, e.g. {"question": "Questions"}."""
+def kinds() -> dict[str, KindLabels]:
+    """Every registered kind with its labels, e.g. {"question": KindLabels("Questions", …)}."""
     return {kind: s.labels[kind] for s in _sources.values() for kind in s.kinds}

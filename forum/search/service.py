@@ -7,6 +7,7 @@ before its index update has run.
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -26,12 +27,11 @@ BUSY_MESSAGE = "Search is being rebuilt right now. Please try again in a minute.
 class Result:
     hit: Hit
     product_name: str
-    kind_label: str
+    labels: documents.KindLabels
 
     @property
-    def date_label(self) -> str:
-        """What the hit's date is the moment of ("asked", "answered", "published")."""
-        return documents.source_for_kind(self.hit.kind).dated.get(self.hit.kind, "")
+    def kind_label(self) -> str:
+        return self.labels.one
 
     @property
     def url(self) -> str:
@@ -62,15 +62,15 @@ def check_request(*, sort: str | None, kind: str | None, page: int, per_page: in
     """Refuse filter values we don't know, with a message per field."""
     errors: dict[str, str] = {}
     if sort not in (None, "", *Sort.ALL):
-        errors["sort"] = f"Sort by {', '.join(Sort.ALL)}."
+        errors["sort"] = _("Sort by %(choices)s.", choices=', '.join(Sort.ALL))
     if kind not in (None, "") and kind not in documents.kinds():
-        errors["kind"] = f"Kind is one of {', '.join(documents.kinds())}."
+        errors["kind"] = _("Kind is one of %(choices)s.", choices=', '.join(documents.kinds()))
     if not 1 <= page <= MAX_PAGE:
-        errors["page"] = f"Results go up to page {MAX_PAGE}; narrow the search to see more."
+        errors["page"] = _("Results go up to page %(max_page)s; narrow the search to see more.", max_page=MAX_PAGE)
     if not 1 <= per_page <= max_per_page:
-        errors["per_page"] = f"Use 1–{max_per_page} results per page."
+        errors["per_page"] = _("Use 1–%(max_per_page)s results per page.", max_per_page=max_per_page)
     if errors:
-        raise ValidationFailed("Please correct the search options.", fields=errors)
+        raise ValidationFailed(_("Please correct the search options."), fields=errors)
 
 
 def _public(hits: list[Hit]) -> list[Hit]:
@@ -91,8 +91,8 @@ def _results(hits: list[Hit]) -> list[Result]:
     names = dict(db.session.execute(select(Product.slug, Product.name).where(Product.slug.in_(slugs))).tuples().all()) \
         if slugs else {}
     kinds = documents.kinds()
-    return [Result(hit=hit, product_name=names.get(hit.product, hit.product),
-                   kind_label=kinds.get(hit.kind, hit.kind).removesuffix("s")) for hit in hits]
+    return [Result(hit=hit, product_name=names.get(hit.product, hit.product), labels=kinds[hit.kind])
+            for hit in hits]  # _public kept only the hits of registered kinds
 
 
 def search(backend: SearchBackend, raw_query: object, *, product: str | None = None, tag: str | None = None,

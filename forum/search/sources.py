@@ -19,7 +19,7 @@ from forum.extensions import db
 from forum.markup import stored
 from forum.models import Answer, Article, Question
 from forum.policy import visibility
-from forum.search.documents import Document, Snapshot, document_key, plain, register
+from forum.search.documents import Document, KindLabels, Snapshot, document_key, plain, register
 
 QUESTION, ANSWER, ARTICLE = "question", "answer", "article"
 
@@ -36,8 +36,10 @@ def _text(body_html: str) -> str:
 class ThreadSource:
     name = "thread"
     kinds = (QUESTION, ANSWER)
-    labels = {QUESTION: _l("Questions"), ANSWER: _l("Answers")}  # noqa: RUF012 - read-only table
-    dated = {QUESTION: _l("asked"), ANSWER: _l("answered")}  # noqa: RUF012 - read-only table
+    labels = {  # noqa: RUF012 - read-only table
+        QUESTION: KindLabels(_l("Questions"), _l("Question"), _l("Questions only"), _l("asked %(when)s")),
+        ANSWER: KindLabels(_l("Answers"), _l("Answer"), _l("Answers only"), _l("answered %(when)s")),
+    }
 
     def _documents(self, question: Question, answers: list[Answer]) -> list[Document]:
         tags = tuple(t.name for t in question.tags)
@@ -108,8 +110,8 @@ class ArticleSource:
 
     name = "article"
     kinds = (ARTICLE,)
-    labels = {ARTICLE: "Knowledge articles"}  # noqa: RUF012 - read-only table
-    dated = {ARTICLE: "published"}  # noqa: RUF012 - read-only table
+    labels = {ARTICLE: KindLabels(_l("Knowledge articles"), _l("Knowledge article"),  # noqa: RUF012 - read-only
+                                  _l("Knowledge articles only"), _l("published %(when)s"))}
 
     @staticmethod
     def _document(article: Article) -> Document:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -47,21 +49,32 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 def _hours(seconds: int) -> str:
     hours = max(1, round(seconds / 3600))
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return ngettext("%(num)d hour", "%(num)d hours", hours)
 
 
-def _load(token: str, salt: str, max_age: int, *, what: str, again: str) -> list:
+@dataclass(frozen=True)
+class LinkTexts:
+    """What a member reads about one kind of emailed link, each sentence whole (no kind of link is
+    spliced into a shared sentence), with %(hours)s for how long links work."""
+
+    invalid: str
+    expired: str
+    incomplete: str
+    again: str
+
+
+def _load(token: str, salt: str, max_age: int, *, texts: LinkTexts) -> list:
     if not token or len(token) > 500:
-        raise LinkNotValid(f"This {what} link isn't valid. {again}")
+        raise LinkNotValid(_("%(problem)s %(again)s", problem=texts.invalid, again=texts.again))
     try:
         value = _serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise LinkNotValid(f"This {what} link has expired: links work for {_hours(max_age)}. {again}") from exc
+        raise LinkNotValid(_("%(problem)s %(again)s", problem=texts.expired % {"hours": _hours(max_age)},
+                             again=texts.again)) from exc
     except BadSignature as exc:
-        raise LinkNotValid(f"This {what} link isn't valid (it may be incomplete: copy the whole link "
-                           f"from the email). {again}") from exc
+        raise LinkNotValid(_("%(problem)s %(again)s", problem=texts.incomplete, again=texts.again)) from exc
     if not isinstance(value, list) or len(value) != 2 or type(value[0]) is not int or not isinstance(value[1], str):
-        raise LinkNotValid(f"This {what} link isn't valid. {again}")
+        raise LinkNotValid(_("%(problem)s %(again)s", problem=texts.invalid, again=texts.again))
     return value
 
 
@@ -82,7 +95,10 @@ def _live_user(user_id: int) -> User | None:
 
 # --- confirming the email address ------------------------------------------------------------
 
-CONFIRM_AGAIN = "Sign in and send a new link from Settings → Email."
+CONFIRM_LINK = LinkTexts(
+    _l("This confirmation link isn't valid."), _l("This confirmation link has expired: links work for %(hours)s."),
+    _l("This confirmation link isn't valid (it may be incomplete: copy the whole link from the email)."),
+    _l("Sign in and send a new link from Settings → Email."))
 
 
 def confirmation_token(user: User) -> str:
@@ -103,12 +119,13 @@ def check_confirmation(token: str) -> PendingConfirmation:
     member has changed since.
     """
     user_id, email = _load(token, CONFIRM_SALT, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"],
-                           what="confirmation", again=CONFIRM_AGAIN)
+                           texts=CONFIRM_LINK)
     user = _live_user(user_id)
     if user is None:
-        raise LinkNotValid(f"This confirmation link isn't valid. {CONFIRM_AGAIN}")
+        raise LinkNotValid(_("%(problem)s %(again)s", problem=CONFIRM_LINK.invalid, again=CONFIRM_LINK.again))
     if user.email != email:
-        raise LinkNotValid(f"This link was for an email address that is no longer on the account. {CONFIRM_AGAIN}")
+        raise LinkNotValid(_("This link was for an email address that is no longer on the account. %(again)s",
+                             again=CONFIRM_LINK.again))
     return PendingConfirmation(user, user.email_confirmed_at is not None)
 
 
@@ -144,7 +161,10 @@ def send_confirmation(payload: dict) -> None:
 
 # --- finishing a sign-up ---------------------------------------------------------------------
 
-SIGN_UP_AGAIN = "You can sign up again: it takes a minute."
+SIGN_UP_LINK = LinkTexts(
+    _l("This sign-up link isn't valid."), _l("This sign-up link has expired: links work for %(hours)s."),
+    _l("This sign-up link isn't valid (it may be incomplete: copy the whole link from the email)."),
+    _l("You can sign up again: it takes a minute."))
 
 
 def sign_up_token(pending: PendingSignUp) -> str:
@@ -155,11 +175,11 @@ def sign_up_token(pending: PendingSignUp) -> str:
 def check_sign_up(token: str) -> PendingSignUp:
     """The pending sign-up a link is for. Raises LinkNotValid when tampered, expired or already used."""
     pending_id, email = _load(token, SIGN_UP_SALT, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"],
-                              what="sign-up", again=SIGN_UP_AGAIN)
+                              texts=SIGN_UP_LINK)
     pending = db.session.get(PendingSignUp, pending_id)
     if pending is None or pending.email != email:
-        raise LinkNotValid(f"This sign-up link has already been used or is out of date. {SIGN_UP_AGAIN} "
-                           "Already finished? Then sign in.")
+        raise LinkNotValid(_("This sign-up link has already been used or is out of date. %(again)s "
+                             "Already finished? Then sign in.", again=SIGN_UP_LINK.again))
     return pending
 
 
@@ -196,7 +216,10 @@ def send_address_in_use(payload: dict) -> None:
 
 # --- resetting a forgotten password ----------------------------------------------------------
 
-RESET_AGAIN = "You can ask for a new link on the “Forgot password?” page."
+RESET_LINK = LinkTexts(
+    _l("This password reset link isn't valid."), _l("This password reset link has expired: links work for %(hours)s."),
+    _l("This password reset link isn't valid (it may be incomplete: copy the whole link from the email)."),
+    _l("You can ask for a new link on the “Forgot password?” page."))
 
 
 def _fingerprint(user: User) -> str:
@@ -224,10 +247,11 @@ def request_password_reset(email: str) -> None:
 def user_for_reset(token: str) -> User:
     """The member a reset link is for. Raises LinkNotValid when tampered, expired, used or out of date."""
     user_id, fingerprint = _load(token, RESET_SALT, current_app.config["PASSWORD_RESET_MAX_AGE"],
-                                 what="password reset", again=RESET_AGAIN)
+                                 texts=RESET_LINK)
     user = _live_user(user_id)
     if user is None or not hmac.compare_digest(fingerprint, _fingerprint(user)):
-        raise LinkNotValid(f"This password reset link has already been used or is out of date. {RESET_AGAIN}")
+        raise LinkNotValid(_("This password reset link has already been used or is out of date. %(again)s",
+                             again=RESET_LINK.again))
     return user
 
 

@@ -144,7 +144,7 @@ def _check_new_member(username: str, email: str, password: str | None) -> tuple[
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if name and db.session.scalar(select(User.id).where(User.username_key == username_key(name))):
-        errors["username"] = "That username is taken."
+        errors["username"] = _("That username is taken.")
     return name, email_addr, errors
 
 
@@ -182,7 +182,7 @@ def register(username: str, email: str, password: str | None, *, role: Role = Ro
     """
     name, email_addr, errors = _check_new_member(username, email, password)
     if email_addr and _email_taken(email_addr):
-        errors["email"] = "An account with that email already exists."
+        errors["email"] = _("An account with that email already exists.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     user = _create_member(name, email_addr, _hash(password) if password is not None else unusable_password(),
@@ -436,7 +436,7 @@ def find_by_username(username: str) -> User | None:
 def set_role(username: str, role: Role) -> User:
     user = find_by_username(username)
     if user is None:
-        raise NotFound(f"No member called {username}.")
+        raise NotFound(_("No member called %(username)s.", username=username))
     user.role = role
     db.session.flush()
     return user

@@ -16,9 +16,9 @@ def _checked(name: str, description: str) -> tuple[str, str]:
     name, description = (name or "").strip(), (description or "").strip()
     errors = {}
     if not 2 <= len(name) <= 120:
-        errors["name"] = "A product name is 2–120 characters."
+        errors["name"] = _("A product name is 2–120 characters.")
     if len(description) > 500:
-        errors["description"] = "The description is at most 500 characters."
+        errors["description"] = _("The description is at most 500 characters.")
     if errors:
         raise ValidationFailed(_("Please correct the product."), fields=errors)
     return name, description
@@ -50,7 +50,7 @@ def _audit(action: str, actor, product: Product, **changes) -> None:
 def _get(slug: str) -> Product:
     product = db.session.scalar(db.select(Product).where(Product.slug == slug))
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 

@@ -182,7 +182,7 @@ def parse_key(key: str) -> tuple[str, date]:
             return period, date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         pass
-    raise ValidationFailed(f"Not a digest period: {key[:40]!r}.")
+    raise ValidationFailed(_("Not a digest period: %(key)s.", key=repr(key[:40])))
 
 
 def window(key: str, time_zone: str) -> tuple[datetime, datetime]:

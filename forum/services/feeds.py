@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
@@ -53,6 +54,7 @@ class Entry:
     published: datetime
     updated: datetime
     categories: tuple[str, ...] = ()
+    language: str = ""  # the language the entry is written in (a question's); "" when unknown
 
 
 @dataclass
@@ -106,16 +108,36 @@ def _aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC)
 
 
-def render(feed: Feed, fmt: str, *, self_url: str, root_url: str) -> bytes:
-    """The feed as RSS 2.0 or Atom; entry HTML is the stored, sanitized HTML with absolute links."""
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class _EntryLanguage(BaseEntryExtension):
+    """An Atom entry's `xml:lang` (Atom allows it on any element; feedgen only sets the feed's)."""
+
+    code = ""
+
+    def extend_atom(self, entry):
+        if self.code:
+            entry.set(XML_LANG, self.code)
+        return entry
+
+
+def render(feed: Feed, fmt: str, *, self_url: str, root_url: str, language: str = "en") -> bytes:
+    """The feed as RSS 2.0 or Atom; entry HTML is the stored, sanitized HTML with absolute links.
+
+    `language` is the feed's own (its titles are in the reader's interface language); each entry
+    also names the language it is written in: `xml:lang` in Atom, `dc:language` in RSS, which
+    has no attribute for it.
+    """
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
+    fg.register_extension("content_language", BaseExtension, _EntryLanguage, atom=True, rss=False)
     fg.id(f"tag:{TAG_AUTHORITY}:feed/{feed.key}")
     fg.title(_xml_text(feed.title))
     fg.subtitle(_xml_text(feed.subtitle) or _xml_text(feed.title))
     fg.link(href=self_url, rel="self", type=FORMATS[fmt].split(";")[0])
     fg.link(href=feed.page_url, rel="alternate")  # last: feedgen makes it the RSS channel <link>
-    fg.language("en")
+    fg.language(language)
     fg.generator("PeerCare")
     fg.updated(_aware(feed.updated))
     fg.lastBuildDate(_aware(feed.updated))
@@ -130,6 +152,9 @@ def render(feed: Feed, fmt: str, *, self_url: str, root_url: str) -> bytes:
         fe.description(html)
         fe.author(name=_xml_text(entry.author))
         fe.dc.dc_creator(_xml_text(entry.author))
+        if entry.language:
+            fe.content_language.code = entry.language
+            fe.dc.dc_language(entry.language)
         for term in entry.categories:
             fe.category(term=term)
         fe.published(_aware(entry.published))
@@ -146,7 +171,7 @@ def _question_entries(link: Link, *where, order, limit: int) -> list[Entry]:
     return [Entry(guid=f"tag:{TAG_AUTHORITY}:question/{q.id}", title=q.title,
                   url=urls.question_url(q, link=link), html=q.body_html,
                   author=q.author.username, published=q.created_at, updated=q.edited_at or q.created_at,
-                  categories=tuple(t.name for t in q.tags))
+                  categories=tuple(t.name for t in q.tags), language=q.content_language.value)
             for q in questions]
 
 
@@ -197,7 +222,7 @@ def question_answers(link: Link, arg: str | None, limit: int) -> Feed:
                      title=_("Answer by %(username)s", username=a.author.username),
                      url=urls.question_url(question, urls.answer_anchor(a.id), link=link),
                      html=a.body_html, author=a.author.username, published=a.created_at,
-                     updated=a.edited_at or a.created_at)
+                     updated=a.edited_at or a.created_at, language=question.content_language.value)
                for a in answers]
     return Feed(f"questions/{question.id}", _("Answers to: %(title)s", title=question.title),
                 "New answers to this question.",

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +36,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 def check_key(key: str) -> str:
     if not re.fullmatch(KEY_PATTERN, key):
-        raise ValidationFailed(f"{HEADER} is 1–200 visible ASCII characters, e.g. a UUID.",
+        raise ValidationFailed(_("%(header)s is 1–200 visible ASCII characters, e.g. a UUID.", header=HEADER),
                                fields={HEADER: "1–200 visible ASCII characters."})
     return key
 
@@ -47,7 +48,7 @@ def replay(token_id: int, key: str, request_hash: str) -> Stored | None:
     if row is None:
         return None
     if row.request_hash != request_hash:
-        raise Conflict(f"This {HEADER} was already used for a different request; use a new key.")
+        raise Conflict(_("This %(header)s was already used for a different request; use a new key.", header=HEADER))
     return Stored(row.status, row.body)
 
 

@@ -15,16 +15,37 @@ from: a question's asking, a case's opening, a survey's sending, a vote's last c
 handling. Facts about a past day can still change (a late first answer, a later accept), so the
 beat task re-rolls the last `INSIGHTS_ROLLUP_DAYS` days every night.
 
-Rollups hold sums and durations only, never member ids.
+Rollups hold sums and durations only, never member ids. The contributors figures need distinct
+members, which can't be added up from daily sums, so each day's facts also carry who was active
+(the members with a live question or answer that day, their accounts not deleted) and the author
+of each accepted answer on the day's questions; `rollup_day()` keeps those in `insight_member_days`
+(packed ids, see `pack()`), and an account's deletion takes its id out of them (`forget_member()`).
 """
 
+import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, case, cast, delete, extract, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import ColumnElement, Select
@@ -39,6 +60,7 @@ from forum.models import (
     Flag,
     FlagStatus,
     HelpfulVote,
+    InsightMemberDay,
     InsightRollup,
     InsightRollupDay,
     ProductCare,
@@ -54,24 +76,50 @@ from forum.policy import roles, visibility
 from forum.services import self_service
 from forum.services.care import first_response, hours, targets
 from forum.services.errors import ValidationFailed
+from forum.services.events import Event, subscribe
+from forum.services.privacy import export_section
 
 # Bump when a fact is added or its meaning changes: older rollups are then read live until re-rolled.
-VERSION = 2
+VERSION = 3
 DAY = 86400
 ONE_DAY = timedelta(days=1)
 
 
 @dataclass
 class Facts:
-    """Sums (`counts`) and durations in whole seconds (`durations`) of one day, or of several added up."""
+    """Sums (`counts`) and durations in whole seconds (`durations`) of one day, or of several added up,
+    and the member ids the contributors figures count: `active` (a member may repeat when days or
+    products were added up) and `accepted` (one entry per accepted answer: its author's id, 0 for a
+    deleted account)."""
 
     counts: Counter = field(default_factory=Counter)
     durations: dict[str, list[int]] = field(default_factory=dict)
+    active: list[int] = field(default_factory=list)
+    accepted: list[int] = field(default_factory=list)
 
     def add(self, other: "Facts") -> None:
         self.counts.update(other.counts)
         for name, values in other.durations.items():
             self.durations.setdefault(name, []).extend(values)
+        self.active.extend(other.active)
+        self.accepted.extend(other.accepted)
+
+
+def pack(ids: Iterable[int]) -> bytes:
+    """Member ids as 4-byte little-endian integers, in the order given (what `insight_member_days` holds)."""
+    packed = array("i", ids)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(data: bytes | None) -> Sequence[int]:
+    """The ids `pack()` wrote."""
+    ids = array("i")
+    ids.frombytes(data or b"")
+    if sys.byteorder == "big":
+        ids.byteswap()
+    return ids
 
 
 @dataclass(frozen=True)
@@ -261,6 +309,28 @@ def _self_service_counts(first: date, end: date, where: Filter, now: datetime) -
             .group_by(SelfServiceEvent.product_id, day))
 
 
+def _active_members(first: date, end: date, where: Filter) -> Select:
+    """Each member (account not deleted) with a live question, or a live answer on a live question,
+    per product and day: the members the contributors figures count as active."""
+    asked = (select(Question.product_id, _day_of(Question.created_at, first), Question.author_id.label("member_id"))
+             .where(_in_days(Question.created_at, first, end), *_question_where(where)))
+    answered = (select(Question.product_id, _day_of(Answer.created_at, first), Answer.author_id.label("member_id"))
+                .join(Question, Question.id == Answer.question_id)
+                .where(_in_days(Answer.created_at, first, end), visibility.live(Answer), *_question_where(where)))
+    activity = union(asked, answered).subquery()  # UNION, not UNION ALL: each member once per product and day
+    return (select(activity.c.product_id, activity.c.d, activity.c.member_id)
+            .join(User, User.id == activity.c.member_id).where(visibility.member_clause()))
+
+
+def _accepted_authors(first: date, end: date, where: Filter) -> Select:
+    """The author of each accepted answer on the questions asked per product and day (0: a deleted account)."""
+    author = case((visibility.member_clause(), Answer.author_id), else_=0)
+    return (select(Question.product_id, _day_of(Question.created_at, first), author.label("member_id"))
+            .select_from(Question).join(Answer, Answer.id == Question.accepted_answer_id)
+            .join(User, User.id == Answer.author_id)
+            .where(_in_days(Question.created_at, first, end), *_question_where(where)))
+
+
 def _target_rows(first: date, end: date, where: Filter) -> Select:
     fr = first_response.first_response_rows(_questions(first, end, where))
     return (select(Question.product_id, _day_of(Question.created_at, first), Question.created_at, fr.c.responded_at)
@@ -274,6 +344,7 @@ COUNT_QUERIES = (_question_counts, _escalation_counts, _case_counts, _survey_cou
                  _article_helpful_counts)
 DURATION_QUERIES = {"first_response": _response_durations, "resolution": _resolution_durations,
                     "flag_handling": _flag_durations}
+MEMBER_QUERIES = {"active": _active_members, "accepted": _accepted_authors}
 
 
 def _within_target(first: date, end: date, where: Filter, now: datetime, facts) -> None:
@@ -319,6 +390,9 @@ def live_facts(first: date, end: date, where: Filter = Filter(), *,
     for name, query in DURATION_QUERIES.items():
         for product_id, offset, seconds in db.session.execute(query(first, end, where)):
             facts(product_id, offset).durations.setdefault(name, []).append(int(seconds))
+    for name, query in MEMBER_QUERIES.items():
+        for product_id, offset, member_id in db.session.execute(query(first, end, where)):
+            getattr(facts(product_id, offset), name).append(int(member_id))
     _within_target(first, end, where, now, facts)
     return found
 
@@ -353,7 +427,18 @@ def facts_by_day(first: date, end: date, where: Filter = Filter(), *, today: dat
         if where.product_id is not None:
             query = query.where(InsightRollup.product_id == where.product_id)
         for day, counts, durations in db.session.execute(query):
-            by_day.setdefault(day, Facts()).add(Facts(Counter(counts), {k: list(v) for k, v in durations.items()}))
+            day_facts = by_day.get(day) or by_day.setdefault(day, Facts())
+            day_facts.counts.update(counts)
+            for name, values in durations.items():
+                day_facts.durations.setdefault(name, []).extend(values)
+        members = select(InsightMemberDay.day, InsightMemberDay.active, InsightMemberDay.accepted).where(
+            InsightMemberDay.day.in_(sorted(rolled)))
+        if where.product_id is not None:
+            members = members.where(InsightMemberDay.product_id == where.product_id)
+        for day, active, accepted in db.session.execute(members):
+            day_facts = by_day.setdefault(day, Facts())
+            day_facts.active.extend(unpack(active))
+            day_facts.accepted.extend(unpack(accepted))
     missing = [day for day in days if day not in rolled]
     if missing:
         for (_product, day), facts in live_facts(missing[0], missing[-1] + ONE_DAY, where).items():
@@ -387,14 +472,71 @@ def rollup_day(day: date, *, now: datetime | None = None) -> RollupResult:
     db.session.execute(insert.values(day=day, version=VERSION, computed_at=computed).on_conflict_do_update(
         index_elements=["day"], set_={"version": VERSION, "computed_at": computed}))
     db.session.execute(delete(InsightRollup).where(InsightRollup.day == day))
+    db.session.execute(delete(InsightMemberDay).where(InsightMemberDay.day == day))
     facts = live_facts(day, day + ONE_DAY, now=computed)
     rows = [{"day": day, "product_id": product_id, "counts": dict(f.counts),
              "durations": {k: sorted(v) for k, v in f.durations.items()}}
-            for (product_id, _day), f in sorted(facts.items())]
+            for (product_id, _day), f in sorted(facts.items()) if f.counts or f.durations]
     if rows:
         db.session.execute(InsightRollup.__table__.insert(), rows)
+    members = [{"day": day, "product_id": product_id, "active": pack(sorted(set(f.active))),
+                "accepted": pack(sorted(f.accepted))}
+               for (product_id, _day), f in sorted(facts.items()) if f.active or f.accepted]
+    if members:
+        db.session.execute(InsightMemberDay.__table__.insert(), members)
     db.session.flush()
     return RollupResult(day, len(rows), sum(f.counts["asked"] for f in facts.values()))
+
+
+def _holds(column, needle: bytes) -> ColumnElement:
+    """Whether the packed ids in `column` contain `needle`'s bytes anywhere (also off a 4-byte boundary,
+    so a match is only a candidate: the caller checks the ids)."""
+    if _dialect() == "postgresql":
+        return text(f"position(:needle in {column.table.name}.{column.name}) > 0").bindparams(
+            bindparam("needle", needle, type_=LargeBinary))
+    return func.instr(column, literal(needle, LargeBinary)) > 0
+
+
+def _member_days_of(user_id: int) -> list[tuple[InsightMemberDay, Sequence[int], Sequence[int]]]:
+    """The member days that name `user_id`, with their unpacked active and accepted ids."""
+    needle = pack([user_id])
+    found = []
+    for row in db.session.scalars(select(InsightMemberDay).where(
+            or_(_holds(InsightMemberDay.active, needle), _holds(InsightMemberDay.accepted, needle)))
+            .order_by(InsightMemberDay.day, InsightMemberDay.product_id)):
+        active, accepted = unpack(row.active), unpack(row.accepted)
+        if user_id in active or user_id in accepted:
+            found.append((row, active, accepted))
+    return found
+
+
+def forget_member(user_id: int) -> int:
+    """Take a deleted account out of the member days: off the active lists, its accepted answers
+    kept as 0 (they still count, their author no longer). Returns the rows changed (flushes)."""
+    found = _member_days_of(user_id)
+    for row, active, accepted in found:
+        row.active = pack(m for m in active if m != user_id)
+        row.accepted = pack(0 if m == user_id else m for m in accepted)
+    db.session.flush()
+    return len(found)
+
+
+def _export(user_id: int) -> list[dict]:
+    """The member's part of the data export: the days the console counted them as active."""
+    return [{"day": row.day.isoformat(), "product_id": row.product_id, "active": user_id in active,
+             "accepted_answers": sum(1 for m in accepted if m == user_id)}
+            for row, active, accepted in _member_days_of(user_id)]
+
+
+def _on_account_deleted(event: Event, *, user_id: int, **_ids: int | None) -> None:
+    forget_member(user_id)
+
+
+def init_app(app) -> None:
+    """The member days in the member's data export; a deleted account's id erased from them (its posts
+    stay, as a former member's)."""
+    export_section("health_console_activity")(_export)
+    subscribe(Event.ACCOUNT_DELETED)(_on_account_deleted)
 
 
 def recent_days(count: int, *, now: datetime | None = None) -> list[date]:

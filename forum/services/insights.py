@@ -4,7 +4,8 @@ The console page, its charts, the CSV export and `GET /api/v1/insights` all call
 so they show the same numbers. Most figures are folded from daily facts (forum/services/
 insight_facts.py): the daily rollup of each full day, live grouped queries for the rest (today,
 days not rolled up yet, tag filters); a fixed number of queries either way, never row by row.
-The contributors section counts distinct members and is always live.
+The contributors section counts distinct members: from the member ids the same daily facts carry
+(rolled up in `insight_member_days` for full days), so it needs no scan of the period's posts either.
 
 Periods are half-open [start, end) in UTC; the weekly trend splits a period into 7-day
 buckets counted from its start (the last one may be shorter). Percentiles interpolate
@@ -13,6 +14,7 @@ for n sorted values the p-th is at rank (n − 1)·p, counted from 0, over whole
 database computed, so SQLite and PostgreSQL report exactly the same values.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -20,11 +22,12 @@ from fractions import Fraction
 from math import ceil
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, literal_column, select
-from sqlalchemy.sql import ColumnElement, Select
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
 
 from forum.extensions import db
-from forum.models import Answer, Product, Question, ReviewItem, Tag, User, question_tags, utcnow
+from forum.models import Product, Question, ReviewItem, Tag, User, question_tags, utcnow
 from forum.policy import visibility
 from forum.services import insight_facts
 from forum.services import self_service as self_service_log
@@ -32,11 +35,7 @@ from forum.services.errors import NotFound, ValidationFailed
 
 PERIODS = (7, 30, 90)
 MAX_DAYS = 366
-WEEK = 7 * 86400
-DAY = 86400
 MEDIAN, P90 = Fraction(1, 2), Fraction(9, 10)
-seconds_between = insight_facts.seconds_between
-BUCKET = literal_column("bucket")
 
 
 # --- scope: what the figures are about ---------------------------------------------------------
@@ -102,11 +101,11 @@ def scope_from(args: dict, *, today: date | None = None) -> Scope:
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
-            raise NotFound(f"No product “{product[:40]}”.")
+            raise NotFound(_("No product “%(product)s”.", product=product[:40]))
     if tag:
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
         if tag_id is None:
-            raise NotFound(f"No tag “{tag[:40]}”.")
+            raise NotFound(_("No tag “%(tag)s”.", tag=tag[:40]))
     return Scope(start, end, product_id, tag_id, product, tag)
 
 
@@ -151,17 +150,6 @@ class Report:
         raise KeyError(key)
 
 
-# --- SQL helpers (the contributors section, which is always live) -------------------------------
-
-def _bucket(column: ColumnElement, scope: Scope) -> ColumnElement:
-    """The 7-day bucket (0, 1, …) of the period that `column` falls in (integer division: never negative)."""
-    return seconds_between(literal(scope.start), column) // WEEK
-
-
-def _in(column: ColumnElement, scope: Scope) -> ColumnElement:
-    return and_(column >= scope.start, column < scope.end)
-
-
 def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
     where = [visibility.live(question)]
     if scope.product_id is not None:
@@ -173,14 +161,6 @@ def _question_scope(scope: Scope, question=Question) -> list[ColumnElement]:
 
 def _ratio(numerator: float | int | None, denominator: float | int | None) -> float | None:
     return None if not denominator else numerator / denominator
-
-
-def _sum(condition: ColumnElement) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _bucketed(scope: Scope, column: ColumnElement, bucket: Callable | None) -> ColumnElement:
-    return bucket(column, scope).label("bucket") if bucket is not None else literal(-1).label("bucket")
 
 
 # --- the sections ------------------------------------------------------------------------------
@@ -212,17 +192,22 @@ def tallies(scope: Scope, *, use_rollups: bool = True, today: date | None = None
         if day < first:
             before.add(day_facts)
         else:
-            total.add(day_facts)
             weekly[(day - first).days // 7].add(day_facts)
+    for week in weekly:  # the period is its weeks added up (fewer, larger additions than day by day)
+        total.add(week)
     in_period = {day for day in facts.rolled | facts.live if day >= first}
     return Tallies(total, weekly, before, len(facts.rolled & in_period), len(facts.live & in_period))
 
 
 def percentile(values: list[int], p: Fraction) -> float | None:
     """The p-th percentile, interpolating linearly between the two nearest ranks (see the module docstring)."""
-    if not values:
+    return _of_sorted(sorted(values), p)
+
+
+def _of_sorted(ordered: list[int], p: Fraction) -> float | None:
+    """`percentile()` of values already in order."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     position = (len(ordered) - 1) * p
     low = position.numerator // position.denominator
     value = Fraction(ordered[low])
@@ -243,14 +228,15 @@ def _count_figure(key: str, label: str, name: str, t: Tallies, definition: str) 
     return Figure(key, label, "count", value, before, weekly, definition)
 
 
-def _spread_figures(prefix: str, label: str, t: Tallies, definition: str) -> list[Figure]:
-    def of(facts: insight_facts.Facts, p: Fraction) -> float | None:
-        return percentile(facts.durations.get(prefix, []), p)
+def _spread_figures(prefix: str, labels: tuple[str, str], t: Tallies, definition: str) -> list[Figure]:
+    """The median and 90th percentile of one duration; `labels` names each whole ("…, median", "…, 90th percentile")."""
+    def of(facts: insight_facts.Facts) -> tuple[float | None, float | None]:
+        ordered = sorted(facts.durations.get(prefix, []))  # once for both percentiles
+        return _of_sorted(ordered, MEDIAN), _of_sorted(ordered, P90)
 
-    return [Figure(f"{prefix}_median", f"{label}, median", "seconds", of(t.total, MEDIAN), of(t.previous, MEDIAN),
-                   [of(w, MEDIAN) for w in t.weekly], definition),
-            Figure(f"{prefix}_p90", f"{label}, 90th percentile", "seconds", of(t.total, P90), of(t.previous, P90),
-                   [of(w, P90) for w in t.weekly], definition)]
+    total, before, weekly = of(t.total), of(t.previous), [of(w) for w in t.weekly]
+    return [Figure(f"{prefix}_median", labels[0], "seconds", total[0], before[0], [w[0] for w in weekly], definition),
+            Figure(f"{prefix}_p90", labels[1], "seconds", total[1], before[1], [w[1] for w in weekly], definition)]
 
 
 def responsiveness(scope: Scope, t: Tallies) -> Section:
@@ -262,128 +248,125 @@ def responsiveness(scope: Scope, t: Tallies) -> Section:
         return _ratio(facts.counts["responded"] - facts.counts["staff_first"], facts.counts["responded"])
 
     figures = [
-        _count_figure("questions_asked", "Questions asked", "asked", t,
-                      "Questions asked in the period (deleted ones left out)."),
-        *_spread_figures("first_response", "Time to first response", t,
-                         "From asking to the first response: the first answer by someone other than the asker "
+        _count_figure("questions_asked", _("Questions asked"), "asked", t,
+                      _("Questions asked in the period (deleted ones left out).")),
+        *_spread_figures("first_response", (_("Time to first response, median"),
+                                            _("Time to first response, 90th percentile")), t,
+                         _("From asking to the first response: the first answer by someone other than the asker "
                          "(deleted and hidden answers don't count) or the first public support update on its "
-                         "case, whichever came first; over the questions asked in the period that have one."),
-        Figure("without_first_response", "Still without a first response", "share", waiting(t.total),
+                         "case, whichever came first; over the questions asked in the period that have one.")),
+        Figure("without_first_response", _("Still without a first response"), "share", waiting(t.total),
                waiting(t.previous), [waiting(w) for w in t.weekly],
-               "Share of the questions asked in the period that have no first response yet."),
-        _rate_figure("solved_7d", "Solved within 7 days", "solved_7", "asked", t,
-                     "Share of the questions asked in the period whose accepted answer was posted within 7 days "
-                     "of asking, or whose support case was resolved and closed within 7 days."),
-        _rate_figure("solved_30d", "Solved within 30 days", "solved_30", "asked", t,
-                     "As “solved within 7 days”, within 30 days of asking."),
-        _rate_figure("unanswered", "Unanswered", "unanswered", "asked", t,
-                     "Share of the questions asked in the period that have no answer at all."),
-        _rate_figure("escalated", "Escalated to support", "escalated", "asked", t,
-                     "Share of the questions asked in the period that became a support case."),
-        _rate_figure("escalated_manual", "Escalated by a moderator or agent", "escalated_manual", "asked", t,
-                     "Share of the questions asked in the period that a moderator or an agent escalated to a case "
-                     "(a question escalated both ways counts in both)."),
-        _rate_figure("escalated_auto", "Escalated automatically", "escalated_auto", "asked", t,
-                     "Share of the questions asked in the period that the care run escalated under its product's "
-                     "automatic-escalation policy."),
-        _rate_figure("within_target", "Answered within the response target", "within_target", "target_decided", t,
-                     "Of the questions asked in the period in products with a first-response target, the share "
+               _("Share of the questions asked in the period that have no first response yet.")),
+        _rate_figure("solved_7d", _("Solved within 7 days"), "solved_7", "asked", t,
+                     _("Share of the questions asked in the period whose accepted answer was posted within 7 days "
+                     "of asking, or whose support case was resolved and closed within 7 days.")),
+        _rate_figure("solved_30d", _("Solved within 30 days"), "solved_30", "asked", t,
+                     _("As “solved within 7 days”, within 30 days of asking.")),
+        _rate_figure("unanswered", _("Unanswered"), "unanswered", "asked", t,
+                     _("Share of the questions asked in the period that have no answer at all.")),
+        _rate_figure("escalated", _("Escalated to support"), "escalated", "asked", t,
+                     _("Share of the questions asked in the period that became a support case.")),
+        _rate_figure("escalated_manual", _("Escalated by a moderator or agent"), "escalated_manual", "asked", t,
+                     _("Share of the questions asked in the period that a moderator or an agent escalated to a case "
+                     "(a question escalated both ways counts in both).")),
+        _rate_figure("escalated_auto", _("Escalated automatically"), "escalated_auto", "asked", t,
+                     _("Share of the questions asked in the period that the care run escalated under its product's "
+                     "automatic-escalation policy.")),
+        _rate_figure("within_target", _("Answered within the response target"), "within_target", "target_decided", t,
+                     _("Of the questions asked in the period in products with a first-response target, the share "
                      "whose first response came within the target, counted in the product's business hours. A "
                      "question still waiting counts (as missed) once its target time has passed; before that it "
-                     "is left out."),
-        _rate_figure("staff_first_responses", "First responses by staff", "staff_first", "responded", t,
-                     "Of the questions asked in the period that have a first response, the share whose first "
-                     "response came from an agent, moderator or admin (the rest: community members)."),
-        Figure("member_first_responses", "First responses by community members", "share", member(t.total),
+                     "is left out.")),
+        _rate_figure("staff_first_responses", _("First responses by staff"), "staff_first", "responded", t,
+                     _("Of the questions asked in the period that have a first response, the share whose first "
+                     "response came from an agent, moderator or admin (the rest: community members).")),
+        Figure("member_first_responses", _("First responses by community members"), "share", member(t.total),
                member(t.previous), [member(w) for w in t.weekly],
-               "Of the questions asked in the period that have a first response, the share whose first "
-               "response came from a community member (not an agent, moderator or admin)."),
+               _("Of the questions asked in the period that have a first response, the share whose first "
+               "response came from a community member (not an agent, moderator or admin).")),
     ]
-    return Section("responsiveness", "Responses and solutions", figures)
+    return Section("responsiveness", _("Responses and solutions"), figures)
 
 
 def support(scope: Scope, t: Tallies) -> Section:
     """Cases opened in the period: how long they took to resolve and whether within their SLA."""
     figures = [
-        _count_figure("cases_opened", "Cases opened", "opened", t, "Support cases opened in the period."),
-        *_spread_figures("resolution", "Case resolution time", t,
-                         "From opening a case to its (latest) resolution, over the cases opened in the period "
-                         "that are resolved."),
-        _rate_figure("resolved_in_sla", "Resolved within the SLA", "in_sla", "resolved", t,
-                     "Of the cases opened in the period and resolved, the share resolved by their SLA deadline."),
+        _count_figure("cases_opened", _("Cases opened"), "opened", t, _("Support cases opened in the period.")),
+        *_spread_figures("resolution", (_("Case resolution time, median"), _("Case resolution time, 90th percentile")),
+                         t,
+                         _("From opening a case to its (latest) resolution, over the cases opened in the period "
+                         "that are resolved.")),
+        _rate_figure("resolved_in_sla", _("Resolved within the SLA"), "in_sla", "resolved", t,
+                     _("Of the cases opened in the period and resolved, the share resolved by their SLA deadline.")),
     ]
-    return Section("support", "Support cases", figures)
+    return Section("support", _("Support cases"), figures)
 
 
 def satisfaction(scope: Scope, t: Tallies) -> Section:
     """CSAT of the surveys sent in the period, and “did this help?” answers given in the period."""
     distribution = {r: t.total.counts[f"rating_{r}"] for r in range(1, 6)}
     figures = [
-        _rate_figure("csat_average", "CSAT, average rating", "rating_sum", "rated", t,
-                     "Average of the 1–5 ratings given to the surveys sent in the period (cases resolved then)."),
-        _rate_figure("csat_response_rate", "CSAT response rate", "rated", "sent", t,
-                     "Share of the surveys sent in the period that the asker answered."),
-        _rate_figure("helpful_answers", "“Did this help?”: yes for accepted answers", "answer_yes", "answer_votes",
-                     t, "Share of yes among the answers given (or last changed) in the period "
-                        "to “Did this help?” on accepted answers."),
-        _rate_figure("helpful_articles", "“Did this help?”: yes for articles", "article_yes", "article_votes",
-                     t, "Share of yes among the answers given (or last changed) in the period "
-                        "to “Did this help?” on knowledge articles."),
+        _rate_figure("csat_average", _("CSAT, average rating"), "rating_sum", "rated", t,
+                     _("Average of the 1–5 ratings given to the surveys sent in the period (cases resolved then).")),
+        _rate_figure("csat_response_rate", _("CSAT response rate"), "rated", "sent", t,
+                     _("Share of the surveys sent in the period that the asker answered.")),
+        _rate_figure("helpful_answers", _("“Did this help?”: yes for accepted answers"), "answer_yes", "answer_votes",
+                     t, _("Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on accepted answers.")),
+        _rate_figure("helpful_articles", _("“Did this help?”: yes for articles"), "article_yes", "article_votes",
+                     t, _("Share of yes among the answers given (or last changed) in the period "
+                        "to “Did this help?” on knowledge articles.")),
     ]
     figures[0].unit = "rating"
-    return Section("satisfaction", "Satisfaction", figures, extra={"distribution": distribution})
+    return Section("satisfaction", _("Satisfaction"), figures, extra={"distribution": distribution})
 
 
-def _contributor_counts(scope: Scope, bucket) -> Select:
-    """Members active (asked or answered) per week, and members who joined."""
-    asked = select(Question.author_id.label("user_id"), Question.created_at.label("at")).where(
-        _in(Question.created_at, scope), *_question_scope(scope))
-    answered = (select(Answer.author_id.label("user_id"), Answer.created_at.label("at"))
-                .join(Question, Question.id == Answer.question_id)
-                .where(_in(Answer.created_at, scope), visibility.live(Answer), *_question_scope(scope)))
-    activity = asked.union_all(answered).subquery()
-    per_member = (select(activity.c.user_id, _bucketed(scope, activity.c.at, bucket))
-                  .group_by(activity.c.user_id, BUCKET).subquery())
-    return (select(per_member.c.bucket, func.count().label("active"),
-                   _sum(_in(User.created_at, scope)).label("new"))
-            .join(User, User.id == per_member.c.user_id).group_by(per_member.c.bucket))
+def _joined(scope: Scope) -> tuple[set[int], set[int]]:
+    """The accounts created in the period, and those created in the previous period."""
+    previous = scope.previous()
+    period, before = set(), set()
+    for member_id, created in db.session.execute(select(User.id, User.created_at).where(
+            User.created_at >= previous.start, User.created_at < scope.end)):
+        (period if created >= scope.start else before).add(member_id)
+    return period, before
 
 
-def _top_share(scope: Scope) -> tuple[float | None, int]:
-    """Share of the accepted answers (on questions asked in the period) written by the 10 most accepted authors."""
-    per_author = (select(Answer.author_id, func.count().label("n"))
-                  .join(Question, Question.accepted_answer_id == Answer.id)
-                  .where(_in(Question.created_at, scope), *_question_scope(scope))
-                  .group_by(Answer.author_id).subquery())
-    top = select(per_author.c.n).order_by(per_author.c.n.desc()).limit(10).subquery()
-    total, top_sum = db.session.execute(select(select(func.coalesce(func.sum(per_author.c.n), 0)).scalar_subquery(),
-                                               select(func.coalesce(func.sum(top.c.n), 0)).scalar_subquery())).one()
-    return _ratio(int(top_sum), int(total)), int(total)
+def _top_share(accepted: list[int]) -> tuple[float | None, int]:
+    """Share of the accepted answers written by the 10 members with the most of them (0, a deleted
+    account, counts in the total but is nobody's)."""
+    per_author = Counter(accepted)
+    total = sum(per_author.values())
+    per_author.pop(0, None)
+    return _ratio(sum(n for _member, n in per_author.most_common(10)), total), total
 
 
 def contributors(scope: Scope, t: Tallies) -> Section:
     """Who does the answering: active and new members, and how concentrated accepted answers are.
 
-    Always live: distinct members and per-author counts can't be added up from daily totals.
+    Distinct members can't be added up from daily totals, so the daily facts carry the member ids
+    (see forum/services/insight_facts.py) and the sets are merged here.
     """
-    weekly_rows = {int(r.bucket): r for r in db.session.execute(_contributor_counts(scope, _bucket))}
-    period = db.session.execute(_contributor_counts(scope, None)).first()
-    before = db.session.execute(_contributor_counts(scope.previous(), None)).first()
-    share, accepted = _top_share(scope)
-    prev_share, _previous = _top_share(scope.previous())
+    weeks = [set(w.active) for w in t.weekly]
+    period, before = set().union(*weeks), set(t.previous.active)
+    joined, joined_before = _joined(scope)
+    share, accepted = _top_share(t.total.accepted)
+    prev_share, _previous = _top_share(t.previous.accepted)
     figures = [
-        Figure("active_members", "Active members", "count", period.active if period else 0,
-               before.active if before else 0,
-               [weekly_rows[i].active if i in weekly_rows else 0 for i in range(scope.weeks)],
-               "Members who asked or answered in the period (in the chosen product or tag)."),
-        Figure("new_members", "New members", "count", period.new if period else 0, before.new if before else 0,
-               [weekly_rows[i].new if i in weekly_rows else 0 for i in range(scope.weeks)],
-               "Active members whose account was created in the period (each week: those active that week)."),
-        Figure("top10_accepted_share", "Accepted answers by the top 10 contributors", "share", share, prev_share,
-               [], f"Of the {accepted} accepted answers on questions asked in the period, the share written by "
-                   "the 10 members with the most of them. High means the community leans on a few people."),
+        Figure("active_members", _("Active members"), "count", len(period), len(before), [len(w) for w in weeks],
+               _("Members who asked or answered in the period (in the chosen product or tag; deleted posts and "
+                 "deleted accounts left out).")),
+        Figure("new_members", _("New members"), "count", len(period & joined), len(before & joined_before),
+               [len(w & joined) for w in weeks],
+               _("Active members whose account was created in the period (each week: those active that week).")),
+        Figure("top10_accepted_share", _("Accepted answers by the top 10 contributors"), "share", share, prev_share,
+               [], ngettext("Of the %(num)d accepted answer on questions asked in the period, the share written by "
+                            "the 10 members with the most of them. High means the community leans on a few people.",
+                            "Of the %(num)d accepted answers on questions asked in the period, the share written by "
+                            "the 10 members with the most of them. High means the community leans on a few people.",
+                            accepted)),
     ]
-    return Section("contributors", "Contributors", figures)
+    return Section("contributors", _("Contributors"), figures)
 
 
 def moderation(scope: Scope, t: Tallies) -> Section:
@@ -394,34 +377,34 @@ def moderation(scope: Scope, t: Tallies) -> Section:
         backlog_where.append(ReviewItem.question_id.in_(select(Question.id).where(*_question_scope(scope))))
     backlog = db.session.scalar(select(func.count(ReviewItem.id)).where(*backlog_where)) or 0
     figures = [
-        Figure("flags_handled", "Flags handled", "count", len(handled),
+        Figure("flags_handled", _("Flags handled"), "count", len(handled),
                len(t.previous.durations.get("flag_handling", [])),
                [len(w.durations.get("flag_handling", [])) for w in t.weekly],
-               "Flags a moderator decided (helpful or declined) in the period."),
-        Figure("flag_handling_median", "Time to handle a flag, median", "seconds", percentile(handled, MEDIAN),
+               _("Flags a moderator decided (helpful or declined) in the period.")),
+        Figure("flag_handling_median", _("Time to handle a flag, median"), "seconds", percentile(handled, MEDIAN),
                percentile(t.previous.durations.get("flag_handling", []), MEDIAN),
                [percentile(w.durations.get("flag_handling", []), MEDIAN) for w in t.weekly],
-               "From a flag being raised to a moderator handling its review item, over the flags handled in "
-               "the period (on threads since deleted, too)."),
-        Figure("review_backlog", "Review queue backlog (now)", "count", backlog, None, [],
-               "Review items waiting for a moderator right now (not tied to the period)."),
+               _("From a flag being raised to a moderator handling its review item, over the flags handled in "
+               "the period (on threads since deleted, too).")),
+        Figure("review_backlog", _("Review queue backlog (now)"), "count", backlog, None, [],
+               _("Review items waiting for a moderator right now (not tied to the period).")),
     ]
-    return Section("moderation", "Moderation", figures)
+    return Section("moderation", _("Moderation"), figures)
 
 
 def self_service(scope: Scope, t: Tallies) -> Section:
     """Searches and suggestions that spared members from asking, against those followed by a question anyway."""
-    return Section("self_service", "Self-service", [
-        _count_figure("self_served", "Searches that self-served", "self_served", t,
-                      "Searches (first results page) and similar-question suggestions shown to signed-in members in "
+    return Section("self_service", _("Self-service"), [
+        _count_figure("self_served", _("Searches that self-served"), "self_served", t,
+                      _("Searches (first results page) and similar-question suggestions shown to signed-in members in "
                       "the period after which the member opened a solved thread or a knowledge article and did not "
-                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag."),
-        _count_figure("asked_anyway", "Searches followed by a question anyway", "asked_anyway", t,
-                      "Searches and suggestions of the period after which the member asked a question within 24 "
-                      "hours (whether or not they opened something first); by the product they asked in."),
-        _rate_figure("self_service_rate", "Self-service rate", "self_served", "self_served_or_asked", t,
-                     "Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
-                     "which the member neither opened a solved thread or article nor asked are left out."),
+                      "ask a question within 24 hours. Counted once the 24 hours are over; not available by tag.")),
+        _count_figure("asked_anyway", _("Searches followed by a question anyway"), "asked_anyway", t,
+                      _("Searches and suggestions of the period after which the member asked a question within 24 "
+                      "hours (whether or not they opened something first); by the product they asked in.")),
+        _rate_figure("self_service_rate", _("Self-service rate"), "self_served", "self_served_or_asked", t,
+                     _("Self-served searches ÷ (self-served + followed by a question anyway). Searches after "
+                     "which the member neither opened a solved thread or article nor asked are left out.")),
     ])
 
 
@@ -439,10 +422,10 @@ def content_gaps(scope: Scope, t: Tallies) -> Section:
             total += count
             weekly[(day - first).days // 7] += count
     top = self_service_log.top_gaps(first, end)
-    return Section("content_gaps", "Content gaps", [
-        Figure("searches_without_results", "Searches without results", "count", total, before, weekly,
-               "Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
-               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days."),
+    return Section("content_gaps", _("Content gaps"), [
+        Figure("searches_without_results", _("Searches without results"), "count", total, before, weekly,
+               _("Searches (first results page, by anyone) that found nothing, in the period. Only normalised "
+               "terms are kept (lower-case words, long numbers removed), with no member ids, for 90 days.")),
     ], extra={"gaps": top})
 
 

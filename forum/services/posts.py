@@ -3,12 +3,13 @@
 import re
 from collections.abc import Callable
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Activity, Answer, Question, Revision, Tag, User, Vote, utcnow
+from forum.models import Activity, Answer, Language, Question, Revision, Tag, User, Vote, utcnow
 from forum.policy import Permission, refusal, visibility
 from forum.services import ledger
 from forum.services.errors import FieldNotAllowed, NotFound, PrivilegeRefusal, ValidationFailed
@@ -65,18 +66,29 @@ def get_post(kind: PostKind, post_id: int, *, viewer: User | None = None) -> Que
 def check_body(body: str | None, errors: dict[str, str], minimum: int = BODY_MIN) -> str:
     body = (body or "").replace("\x00", "").strip()
     if len(body) < minimum:
-        errors["body"] = f"Please write at least {minimum} characters."
+        errors["body"] = _("Please write at least %(minimum)s characters.", minimum=minimum)
     elif len(body) > BODY_MAX:
-        errors["body"] = f"Please keep it under {BODY_MAX:,} characters (this is {len(body):,})."
+        errors["body"] = _("Please keep it under %(body_max)s characters (this is %(length)s).",
+                           body_max=format_number(BODY_MAX), length=format_number(len(body)))
     return body
+
+
+def check_language(code: str | None, errors: dict[str, str]) -> str:
+    """A shipped language code for a question's content ("fr"); any other value is a field error."""
+    code = (code or "").strip().lower()
+    if code not in Language._value2member_map_:
+        errors["language"] = _("Please choose one of the languages: %(codes)s.",
+                               codes=", ".join(language.value for language in Language))
+    return code
 
 
 def check_title(title: str | None, errors: dict[str, str]) -> str:
     title = " ".join((title or "").replace("\x00", "").split())
     if len(title) < TITLE_MIN:
-        errors["title"] = f"Please write a title of at least {TITLE_MIN} characters that states the problem."
+        errors["title"] = _("Please write a title of at least %(title_min)s characters that states the problem.",
+                            title_min=TITLE_MIN)
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"Please keep the title under {TITLE_MAX} characters."
+        errors["title"] = _("Please keep the title under %(title_max)s characters.", title_max=TITLE_MAX)
     return title
 
 
@@ -87,7 +99,7 @@ def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]
     if isinstance(raw, str):
         raw = re.split(r"[\s,]+", raw)
     if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
-        errors["tags"] = "Tags must be a list of words."
+        errors["tags"] = _("Tags must be a list of words.")
         return []
     tags: list[str] = []
     for tag in (t.strip().lower().lstrip("#") for t in raw):
@@ -95,9 +107,10 @@ def parse_tags(raw: str | list[str] | None, errors: dict[str, str]) -> list[str]
             tags.append(tag)
     bad = [t for t in tags if not TAG_RE.match(t)]
     if bad:
-        errors["tags"] = f"“{bad[0][:40]}” is not a valid tag: use lowercase letters, digits, + # . -"
+        errors["tags"] = _("“%(bad)s” is not a valid tag: use lowercase letters, digits, + # . -", bad=bad[0][:40])
     elif not TAGS_MIN <= len(tags) <= TAGS_MAX:
-        errors["tags"] = f"Please give between {TAGS_MIN} and {TAGS_MAX} tags."
+        errors["tags"] = _("Please give between %(tags_min)s and %(tags_max)s tags.",
+                           tags_min=TAGS_MIN, tags_max=TAGS_MAX)
     return tags
 
 

@@ -103,16 +103,16 @@ def update_choices(user: User, *, digest: str, time_zone: str, email_kinds: set[
     """
     errors: dict[str, str] = {}
     if digest not in {p.value for p in DigestPeriod}:
-        errors["digest"] = "Choose off, daily or weekly."
+        errors["digest"] = _("Choose off, daily or weekly.")
     if time_zone not in time_zones():
-        errors["time_zone"] = "Choose a time zone from the list, e.g. Europe/Berlin or UTC."
+        errors["time_zone"] = _("Choose a time zone from the list, e.g. Europe/Berlin or UTC.")
     known = {k.value for k in NotificationKind}
     unknown = set(email_kinds) - known
     if unknown:
         errors["email_kinds"] = "Unknown kind of email: " + ", ".join(sorted(unknown))[:100]
     quiet = set(quiet_products) if quiet_products is not None else None
     if quiet and len(quiet) != len(db.session.scalars(select(Product.id).where(Product.id.in_(quiet))).all()):
-        errors["quiet_products"] = "Choose products from the list."
+        errors["quiet_products"] = _("Choose products from the list.")
     if errors:
         raise ValidationFailed(_("Please check your email choices."), fields=errors)
     settings = db.session.get(MailSettings, user.id)
@@ -178,7 +178,7 @@ def _target(kind: str, ref: str | int) -> Product | Tag | Question:
     else:
         raise ValidationFailed(_("You can follow a product, a tag or a question."))
     if row is None:
-        raise NotFound(f"No such {kind}.")
+        raise NotFound(_("No such %(kind)s.", kind=kind))
     return row
 
 
@@ -268,7 +268,7 @@ class Unsubscribe:
 
     @property
     def label(self) -> str:
-        return "Digest emails" if self.kind == DIGEST else NotificationKind.label_of(self.kind)
+        return _("Digest emails") if self.kind == DIGEST else NotificationKind.label_of(self.kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:

@@ -73,15 +73,15 @@ def get_field(field_id: int) -> ProfileField:
 def _choices(raw: object, errors: dict[str, str]) -> list[str]:
     items = raw.splitlines() if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(c, str) for c in items):
-        errors["choices"] = "Give the choices as a list of texts."
+        errors["choices"] = _("Give the choices as a list of texts.")
         return []
     choices = [" ".join(c.split()) for c in items if c.strip()]
     if len(choices) < 2 or len(choices) > MAX_CHOICES:
-        errors["choices"] = f"Give 2–{MAX_CHOICES} choices, one per line."
+        errors["choices"] = _("Give 2–%(max_choices)s choices, one per line.", max_choices=MAX_CHOICES)
     elif any(len(c) > 60 for c in choices):
-        errors["choices"] = "Each choice is at most 60 characters."
+        errors["choices"] = _("Each choice is at most 60 characters.")
     elif len({c.casefold() for c in choices}) != len(choices):
-        errors["choices"] = "Each choice must be different."
+        errors["choices"] = _("Each choice must be different.")
     return choices
 
 
@@ -91,7 +91,7 @@ def _definition(field: ProfileField | None, product_id: int, data: Mapping[str, 
     current = (lambda name, default: getattr(field, name)) if field is not None else (lambda name, default: default)
     label = data.get("label", current("label", ""))
     if not isinstance(label, str) or not 1 <= len(" ".join(label.split())) <= 80:
-        errors["label"] = "A label of 1–80 characters, e.g. “Serial number”."
+        errors["label"] = _("A label of 1–80 characters, e.g. “Serial number”.")
         label = ""
     label = " ".join(label.split())
     if label:
@@ -101,12 +101,12 @@ def _definition(field: ProfileField | None, product_id: int, data: Mapping[str, 
         if field is not None:
             clash = clash.where(ProfileField.id != field.id)
         if db.session.scalar(clash) is not None:
-            errors["label"] = "This product already has a field with that label."
+            errors["label"] = _("This product already has a field with that label.")
     kind = data.get("kind", current("kind", ""))
     if field is not None and kind != field.kind:
-        errors["kind"] = "A field's type can't change once it exists: retire it and add a new one."
+        errors["kind"] = _("A field's type can't change once it exists: retire it and add a new one.")
     elif kind not in {k.value for k in FieldKind}:
-        errors["kind"] = "Choose text, number, choice or date."
+        errors["kind"] = _("Choose text, number, choice or date.")
     choices: list[str] = []
     if kind == FieldKind.CHOICE:
         choices = _choices(data.get("choices", current("choices", [])), errors)
@@ -118,7 +118,7 @@ def _definition(field: ProfileField | None, product_id: int, data: Mapping[str, 
         flags[name] = bool(value)
     help_text = data.get("help_text", current("help_text", ""))
     if not isinstance(help_text, str) or len(help_text.strip()) > 300:
-        errors["help_text"] = "At most 300 characters."
+        errors["help_text"] = _("At most 300 characters.")
         help_text = ""
     claim = sso.check_claim_name(data.get("claim", current("claim", "")), "claim", errors)
     if errors:
@@ -144,7 +144,8 @@ def define_field(product: Product, data: Mapping[str, object], *, actor: User) -
     count = db.session.scalar(select(func.count(ProfileField.id)).where(ProfileField.product_id == product.id,
                                                                         ProfileField.retired_at.is_(None)))
     if count >= MAX_FIELDS_PER_PRODUCT:
-        raise ValidationFailed(f"A product has at most {MAX_FIELDS_PER_PRODUCT} active fields; retire one first.")
+        raise ValidationFailed(_("A product has at most %(max_fields_per_product)s active fields; retire one first.",
+                                 max_fields_per_product=MAX_FIELDS_PER_PRODUCT))
     last = db.session.scalar(select(func.max(ProfileField.position)).where(ProfileField.product_id == product.id))
     field = ProfileField(product_id=product.id, key=_key_for(product.id, values["label"]),
                          position=(last or 0) + 1, **values)
@@ -201,7 +202,7 @@ def clean_value(field: ProfileField, raw: object) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-        raise ValueError("Give a text value.")
+        raise ValueError(_("Give a text value."))
     text = " ".join(str(raw).split())
     if not text:
         return None
@@ -211,7 +212,7 @@ def clean_value(field: ProfileField, raw: object) -> str | None:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or abs(number) >= Decimal(10) ** 15:
-            raise ValueError("Give a number, e.g. 42 or 3.5.")
+            raise ValueError(_("Give a number, e.g. 42 or 3.5."))
         return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
     if field.kind == FieldKind.DATE:
         try:
@@ -219,14 +220,14 @@ def clean_value(field: ProfileField, raw: object) -> str | None:
         except ValueError:
             day = None
         if day is None or not 1900 <= day.year <= 2100:
-            raise ValueError("Give a date as YYYY-MM-DD, e.g. 2026-03-01.")
+            raise ValueError(_("Give a date as YYYY-MM-DD, e.g. 2026-03-01."))
         return day.isoformat()
     if field.kind == FieldKind.CHOICE:
         if text not in field.choices:
-            raise ValueError("Choose one of the options.")
+            raise ValueError(_("Choose one of the options."))
         return text
     if len(text) > MAX_VALUE or not text.isprintable():
-        raise ValueError(f"Use at most {MAX_VALUE} characters on one line.")
+        raise ValueError(_("Use at most %(max_value)s characters on one line.", max_value=MAX_VALUE))
     return text
 
 
@@ -242,7 +243,8 @@ def clean_answers(fields: list[ProfileField], raw: Callable[[ProfileField], obje
             errors[name(field)] = str(exc)
             continue
         if value is None and field.required:
-            errors[name(field)] = f"{field.label} is required for {field.product.name} questions."
+            errors[name(field)] = _("%(field)s is required for %(product)s questions.",
+                                    field=field.label, product=field.product.name)
         values[field.id] = value
     return values, errors
 
@@ -280,7 +282,7 @@ def _product(ref: object) -> Product | None:
 
 def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[str], product: str | int,
                      raw: Callable[[ProfileField], object], name: Callable[[ProfileField], str],
-                     unknown: list[str] = ()) -> Question:
+                     unknown: list[str] = (), language: str | None = None) -> Question:
     """Ask a question together with the product's profile fields (one set of error messages).
 
     `raw(field)` reads an answer, `name(field)` names its error; `unknown` lists answers given
@@ -296,8 +298,10 @@ def ask_with_answers(author: User, *, title: str, body: str, tags: str | list[st
         posts.check_title(title, errors)
         posts.check_body(body, errors)
         posts.check_tags(author, tags, errors)
+        if language is not None:
+            posts.check_language(language, errors)
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
-    question = questions.ask(author, title=title, body=body, tags=tags, product=product)
+    question = questions.ask(author, title=title, body=body, tags=tags, product=product, language=language)
     record_question_answers(author, question, values)
     return question
 

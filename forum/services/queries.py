@@ -7,12 +7,25 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
-from forum.models import Answer, CaseUpdateKind, Comment, Product, Question, Revision, Tag, User, question_tags
+from forum.models import (
+    Answer,
+    CaseUpdateKind,
+    Comment,
+    Language,
+    Product,
+    Question,
+    Revision,
+    Tag,
+    User,
+    question_tags,
+)
 from forum.policy import visibility
 from forum.services import events, posts
 from forum.services.errors import NotFound, ValidationFailed
@@ -122,7 +135,8 @@ def check_paging(page: object, per_page: object, *, maximum: int) -> tuple[int, 
         raise ValidationFailed(_("page and per_page must be whole numbers."),
                                fields={"page": _("Use a whole number.")}) from exc
     if not 1 <= page_n <= MAX_PAGE or not 1 <= per_page_n <= maximum:
-        raise ValidationFailed(f"page is 1–{MAX_PAGE:,}; per_page is 1–{maximum}.",
+        raise ValidationFailed(_("page is 1–%(max_page)s; per_page is 1–%(maximum)s.",
+                                 max_page=format_number(MAX_PAGE), maximum=maximum),
                                fields={"per_page": f"Use 1–{maximum}."})
     return page_n, per_page_n
 
@@ -138,25 +152,32 @@ def _tagged(tag_id: int):
 
 
 def _live_questions() -> int:
-    return counts_cache.get(("questions", False, None, None, None), lambda: db.session.scalar(
+    return counts_cache.get(("questions", False, None, None, None, None), lambda: db.session.scalar(
         select(func.count(Question.id)).where(visibility.public_questions())) or 0)
 
 
 def list_questions(sort: str = "newest", *, product: str | None = None, tag: str | None = None,
-                   author_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """One page of live questions, sorted one of SORTS, optionally per product, tag or author."""
+                   author_id: int | None = None, language: str | None = None, page: int = 1,
+                   per_page: int = 20) -> Page:
+    """One page of live questions, sorted one of SORTS, optionally per product, tag, author or language."""
     if sort not in SORTS:
-        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}.", fields={"sort": _("Unknown sort.")})
+        raise ValidationFailed(_("sort must be one of %(choices)s.",
+                                 choices=', '.join(SORTS)), fields={"sort": _("Unknown sort.")})
+    if language and language not in Language._value2member_map_:
+        message = _("Unknown language: use one of %(codes)s.", codes=", ".join(code.value for code in Language))
+        raise ValidationFailed(message, fields={"lang": message})
     where = [visibility.public_questions()]
+    if language:
+        where.append(Question.language == language)
     if product:
         product_id = db.session.scalar(select(Product.id).where(Product.slug == product))
         if product_id is None:
-            raise NotFound(f"No product “{product[:60]}”.")
+            raise NotFound(_("No product “%(product)s”.", product=product[:60]))
         where.append(Question.product_id == product_id)
     if tag:
         tag_id = db.session.scalar(select(func.coalesce(Tag.synonym_of_id, Tag.id)).where(Tag.name == tag))
         if tag_id is None:
-            raise NotFound(f"No tag “{tag[:60]}”.")
+            raise NotFound(_("No tag “%(tag)s”.", tag=tag[:60]))
         tag_clause = len(where)
         where.append(_tagged(tag_id))
     if author_id is not None:
@@ -174,7 +195,8 @@ def list_questions(sort: str = "newest", *, product: str | None = None, tag: str
         "unanswered": [Question.created_at.desc(), Question.id.desc()],
         "waiting": [Question.created_at, Question.id],
     }[sort]
-    key = ("questions", {"unanswered": True, "waiting": "waiting"}.get(sort, False), product, tag, author_id)
+    key = ("questions", {"unanswered": True, "waiting": "waiting"}.get(sort, False), product, tag, author_id,
+           language or None)
     total = counts_cache.get(key, lambda: db.session.scalar(select(func.count(Question.id)).where(*where)) or 0)
     if tag and total >= POPULAR_TAG_SHARE * _live_questions():
         where[tag_clause] = exists().where(
@@ -208,6 +230,8 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
         select(Answer).where(*answer_filter).options(joinedload(Answer.author))
         .order_by(accepted_first, Answer.score.desc(), Answer.created_at, Answer.id)
     ))
+    for answer in answers:  # each answer's thread is this question: no identity-map lookup per answer later
+        set_committed_value(answer, "question", question)
     thread = Thread(question, answers)
     for comment in db.session.scalars(
         select(Comment).where(*comment_filter)

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, select, update
 
@@ -44,6 +44,11 @@ EMAIL = "satisfaction.email"
 QUESTION = lazy_gettext("How satisfied are you with the help you got?")
 
 
+def _closed_text() -> str:
+    return ngettext("This survey closed %(num)d day after the case was resolved.",
+                    "This survey closed %(num)d days after the case was resolved.", SURVEY_DAYS)
+
+
 def init_app(app) -> None:
     """Wire the survey email, the export section and the anonymisation on account deletion."""
     outbox.handler(EMAIL, background=True)(email_survey)
@@ -63,7 +68,7 @@ def request_survey(case: Case) -> CaseSurvey | None:
     db.session.add(survey)
     db.session.flush()
     notification = notifications.notify(case.customer_id, NotificationKind.CASE_SURVEY, question_id=case.question_id,
-                                        text=f"{case.reference} is resolved. {QUESTION}", email=False)
+                                        message="case.survey", params={"reference": case.reference}, email=False)
     if notification is not None and preferences.wants_email(case.customer_id, NotificationKind.CASE_SURVEY.value,
                                                             product_id=case.product_id):
         outbox.defer(EMAIL, survey_id=survey.id)
@@ -108,7 +113,7 @@ def open_link(token: str, member: User) -> CaseSurvey:
     if member.id != customer_id:
         raise NotAllowed(_("This survey link belongs to another member. Sign in as the member it was sent to."))
     if utcnow() >= survey.expires_at:
-        raise Gone(f"This survey closed {SURVEY_DAYS} days after the case was resolved.")
+        raise Gone(_closed_text())
     if survey.link_nonce is None or not secrets.compare_digest(survey.link_nonce, str(nonce)):
         raise Gone("This survey link has been used already. You can change your rating from your notifications "
                    "while the survey is open.")
@@ -123,7 +128,7 @@ def survey_for_question(question_id: int, member: User) -> CaseSurvey:
         raise NotFound(_("There is no satisfaction survey for this question."))
     require(member, Permission.CASE_RATE, survey)
     if utcnow() >= survey.expires_at:
-        raise Gone(f"This survey closed {SURVEY_DAYS} days after the case was resolved.")
+        raise Gone(_closed_text())
     return survey
 
 
@@ -144,7 +149,7 @@ def record(survey: CaseSurvey, member: User, rating: object, comment: str | None
     """
     require(member, Permission.CASE_RATE, survey)
     if utcnow() >= survey.expires_at:
-        raise Gone(f"This survey closed {SURVEY_DAYS} days after the case was resolved.")
+        raise Gone(_closed_text())
     value = parse_rating(rating)
     text = (comment or "").replace("\x00", "").strip()
     if len(text) > COMMENT_MAX:

@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from forum.markup import is_image_url
 from forum.policy import Permission, require
 from forum.services import settings
@@ -26,13 +28,13 @@ def update_identity(actor, *, name: str, logo_url: str) -> SiteIdentity:
     name, logo_url = " ".join((name or "").split()), (logo_url or "").strip()
     errors = {}
     if not 2 <= len(name) <= NAME_MAX:
-        errors["name"] = f"The site name is 2–{NAME_MAX} characters."
+        errors["name"] = _("The site name is 2–%(name_max)s characters.", name_max=NAME_MAX)
     if logo_url and not (len(logo_url) <= LOGO_URL_MAX and is_image_url(logo_url)
                          and urlsplit(logo_url).hostname and not re.search(r"\s", logo_url)):
         errors["logo_url"] = ("Give the logo as an https:// address of an image (uploads are not accepted), "
                               "or leave it empty.")
     if errors:
-        raise ValidationFailed("Please correct the site settings.", fields=errors)
+        raise ValidationFailed(_("Please correct the site settings."), fields=errors)
     before = settings.site_identity()
     identity = SiteIdentity(name=name, logo_url=logo_url)
     settings.store_site_identity(identity)
@@ -47,7 +49,8 @@ def _domains(raw: str, errors: dict[str, str]) -> tuple[str, ...]:
         if not domain or domain in domains:
             continue
         if not DOMAIN.match(domain):
-            errors["allowed_domains"] = f"“{domain[:60]}” is not a domain: write them like example.com, one per line."
+            errors["allowed_domains"] = _("“%(domain)s” is not a domain: write them like example.com, one per line.",
+                                          domain=domain[:60])
             break
         domains.append(domain)
     return tuple(domains[:50])
@@ -60,12 +63,13 @@ def update_registration(actor, *, open_registration: bool, allowed_domains: str,
     errors: dict[str, str] = {}
     domains = _domains(allowed_domains, errors)
     if digest_default not in DIGEST_CHOICES:
-        errors["digest_default"] = "Choose off, daily or weekly."
+        errors["digest_default"] = _("Choose off, daily or weekly.")
     from_name = " ".join((mail_from_name or "").split())
     if len(from_name) > FROM_NAME_MAX or any(ch in from_name for ch in "<>\"@"):
-        errors["mail_from_name"] = f"A name of at most {FROM_NAME_MAX} characters, without < > \" or @."
+        errors["mail_from_name"] = _('A name of at most %(from_name_max)s characters, without < > " or @.',
+                                     from_name_max=FROM_NAME_MAX)
     if errors:
-        raise ValidationFailed("Please correct the registration and email options.", fields=errors)
+        raise ValidationFailed(_("Please correct the registration and email options."), fields=errors)
     before = settings.registration_options()
     options = RegistrationOptions(open=open_registration, allowed_domains=domains,
                                   require_email_confirmation=require_email_confirmation,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
@@ -64,7 +65,7 @@ def check_claim_name(raw: object, field: str, errors: dict[str, str]) -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not CLAIM_RE.match(value):
-        errors[field] = "A claim name: up to 100 letters, digits and _ . : / # @ $ + - (no spaces)."
+        errors[field] = _("A claim name: up to 100 letters, digits and _ . : / # @ $ + - (no spaces).")
         return ""
     if value == "sub":
         errors[field] = "“sub” identifies the account; map another claim."
@@ -187,14 +188,16 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     try:
         email = accounts.clean_email(snap["email"])
     except ValidationFailed:
-        raise NotAllowed(f"{label} didn't share a usable email address, which an account here needs. "
-                         "Please ask your company's administrators to release the “email” claim.") from None
+        raise NotAllowed(_("%(label)s didn't share a usable email address, which an account here needs. Please ask "
+                           "your company's administrators to release the “email” claim.",
+                           label=label)) from None
     existing = db.session.scalar(select(User).where(User.email == email, visibility.member_clause()))
     if existing is not None:
         if not snap["email_verified"]:
-            raise NotAllowed(f"An account here already uses {email}, and {label} hasn't verified that address, "
-                             "so we won't link them. Sign in with your password instead; you can then link "
-                             f"{label} under Settings → Sign-in.")
+            raise NotAllowed(_("An account here already uses %(email)s, and %(label)s hasn't verified that address, "
+                               "so we won't link them. Sign in with your password instead; you can then link "
+                               "%(label)s under Settings → Sign-in.",
+                               email=email, label=label))
         return ConfirmLink(existing)
     may_join(email, label=label)
     name = snap["preferred_username"]
@@ -311,7 +314,7 @@ def request_link_email(user: User, provider: str, subject: str, *, label: str) -
 
 def link_hours() -> str:
     hours = max(1, round(current_app.config["SSO_LINK_MAX_AGE"] / 3600))
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return ngettext("%(num)d hour", "%(num)d hours", hours)
 
 
 @dataclass(frozen=True)
@@ -324,25 +327,27 @@ class PendingLink:
 
 def check_link_token(token: str) -> PendingLink:
     """Who a link email is for, without linking. Raises LinkNotValid for a bad, expired or stale link."""
-    again = "Sign in with your company account again to get a new link."
+    again = _("Sign in with your company account again to get a new link.")
     if not token or len(token) > 800:
-        raise LinkNotValid(f"This link isn't valid. {again}")
+        raise LinkNotValid(_("This link isn't valid. %(again)s", again=again))
     try:
         value = _serializer().loads(token, max_age=current_app.config["SSO_LINK_MAX_AGE"])
     except SignatureExpired as exc:
-        raise LinkNotValid(f"This link has expired: links work for {link_hours()}. {again}") from exc
+        raise LinkNotValid(_("This link has expired: links work for %(link_hours)s. %(again)s",
+                             link_hours=link_hours(), again=again)) from exc
     except BadSignature as exc:
-        raise LinkNotValid(f"This link isn't valid (copy the whole link from the email). {again}") from exc
+        raise LinkNotValid(_("This link isn't valid (copy the whole link from the email). %(again)s",
+                             again=again)) from exc
     if not (isinstance(value, list) and len(value) == 4 and type(value[0]) is int
             and all(isinstance(v, str) for v in value[1:])):
-        raise LinkNotValid(f"This link isn't valid. {again}")
+        raise LinkNotValid(_("This link isn't valid. %(again)s", again=again))
     user_id, provider, subject, email = value
     user = db.session.get(User, user_id)
     if not visibility.is_live_account(user) or user.email != email:
-        raise LinkNotValid(f"This link is out of date. {again}")
+        raise LinkNotValid(_("This link is out of date. %(again)s", again=again))
     identity = find_identity(provider, subject)
     if identity is not None and identity.user_id != user.id:
-        raise LinkNotValid("That company account is linked to another member here.")
+        raise LinkNotValid(_("That company account is linked to another member here."))
     return PendingLink(user, provider, subject, identity is not None)
 
 

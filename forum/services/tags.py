@@ -46,7 +46,7 @@ def get_master(name: str) -> Tag:
     """The tag (not a synonym) with this name; NotFound otherwise."""
     tag = _by_name(name)
     if tag is None or tag.synonym_of_id is not None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     return tag
 
 
@@ -54,7 +54,7 @@ def _taken(name: str, field: str) -> None:
     existing = _by_name(name)
     if existing is not None:
         what = "a synonym of another tag" if existing.synonym_of_id is not None else "an existing tag"
-        raise ValidationFailed("Please correct the tag.", fields={field: f"“{name}” is {what}."})
+        raise ValidationFailed(_("Please correct the tag."), fields={field: f"“{name}” is {what}."})
 
 
 def _audit(action: str, actor, tag: Tag, **changes) -> None:
@@ -142,10 +142,10 @@ def merge_tag(actor, name: str, into: str) -> Tag:
     target_name = _name(into, "into")
     target = _by_name(target_name)
     if target is None or target.synonym_of_id is not None:
-        raise ValidationFailed("Please correct the tag.",
+        raise ValidationFailed(_("Please correct the tag."),
                                fields={"into": f"“{target_name}” is not a tag: merge into an existing tag."})
     if target.id == source.id:
-        raise ValidationFailed("Please correct the tag.", fields={"into": "Choose another tag to merge into."})
+        raise ValidationFailed(_("Please correct the tag."), fields={"into": _("Choose another tag to merge into.")})
     question_ids, article_ids = _tagged_questions(source.id), _tagged_articles(source.id)
     _move_links(question_tags, "question_id", source.id, target.id)
     _move_links(article_tags, "article_id", source.id, target.id)
@@ -170,11 +170,11 @@ def add_synonym(actor, name: str, synonym: str) -> Tag:
     existing = _by_name(synonym)
     if existing is not None:
         if existing.synonym_of_id == tag.id or existing.id == tag.id:
-            raise ValidationFailed("Please correct the tag.",
+            raise ValidationFailed(_("Please correct the tag."),
                                    fields={"synonym": f"“{synonym}” already stands for “{tag.name}”."})
         if existing.synonym_of_id is not None:
             _taken(synonym, "synonym")
-        raise ValidationFailed("Please correct the tag.", fields={
+        raise ValidationFailed(_("Please correct the tag."), fields={
             "synonym": f"“{synonym}” is a tag of its own: merge it into “{tag.name}” to make it a synonym."})
     row = Tag(name=synonym, synonym_of_id=tag.id)
     db.session.add(row)
@@ -189,7 +189,7 @@ def remove_synonym(actor, name: str, synonym: str) -> None:
     tag = get_master(name)
     row = _by_name((synonym or "").strip().lower())
     if row is None or row.synonym_of_id != tag.id:
-        raise NotFound("No such synonym.")
+        raise NotFound(_("No such synonym."))
     db.session.delete(row)
     db.session.flush()
     _audit("tag.synonym_remove", actor, tag, before={"synonym": row.name})

@@ -344,11 +344,14 @@ def send_test_event(endpoint_id: int, *, actor: User) -> str:
     try:
         status = _post(endpoint.url, body, headers)
     except outbound.Refused as exc:
-        raise ValidationFailed(f"The test event could not be delivered to {endpoint.url}: {exc.message}") from None
+        raise ValidationFailed(_("The test event could not be delivered to %(url)s: %(message)s",
+                                 url=endpoint.url, message=exc.message)) from None
     except Exception as exc:  # a URL the HTTP library refuses: reported like any other failure
-        raise ValidationFailed(f"The test event could not be sent to {endpoint.url} ({type(exc).__name__}).") from None
+        raise ValidationFailed(_("The test event could not be sent to %(url)s (%(name)s).",
+                                 url=endpoint.url, name=type(exc).__name__)) from None
     if not 200 <= status < 300:
-        raise ValidationFailed(f"The test event was refused: {endpoint.url} answered {_answer(status)}.")
+        raise ValidationFailed(_("The test event was refused: %(url)s answered %(answer)s.",
+                                 url=endpoint.url, answer=_answer(status)))
     return f"The test event was delivered: {endpoint.url} answered {status}."
 
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from forum import auth, security, sso
 from forum.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, apply_errors
@@ -53,8 +54,9 @@ def register():
     if form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
-            form.form_errors.append(f"Several accounts were just created from your network: you can sign up again in "
-                                    f"{security.wait_text(wait)}.")
+            form.form_errors.append(_("Several accounts were just created from your network: you can sign up again "
+                                      "in %(wait_text)s.",
+                                      wait_text=security.wait_text(wait)))
         else:
             try:
                 with unit_of_work():
@@ -77,7 +79,9 @@ def login():
     if form.validate_on_submit():
         wait = security.login_delay(form.login.data)
         if wait:
-            form.form_errors.append(f"Too many failed sign-ins. Please wait {wait} seconds and try again.")
+            form.form_errors.append(ngettext("Too many failed sign-ins. Please wait %(num)d second and try again.",
+                                             "Too many failed sign-ins. Please wait %(num)d seconds and try again.",
+                                             wait))
             page = render_template("accounts/login.html", form=form, show_password=True, **_sign_in_choices())
             return page, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(form.login.data, form.password.data)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from forum import auth, i18n
 from forum.models import Language
@@ -15,17 +16,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # (title, endpoint, what it is for): the admin pages, as the home lists them.
 SECTIONS = (
-    ("Site name, logo and registration", "admin.site_settings",
-     "What the site is called, its logo, who may sign up, and the mail new members get."),
-    ("Reputation and privileges", "reputation.admin_settings",
-     "How much reputation each privilege needs; new-community mode."),
-    ("Moderation settings", "mod.settings_page", "Watched words and the spam rules."),
-    ("Response targets", "care.products", "Business hours, first-response targets and escalation per product."),
-    ("Customer profile fields", "profile_fields.products", "What customers are asked when they post about a product."),
-    ("Webhooks", "cases.webhook_settings", "Where case and question events are sent."),
-    ("Single sign-on", "sso.admin_settings", "Company identity providers and sign-in options."),
-    ("Site language", "admin.language", "The language of the pages for readers who ask for none we ship."),
-    ("Tags", "admin.tag_list", "Create, describe, rename and merge tags; synonyms."),
+    (_l("Site name, logo and registration"), "admin.site_settings",
+     _l("What the site is called, its logo, who may sign up, and the mail new members get.")),
+    (_l("Reputation and privileges"), "reputation.admin_settings",
+     _l("How much reputation each privilege needs; new-community mode.")),
+    (_l("Moderation settings"), "mod.settings_page", _l("Watched words and the spam rules.")),
+    (_l("Response targets"), "care.products", _l("Business hours, first-response targets and escalation per product.")),
+    (_l("Customer profile fields"), "profile_fields.products",
+     _l("What customers are asked when they post about a product.")),
+    (_l("Webhooks"), "cases.webhook_settings", _l("Where case and question events are sent.")),
+    (_l("Single sign-on"), "sso.admin_settings", _l("Company identity providers and sign-in options.")),
+    (_l("Site language"), "admin.language", _l("The language of the pages for readers who ask for none we ship.")),
+    (_l("Tags"), "admin.tag_list", _l("Create, describe, rename and merge tags; synonyms.")),
 )
 
 

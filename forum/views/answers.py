@@ -26,8 +26,9 @@ def create(question_id: int):
     if form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
-            form.form_errors.append(f"You're posting quickly: you can post again in {security.wait_text(wait)}. "
-                                    "Your answer is kept below.")
+            form.form_errors.append(_("You're posting quickly: you can post again in %(wait_text)s. Your answer is "
+                                      "kept below.",
+                                      wait_text=security.wait_text(wait)))
         else:
             try:
                 with unit_of_work():

@@ -9,7 +9,7 @@ from forum.services import queries
 from forum.services.care import status as care_status
 from forum.urls import tag_url
 from forum.views.common import page_arg, per_page
-from forum.views.questions import SORT_LABELS, _sort
+from forum.views.questions import SORT_LABELS, _sort, content_language, list_filters
 
 bp = Blueprint("browse", __name__)
 
@@ -25,11 +25,11 @@ def tag(name: str):
     tag_row = queries.get_tag(name)
     if tag_row.synonym_of_id is not None:  # a synonym, or a merged or renamed tag's old name
         return redirect(tag_url(db.session.get(Tag, tag_row.synonym_of_id), **request.args), code=301)
-    sort = _sort()
-    page = queries.list_questions(sort, tag=tag_row.name, page=page_arg(), per_page=per_page())
+    sort, language = _sort(), content_language()
+    page = queries.list_questions(sort, tag=tag_row.name, language=language, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
                            heading=f"Questions tagged [{tag_row.name}]", tag=tag_row, products=queries.products(),
-                           waiting=care_status.waiting_markers(page.items))
+                           waiting=care_status.waiting_markers(page.items), **list_filters(language))
 
 
 @bp.get("/products")
@@ -41,8 +41,9 @@ def products():
 @pagecache.for_anonymous()
 def product(slug: str):
     product_row = queries.get_product(slug)
-    sort = _sort()
-    page = queries.list_questions(sort, product=product_row.slug, page=page_arg(), per_page=per_page())
+    sort, language = _sort(), content_language()
+    page = queries.list_questions(sort, product=product_row.slug, language=language, page=page_arg(),
+                                  per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
                            heading=product_row.name, product=product_row, products=queries.products(),
-                           waiting=care_status.waiting_markers(page.items))
+                           waiting=care_status.waiting_markers(page.items), **list_filters(language))

@@ -1,12 +1,14 @@
 """Product response targets (admins): business hours, first-response target, automatic
 escalation and update cadence, and the agents who take each product's cases."""
 
+from babel.dates import get_day_names
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from forum import auth
 from forum.forms import ActionForm
-from forum.models import EscalationPolicy
+from forum.models import CasePriority, EscalationPolicy
 from forum.policy import Permission, require
 from forum.services import queries
 from forum.services.care import offers, routing, targets
@@ -39,7 +41,8 @@ def _settings_from_form() -> dict:
 def products():
     require(auth.current(), Permission.PRODUCT_CARE_MANAGE)
     rows = [(product, targets.current_settings(product)) for product, _count in queries.products(include_archived=True)]
-    return render_template("care/products.html", rows=rows, policies=EscalationPolicy)
+    return render_template("care/products.html", rows=rows, policies=EscalationPolicy,
+                           priority_label=CasePriority.label_of)
 
 
 @bp.route("/admin/products/<slug>/care", methods=["GET", "POST"])
@@ -70,8 +73,10 @@ def _product_page(product, *, values: dict | None = None, errors: dict | None = 
     errors = errors or {}
     return render_template("care/product.html", product=product,
                            values=values or targets.current_settings(product), errors=errors,
-                           zones=time_zones(), days=list(enumerate(targets.DAY_LABELS)), policies=EscalationPolicy,
-                           priorities=targets.PRIORITIES, agents=routing.product_agents(product.id),
+                           zones=time_zones(), days=sorted(get_day_names("wide", locale=get_locale()).items()),
+                           policies=EscalationPolicy, priorities=targets.PRIORITIES,
+                           priority_label=CasePriority.label_of,
+                           agents=routing.product_agents(product.id),
                            agent_error=agent_error, form=ActionForm()), 422 if errors or agent_error else 200
 
 

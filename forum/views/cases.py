@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -20,8 +21,8 @@ from moderation import escalation
 
 bp = Blueprint("cases", __name__)
 
-QUEUES = {"all": "All open", "mine": "My cases", "unassigned": "Unassigned", "overdue": "Overdue",
-          "update_due": "Update due"}
+QUEUES = {"all": _l("All open"), "mine": _l("My cases"), "unassigned": _l("Unassigned"), "overdue": _l("Overdue"),
+          "update_due": _l("Update due")}
 PER_PAGE = 30
 
 

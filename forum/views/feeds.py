@@ -4,15 +4,17 @@ import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.http import is_resource_modified
 
-from forum import pagecache
+from forum import i18n, pagecache
 from forum.services import feeds
 from forum.urls import absolute, request_address, site_root
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
-FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
+FORMAT_NAMES = {"rss": _l("RSS"), "atom": _l("Atom")}
 FEED_PATH = re.compile(r"^/feeds/[A-Za-z0-9_.%+-]+(?:/[A-Za-z0-9_.%+-]+)?\.(?:rss|atom)$")
 
 
@@ -23,7 +25,8 @@ def _respond(name: str, arg: str | None, fmt: str) -> Response:
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(status=304, headers=headers)
     else:
-        body = feeds.render(feed, fmt, self_url=request_address(), root_url=site_root())
+        body = feeds.render(feed, fmt, self_url=request_address(), root_url=site_root(),
+                            language=i18n.current_language().value)
         response = Response(body, headers=headers, content_type=feeds.FORMATS[fmt])
     response.set_etag(etag)
     response.last_modified = last_modified
@@ -74,32 +77,32 @@ def advertise(*endpoints: str) -> Callable[[Advertiser], Advertiser]:
 
 @advertise("questions.index", "questions.listing")
 def _question_lists(_view_args: dict, args: dict) -> list[tuple[str, str, str | None]]:
-    found = [("Latest questions", "questions", None)]
+    found = [(_("Latest questions"), "questions", None)]
     if args.get("sort") == "unanswered":
-        found.insert(0, ("Unanswered questions", "unanswered", None))
+        found.insert(0, (_("Unanswered questions"), "unanswered", None))
     return found
 
 
 @advertise("browse.product")
 def _product(view_args: dict, _args: dict) -> list[tuple[str, str, str | None]]:
-    return [("Questions about this product", "products", view_args["slug"])]
+    return [(_("Questions about this product"), "products", view_args["slug"])]
 
 
 @advertise("browse.tag")
 def _tag(view_args: dict, _args: dict) -> list[tuple[str, str, str | None]]:
-    return [(f"Questions tagged {view_args['name']}", "tags", view_args["name"])]
+    return [(_("Questions tagged %(tag)s", tag=view_args["name"]), "tags", view_args["name"])]
 
 
 @advertise("questions.show")
 def _thread(view_args: dict, _args: dict) -> list[tuple[str, str, str | None]]:
-    return [("Answers to this question", "questions", str(view_args["question_id"]))]
+    return [(_("Answers to this question"), "questions", str(view_args["question_id"]))]
 
 
 @advertise("knowledge.index", "knowledge.show")
 def _articles(_view_args: dict, args: dict) -> list[tuple[str, str, str | None]]:
-    found = [("Knowledge articles", "articles", None)]
+    found = [(_("Knowledge articles"), "articles", None)]
     if args.get("product"):
-        found.insert(0, ("Knowledge articles about this product", "articles", str(args["product"])))
+        found.insert(0, (_("Knowledge articles about this product"), "articles", str(args["product"])))
     return found
 
 
@@ -114,6 +117,6 @@ def feed_links() -> list[dict[str, str]]:
         for fmt, label in FORMAT_NAMES.items():
             href = (url_for("feeds.show", name=name, fmt=fmt) if arg is None
                     else url_for("feeds.show_for", name=name, arg=arg, fmt=fmt))
-            links.append({"title": f"{title} ({label})", "href": href, "type": feeds.FORMATS[fmt].split(";")[0],
-                          "format": label})
+            links.append({"title": _("%(feed)s (%(format)s)", feed=title, format=label), "href": href,
+                          "type": feeds.FORMATS[fmt].split(";")[0], "format": label})
     return links

@@ -10,9 +10,11 @@ import io
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from forum import auth, charts
+from forum import auth, charts, times
 from forum.extensions import db
 from forum.models import Product
 from forum.policy import Permission, require
@@ -42,11 +44,12 @@ def show(unit: str, value: float | int | None) -> str:
     if unit == "seconds":
         minutes = round(value / 60)
         if minutes < 60:
-            return f"{minutes} min"
+            return ngettext("%(num)d min", "%(num)d min", minutes)
         hours, minutes = divmod(minutes, 60)
         if hours < 48:
-            return f"{hours} h {minutes} min"
-        return f"{hours / 24:.1f} days"
+            return _("%(larger)s %(smaller)s", larger=ngettext("%(num)d h", "%(num)d h", hours),
+                     smaller=ngettext("%(num)d min", "%(num)d min", minutes))
+        return _("%(num)s days", num=format_decimal(round(hours / 24, 1), format="0.0"))
     if unit == "share":
         return f"{value * 100:.1f}%"
     if unit == "rating":
@@ -59,7 +62,8 @@ def _scope() -> insights.Scope:
 
 
 def _week_labels(scope: insights.Scope) -> list[str]:
-    return [day.strftime("%d %b") for day in scope.week_starts()]
+    """"03 Nov": each week's first day, in the reader's language (as the trend tables show it)."""
+    return [times.formatted(day, "week") for day in scope.week_starts()]
 
 
 @bp.get("/mod/insights")
@@ -77,6 +81,7 @@ def console():
                                            CHART_UNITS[fig.unit])
                   for section in report.sections for fig in section.figures if fig.weekly}
     return render_template("insights/console.html", error=None, report=report, scope=scope, labels=labels,
+                           week_starts=scope.week_starts(),
                            chart_urls=chart_urls, show=show, products=products, args=request.args,
                            last_day=(scope.end - timedelta(days=1)).date(),
                            rollup_days=current_app.config["INSIGHTS_ROLLUP_DAYS"])

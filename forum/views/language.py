@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
@@ -33,7 +34,7 @@ def _check_csrf(member) -> None:
         except ValidationError as exc:
             raise CSRFError(exc.args[0]) from exc
     elif not _same_origin():
-        raise CSRFError("The language form must be sent from this site.")
+        raise CSRFError(_("The language form must be sent from this site."))
 
 
 @bp.post("/language")

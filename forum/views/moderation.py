@@ -68,7 +68,9 @@ def _quick_decision(entry) -> tuple[str, str] | None:
     if entry.kind == "suggested_edit":
         return None
     outcome = review.outcomes_for(entry)[0]
-    return outcome.value, "Dismiss flags (post is fine)" if outcome.value == "dismissed" else "Approve (post is fine)"
+    if outcome.value == "dismissed":
+        return outcome.value, _("Dismiss flags (post is fine)")
+    return outcome.value, _("Approve (post is fine)")
 
 
 @bp.get("/queue/<int:item_id>")

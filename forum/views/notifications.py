@@ -1,6 +1,7 @@
 """The notifications page, marking read, the bell's count and one-click unsubscribe (RFC 8058)."""
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from forum import auth
@@ -53,7 +54,7 @@ def mark_read():
     raw = request.form.getlist("id")
     ids = [parse_id(value) for value in raw] if raw else None
     if ids is not None and None in ids:
-        raise BadRequest("Notification ids are numbers.")
+        raise BadRequest(_("Notification ids are numbers."))
     notifications.mark_read(auth.current(), ids)
     return redirect(url_for("notifications.index", show=request.form.get("show") or None))
 

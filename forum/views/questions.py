@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from forum import auth, markup, pagecache, security
+from forum import auth, i18n, markup, pagecache, security
 from forum.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditQuestionForm, apply_errors
-from forum.models import CasePriority, CaseStatus
+from forum.models import CasePriority, CaseStatus, Language
 from forum.policy import Permission, can, refusal, require, suspension_notice
 from forum.services import (
     badges,
@@ -46,14 +46,28 @@ def _sort() -> str:
     return sort
 
 
+def content_language() -> str | None:
+    """The `?lang=` filter of a list: a shipped language code, or None for every language."""
+    code = request.args.get("lang", "").strip().lower()
+    if code and code not in Language._value2member_map_:
+        abort(400, description=_("Unknown language “%(code)s”: use one of %(codes)s.", code=code[:30],
+                                 codes=", ".join(language.value for language in Language)))
+    return code or None
+
+
+def list_filters(language: str | None) -> dict:
+    """What a question list's toolbar needs to offer the language filter and keep it across sorts."""
+    return {"lang": language, "languages": list(Language)}
+
+
 @bp.get("/")
 @pagecache.for_anonymous()
 def index():
-    sort = _sort()
-    page = queries.list_questions(sort, page=page_arg(), per_page=per_page())
+    sort, language = _sort(), content_language()
+    page = queries.list_questions(sort, language=language, page=page_arg(), per_page=per_page())
     return render_template("questions/index.html", page=page, sort=sort, sorts=SORT_LABELS,
                            heading=_("All questions"), products=queries.products(),
-                           waiting=care_status.waiting_markers(page.items))
+                           waiting=care_status.waiting_markers(page.items), **list_filters(language))
 
 
 @bp.get("/questions")
@@ -83,6 +97,8 @@ def ask():
     form.product.choices = product_choices()
     if request.method == "GET" and request.args.get("product"):
         form.product.data = request.args["product"]
+    if request.method == "GET":
+        form.language.data = i18n.current_language().value  # members usually write in the language they read
     details = profile_fields.active_fields_by_product()  # each product's customer profile fields
     answer_errors: dict[str, str] = {}
     if request.method == "GET" and request.args.get("title"):
@@ -96,14 +112,16 @@ def ask():
     elif form.validate_on_submit():
         wait = security.form_limit_wait()
         if wait:
-            form.form_errors.append(f"New members can post one question every few minutes: you can post again in "
-                                    f"{security.wait_text(wait)}. Your question is kept below.")
+            form.form_errors.append(_("New members can post one question every few minutes: you can post again in "
+                                      "%(wait_text)s. Your question is kept below.",
+                                      wait_text=security.wait_text(wait)))
         else:
             try:
                 with unit_of_work():
                     question = profile_fields.ask_with_answers(
                         auth.current(), title=form.title.data, body=form.body.data, tags=form.tags.data,
-                        product=form.product.data, raw=field_views.form_answer, name=field_views.input_name)
+                        product=form.product.data, raw=field_views.form_answer, name=field_views.input_name,
+                        language=i18n.current_language().value if form.language.data is None else form.language.data)
             except ValidationFailed as exc:
                 answer_errors = {k: v for k, v in exc.fields.items() if k.startswith("pf-")}
                 apply_errors(form, {k: v for k, v in exc.fields.items() if not k.startswith("pf-")})
@@ -193,7 +211,8 @@ def edit(question_id: int):
         try:
             with unit_of_work():
                 questions.edit_question(question_id, auth.current(), title=form.title.data, body=form.body.data,
-                                        tags=form.tags.data, comment=form.comment.data or "")
+                                        tags=form.tags.data, language=form.language.data,
+                                        comment=form.comment.data or "")
         except ValidationFailed as exc:
             apply_errors(form, exc.fields)
         else:

@@ -51,7 +51,7 @@ def admin_settings():
         for privilege in Privilege:
             raw = request.form.get(privilege.value, "").strip()
             if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
-                errors[privilege.value] = "Use a whole number from 1 to 1,000,000."
+                errors[privilege.value] = _("Use a whole number from 1 to 1,000,000.")
             elif int(raw) != DEFAULT_THRESHOLDS[privilege]:
                 overrides[privilege.value] = int(raw)
         new_community = request.form.get("new_community") == "on"

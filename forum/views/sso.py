@@ -8,6 +8,7 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length
@@ -171,7 +172,9 @@ def confirm_with_password():
     if form.validate_on_submit():
         wait = security.login_delay(user.username)
         if wait:
-            form.form_errors.append(f"Too many failed attempts. Please wait {wait} seconds and try again.")
+            form.form_errors.append(ngettext("Too many failed attempts. Please wait %(num)d second and try again.",
+                                             "Too many failed attempts. Please wait %(num)d seconds and try again.",
+                                             wait))
             status = 429
         else:
             try:

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Length
@@ -48,7 +49,8 @@ def challenge():
         key = f"two-factor:{user.id}"
         wait = security.login_delay(key)
         if wait:
-            form.form_errors.append(f"Too many wrong codes. Please wait {wait} seconds.")
+            form.form_errors.append(ngettext("Too many wrong codes. Please wait %(num)d second.",
+                                             "Too many wrong codes. Please wait %(num)d seconds.", wait))
             return render_template("accounts/two_factor.html", form=form), 429, {"Retry-After": str(wait)}
         try:
             with unit_of_work():

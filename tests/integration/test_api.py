@@ -167,7 +167,7 @@ def test_closed_duplicate_shows_its_state_reason_target_and_closer(client):
     assert r.status_code == 200
     detail = client.get(f"/api/v1/questions/{copy.id}").get_json()
     assert (detail["state"], detail["closed"], detail["locked"]) == ("closed", True, False)
-    assert detail["close_reason"] == "duplicate" and detail["close_reason_label"] == "duplicate"
+    assert detail["close_reason"] == "duplicate" and detail["close_reason_label"] == "Duplicate"
     assert detail["duplicate_of_id"] == original.id and detail["duplicate_of"]["id"] == original.id
     assert detail["duplicate_of"]["url"].endswith(f"/questions/{original.id}/" + detail["duplicate_of"]["url"]
                                                   .rsplit("/", 1)[-1])

@@ -8,12 +8,21 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import InsightRollup, InsightRollupDay, Question, Role, utcnow
-from forum.services import insight_facts, insights
+from forum.models import (
+    Answer,
+    InsightMemberDay,
+    InsightRollup,
+    InsightRollupDay,
+    Question,
+    Role,
+    User,
+    utcnow,
+)
+from forum.services import insight_facts, insights, privacy
 from tests.conftest import login
-from tests.factories import make_answer, make_question, make_user
+from tests.factories import PASSWORD, make_answer, make_question, make_user
 from tests.integration import test_insights
-from tests.integration.test_insights import PERIOD, _bearer, asked
+from tests.integration.test_insights import NOV, PERIOD, _bearer, _set, asked
 
 community = test_insights.community  # the same fixture: a small community with known timestamps
 FIRST, LAST = date(2026, 10, 18), date(2026, 11, 14)  # the previous period and the period
@@ -139,3 +148,55 @@ def test_reading_rollups_takes_fewer_queries_and_does_not_grow(app, community, c
     count_queries.count = 0
     insights.report(community)
     assert count_queries.count == rolled < live
+
+
+def _member_ids(column) -> list[int]:
+    return [m for packed in db.session.scalars(select(column)) for m in insight_facts.unpack(packed)]
+
+
+def test_contributors_come_from_the_member_days_with_the_live_numbers(app, community):
+    first_asker, last_answerer, earlier_asker = (
+        db.session.scalar(select(Question.author_id).order_by(Question.created_at).offset(1).limit(1)),
+        db.session.scalar(select(Answer.author_id).order_by(Answer.created_at.desc()).limit(1)),
+        db.session.scalar(select(Question.author_id).order_by(Question.created_at).limit(1)))
+    _set(User, first_asker, created_at=NOV)
+    _set(User, last_answerer, created_at=NOV + timedelta(days=3))
+    _set(User, earlier_asker, created_at=NOV - timedelta(days=12))
+    db.session.commit()
+    live = insights.report(community, use_rollups=False)
+    _roll_up(app)
+    rolled = insights.report(community)
+    fig = rolled.figure
+    assert (fig("active_members").value, fig("active_members").weekly, fig("active_members").previous) == (
+        11, [7, 4], 2)
+    assert (fig("new_members").value, fig("new_members").weekly, fig("new_members").previous) == (2, [1, 1], 1)
+    assert fig("top10_accepted_share").value == 1.0
+    assert _numbers(rolled) == _numbers(live)
+    assert db.session.scalar(select(func.count()).select_from(InsightMemberDay)) > 0
+    assert len(_member_ids(InsightMemberDay.accepted)) == 2  # the two accepted answers of questions asked then
+
+
+def test_a_deleted_account_leaves_the_member_days(app, community):
+    _roll_up(app)
+    helper = db.session.get(User, db.session.scalar(
+        select(Answer.author_id).join(Question, Question.accepted_answer_id == Answer.id)
+        .order_by(Question.created_at).limit(1)))
+    assert helper.id in _member_ids(InsightMemberDay.active)
+    assert helper.id in _member_ids(InsightMemberDay.accepted)
+    exported = privacy.export(helper)["health_console_activity"]
+    assert exported == [{"day": "2026-11-01", "product_id": exported[0]["product_id"], "active": True,
+                         "accepted_answers": 1}]
+    privacy.delete_account(helper, password=PASSWORD, confirmation=privacy.CONFIRMATION)
+    db.session.commit()
+    assert helper.id not in _member_ids(InsightMemberDay.active)
+    assert helper.id not in _member_ids(InsightMemberDay.accepted)
+    assert sorted(_member_ids(InsightMemberDay.accepted))[0] == 0  # the answer still counts, as nobody's
+    rolled = insights.report(community)
+    assert (rolled.rolled_days, rolled.live_days) == (14, 0)
+    fig = rolled.figure
+    assert (fig("active_members").value, fig("active_members").weekly) == (10, [6, 4])
+    assert fig("top10_accepted_share").value == 0.5  # 1 of the 2 accepted answers has a ranked author
+    assert _numbers(rolled) == _numbers(insights.report(community, use_rollups=False))
+    _roll_up(app)  # re-rolling after the deletion writes the same
+    assert helper.id not in _member_ids(InsightMemberDay.active) + _member_ids(InsightMemberDay.accepted)
+    assert _numbers(insights.report(community)) == _numbers(rolled)

@@ -120,8 +120,12 @@ def test_case_resolution_csat_and_helpful(community):
 
 def test_contributors_and_filters(community):
     fig = insights.report(community).figure
-    assert fig("active_members").value >= 6
-    assert fig("top10_accepted_share").value == 1.0
+    # Week 1: four askers, two answerers and the agent (q1's asker answering herself is one member);
+    # week 2: two askers and two answerers (the deleted answer's author doesn't count); before: two.
+    assert fig("active_members").value == 11 and fig("active_members").weekly == [7, 4]
+    assert fig("active_members").previous == 2
+    assert fig("new_members").value == 0  # every account was created today, after the period
+    assert fig("top10_accepted_share").value == 1.0 and fig("top10_accepted_share").previous is None
     other = make_question(product="doorbell")
     _set(Question, other.id, created_at=at(2))
     db.session.commit()

@@ -25,7 +25,7 @@ def test_close_reopen_with_reasons_and_clear_messages():
         actions.close_question(q.id, moderator=mod, reason="boring")
     assert "reason" in unknown.value.fields
     actions.close_question(q.id, moderator=mod, reason="off_topic", note="Not about our products")
-    with pytest.raises(Conflict, match=r"already closed \(off-topic\)"):
+    with pytest.raises(Conflict, match=r"already closed \(Off-topic\)"):
         actions.close_question(q.id, moderator=mod, reason="needs_detail")
     with pytest.raises(NotAllowed, match="closed"):
         answers.post_answer(q.id, make_user(), body="Here is an answer that should not be accepted now.")

@@ -56,7 +56,7 @@ def test_knowledge_articles_are_a_result_kind_of_their_own(backend, moderator):
     only = service.search(backend, "descale", kind="article")
     assert [r.hit.key for r in only.items] == [f"article:{article.id}"]
     hit = only.items[0]
-    assert hit.kind_label == "Knowledge article" and hit.date_label == "published"
+    assert hit.kind_label == "Knowledge article" and hit.labels.dated == "published %(when)s"
     assert hit.hit.created_at == article.published_at
 
 
@@ -80,8 +80,8 @@ def test_results_carry_the_asked_and_answered_dates(backend):
     backend.refresh(threads, q.id)
     db.session.commit()
     by_kind = {r.hit.kind: r for r in service.search(backend, "pressure").items}
-    assert (by_kind["question"].hit.created_at, by_kind["question"].date_label) == (ASKED, "asked")
-    assert (by_kind["answer"].hit.created_at, by_kind["answer"].date_label) == (ANSWERED, "answered")
+    assert (by_kind["question"].hit.created_at, by_kind["question"].labels.dated) == (ASKED, "asked %(when)s")
+    assert (by_kind["answer"].hit.created_at, by_kind["answer"].labels.dated) == (ANSWERED, "answered %(when)s")
 
 
 def test_the_search_page_finds_articles_and_shows_what_each_date_is(client, moderator):
@@ -90,7 +90,7 @@ def test_the_search_page_finds_articles_and_shows_what_each_date_is(client, mode
     assert f'href="/kb/{article.id}/' in page
     assert "Knowledge article" in page
     for said in ("published", "asked", "answered"):
-        assert re.search(rf">{said}</span>\s*<time datetime=", page), said
+        assert re.search(rf'class="search-hit__date">{said} <time datetime=[^>]*>[^<]*</time></span>', page), said
     filtered = client.get("/search?q=descale&kind=article").get_data(as_text=True)
     assert f'href="/kb/{article.id}/' in filtered and f'href="/questions/{q.id}/' not in filtered
     api = client.get("/api/v1/search?q=descale&kind=article").get_json()

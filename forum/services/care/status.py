@@ -8,6 +8,8 @@ time zone (Settings → Notifications and email; UTC for visitors).
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from babel.dates import format_datetime
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, tuple_
 
@@ -19,16 +21,23 @@ from forum.services.care import first_response, hours, targets
 
 
 def duration_text(span: timedelta) -> str:
-    """"45 min", "3 h", "2 h 10 min", "3 d 4 h": the wait at a glance."""
+    """"45 min", "3 h", "2 h 10 min", "3 d 4 h": the wait at a glance.
+
+    Each unit is a plural entry of its own (languages inflect "3 h" by the count); two units are
+    joined by one entry whose order and separator each language chooses ("2 h 10 min", "2 h, 10 min").
+    """
     minutes = max(int(span.total_seconds() // 60), 0)
     days, minutes = divmod(minutes, 24 * 60)
     hours_, minutes = divmod(minutes, 60)
     if days:
-        return _("%(days)s d %(hours)s h", days=days, hours=hours_) if hours_ else _("%(days)s d", days=days)
-    if hours_:
-        return _("%(hours)s h %(minutes)s min", hours=hours_, minutes=minutes) if minutes else _("%(hours)s h",
-                                                                                                hours=hours_)
-    return _("%(minutes)s min", minutes=minutes)
+        larger = ngettext("%(num)d d", "%(num)d d", days)
+        smaller = hours_ and ngettext("%(num)d h", "%(num)d h", hours_)
+    elif hours_:
+        larger, smaller = ngettext("%(num)d h", "%(num)d h", hours_), minutes and ngettext(
+            "%(num)d min", "%(num)d min", minutes)
+    else:
+        larger, smaller = ngettext("%(num)d min", "%(num)d min", minutes), ""
+    return _("%(larger)s %(smaller)s", larger=larger, smaller=smaller) if smaller else larger
 
 
 def reader_zone(viewer: User | None) -> str:
@@ -39,8 +48,9 @@ def reader_zone(viewer: User | None) -> str:
 
 
 def local_text(moment: datetime, zone_name: str) -> str:
+    """"Mon 30 Nov, 10:00 CET": a due time in the reader's zone, the day and month in their language."""
     local = moment.replace(tzinfo=UTC).astimezone(preferences.zone(zone_name))
-    return f"{local:%a %d %b, %H:%M} {local.tzname()}"
+    return f"{format_datetime(local, 'EEE dd MMM, HH:mm', locale=str(get_locale() or 'en'))} {local.tzname()}"
 
 
 def _is_first_question(question: Question) -> bool:
@@ -88,18 +98,21 @@ def wait_status(question: Question, *, zone_name: str | None = "UTC", now: datet
                     if care.first_response else None)
     if responded is not None:
         return WaitStatus(False, None, responded, response_due, None,
-                          f"First answer in {duration_text(responded - question.created_at)}")
+                          _("First answer in %(wait)s", wait=duration_text(responded - question.created_at)))
     escalation_due = (hours.add_business_time(care.hours, question.created_at, care.escalate_after)
                       if escalation_applies(question, care, has_case=has_case) else None)
     text = _("Waiting for a first answer · %(wait)s", wait=duration_text(now - question.created_at))
     due_text = ""
     if escalation_due is not None:
         amount = int(care.escalate_after.total_seconds() // 3600)
-        unit = ("business hour" if care.hours is not None else "hour") + ("" if amount == 1 else "s")
-        text += f" · support steps in after {amount} {unit}"
-        due_text = f"by {local_text(escalation_due, zone_name or 'UTC')}"
+        steps_in = (ngettext("support steps in after %(num)d business hour",
+                             "support steps in after %(num)d business hours", amount) if care.hours is not None
+                    else ngettext("support steps in after %(num)d hour", "support steps in after %(num)d hours",
+                                  amount))
+        text += " · " + steps_in
+        due_text = _("by %(time)s", time=local_text(escalation_due, zone_name or "UTC"))
     elif response_due is not None:
-        due_text = f"we aim to answer by {local_text(response_due, zone_name or 'UTC')}"
+        due_text = _("we aim to answer by %(time)s", time=local_text(response_due, zone_name or "UTC"))
     return WaitStatus(True, question.created_at, None, response_due, escalation_due, text, due_text)
 
 

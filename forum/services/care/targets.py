@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -22,7 +23,6 @@ from forum.services.preferences import time_zones
 MIN_HOURS, MAX_HOURS = 1, 720
 MAX_HOLIDAYS = 366
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PRIORITIES = tuple(p.value for p in CasePriority)
 KEYS = ("time_zone", "working_days", "opens_at", "closes_at", "holidays", "first_response_hours",
         "escalation_policy", "escalate_after_hours", "escalation_priority", "update_cadence")
@@ -108,15 +108,18 @@ def _hours(value: object, name: str, errors: dict[str, str], *, optional: bool) 
     if value is None or value == "":
         if optional:
             return None
-        errors[name] = f"Give a whole number of hours, {MIN_HOURS}–{MAX_HOURS}."
+        errors[name] = _("Give a whole number of hours, %(min_hours)s–%(max_hours)s.",
+                         min_hours=MIN_HOURS, max_hours=MAX_HOURS)
         return None
     if isinstance(value, bool):
-        errors[name] = f"Give a whole number of hours, {MIN_HOURS}–{MAX_HOURS}."
+        errors[name] = _("Give a whole number of hours, %(min_hours)s–%(max_hours)s.",
+                         min_hours=MIN_HOURS, max_hours=MAX_HOURS)
         return None
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or not MIN_HOURS <= value <= MAX_HOURS:
-        errors[name] = f"Give a whole number of hours, {MIN_HOURS}–{MAX_HOURS}."
+        errors[name] = _("Give a whole number of hours, %(min_hours)s–%(max_hours)s.",
+                         min_hours=MIN_HOURS, max_hours=MAX_HOURS)
         return None
     return value
 
@@ -125,7 +128,7 @@ def _time_zone(value: object, errors: dict[str, str]) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or value not in time_zones():
-        errors["time_zone"] = "Choose an IANA time zone such as Europe/Berlin (or none for 24 × 7)."
+        errors["time_zone"] = _("Choose an IANA time zone such as Europe/Berlin (or none for 24 × 7).")
         return None
     return value
 
@@ -144,16 +147,16 @@ def _days(value: object, errors: dict[str, str]) -> list[int]:
             items = None
             break
     if items is None:
-        errors["working_days"] = "Give the working days as mon … sun (or 0 = Monday … 6 = Sunday)."
+        errors["working_days"] = _("Give the working days as mon … sun (or 0 = Monday … 6 = Sunday).")
     elif not days:
-        errors["working_days"] = "Choose at least one working day."
+        errors["working_days"] = _("Choose at least one working day.")
     return sorted(days)
 
 
 def _clock_text(value: object, name: str, errors: dict[str, str]) -> str:
     match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
     if match is None or not ((int(match.group(1)) < 24 and int(match.group(2)) < 60) or value.strip() == "24:00"):
-        errors[name] = "Give a time as HH:MM, e.g. 09:00 (24:00 for midnight)."
+        errors[name] = _("Give a time as HH:MM, e.g. 09:00 (24:00 for midnight).")
         return ""
     return value.strip()
 
@@ -162,17 +165,17 @@ def _holidays(value: object, errors: dict[str, str]) -> list[str]:
     if isinstance(value, str):
         value = [line for line in re.split(r"[\s,]+", value) if line]
     if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-        errors["holidays"] = "Give the holidays as dates like 2026-12-25."
+        errors["holidays"] = _("Give the holidays as dates like 2026-12-25.")
         return []
     if len(value) > MAX_HOLIDAYS:
-        errors["holidays"] = f"At most {MAX_HOLIDAYS} holidays."
+        errors["holidays"] = _("At most %(max_holidays)s holidays.", max_holidays=MAX_HOLIDAYS)
         return []
     days: set[str] = set()
     for text in value:
         try:
             days.add(date.fromisoformat(text.strip()).isoformat())
         except ValueError:
-            errors["holidays"] = f"“{text[:20]}” is not a date like 2026-12-25."
+            errors["holidays"] = _("“%(text)s” is not a date like 2026-12-25.", text=text[:20])
             return []
     return sorted(days)
 
@@ -188,11 +191,12 @@ def _cadence(value: object, errors: dict[str, str]) -> dict[str, int | None]:
     if value is None:
         return dict.fromkeys(PRIORITIES)
     if not isinstance(value, Mapping):
-        errors["update_cadence"] = "Give hours per priority, e.g. {\"urgent\": 4, \"normal\": 24}."
+        errors["update_cadence"] = _("Give hours per priority, e.g. {\"urgent\": 4, \"normal\": 24}.")
         return {}
     unknown = sorted(set(value) - set(PRIORITIES))
     if unknown:
-        errors["update_cadence"] = f"Unknown priority “{str(unknown[0])[:20]}”: use {', '.join(PRIORITIES)}."
+        errors["update_cadence"] = _("Unknown priority “%(unknown)s”: use %(choices)s.",
+                                     unknown=str(unknown[0])[:20], choices=', '.join(PRIORITIES))
         return {}
     return {p: _hours(value.get(p), f"update_cadence.{p}", errors, optional=True) for p in PRIORITIES}
 
@@ -218,12 +222,12 @@ def validate(data: Mapping) -> dict:
         "update_cadence": _cadence(data.get("update_cadence"), errors),
     }
     if clean["opens_at"] and clean["closes_at"] and clean["opens_at"] >= clean["closes_at"]:
-        errors["closes_at"] = "Closing time must be after opening time (24:00 for midnight)."
+        errors["closes_at"] = _("Closing time must be after opening time (24:00 for midnight).")
     if clean["opens_at"] == "24:00":
-        errors["opens_at"] = "Opening time must be before 24:00."
+        errors["opens_at"] = _("Opening time must be before 24:00.")
     if errors:
         first = next(iter(errors.values()))
-        raise ValidationFailed(f"Please correct the response targets: {first}", fields=errors)
+        raise ValidationFailed(_("Please correct the response targets: %(first)s", first=first), fields=errors)
     return clean
 
 

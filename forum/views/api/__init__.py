@@ -4,6 +4,7 @@ Token requests (`Authorization: Bearer …`) need no CSRF token; cookie-session 
 """
 
 from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
 
 from forum import auth
 from forum.extensions import csrf
@@ -46,7 +47,7 @@ def authenticate():
 def actor():
     """The member behind this request, or a 401 error."""
     if g.get("api_user") is None:
-        raise Unauthorized("This needs a signed-in member: send `Authorization: Bearer TOKEN`.")
+        raise Unauthorized(_("This needs a signed-in member: send `Authorization: Bearer TOKEN`."))
     return g.api_user
 
 

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from forum import i18n
 from forum.services import acceptance, answers, comments, profile_fields, queries, questions, votes
 from forum.services.care import status as care_status
 from forum.transaction import unit_of_work
@@ -37,8 +38,8 @@ def tags(query: s.Paging):
 @api("GET", "/questions", summary="List questions, with each one's state", tag="content", token=False,
      query=s.QuestionsQuery, response=s.QuestionList)
 def list_questions(query: s.QuestionsQuery):
-    result = queries.list_questions(query.sort, product=query.product, tag=query.tag, page=query.page,
-                                    per_page=query.per_page)
+    result = queries.list_questions(query.sort, product=query.product, tag=query.tag, language=query.lang,
+                                    page=query.page, per_page=query.per_page)
     timing = care_status.timings(result.items)
     return out.page(result, lambda q: {**out.question_summary(q), **out.care_timing(timing[q.id])})
 
@@ -57,7 +58,7 @@ def ask(data: s.QuestionIn):
         question = profile_fields.ask_with_answers(
             user, title=data.title, body=data.body, tags=data.tags, product=data.product,
             raw=lambda field: data.fields.get(field.key), name=lambda field: f"fields.{field.key}",
-            unknown=list(data.fields))
+            unknown=list(data.fields), language=data.language or i18n.chosen_language().value)
     return thread_json(question.id)
 
 
@@ -71,7 +72,7 @@ def show_question(question_id: int):
      body=s.QuestionEdit, response=s.QuestionDetail)
 def edit_question(question_id: int, data: s.QuestionEdit):
     questions.edit_question(question_id, actor(), title=data.title, body=data.body, tags=data.tags,
-                            comment=data.comment or "")
+                            language=data.language, comment=data.comment or "")
     return thread_json(question_id)
 
 

@@ -14,6 +14,7 @@ from math import ceil
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, make_response, request
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -97,7 +98,8 @@ def parse_body(model: type[BaseModel], *, required: bool) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = _fields(exc)
-        raise ValidationFailed(f"Please correct: {', '.join(sorted(fields))}.", fields=fields) from None
+        raise ValidationFailed(_("Please correct: %(choices)s.",
+                                 choices=', '.join(sorted(fields))), fields=fields) from None
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -106,7 +108,8 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         return model.model_validate({k: request.args.get(k) for k in names if k in request.args})
     except ValidationError as exc:
         fields = _fields(exc)
-        raise ValidationFailed(f"Please correct the query parameters: {', '.join(sorted(fields))}.",
+        raise ValidationFailed(_("Please correct the query parameters: %(choices)s.",
+                                 choices=', '.join(sorted(fields))),
                                fields=fields) from None
 
 
@@ -147,7 +150,19 @@ def _check_scope(op: Operation) -> None:
 def _check_ids(values: dict) -> None:
     for name, value in values.items():
         if isinstance(value, int) and not 1 <= value <= MAX_ID:
-            raise NotFound(f"Nothing has that {name.replace('_', ' ')}.")
+            raise NotFound(_("Nothing has that %(what)s.", what=name.replace('_', ' ')))
+
+
+def _plain(value):
+    """The payload with every lazily translated label (an enum's, a badge's) as the string it reads
+    as now: the response schemas and JSON know strings, not LazyString."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _respond(op: Operation, result):
@@ -161,7 +176,7 @@ def _respond(op: Operation, result):
     if isinstance(result, BaseModel):
         payload = result.model_dump(mode="json")
     else:
-        payload = result
+        payload = _plain(result)
         if op.response is not None and current_app.config.get("API_CHECK_RESPONSES"):
             op.response.model_validate(payload)
     response = make_response(jsonify(payload), op.status)

@@ -10,8 +10,10 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from forum.models import Language
 from forum.search.query import MAX_PAGE as SEARCH_MAX_PAGE
 from forum.services.posts import ANSWER_BODY_MIN, BODY_MAX, BODY_MIN, TAGS_MAX, TAGS_MIN, TITLE_MAX, TITLE_MIN
 from forum.views.api.operations import MAX_ID
@@ -46,7 +48,7 @@ class Out(BaseModel):
 def _whole_number(value: object) -> object:
     if isinstance(value, str):
         if not re.fullmatch(r"[0-9]{1,12}", value):
-            raise ValueError("Use a whole number.")
+            raise ValueError(_("Use a whole number."))
         return int(value)
     return value
 
@@ -55,24 +57,24 @@ def _boolean(value: object) -> object:
     if isinstance(value, str):
         lowered = value.lower()
         if lowered not in ("true", "false"):
-            raise ValueError("Use true or false.")
+            raise ValueError(_("Use true or false."))
         return lowered == "true"
     return value
 
 
 def _calendar_date(value: object) -> object:
     if isinstance(value, str) and not re.fullmatch(DATE, value):
-        raise ValueError("Use a date as YYYY-MM-DD.")
+        raise ValueError(_("Use a date as YYYY-MM-DD."))
     return value
 
 
 def _json_integer(value: object) -> object:
     """JSON has one number type: 3 and 3.0 are the same integer, "3" and true are not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("Expected a whole number.")
+        raise ValueError(_("Expected a whole number."))
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError("Expected a whole number.")
+            raise ValueError(_("Expected a whole number."))
         return int(value)
     return value
 
@@ -90,8 +92,9 @@ def requires(when: str, equals: str, then: dict[str, dict]):
             for name, rule in then.items():
                 value = getattr(model, name)
                 if value is None or len(str(value)) < rule.get("minLength", 0):
-                    raise ValueError(f"“{name}” is required (at least {rule.get('minLength', 1)} characters) "
-                                     f"when {when} is {equals}.")
+                    raise ValueError(_("“%(name)s” is required (at least %(minimum)s characters) when %(when)s is "
+                                       "%(equals)s.",
+                                       name=name, minimum=rule.get('minLength', 1), when=when, equals=equals))
         return model
 
     return schema_extra, model_validator(mode="after")(check)
@@ -110,6 +113,9 @@ AnswerBody = Annotated[str, StringConstraints(min_length=ANSWER_BODY_MIN, max_le
 TagName = Annotated[str, StringConstraints(pattern=TAG)]
 Note = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 EditComment = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+# A shipped content language (forum/models/language.py): what a question is written in, and the filter.
+LanguageCode = Annotated[Literal[tuple(language.value for language in Language)],  # type: ignore[valid-type]
+                         Field(description="A shipped language: " + ", ".join(language.value for language in Language))]
 Priority = Literal["low", "normal", "high", "urgent"]
 CaseStatus = Literal["new", "open", "waiting_on_customer", "resolved", "closed"]
 
@@ -125,6 +131,7 @@ class QuestionsQuery(Paging):
     sort: Literal["newest", "active", "top", "unanswered"] = "newest"
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
+    lang: LanguageCode | None = Field(None, description="Only questions written in this language")
 
 
 class CasesQuery(Paging):
@@ -148,6 +155,8 @@ class SearchQuery(Paging):
     product: Text | None = Field(None, description="Product slug")
     tag: Text | None = None
     kind: Literal["question", "answer", "article"] | None = None
+    lang: LanguageCode | None = Field(None, description="Only content written in this language (searched with its "
+                                                        "word forms only)")
     accepted: QueryBool = Field(False, description="Only threads that have an accepted answer")
     sort: Literal["relevance", "newest", "votes"] | None = None
 
@@ -177,6 +186,8 @@ class QuestionIn(In):
     body: Body = Field(description="Markdown")
     tags: list[TagName] = Field(min_length=TAGS_MIN, max_length=TAGS_MAX)
     product: Annotated[str, StringConstraints(pattern=SLUG)] = Field(description="Product slug")
+    language: LanguageCode | None = Field(None, description="The language it is written in; by default the "
+                                                            "caller's interface language")
     fields: dict[Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)],
                  Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]] = Field(
         default_factory=dict, max_length=50,
@@ -187,6 +198,7 @@ class QuestionEdit(In):
     title: Title | None = None
     body: Body | None = None
     tags: list[TagName] | None = Field(None, min_length=TAGS_MIN, max_length=TAGS_MAX)
+    language: LanguageCode | None = Field(None, description="The language it is written in")
     comment: EditComment | None = Field(None, description="Edit summary")
 
 
@@ -396,6 +408,7 @@ class QuestionSummary(Out):
     id: int
     title: str
     url: str
+    language: LanguageCode
     product: Named
     tags: list[str]
     author: UserRef

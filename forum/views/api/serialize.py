@@ -41,7 +41,7 @@ def question_state(q: Question) -> str:
 
 def question_summary(q: Question) -> dict:
     return {
-        "id": q.id, "title": q.title, "url": question_url(q, link=absolute),
+        "id": q.id, "title": q.title, "url": question_url(q, link=absolute), "language": q.content_language.value,
         "product": {"slug": q.product.slug, "name": q.product.name}, "tags": [t.name for t in q.tags],
         "author": user_ref(q.author), "score": q.score, "answer_count": q.answer_count,
         "view_count": q.view_count, "accepted_answer_id": q.accepted_answer_id,
