@@ -2,9 +2,9 @@
 
 Text queries go through `websearch_to_tsquery` (one call per clause, combined with && and
 !!, so "a b OR c" means a AND (b OR c)); ranking is `ts_rank` over the weighted vector times
-the document's rank boost, of the newest CANDIDATES matches of a tier; snippets come from `ts_headline`. Writes happen in the caller's
-transaction (the outbox delivery), under a per-reference advisory lock, so concurrent
-updates of one thread apply in order; a rebuild holds an exclusive lock that updates back off
+the document's rank boost, of the newest CANDIDATES matches of a tier; snippets come from
+`ts_headline`. Writes happen in the caller's transaction (the outbox delivery), under a
+per-reference advisory lock, so concurrent updates of one thread apply in order; a rebuild holds an exclusive lock that updates back off
 from (they are retried later). "Did you mean" uses pg_trgm similarity over `search_words`.
 """
 
