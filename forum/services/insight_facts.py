@@ -77,6 +77,7 @@ from forum.services import self_service
 from forum.services.care import first_response, hours, targets
 from forum.services.errors import ValidationFailed
 from forum.services.events import Event, subscribe
+from forum.services.privacy import export_section
 
 # Bump when a fact is added or its meaning changes: older rollups are then read live until re-rolled.
 VERSION = 3
@@ -426,7 +427,10 @@ def facts_by_day(first: date, end: date, where: Filter = Filter(), *, today: dat
         if where.product_id is not None:
             query = query.where(InsightRollup.product_id == where.product_id)
         for day, counts, durations in db.session.execute(query):
-            by_day.setdefault(day, Facts()).add(Facts(Counter(counts), {k: list(v) for k, v in durations.items()}))
+            day_facts = by_day.get(day) or by_day.setdefault(day, Facts())
+            day_facts.counts.update(counts)
+            for name, values in durations.items():
+                day_facts.durations.setdefault(name, []).extend(values)
         members = select(InsightMemberDay.day, InsightMemberDay.active, InsightMemberDay.accepted).where(
             InsightMemberDay.day.in_(sorted(rolled)))
         if where.product_id is not None:
@@ -493,21 +497,35 @@ def _holds(column, needle: bytes) -> ColumnElement:
     return func.instr(column, literal(needle, LargeBinary)) > 0
 
 
+def _member_days_of(user_id: int) -> list[tuple[InsightMemberDay, Sequence[int], Sequence[int]]]:
+    """The member days that name `user_id`, with their unpacked active and accepted ids."""
+    needle = pack([user_id])
+    found = []
+    for row in db.session.scalars(select(InsightMemberDay).where(
+            or_(_holds(InsightMemberDay.active, needle), _holds(InsightMemberDay.accepted, needle)))
+            .order_by(InsightMemberDay.day, InsightMemberDay.product_id)):
+        active, accepted = unpack(row.active), unpack(row.accepted)
+        if user_id in active or user_id in accepted:
+            found.append((row, active, accepted))
+    return found
+
+
 def forget_member(user_id: int) -> int:
     """Take a deleted account out of the member days: off the active lists, its accepted answers
     kept as 0 (they still count, their author no longer). Returns the rows changed (flushes)."""
-    needle = pack([user_id])
-    changed = 0
-    for row in db.session.scalars(select(InsightMemberDay).where(
-            or_(_holds(InsightMemberDay.active, needle), _holds(InsightMemberDay.accepted, needle)))):
-        active, accepted = unpack(row.active), unpack(row.accepted)
-        if user_id not in active and user_id not in accepted:
-            continue
+    found = _member_days_of(user_id)
+    for row, active, accepted in found:
         row.active = pack(m for m in active if m != user_id)
         row.accepted = pack(0 if m == user_id else m for m in accepted)
-        changed += 1
     db.session.flush()
-    return changed
+    return len(found)
+
+
+def _export(user_id: int) -> list[dict]:
+    """The member's part of the data export: the days the console counted them as active."""
+    return [{"day": row.day.isoformat(), "product_id": row.product_id, "active": user_id in active,
+             "accepted_answers": sum(1 for m in accepted if m == user_id)}
+            for row, active, accepted in _member_days_of(user_id)]
 
 
 def _on_account_deleted(event: Event, *, user_id: int, **_ids: int | None) -> None:
@@ -515,7 +533,9 @@ def _on_account_deleted(event: Event, *, user_id: int, **_ids: int | None) -> No
 
 
 def init_app(app) -> None:
-    """Erase a deleted account's id from the member days (its posts stay, as a former member's)."""
+    """The member days in the member's data export; a deleted account's id erased from them (its posts
+    stay, as a former member's)."""
+    export_section("health_console_activity")(_export)
     subscribe(Event.ACCOUNT_DELETED)(_on_account_deleted)
 
 

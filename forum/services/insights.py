@@ -192,17 +192,22 @@ def tallies(scope: Scope, *, use_rollups: bool = True, today: date | None = None
         if day < first:
             before.add(day_facts)
         else:
-            total.add(day_facts)
             weekly[(day - first).days // 7].add(day_facts)
+    for week in weekly:  # the period is its weeks added up (fewer, larger additions than day by day)
+        total.add(week)
     in_period = {day for day in facts.rolled | facts.live if day >= first}
     return Tallies(total, weekly, before, len(facts.rolled & in_period), len(facts.live & in_period))
 
 
 def percentile(values: list[int], p: Fraction) -> float | None:
     """The p-th percentile, interpolating linearly between the two nearest ranks (see the module docstring)."""
-    if not values:
+    return _of_sorted(sorted(values), p)
+
+
+def _of_sorted(ordered: list[int], p: Fraction) -> float | None:
+    """`percentile()` of values already in order."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     position = (len(ordered) - 1) * p
     low = position.numerator // position.denominator
     value = Fraction(ordered[low])
@@ -225,13 +230,13 @@ def _count_figure(key: str, label: str, name: str, t: Tallies, definition: str) 
 
 def _spread_figures(prefix: str, labels: tuple[str, str], t: Tallies, definition: str) -> list[Figure]:
     """The median and 90th percentile of one duration; `labels` names each whole ("…, median", "…, 90th percentile")."""
-    def of(facts: insight_facts.Facts, p: Fraction) -> float | None:
-        return percentile(facts.durations.get(prefix, []), p)
+    def of(facts: insight_facts.Facts) -> tuple[float | None, float | None]:
+        ordered = sorted(facts.durations.get(prefix, []))  # once for both percentiles
+        return _of_sorted(ordered, MEDIAN), _of_sorted(ordered, P90)
 
-    return [Figure(f"{prefix}_median", labels[0], "seconds", of(t.total, MEDIAN), of(t.previous, MEDIAN),
-                   [of(w, MEDIAN) for w in t.weekly], definition),
-            Figure(f"{prefix}_p90", labels[1], "seconds", of(t.total, P90), of(t.previous, P90),
-                   [of(w, P90) for w in t.weekly], definition)]
+    total, before, weekly = of(t.total), of(t.previous), [of(w) for w in t.weekly]
+    return [Figure(f"{prefix}_median", labels[0], "seconds", total[0], before[0], [w[0] for w in weekly], definition),
+            Figure(f"{prefix}_p90", labels[1], "seconds", total[1], before[1], [w[1] for w in weekly], definition)]
 
 
 def responsiveness(scope: Scope, t: Tallies) -> Section:

@@ -183,6 +183,9 @@ def test_a_deleted_account_leaves_the_member_days(app, community):
         .order_by(Question.created_at).limit(1)))
     assert helper.id in _member_ids(InsightMemberDay.active)
     assert helper.id in _member_ids(InsightMemberDay.accepted)
+    exported = privacy.export(helper)["health_console_activity"]
+    assert exported == [{"day": "2026-11-01", "product_id": exported[0]["product_id"], "active": True,
+                         "accepted_answers": 1}]
     privacy.delete_account(helper, password=PASSWORD, confirmation=privacy.CONFIRMATION)
     db.session.commit()
     assert helper.id not in _member_ids(InsightMemberDay.active)
