@@ -5,8 +5,11 @@ import pytest
 from forum.search.postgres_backend import CONFIGS
 from forum.services import questions
 from tests.factories import make_answer, make_question
+from tests.integration import test_search_backends as contract
 from tests.integration.test_api import assert_error
-from tests.integration.test_search_backends import BACKENDS, backend, keys, search, sync  # noqa: F401 - fixture
+from tests.integration.test_search_backends import keys, search, sync
+
+backend = contract.backend  # the contract suite's fixture: every backend in use (Whoosh; PostgreSQL on it)
 
 FRENCH = ("Les chevaux ne boivent plus à l'abreuvoir automatique",
           "Depuis la mise à jour, les chevaux de la ferme restent devant l'abreuvoir vide toute la journée.")
