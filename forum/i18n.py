@@ -116,6 +116,11 @@ def plural_forms(singular: str, plural: str, **variables) -> str:
                       ensure_ascii=False)
 
 
+def content_language_of(code: str | None) -> Language:
+    """The shipped language content carrying this code is written in (the default for an unknown code)."""
+    return Language.of(code) or DEFAULT_LANGUAGE
+
+
 def set_language_cookie(response, language: Language) -> None:
     response.set_cookie(LANG_COOKIE, language.value, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=request.is_secure)
@@ -189,5 +194,5 @@ def init_app(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
                                   sentence=sentence, plural_forms=plural_forms,
-                                  current_language=current_language)
+                                  current_language=current_language, content_language_of=content_language_of)
     app.after_request(_content_language)
