@@ -215,14 +215,14 @@ class PostgresBackend(SearchBackend):
                  positive_only: bool = False) -> str | None:
         """SQL for the tsquery, binding each clause's text; None when there is nothing to match.
 
-        The text is parsed with each language's configuration. To match, a row must match the
-        query as its own language reads it: each language's query is joined with that
-        language's `lang:` lexeme and the results OR-ed, so stop words of one language ("die")
-        don't empty or narrow another's query, and it is still one GIN lookup. A language whose
-        reading has no words left (only its stop words) matches nothing. `positive_only`
-        leaves the exclusions and the language lexemes out (ts_rank and ts_headline score
-        negations as zero; ranking and the title tier read any language's forms), and so
-        does `any_word` (similar titles: any word of any reading).
+        The text is read with each language's configuration and the readings OR-ed: a row
+        matches when one reading matches it all, its own language's among them, so stop words
+        of one language ("die") neither empty nor narrow another's reading, and it is one GIN
+        lookup. A reading with no words left (only its language's stop words) drops out, its
+        exclusions with it. (Joining each reading with its `lang:` lexeme would make the match
+        exact, but those lexemes' long posting lists cost every query several milliseconds;
+        a row matching another language's full reading is rare and relevant.) `positive_only`
+        leaves the exclusions out: ts_rank and ts_headline score negations as zero.
         """
         if query.is_empty:
             return None
@@ -237,17 +237,14 @@ class PostgresBackend(SearchBackend):
         for code in languages:  # fixed configuration names and bind-parameter names only
             config = CONFIGS[code]
             wanted = " && ".join(f"websearch_to_tsquery('{config}', :q{i})" for i in range(len(query.clauses)))
-            if positive_only:
+            if positive_only or not query.excluded:
                 readings.append(f"({wanted})")
                 continue
             reading = wanted
             for j in range(len(query.excluded)):
                 reading = f"({reading}) && !! websearch_to_tsquery('{config}', :x{j})"
-            params[f"lang_{code.value}"] = "'" + _language_lexeme(code.value) + "'"
-            readings.append(f"(CASE WHEN numnode({wanted}) > 0 THEN ({reading}) && CAST(:lang_{code.value} AS tsquery) "
-                            f"ELSE CAST(:no_language AS tsquery) END)")
-        if not positive_only:
-            params["no_language"] = "'" + _language_lexeme("-") + "'"  # a lexeme no row has
+            # An empty tsquery drops out of ||; alone, "!! x" would match every row without x.
+            readings.append(f"(CASE WHEN numnode({wanted}) > 0 THEN {reading} ELSE {wanted} END)")
         return " || ".join(readings)
 
     @staticmethod
