@@ -5,9 +5,10 @@ French words stemmed as French), and a query is parsed with the configuration of
 it may match, OR-ed (only the filter's, with `?lang=`), so one GIN lookup still answers it.
 Text queries go through `websearch_to_tsquery` (one call per clause and language, combined with
 && and !!, so "a b OR c" means a AND (b OR c)); ranking is `ts_rank` over the weighted vector times
-the document's rank boost; snippets come from `ts_headline`. Writes happen in the caller's
-transaction (the outbox delivery), under a per-reference advisory lock, so concurrent
-updates of one thread apply in order; a rebuild holds an exclusive lock that updates back off
+the document's rank boost, of the newest CANDIDATES matches of a tier; snippets come from
+`ts_headline`. Writes happen in the caller's transaction (the outbox delivery), under a
+per-reference advisory lock, so concurrent updates of one thread apply in order; a rebuild holds
+an exclusive lock that updates back off
 from (they are retried later). "Did you mean" uses pg_trgm similarity over `search_words`.
 """
 
@@ -51,6 +52,12 @@ HEADLINE = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWord
             'ShortWord=2, FragmentDelimiter=" … "')
 TITLE_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 SNIPPET_SOURCE_CHARS = 6000  # ts_headline reads this much of the body: bounded work per hit
+# A relevance page ranks at most this many matches of its tier, the newest ones: every page of the
+# site's search (20 results × 50 pages) comes from one ranked set, and a broad word costs the same
+# as a rare one. Results past them follow, newest first.
+CANDIDATES = 1000
+NEWEST = "d.created_at DESC, d.kind, d.object_id DESC"
+IN_TITLE = "d.title_vector @@ q.ranking"  # the first tier of a relevance order
 
 # Every value is a bound parameter, the row's text search configuration too.
 _UPSERT = text("""
@@ -177,6 +184,10 @@ class PostgresBackend(SearchBackend):
                 if progress:
                     progress(refs)
         db.session.flush()
+        # Rows written in bulk wait in the GIN indexes' pending lists, which every search reads
+        # through until a vacuum merges them: merge them now (10× faster lookups of broad words).
+        for name in ("ix_search_documents_search_vector", "ix_search_documents_title_vector"):
+            db.session.execute(text("SELECT gin_clean_pending_list(CAST(:name AS regclass))"), {"name": name})
         db.session.execute(text("ANALYZE search_documents"))
         db.session.flush()
         return total
@@ -264,16 +275,32 @@ class PostgresBackend(SearchBackend):
         return where
 
     @staticmethod
-    def _cte(tsquery: str | None, rank_query: str | None) -> str:
+    def _inline(sql: str, tsquery: str | None, rank_query: str | None) -> str:
+        """The statement with its queries written in place of `q.query` and `q.ranking`.
+
+        In place rather than in a CTE: the planner then sees the actual tsquery (its values are
+        bound parameters of an immutable function, folded when the statement is planned), so it
+        estimates how many posts match and picks the index or a scan accordingly.
+        """
         if not tsquery:
-            return "WITH q AS (SELECT NULL::tsquery AS query, NULL::tsquery AS ranking)"
-        return f"WITH q AS (SELECT {tsquery} AS query, {rank_query or tsquery} AS ranking)"
+            return sql
+        return sql.replace("q.query", f"({tsquery})").replace("q.ranking", f"({rank_query or tsquery})")
+
+    @staticmethod
+    def _matching(tsquery: str | None, where: list[str], rank_query: str | None) -> list[str]:
+        """`where` and the match itself, left out when a title match implies it (no exclusions)."""
+        if not tsquery or (rank_query is None and IN_TITLE in where):
+            return where  # the title vector is part of the whole one: a title match is a match
+        return ["d.search_vector @@ q.query", *where]
 
     def _run(self, tsquery: str | None, where: list[str], params: dict, order: str, limit: int,
-             offset: int, rank_query: str | None = None) -> list:
-        """One page of rows, with snippets computed for those rows only."""
+             offset: int, rank_query: str | None = None, candidates: int | None = None) -> list:
+        """One page of rows, with snippets computed for those rows only.
+
+        `candidates`: order (rank) only that many matches, the newest, instead of all of them.
+        """
+        where = self._matching(tsquery, where, rank_query)
         if tsquery:
-            where = ["d.search_vector @@ q.query", *where]
             relevance = "ts_rank(d.search_vector, q.ranking, 1) * d.rank_boost"
             headline = (f"ts_headline({_ROW_CONFIG}, left(r.body, {SNIPPET_SOURCE_CHARS}), q.ranking, :headline)",
                         f"CASE WHEN r.index_title THEN ts_headline({_ROW_CONFIG}, r.title, q.ranking, :title_headline) "
@@ -283,29 +310,48 @@ class PostgresBackend(SearchBackend):
             relevance = "0.0"
             headline = ("NULL", "NULL")
         # Interpolated: fixed SQL fragments chosen above and bind-parameter names; every value is bound.
-        sql = f"""
-            {self._cte(tsquery, rank_query)}
+        sql = self._inline(f"""
             SELECT r.*, {headline[0]} AS snippet_marked, {headline[1]} AS title_marked
             FROM (
                 SELECT d.kind, d.object_id, d.ref_id, d.title, d.index_title, d.body, d.tags, d.product,
                        d.created_at, d.score, d.accepted, d.solved, d.language, {relevance} AS relevance
-                FROM search_documents d, q
-                WHERE {" AND ".join(where) or "true"}
+                FROM {"(SELECT d.* FROM search_documents d WHERE " + " AND ".join(where) + " ORDER BY "
+                      + NEWEST + " LIMIT :candidates) d" if candidates else
+                      "search_documents d WHERE " + (" AND ".join(where) or "true")}
                 ORDER BY {order}
                 LIMIT :limit OFFSET :offset
-            ) r, q
+            ) r
             ORDER BY {order.replace("d.", "r.")}
-        """  # noqa: S608
-        params = {**params, "limit": limit, "offset": offset}
+        """, tsquery, rank_query)  # noqa: S608
+        params = {**params, "limit": limit, "offset": offset, **({"candidates": candidates} if candidates else {})}
         return db.session.execute(self._statement(sql, params), params).all()
+
+    def _ranked(self, tsquery: str, rank_query: str | None, where: list[str], params: dict, order: str,
+                limit: int, offset: int) -> list:
+        """A relevance page of one tier: the newest CANDIDATES matches ranked, then the older ones, newest first.
+
+        Ranking reads each match's whole vector; a broad word matches tens of thousands of posts,
+        so only the newest CANDIDATES are ranked (what a reader of any page of the site's search
+        sees), and a page past them continues in the order they were picked in.
+        """
+        rows = []
+        if offset < CANDIDATES:
+            wanted = min(limit, CANDIDATES - offset)
+            rows = self._run(tsquery, where, params, order, wanted, offset, rank_query, CANDIDATES)
+            if len(rows) < wanted:
+                return rows  # fewer matches than candidates: that was all of them
+        if len(rows) == limit:
+            return rows
+        return rows + self._run(tsquery, where, params, NEWEST, limit - len(rows), max(offset, CANDIDATES),
+                                rank_query)
 
     def _count(self, tsquery: str | None, where: list[str], params: dict, cap: int,
                rank_query: str | None = None) -> int:
         """How many documents match, counting no further than `cap` (bounded work for broad queries)."""
-        if tsquery:
-            where = ["d.search_vector @@ q.query", *where]
-        sql = (f"{self._cte(tsquery, rank_query)} SELECT count(*) FROM "  # noqa: S608 - fragments as above
-               f"(SELECT 1 FROM search_documents d, q WHERE {' AND '.join(where) or 'true'} LIMIT :cap) c")
+        where = self._matching(tsquery, where, rank_query)
+        sql = self._inline("SELECT count(*) FROM "  # noqa: S608 - fragments as above
+                           f"(SELECT 1 FROM search_documents d WHERE {' AND '.join(where) or 'true'} LIMIT :cap) c",
+                           tsquery, rank_query)
         params = {**params, "cap": cap}
         return db.session.scalar(self._statement(sql, params), params) or 0
 
@@ -317,15 +363,15 @@ class PostgresBackend(SearchBackend):
         its title matches are far fewer and, weighted A, rank first anyway. So the page is
         taken from title matches, and only a page they don't fill ranks the body-only ones.
         """
-        in_title = "d.title_vector @@ q.ranking"
-        rows = self._run(tsquery, [*where, in_title], params, order, limit, offset, rank_query)
+        in_title = IN_TITLE
+        rows = self._ranked(tsquery, rank_query, [*where, in_title], params, order, limit, offset)
         if len(rows) == limit:
             return rows
         title_total = offset + len(rows)
         if not rows and offset:
             title_total = self._count(tsquery, [*where, in_title], params, offset, rank_query)
-        rest = self._run(tsquery, [*where, f"NOT ({in_title})"], params, order, limit - len(rows),
-                         max(0, offset - title_total), rank_query)
+        rest = self._ranked(tsquery, rank_query, [*where, f"NOT ({in_title})"], params, order, limit - len(rows),
+                            max(0, offset - title_total))
         return rows + rest
 
     @staticmethod
@@ -396,8 +442,10 @@ class PostgresBackend(SearchBackend):
         if product:
             params["product"] = product
             where.append("d.product = :product")
-        where.append("d.title_vector @@ q.query")  # titles (and tags) alone: what a draft title is compared with
-        return self._hits(self._run(tsquery, where, params, "relevance DESC, d.object_id DESC", limit, 0))
+        where.append(IN_TITLE)  # titles (and tags) alone: what a draft title is compared with
+        # ranked among the newest CANDIDATES title matches, as a relevance page is
+        return self._hits(self._run(tsquery, where, params, "relevance DESC, d.object_id DESC", limit, 0,
+                                    candidates=CANDIDATES))
 
     def suggest(self, query: ParsedQuery) -> dict[str, str]:
         corrections: dict[str, str] = {}
