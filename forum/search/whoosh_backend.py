@@ -714,10 +714,17 @@ class WhooshBackend(SearchBackend):
             view.close()
             self._local.view = None
 
-    @staticmethod
-    def _languages(filters: Filters) -> tuple[str, ...]:
-        """The languages whose word forms a query is matched with: the filter's, else every shipped one."""
-        return (filters.language,) if filters.language else tuple(language.value for language in Language)
+    def _languages(self, filters: Filters) -> tuple[str, ...]:
+        """The languages a query is read in: the filter's, else every shipped one the index holds text in.
+
+        Reading a query in a language no document is written in finds nothing and costs a pass
+        of analysis and term lookups, so a site writing in one language pays for one reading.
+        """
+        if filters.language:
+            return (filters.language,)
+        reader = self._searcher().reader()
+        present = tuple(language.value for language in Language if reader.doc_frequency("language", language.value))
+        return present or (DEFAULT_LANGUAGE.value,)
 
     def _tokens(self, words: Iterable[str], languages: tuple[str, ...]) -> list[str]:
         """The words' terms in each of the languages (its stop words out, its stems, its prefix)."""
