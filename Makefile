@@ -22,7 +22,7 @@ COMPILED = $(CATALOGS:.po=.mo)
 # _macros and _partials among them).
 ## i18n-extract: collect the marked strings of the Python code and templates into messages.pot
 i18n-extract: $(RUN_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k plural_forms:1,2 --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k lazy_ngettext:1,2 -k plural_forms:1,2 --add-location=file --sort-output \
 		--ignore-dirs ".* node_modules" \
 		--project PeerCare --copyright-holder "PeerCare" -o $(POT) .
 

@@ -14,6 +14,7 @@ import json
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations, ngettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from forum import auth
@@ -115,6 +116,11 @@ def plural_forms(singular: str, plural: str, **variables) -> str:
                       ensure_ascii=False)
 
 
+def content_language_of(code: str | None) -> Language:
+    """The shipped language content carrying this code is written in (the default for an unknown code)."""
+    return Language.of(code) or DEFAULT_LANGUAGE
+
+
 def set_language_cookie(response, language: Language) -> None:
     response.set_cookie(LANG_COOKIE, language.value, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=request.is_secure)
@@ -148,6 +154,26 @@ def translations():
     return found
 
 
+@pass_context
+def _template_gettext(context, string: str, /, **variables):
+    """Jinja's new-style `gettext`: translated, marked safe where autoescaping is on (the
+    variables are escaped into it), and `%` applied, which also turns "%%" into "%"."""
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - catalog text is template text, as in Jinja's own gettext
+    return text % variables if "%" in text else text
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, /, **variables):
+    """Jinja's new-style `ngettext`: as `_template_gettext`, with `num` among the variables."""
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - catalog text is template text, as in Jinja's own gettext
+    return text % variables
+
+
 def init_app(app) -> None:
     """Flask-Babel with our locale selector; the Jinja i18n extension (`_`, `gettext`, `ngettext`,
     `{% trans %}`, new-style so translations are autoescaped) comes with it, reading the catalog
@@ -162,8 +188,11 @@ def init_app(app) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # `_`, `gettext` and `ngettext` themselves, as the new-style ones behave, without their layers
+    # (`_` calling `gettext` calling the catalog through two more functions).
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a block's lines joined
     app.jinja_env.globals.update(html_lang=html_lang, html_dir=html_dir, language_menu=language_menu,
                                   sentence=sentence, plural_forms=plural_forms,
-                                  current_language=current_language)
+                                  current_language=current_language, content_language_of=content_language_of)
     app.after_request(_content_language)

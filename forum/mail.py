@@ -84,7 +84,7 @@ class Email:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-_I18N_GLOBALS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+_I18N_GLOBALS = ("_", "gettext", "ngettext", "pgettext", "npgettext", "html_lang", "html_dir")
 
 
 def templates() -> Environment:

@@ -4,6 +4,7 @@ import re
 
 from flask import g, get_flashed_messages, has_request_context, request, url_for
 
+from forum.fragments import byline
 from forum.markup import stored
 from forum.policy import PageDecisions, confirmation_notice
 from forum.services import settings
@@ -110,5 +111,5 @@ def init_app(app) -> None:
                                  page_flashes=page_flashes, flashes_for=flashes_for, refused_at=refused_at,
                                  theme_choice=theme_choice, site_identity=settings.site_identity,
                                  registration_open=registration_open)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, time_element=element, url_for=template_url_for)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, time_element=element, url_for=template_url_for, byline=byline)
     app.jinja_env.filters.update(stored=stored, ago=ago, slugify=slugify)

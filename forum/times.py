@@ -43,6 +43,15 @@ def _locale() -> str:
 _zone: ContextVar[ZoneInfo | None] = ContextVar("zone", default=None)
 
 
+def _reader_zone():
+    return _zone.get() or get_timezone() or UTC
+
+
+def reader() -> tuple[str, object]:
+    """The language and zone moments are written in now: what a rendered moment depends on."""
+    return _locale(), _reader_zone()
+
+
 @contextmanager
 def in_zone(zone: ZoneInfo):
     """Write moments in `zone` meanwhile (an email is in its recipient's zone, not the request's)."""
@@ -99,8 +108,7 @@ def formatted(when: datetime | date | None, style: str = "ago") -> str:
     locale = _locale()
     if not isinstance(when, datetime):  # a calendar day: no time, no zone to convert from
         return _written(when, style, locale, None)
-    zone = UTC if style in UTC_STYLES else (_zone.get() or get_timezone() or UTC)
-    return _written(when, style, locale, zone)
+    return _written(when, style, locale, UTC if style in UTC_STYLES else _reader_zone())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -134,7 +142,8 @@ def element(when: datetime | date | None, style: str = "ago", class_: str | None
     value, and for "ago" the exact moment on hover. Nothing for None."""
     if not when:
         return Markup("")
-    classes = Markup(' class="{}"').format(class_) if class_ else ""
-    exact_hover = style == "ago" and isinstance(when, datetime)
-    hover = Markup(' title="{}"').format(formatted(when, "exact")) if exact_hover else ""
-    return Markup('<time{} datetime="{}"{}>{}</time>').format(classes, machine(when), hover, formatted(when, style))
+    html = Markup('<time class="') + class_ + Markup('" datetime="') if class_ else Markup('<time datetime="')
+    html += machine(when)
+    if style == "ago" and isinstance(when, datetime):
+        html += Markup('" title="') + formatted(when, "exact")
+    return html + Markup('">') + formatted(when, style) + Markup("</time>")

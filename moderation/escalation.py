@@ -143,13 +143,9 @@ def escalate(question_id: int, *, actor: User, priority: str = "normal", note: s
         update = _add_update(case, actor, note.strip(), public=False, kind="note")
         _event(case, CaseEventKind.INTERNAL_NOTE, actor, update_id=update.id, body=update.body)
     _audit(actor, "case.escalate", case, reason=f"priority {case.priority}", after={"question_id": question.id})
-    _notify_customer(case, "escalated", f"The support team is now looking into your question "
-                                        f"“{question.title[:80]}” (reference {case.reference}).")
+    _notify_customer(case, "case.escalated", title=question.title[:80], reference=case.reference)
     db.session.flush()
     return Escalation(case, True)
-
-
-AUTO_ESCALATED_TEXT = "Our support team is looking at your question."
 
 
 def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: datetime) -> dict[int, Case]:
@@ -185,12 +181,12 @@ def escalate_automatically_many(items: list[tuple[Question, str, str]], *, now: 
                        "priority": case.priority, "question_id": question_id, "reason": reason}}]
         audits.append({"target": case.reference, "reason": reason, "after": {"question_id": question_id}})
         notes.append({"user_id": case.customer_id, "kind": "case_update", "question_id": question_id,
-                      "text": AUTO_ESCALATED_TEXT})
+                      "message": "case.auto_escalated"})
         if case.assignee_id:
             events.append({"case_id": case.id, "kind": CaseEventKind.ASSIGNED.value, "data": {
                 "before": None, "after": usernames.get(case.assignee_id), "routed": True}})
             notes.append({"user_id": case.assignee_id, "kind": "case_assigned", "question_id": question_id,
-                          "text": f"{case.reference} is assigned to you."})
+                          "message": "case.assigned", "params": {"reference": case.reference}})
     for event in events:
         event["created_at"] = now
     event_ids = [event_id for (event_id,) in bulk.insert_returning(CaseEvent, events)]
@@ -214,7 +210,7 @@ def _route(case: Case, actor: User | None) -> None:
     username = db.session.scalar(select(User.username).where(User.id == agent_id))
     _event(case, CaseEventKind.ASSIGNED, actor, before=None, after=username, routed=True)
     notifications.notify(agent_id, "case_assigned", actor_id=actor.id if actor else None,
-                         question_id=case.question_id, text=f"{case.reference} is assigned to you.")
+                         question_id=case.question_id, message="case.assigned", params={"reference": case.reference})
 
 
 def get_case(reference: str, *, viewer: User | None) -> Case:
@@ -278,8 +274,7 @@ def _apply_status(case: Case, target: CaseStatus, actor: User) -> None:
     _mark_solved(case, target, actor)
     _event(case, CaseEventKind.STATUS_CHANGED, actor, before=before, after=target.value)
     _audit(actor, "case.status", case, before={"status": before}, after={"status": target.value})
-    _notify_customer(case, "status", f"Your support request “{case.question.title[:80]}” is now "
-                                     f"{target.label.lower()}.")
+    _notify_customer(case, f"case.status.{target.value}", title=case.question.title[:80])
 
 
 def _mark_solved(case: Case, target: CaseStatus, actor: User) -> None:
@@ -320,7 +315,7 @@ def customer_reply(question_id: int, body: str, *, customer: User) -> CaseUpdate
     _audit(customer, "case.customer_reply", case)
     if case.assignee_id:
         notifications.notify(case.assignee_id, "case_update", actor_id=customer.id, question_id=case.question_id,
-                             text=f"The customer replied on {case.reference}.")
+                             message="case.customer_reply", params={"reference": case.reference})
     db.session.flush()
     return update
 
@@ -378,7 +373,7 @@ def post_update(case: Case, body: str, *, public: bool, actor: User) -> CaseUpda
            body=body)
     _audit(actor, "case.update" if public else "case.note", case)
     if public:
-        _notify_customer(case, "update", f"New update from support on {case.reference}.")
+        _notify_customer(case, "case.update", reference=case.reference)
     db.session.flush()
     return update
 
@@ -398,6 +393,7 @@ def customer_response(question_id: int, *, customer: User, accept: bool) -> Case
     return case
 
 
-def _notify_customer(case: Case, kind: str, text: str) -> None:
-    """Tell the asker about their case (in-app, and by email if they opted in)."""
-    notifications.notify(case.customer_id, "case_update", question_id=case.question_id, text=text)
+def _notify_customer(case: Case, message: str, **params: str) -> None:
+    """Tell the asker about their case (in-app, and by email if they opted in), in their language."""
+    notifications.notify(case.customer_id, "case_update", question_id=case.question_id, message=message,
+                         params=params)

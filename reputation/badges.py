@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from reputation.catalog import N_
 
 
 class Tier(StrEnum):
@@ -35,17 +35,17 @@ class Badge:
 
 
 BADGES: tuple[Badge, ...] = (
-    Badge(BadgeKey.FIRST_QUESTION, _l("Curious"), Tier.BRONZE, _l("Asked a first question.")),
-    Badge(BadgeKey.FIRST_ANSWER, _l("Helping hand"), Tier.BRONZE, _l("Posted a first answer.")),
-    Badge(BadgeKey.FIRST_ACCEPT, _l("Loop closer"), Tier.BRONZE, _l("Accepted an answer to their own question.")),
-    Badge(BadgeKey.FIRST_VOTE, _l("Supporter"), Tier.BRONZE, _l("Cast a first vote.")),
-    Badge(BadgeKey.NICE_ANSWER, _l("Nice answer"), Tier.BRONZE, _l("An answer reached a score of 10."), per_post=True),
-    Badge(BadgeKey.GOOD_ANSWER, _l("Good answer"), Tier.SILVER, _l("An answer reached a score of 25."), per_post=True),
-    Badge(BadgeKey.GREAT_ANSWER, _l("Great answer"), Tier.GOLD, _l("An answer reached a score of 100."), per_post=True),
-    Badge(BadgeKey.SOLUTION, _l("Solution"), Tier.BRONZE, _l("An answer was accepted by the asker."), per_post=True),
-    Badge(BadgeKey.KNOWLEDGE_AUTHOR, _l("Knowledge author"), Tier.SILVER,
-          _l("An answer was published as a knowledge article."), per_post=True),
-    Badge(BadgeKey.HELPER, _l("Helper"), Tier.GOLD, _l("Ten answers accepted.")),
+    Badge(BadgeKey.FIRST_QUESTION, N_("Curious"), Tier.BRONZE, N_("Asked a first question.")),
+    Badge(BadgeKey.FIRST_ANSWER, N_("Helping hand"), Tier.BRONZE, N_("Posted a first answer.")),
+    Badge(BadgeKey.FIRST_ACCEPT, N_("Loop closer"), Tier.BRONZE, N_("Accepted an answer to their own question.")),
+    Badge(BadgeKey.FIRST_VOTE, N_("Supporter"), Tier.BRONZE, N_("Cast a first vote.")),
+    Badge(BadgeKey.NICE_ANSWER, N_("Nice answer"), Tier.BRONZE, N_("An answer reached a score of 10."), per_post=True),
+    Badge(BadgeKey.GOOD_ANSWER, N_("Good answer"), Tier.SILVER, N_("An answer reached a score of 25."), per_post=True),
+    Badge(BadgeKey.GREAT_ANSWER, N_("Great answer"), Tier.GOLD, N_("An answer reached a score of 100."), per_post=True),
+    Badge(BadgeKey.SOLUTION, N_("Solution"), Tier.BRONZE, N_("An answer was accepted by the asker."), per_post=True),
+    Badge(BadgeKey.KNOWLEDGE_AUTHOR, N_("Knowledge author"), Tier.SILVER,
+          N_("An answer was published as a knowledge article."), per_post=True),
+    Badge(BadgeKey.HELPER, N_("Helper"), Tier.GOLD, N_("Ten answers accepted.")),
 )
 BY_KEY = {badge.key: badge for badge in BADGES}
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from reputation.catalog import N_
 
 
 class Privilege(StrEnum):
@@ -30,32 +30,32 @@ class PrivilegeRule:
 
 
 RULES: tuple[PrivilegeRule, ...] = (
-    PrivilegeRule(Privilege.VOTE_UP, 15, _l("Vote up"), _l("Tell the community which posts are useful."),
-                  _l("Voting up needs %(threshold)s reputation (you have %(have)s).")),
-    PrivilegeRule(Privilege.FLAG, 15, _l("Flag posts"), _l("Bring spam and abuse to the moderators' attention."),
-                  _l("Flagging needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.VOTE_UP, 15, N_("Vote up"), N_("Tell the community which posts are useful."),
+                  N_("Voting up needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.FLAG, 15, N_("Flag posts"), N_("Bring spam and abuse to the moderators' attention."),
+                  N_("Flagging needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.COMMENT_ANYWHERE, 50, _l("Comment everywhere"),
-        _l("Comment on anyone's post (you can always comment on your own posts and their answers)."),
-        _l("Commenting on others' posts needs %(threshold)s reputation (you have %(have)s)."),
+        Privilege.COMMENT_ANYWHERE, 50, N_("Comment everywhere"),
+        N_("Comment on anyone's post (you can always comment on your own posts and their answers)."),
+        N_("Commenting on others' posts needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.VOTE_DOWN, 125, _l("Vote down"), _l("Mark posts that are wrong or unhelpful."),
-                  _l("Voting down needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.VOTE_DOWN, 125, N_("Vote down"), N_("Mark posts that are wrong or unhelpful."),
+                  N_("Voting down needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.CREATE_TAGS, 300, _l("Create tags"),
-        _l("Add a new tag to a question; below this, choose from the existing tags."),
-        _l("Creating tags needs %(threshold)s reputation (you have %(have)s)."),
+        Privilege.CREATE_TAGS, 300, N_("Create tags"),
+        N_("Add a new tag to a question; below this, choose from the existing tags."),
+        N_("Creating tags needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, _l("Review queue"), _l("Help moderators review flagged and new posts."),
-                  _l("Reviewing posts needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.REVIEW_QUEUE, 500, N_("Review queue"), N_("Help moderators review flagged and new posts."),
+                  N_("Reviewing posts needs %(threshold)s reputation (you have %(have)s).")),
     PrivilegeRule(
-        Privilege.EDIT_OTHERS, 2000, _l("Edit others' posts"),
-        _l("Edit any question or answer directly; below this your edits are suggestions."),
-        _l("Editing others' posts needs %(threshold)s reputation (you have %(have)s)."),
+        Privilege.EDIT_OTHERS, 2000, N_("Edit others' posts"),
+        N_("Edit any question or answer directly; below this your edits are suggestions."),
+        N_("Editing others' posts needs %(threshold)s reputation (you have %(have)s)."),
     ),
-    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, _l("Vote to close"),
-                  _l("Vote to close off-topic or duplicate questions."),
-                  _l("Voting to close needs %(threshold)s reputation (you have %(have)s).")),
+    PrivilegeRule(Privilege.VOTE_CLOSE, 3000, N_("Vote to close"),
+                  N_("Vote to close off-topic or duplicate questions."),
+                  N_("Voting to close needs %(threshold)s reputation (you have %(have)s).")),
 )
 
 DEFAULT_THRESHOLDS: dict[Privilege, int] = {rule.privilege: rule.threshold for rule in RULES}

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -57,7 +57,11 @@ class Notification(db.Model):
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    # Plain text supplied by the feature that notifies (a case update's summary); never HTML.
+    # What a feature's notification says, written in the reader's language each time it is shown:
+    # a key of forum.services.notifications.MESSAGES and the values its sentence names. `text` is
+    # the plain text rows kept before these columns existed (stored in the language of the moment).
+    message: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    params: Mapped[dict | None] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -7,6 +7,8 @@ can act on (naming the privilege and its threshold when reputation is what is mi
 from enum import StrEnum
 
 from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from forum.models import Answer, Comment, Question, User
 from forum.policy.roles import is_admin, is_moderator, is_staff, is_support
@@ -81,7 +83,7 @@ def _privilege_refusal(user: User, privilege: Privilege) -> str | None:
         return None
     threshold = privilege_thresholds()[privilege]
     rule = rule_for(privilege)
-    return rule.needs % {"threshold": threshold, "have": user.reputation}
+    return _(rule.needs) % {"threshold": threshold, "have": user.reputation}
 
 
 def _thread_of(obj: object) -> Question | None:
@@ -98,9 +100,12 @@ def suspension_notice(user: User) -> str | None:
     """What a suspended member is told when they try to write, naming the end date and the reason."""
     if not getattr(user, "is_suspended", False):
         return None
-    return (f"Your account is suspended until {exact(user.suspended_until)}. "
-            f"Reason: {user.suspension_reason or 'not given'}. "
-            "You can still read everything, but you can't post, comment, vote, flag or edit until then.")
+    if user.suspension_reason:
+        return _("Your account is suspended until %(until)s. Reason: %(reason)s. You can still read everything, "
+                 "but you can't post, comment, vote, flag or edit until then.",
+                 until=exact(user.suspended_until), reason=user.suspension_reason)
+    return _("Your account is suspended until %(until)s. No reason was given. You can still read everything, "
+             "but you can't post, comment, vote, flag or edit until then.", until=exact(user.suspended_until))
 
 
 # What an unconfirmed member may not do while REQUIRE_EMAIL_CONFIRMATION is on.
@@ -114,46 +119,46 @@ def confirmation_notice(user: User | None) -> str | None:
         return None
     if not (has_app_context() and registration_options().require_email_confirmation):
         return None
-    return (f"Please confirm your email address before you ask, answer, comment or suggest edits: open the link "
-            f"we sent to "
-            f"{user.email}. No email? Check your spam folder, or send a new link from Settings → Email.")
+    return _("Please confirm your email address before you ask, answer, comment or suggest edits: open the link "
+             "we sent to %(email)s. No email? Check your spam folder, or send a new link from Settings → Email.",
+             email=user.email)
 
 
-def _member_action_refusal(user: User, member: User | None, *, only: str, yourself: str, verb: str) -> str | None:
+def _member_action_refusal(user: User, member: User | None, *, only: str, yourself: str, staff: str) -> str | None:
     """Moderators act on members, never on themselves or on other staff through the console."""
     if not is_moderator(user):
         return only
     if member is not None and member.id == user.id:
         return yourself
     if member is not None and is_staff(member):
-        return f"Staff accounts can't be {verb}; an admin can change their role first."
+        return staff
     return None
 
 
 MODERATOR_ONLY: dict[Permission, str] = {
-    Permission.MODERATE: "Only moderators can open the moderator console.",
-    Permission.THREAD_CLOSE: "Only moderators can close or reopen questions.",
-    Permission.THREAD_LOCK: "Only moderators can lock or unlock threads.",
-    Permission.THREAD_MOVE: "Only moderators can move questions.",
-    Permission.THREAD_MERGE: "Only moderators can merge questions.",
-    Permission.POST_DELETE_SPAM: "Only moderators can delete posts as spam.",
-    Permission.POST_UNDELETE: "Only moderators can undelete.",
-    Permission.POST_HIDE: "Only moderators hide posts at once.",
+    Permission.MODERATE: _l("Only moderators can open the moderator console."),
+    Permission.THREAD_CLOSE: _l("Only moderators can close or reopen questions."),
+    Permission.THREAD_LOCK: _l("Only moderators can lock or unlock threads."),
+    Permission.THREAD_MOVE: _l("Only moderators can move questions."),
+    Permission.THREAD_MERGE: _l("Only moderators can merge questions."),
+    Permission.POST_DELETE_SPAM: _l("Only moderators can delete posts as spam."),
+    Permission.POST_UNDELETE: _l("Only moderators can undelete."),
+    Permission.POST_HIDE: _l("Only moderators hide posts at once."),
 }
 ADMIN_ONLY: dict[Permission, str] = {
-    Permission.ADMIN_SETTINGS: "Only site admins can change site settings.",
-    Permission.PROFILE_FIELDS_MANAGE: "Only site admins define customer profile fields.",
-    Permission.WEBHOOKS_MANAGE: "Only site admins manage webhook endpoints.",
-    Permission.REPUTATION_AWARD: "Only site admins can award reputation.",
-    Permission.PRODUCT_CARE_MANAGE: "Only site admins set products' response targets and agents.",
+    Permission.ADMIN_SETTINGS: _l("Only site admins can change site settings."),
+    Permission.PROFILE_FIELDS_MANAGE: _l("Only site admins define customer profile fields."),
+    Permission.WEBHOOKS_MANAGE: _l("Only site admins manage webhook endpoints."),
+    Permission.REPUTATION_AWARD: _l("Only site admins can award reputation."),
+    Permission.PRODUCT_CARE_MANAGE: _l("Only site admins set products' response targets and agents."),
 }
 SUPPORT_ONLY: dict[Permission, str] = {
-    Permission.CUSTOMER_DETAILS_VIEW: "Only the support team sees customers' private details.",
-    Permission.THREAD_ESCALATE: "Only the support team (agents, moderators, admins) can work cases.",
-    Permission.CASE_WORK: "Only the support team (agents, moderators, admins) can work cases.",
-    Permission.ARTICLE_EDIT: "Only agents and moderators edit knowledge articles.",
-    Permission.ARTICLE_VIEW_DRAFT: "Only agents and moderators see draft and archived articles.",
-    Permission.INSIGHTS_VIEW: "Only moderators, support agents and admins see the community health console.",
+    Permission.CUSTOMER_DETAILS_VIEW: _l("Only the support team sees customers' private details."),
+    Permission.THREAD_ESCALATE: _l("Only the support team (agents, moderators, admins) can work cases."),
+    Permission.CASE_WORK: _l("Only the support team (agents, moderators, admins) can work cases."),
+    Permission.ARTICLE_EDIT: _l("Only agents and moderators edit knowledge articles."),
+    Permission.ARTICLE_VIEW_DRAFT: _l("Only agents and moderators see draft and archived articles."),
+    Permission.INSIGHTS_VIEW: _l("Only moderators, support agents and admins see the community health console."),
 }
 
 
@@ -162,30 +167,30 @@ def _thread_state_refusal(user: User, perm: Permission, thread: Question | None)
     if thread is None:
         return None
     if perm is Permission.ANSWER_POST and thread.closed_at is not None:
-        reason = thread.close_reason_label or "closed"
-        return f"This question is closed ({reason}), so it doesn't take new answers."
+        reason = thread.close_reason_label or _("closed")
+        return _("This question is closed (%(reason)s), so it doesn't take new answers.", reason=reason)
     locked_for = (Permission.ANSWER_POST, Permission.VOTE_UP, Permission.VOTE_DOWN, Permission.VOTE_RETRACT,
                   Permission.QUESTION_VOTE_CLOSE)
     if thread.locked_at is not None and (
             perm in locked_for or (perm is Permission.COMMENT_POST and not is_moderator(user))):
-        return "This thread is locked by a moderator: no new answers, comments or votes."
+        return _("This thread is locked by a moderator: no new answers, comments or votes.")
     return None
 
 
 def refusal(user: User | None, perm: Permission, obj: object | None = None) -> str | None:
     """Return why `user` may not do `perm` on `obj`, or None when they may."""
     if not _signed_in(user):
-        return "Please sign in first."
+        return _("Please sign in first.")
     # Every permission names a write, and a suspended member may do none of them (sessions and
     # API tokens alike: both reach the services through this function).
     suspended = suspension_notice(user)
     if suspended is not None:
         return suspended
     if getattr(obj, "is_deleted", False) and not is_moderator(user):
-        return "That post has been deleted."
+        return _("That post has been deleted.")
     if (getattr(obj, "hidden_at", None) is not None and not is_moderator(user)
             and getattr(obj, "author_id", None) != user.id):
-        return "That post is hidden until a moderator reviews it."
+        return _("That post is hidden until a moderator reviews it.")
     thread_state = _thread_state_refusal(user, perm, _thread_of(obj))
     if thread_state is not None:
         return thread_state
@@ -194,33 +199,35 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
         if unconfirmed is not None:
             return unconfirmed
     if perm in MODERATOR_ONLY:
-        return None if is_moderator(user) else MODERATOR_ONLY[perm]
+        return None if is_moderator(user) else str(MODERATOR_ONLY[perm])
     if perm in ADMIN_ONLY:
-        return None if is_admin(user) else ADMIN_ONLY[perm]
+        return None if is_admin(user) else str(ADMIN_ONLY[perm])
     if perm in SUPPORT_ONLY:
-        return None if is_support(user) else SUPPORT_ONLY[perm]
+        return None if is_support(user) else str(SUPPORT_ONLY[perm])
     match perm:
         case Permission.QUESTION_ASK | Permission.ANSWER_POST | Permission.VOTE_RETRACT:
             return None
         case Permission.POST_FLAG:
             if obj is not None and getattr(obj, "author_id", None) == user.id:
-                return "You can't flag your own post."
+                return _("You can't flag your own post.")
             return _privilege_refusal(user, Privilege.FLAG)
         case Permission.POST_SUGGEST_EDIT:
             if obj is not None and (obj.author_id == user.id or is_moderator(user)):
-                return "You can edit this post directly."
+                return _("You can edit this post directly.")
             if _privilege_refusal(user, Privilege.EDIT_OTHERS) is None:
-                return "You can edit this post directly."
+                return _("You can edit this post directly.")
             return None
         case Permission.MEMBER_SUSPEND:
-            return _member_action_refusal(user, obj, only="Only moderators can suspend members.",
-                                          yourself="You can't suspend yourself.", verb="suspended")
+            return _member_action_refusal(
+                user, obj, only=_("Only moderators can suspend members."), yourself=_("You can't suspend yourself."),
+                staff=_("Staff accounts can't be suspended; an admin can change their role first."))
         case Permission.MEMBER_DELETE:
             refused = _member_action_refusal(
-                user, obj, only="Only moderators can delete someone else's account.",
-                yourself="You can't delete your own account here; use Settings → Your data.", verb="deleted here")
+                user, obj, only=_("Only moderators can delete someone else's account."),
+                yourself=_("You can't delete your own account here; use Settings → Your data."),
+                staff=_("Staff accounts can't be deleted here; an admin can change their role first."))
             if refused is None and obj is not None and obj.deleted_at is not None:
-                return "This account is already deleted."
+                return _("This account is already deleted.")
             return refused
         case Permission.COMMENT_POST:
             own = obj is not None and obj.author_id == user.id
@@ -235,60 +242,61 @@ def refusal(user: User | None, perm: Permission, obj: object | None = None) -> s
         case Permission.COMMENT_DELETE:
             if is_moderator(user) or (obj is not None and obj.author_id == user.id):
                 return None
-            return "Only the author or a moderator can delete this comment."
+            return _("Only the author or a moderator can delete this comment.")
         case Permission.POST_DELETE:
             if is_moderator(user):
                 return None
             if obj is None or obj.author_id != user.id:
-                return "Only the author or a moderator can delete this post."
+                return _("Only the author or a moderator can delete this post.")
             return None
         case Permission.VOTE_UP | Permission.VOTE_DOWN:
             if obj is not None and obj.author_id == user.id:
-                return "You can't vote on your own post."
+                return _("You can't vote on your own post.")
             privilege = Privilege.VOTE_UP if perm is Permission.VOTE_UP else Privilege.VOTE_DOWN
             return _privilege_refusal(user, privilege)
         case Permission.ANSWER_ACCEPT:
             if obj is None or obj.question.author_id != user.id:
-                return "Only the person who asked can accept an answer."
+                return _("Only the person who asked can accept an answer.")
             return None
         case Permission.REVIEW:
             return _privilege_refusal(user, Privilege.REVIEW_QUEUE)
         case Permission.QUESTION_VOTE_CLOSE:
             if isinstance(obj, Question) and obj.closed_at is not None:
-                return "This question is already closed."
+                return _("This question is already closed.")
             return _privilege_refusal(user, Privilege.VOTE_CLOSE)
         case Permission.ARTICLE_PUBLISH:
-            return None if is_moderator(user) else "Only moderators publish answers as knowledge articles."
+            return None if is_moderator(user) else _("Only moderators publish answers as knowledge articles.")
         case Permission.POST_DELETE_INVESTED:
             if is_moderator(user):
                 return None
             if isinstance(obj, Answer):
-                return "You can't delete an accepted answer."
-            return ("You can't delete this question: others have invested in answering it. "
-                    "Flag it for a moderator if it must go.")
+                return _("You can't delete an accepted answer.")
+            return _("You can't delete this question: others have invested in answering it. "
+                     "Flag it for a moderator if it must go.")
         case Permission.CASE_RATE:
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None
-            return "Only the person who asked can answer this survey."
+            return _("Only the person who asked can answer this survey.")
         case Permission.HELPFUL_VOTE:
             return None
         case Permission.CASE_RESPOND:
             if obj is not None and getattr(obj, "customer_id", None) == user.id:
                 return None
-            return "Only the person who asked can respond to this case."
+            return _("Only the person who asked can respond to this case.")
         case Permission.TAG_CREATE:
             # Staff tag what they write (knowledge articles, answers for customers) without earning it.
             if is_support(user) or holds_privilege(user, Privilege.CREATE_TAGS):
                 return None
             if isinstance(obj, str):
                 threshold = privilege_thresholds()[Privilege.CREATE_TAGS]
-                return f"Creating the tag ‘{obj}’ needs {threshold} reputation; choose an existing tag."
+                return _("Creating the tag ‘%(tag)s’ needs %(threshold)s reputation; choose an existing tag.",
+                         tag=obj, threshold=threshold)
             return _privilege_refusal(user, Privilege.CREATE_TAGS)
         case Permission.PROFILE_EDIT:
             if obj is None or getattr(obj, "id", None) == user.id:
                 return None
-            return "You can only change your own profile."
-    return "Not allowed."
+            return _("You can only change your own profile.")
+    return _("Not allowed.")
 
 
 def can(user: User | None, perm: Permission | str, obj: object | None = None) -> bool:

@@ -34,6 +34,7 @@ class Hit:
     accepted: bool
     solved: bool
     relevance: float = 0.0
+    language: str = "en"
     title_segments: list[tuple[str, bool]] = field(default_factory=list)
     snippet: list[tuple[str, bool]] = field(default_factory=list)
 

@@ -38,7 +38,8 @@ class Document:
     """One searchable thing. `ref_id` is what the source re-reads it by (the thread for Q&A).
 
     `index_title` is False for documents that only display a title they don't own (an answer
-    shows its question's title but must not outrank the question for it).
+    shows its question's title but must not outrank the question for it). `language` is what
+    the text is written in (an answer shares its question's).
     """
 
     kind: str
@@ -53,6 +54,7 @@ class Document:
     accepted: bool = False
     solved: bool = False
     index_title: bool = True
+    language: str = "en"  # a shipped Language code: the stemmer and stop words its text is indexed with
 
     @property
     def key(self) -> str:

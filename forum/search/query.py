@@ -158,15 +158,19 @@ def render(clauses, excluded) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrowing that doesn't depend on text: product slug, tag name, kind, solved threads only."""
+    """Narrowing that doesn't depend on text: product slug, tag name, kind, solved threads, language.
+
+    A language also narrows how the words are matched: only with that language's word forms.
+    """
 
     product: str | None = None
     tag: str | None = None
     kind: str | None = None
     solved: bool = False
+    language: str | None = None
 
     def active(self) -> bool:
-        return bool(self.product or self.tag or self.kind or self.solved)
+        return bool(self.product or self.tag or self.kind or self.solved or self.language)
 
 
 class Sort:

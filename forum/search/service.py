@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Product
+from forum.models import Language, Product
 from forum.search import documents
 from forum.search.backend import Hit, IndexBusy, SearchBackend
 from forum.search.query import MAX_PAGE, Filters, ParsedQuery, SearchRequest, Sort, parse
@@ -58,9 +58,12 @@ class SearchPage(Page):
         return min(MAX_PAGE, super().pages)
 
 
-def check_request(*, sort: str | None, kind: str | None, page: int, per_page: int, max_per_page: int) -> None:
+def check_request(*, sort: str | None, kind: str | None, page: int, per_page: int, max_per_page: int,
+                  language: str | None = None) -> None:
     """Refuse filter values we don't know, with a message per field."""
     errors: dict[str, str] = {}
+    if language not in (None, "") and language not in Language._value2member_map_:
+        errors["lang"] = _("Unknown language: use one of %(codes)s.", codes=", ".join(code.value for code in Language))
     if sort not in (None, "", *Sort.ALL):
         errors["sort"] = _("Sort by %(choices)s.", choices=', '.join(Sort.ALL))
     if kind not in (None, "") and kind not in documents.kinds():
@@ -97,17 +100,17 @@ def _results(hits: list[Hit]) -> list[Result]:
 
 def search(backend: SearchBackend, raw_query: object, *, product: str | None = None, tag: str | None = None,
            kind: str | None = None, solved: bool = False, sort: str | None = None, page: int = 1,
-           per_page: int = 20, max_per_page: int = 100) -> SearchPage:
+           per_page: int = 20, max_per_page: int = 100, language: str | None = None) -> SearchPage:
     """One page of public results for what a visitor typed, with notices and a spelling suggestion.
 
-    Raises ValidationFailed for unknown sort/kind values or pages out of range. A query with
-    nothing searchable in it gives an empty page with a notice, never an error.
+    Raises ValidationFailed for unknown sort/kind/language values or pages out of range. A
+    query with nothing searchable in it gives an empty page with a notice, never an error.
     """
-    check_request(sort=sort, kind=kind, page=page, per_page=per_page, max_per_page=max_per_page)
+    check_request(sort=sort, kind=kind, page=page, per_page=per_page, max_per_page=max_per_page, language=language)
     query = parse(raw_query)
     filters = Filters(product=(product or None), tag=canonical_name((tag or "").strip().lower()) or None,
                       kind=kind or None,
-                      solved=bool(solved))
+                      solved=bool(solved), language=language or None)
     sort = sort or Sort.RELEVANCE
     result = SearchPage([], page, per_page, 0, query, filters, sort, list(query.notices))
     typed = isinstance(raw_query, str) and raw_query.strip()

@@ -20,6 +20,7 @@ from forum.markup import stored
 from forum.models import Answer, Article, Question
 from forum.policy import visibility
 from forum.search.documents import Document, KindLabels, Snapshot, document_key, plain, register
+from forum.services.questions import site_language
 
 QUESTION, ANSWER, ARTICLE = "question", "answer", "article"
 
@@ -45,14 +46,14 @@ class ThreadSource:
         tags = tuple(t.name for t in question.tags)
         solved = question.is_solved_by_support or (
             question.accepted_answer_id is not None and any(a.id == question.accepted_answer_id for a in answers))
-        product = question.product.slug
+        product, language = question.product.slug, question.content_language.value
         docs = [Document(kind=QUESTION, object_id=question.id, ref_id=question.id, title=question.title,
                          body=_text(question.body_html), product=product, tags=tags,
-                         created_at=question.created_at, score=question.score, solved=solved)]
+                         created_at=question.created_at, score=question.score, solved=solved, language=language)]
         docs += [Document(kind=ANSWER, object_id=a.id, ref_id=question.id, title=question.title,
                           body=_text(a.body_html), product=product, tags=tags, created_at=a.created_at,
                           score=a.score, accepted=a.id == question.accepted_answer_id, solved=solved,
-                          index_title=False)
+                          index_title=False, language=language)
                  for a in answers]
         return docs
 
@@ -106,7 +107,10 @@ threads = ThreadSource()
 
 
 class ArticleSource:
-    """Published knowledge articles, a result kind of their own (re-read on publish and every edit)."""
+    """Published knowledge articles, a result kind of their own (re-read on publish and every edit).
+
+    Articles record no language of their own: they are indexed in the site's default language.
+    """
 
     name = "article"
     kinds = (ARTICLE,)
@@ -118,7 +122,7 @@ class ArticleSource:
         return Document(kind=ARTICLE, object_id=article.id, ref_id=article.id, title=article.title,
                         body=plain(f"{article.summary} {_text(article.body_html)}"), product=article.product.slug,
                         tags=tuple(t.name for t in article.tags),
-                        created_at=article.published_at or article.created_at)
+                        created_at=article.published_at or article.created_at, language=site_language())
 
     def snapshot(self, ref_id: int) -> Snapshot:
         article = db.session.get(Article, ref_id, options=[selectinload(Article.tags), selectinload(Article.product)])

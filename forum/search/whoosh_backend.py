@@ -8,6 +8,7 @@ generation exists.
 """
 
 import heapq
+import itertools
 import os
 import re
 import sys
@@ -19,20 +20,23 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 
 from whoosh import fields, highlight, index, scoring, writing
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import LockError
+from whoosh.lang import has_stopwords, stopwords_for_language
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Require, Term
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from forum.models import DEFAULT_LANGUAGE, Language
 from forum.search.backend import (
     COUNT_CAP,
     MARK_END,
@@ -47,7 +51,7 @@ from forum.search.backend import (
     segments,
 )
 from forum.search.documents import Document, DocumentSource
-from forum.search.query import ParsedQuery, SearchRequest, Sort
+from forum.search.query import Filters, ParsedQuery, SearchRequest, Sort
 
 
 def _cached_reader(self, fieldname, column):
@@ -84,7 +88,7 @@ class _Lengths:
 
 W3PerDocReader._cached_reader = _cached_reader
 
-INDEX_NAME = "peercare_v1"  # a schema change gets a new name (and needs `flask search reindex`)
+INDEX_NAME = "peercare_v2"  # a schema change gets a new name (and needs `flask search reindex`)
 EPOCH = datetime(1970, 1, 1)
 # Title and tag words count as several occurrences of the word: one field, one posting list per
 # word, so a query term is one matcher however many parts of a post it appears in.
@@ -93,21 +97,28 @@ HIGHLIGHT_WINDOW = 4000
 
 
 class WeightedText(str):
-    """Text made of (text, weight) parts; Whoosh takes a list as ready-made tokens, so this is a str."""
+    """Text made of (text, weight) parts in one language; Whoosh takes a list as ready-made tokens, so this is a str."""
 
     parts: tuple[tuple[str, float], ...]
+    language: str
 
-    def __new__(cls, parts: list[tuple[str, float]]) -> "WeightedText":
+    def __new__(cls, parts: list[tuple[str, float]], language: str = DEFAULT_LANGUAGE.value) -> "WeightedText":
         value = super().__new__(cls, " ".join(text for text, _ in parts))
         value.parts = tuple(parts)
+        value.language = language
         return value
 
 
 class WeightedTokenizer(RegexTokenizer):
-    """Tokenize a string; the tokens of a WeightedText's parts carry their part's weight."""
+    """Tokenize a string; the tokens of a WeightedText's parts carry their part's weight.
+
+    Every token also carries the language its text is written in (`token.language`): the
+    WeightedText's, else the analyzer call's `language=` (queries, highlighting), else English.
+    """
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
+        kwargs["language"] = getattr(value, "language", None) or kwargs.get("language") or DEFAULT_LANGUAGE.value
         if not isinstance(value, WeightedText):
             yield from super().__call__(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
                                         tokenize, mode, **kwargs)
@@ -121,14 +132,69 @@ class WeightedTokenizer(RegexTokenizer):
                 yield token
 
 
+class ByLanguage(Filter):
+    """Run each text through the filter of the language its tokens carry (one language per text).
+
+    Stop words and stemming differ per language: "chevaux" stems to "cheval" in French only.
+    `is_morph` marks the stemming one, which Whoosh skips for the spelling words.
+    """
+
+    def __init__(self, filters: dict[str, Filter], *, is_morph: bool = False) -> None:
+        self.filters = filters
+        self.is_morph = is_morph
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.filters == self.filters and other.is_morph == self.is_morph
+
+    def __call__(self, tokens):
+        tokens = iter(tokens)
+        first = next(tokens, None)
+        if first is None:
+            return iter(())
+        chosen = self.filters.get(getattr(first, "language", None)) or self.filters[DEFAULT_LANGUAGE.value]
+        # The tokenizer reuses one Token object: the chosen filter reads the first one before the next is made.
+        return chosen(itertools.chain((first,), tokens))
+
+
+class Stemmed(Filter):
+    """A language's stems, each prefixed with the language ("fr:cheval"), so a term only ever
+    matches text of that language and has that language's frequencies."""
+
+    is_morph = True
+
+    def __init__(self, stem: StemFilter, code: str) -> None:
+        self.stem, self.prefix = stem, code + ":"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.prefix == self.prefix
+
+    def __call__(self, tokens):
+        for token in self.stem(tokens):
+            token.text = self.prefix + token.text
+            yield token
+
+
 def make_analyzer():
-    return WeightedTokenizer() | LowercaseFilter() | StopFilter(minsize=2) | StemFilter(cachesize=50_000)
+    """Lowercased words without the text's language's stop words, stemmed for that language.
+
+    English keeps the stop list and Porter stemmer the index always had; the other shipped
+    languages use Whoosh's stop lists (none for Arabic) and Snowball stemmers (ISRI for Arabic).
+    """
+    stops = {DEFAULT_LANGUAGE.value: StopFilter(minsize=2)}
+    stems = {DEFAULT_LANGUAGE.value: Stemmed(StemFilter(cachesize=50_000), DEFAULT_LANGUAGE.value)}
+    for language in Language:
+        if language is not DEFAULT_LANGUAGE:
+            words = stopwords_for_language(language.value) if has_stopwords(language.value) else frozenset()
+            stops[language.value] = StopFilter(stoplist=words, minsize=2)
+            stems[language.value] = Stemmed(StemFilter(lang=language.value, cachesize=50_000), language.value)
+    return WeightedTokenizer() | LowercaseFilter() | ByLanguage(stops) | ByLanguage(stems, is_morph=True)
 
 
 def make_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         kind=fields.ID(stored=True),
+        language=fields.ID(stored=True),
         object_id=fields.STORED,
         ref_id=fields.STORED,
         title=fields.STORED,
@@ -559,10 +625,12 @@ class WhooshBackend(SearchBackend):
         parts = [(doc.title, TITLE_WEIGHT), (" ".join(doc.tags), TAGS_WEIGHT)] if doc.index_title else []
         return {
             "key": doc.key, "kind": doc.kind, "object_id": doc.object_id, "ref_id": doc.ref_id,
-            "title": doc.title, "body": doc.body, "text": WeightedText([*parts, (doc.body, BODY_WEIGHT)]),
+            "title": doc.title, "body": doc.body, "language": doc.language,
+            "text": WeightedText([*parts, (doc.body, BODY_WEIGHT)], doc.language),
             "tag": " ".join(doc.tags), "product": doc.product, "solved": doc.solved, "accepted": doc.accepted,
             "score": doc.score, "created": doc.created_at or EPOCH,
-            "heading": f"{doc.title} {' '.join(doc.tags)}" if doc.index_title else "",
+            "heading": WeightedText([(f"{doc.title} {' '.join(doc.tags)}", 1.0)], doc.language)
+            if doc.index_title else "",
             # The rank boost scales every posting's weight: BM25 stays monotonic in it, and the
             # block maxima Whoosh skips with stay exact, so top-k searches need not score everything.
             "_boost": doc.rank_boost,
@@ -646,25 +714,50 @@ class WhooshBackend(SearchBackend):
             view.close()
             self._local.view = None
 
-    def _tokens(self, words: Iterable[str]) -> list[str]:
-        return [t.text for t in self.analyzer(" ".join(words), mode="query")]
+    def _languages(self, filters: Filters) -> tuple[str, ...]:
+        """The languages a query is read in: the filter's, else every shipped one the index holds text in.
 
-    def _alternative(self, words: tuple[str, ...], field: str = "text"):
-        tokens = self._tokens(words)
+        Reading a query in a language no document is written in finds nothing and costs a pass
+        of analysis and term lookups, so a site writing in one language pays for one reading.
+        """
+        if filters.language:
+            return (filters.language,)
+        reader = self._searcher().reader()
+        present = tuple(language.value for language in Language if reader.doc_frequency("language", language.value))
+        return present or (DEFAULT_LANGUAGE.value,)
+
+    def _tokens(self, words: Iterable[str], languages: tuple[str, ...]) -> list[str]:
+        """The words' terms in each of the languages (its stop words out, its stems, its prefix)."""
+        text = " ".join(words)
+        return list(dict.fromkeys(t.text for code in languages
+                                  for t in self.analyzer(text, mode="query", language=code)))
+
+    def _alternative(self, words: tuple[str, ...], field: str, language: str):
+        tokens = self._tokens(words, (language,))
         if not tokens:
             return None  # only stop words
         return Term(field, tokens[0]) if len(tokens) == 1 else Phrase(field, tokens)
 
-    def _query(self, query: ParsedQuery, field: str = "text", *, exclusions: bool = True):
+    def _query(self, query: ParsedQuery, languages: tuple[str, ...], field: str = "text", *,
+               exclusions: bool = True):
+        """The query as each language reads it, OR-ed: a text matches in its own language's terms.
+
+        Built per language because stop words differ: "die" is left out of a German query
+        but must match in an English one.
+        """
+        forms = [q for q in (self._query_in(query, code, field, exclusions=exclusions) for code in languages) if q]
+        return forms[0] if len(forms) == 1 else Or(forms) if forms else None
+
+    def _query_in(self, query: ParsedQuery, language: str, field: str, *, exclusions: bool):
         clauses = []
         for clause in query.clauses:
-            alternatives = [q for q in (self._alternative(a, field) for a in clause) if q is not None]
+            alternatives = [q for q in (self._alternative(a, field, language) for a in clause) if q is not None]
             if alternatives:
                 clauses.append(Or(alternatives) if len(alternatives) > 1 else alternatives[0])
         if not clauses:
             return None
         compiled = And(clauses) if len(clauses) > 1 else clauses[0]
-        excluded = [q for q in (self._alternative(a) for a in query.excluded) if q is not None]
+        excluded = [q for q in (self._alternative(a, "text", language) for a in query.excluded) if q is not None]
         return AndNot(compiled, Or(excluded)) if excluded and exclusions else compiled
 
     @staticmethod
@@ -681,6 +774,8 @@ class WhooshBackend(SearchBackend):
             terms.append(Or([Term("kind", k) for k in kinds]))
         if f.solved:
             terms.append(Term("solved", True))
+        if f.language:
+            terms.append(Term("language", f.language))
         if not terms:
             return None
         return And(terms) if len(terms) > 1 else terms[0]
@@ -696,16 +791,17 @@ class WhooshBackend(SearchBackend):
             return query
         return _Require(query, filter_query) if query is not None else filter_query
 
-    def _highlight_terms(self, query: ParsedQuery) -> frozenset[str]:
-        return frozenset(self._tokens(query.words()))
+    def _highlight_terms(self, query: ParsedQuery, languages: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(self._tokens(query.words(), languages))
 
-    def _snippet(self, text: str, terms: frozenset[str], pattern: re.Pattern | None) -> list[tuple[str, bool]]:
+    def _snippet(self, text: str, terms: frozenset[str], pattern: re.Pattern | None,
+                 analyzer) -> list[tuple[str, bool]]:
         if not terms or not text:
             return lead(text)
         found = pattern.search(text) if pattern is not None else None
         start = max(0, found.start() - HIGHLIGHT_WINDOW // 4) if found else 0
         window = text[start:start + HIGHLIGHT_WINDOW]
-        marked = highlight.highlight(window, terms, self.analyzer,
+        marked = highlight.highlight(window, terms, analyzer,
                                      highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=50),
                                      _MarkFormatter(), top=2, order=highlight.FIRST)
         if not marked:
@@ -714,33 +810,39 @@ class WhooshBackend(SearchBackend):
         prefix = [("… ", False)] if start > 0 or not text.startswith(pieces[0][0]) else []
         return prefix + pieces + ([(" …", False)] if not text.endswith(pieces[-1][0]) else [])
 
-    def _title(self, title: str, terms: frozenset[str]) -> list[tuple[str, bool]]:
+    def _title(self, title: str, terms: frozenset[str], analyzer) -> list[tuple[str, bool]]:
         if not terms:
             return [(title, False)]
-        marked = highlight.highlight(title, terms, self.analyzer, highlight.WholeFragmenter(), _MarkFormatter(),
+        marked = highlight.highlight(title, terms, analyzer, highlight.WholeFragmenter(), _MarkFormatter(),
                                      top=1, minscore=1)
         return segments(marked) if marked else [(title, False)]
 
     @staticmethod
     def _stem_pattern(terms: frozenset[str]) -> re.Pattern | None:
         """A cheap case-insensitive finder for the first place a query stem occurs."""
-        stems = sorted((re.escape(t) for t in terms if t), key=len, reverse=True)
+        stems = sorted({re.escape(t.partition(":")[2]) for t in terms if t.partition(":")[2]}, key=len, reverse=True)
         return re.compile(r"\b(?:" + "|".join(stems) + ")", re.IGNORECASE) if stems else None
 
-    def _hits(self, searcher, found: list[tuple[int, float]], query: ParsedQuery | None) -> list[Hit]:
-        """Hits for (docnum, relevance) pairs: stored fields read, and highlighted, for these only."""
-        terms = self._highlight_terms(query) if query is not None else frozenset()
+    def _hits(self, searcher, found: list[tuple[int, float]], query: ParsedQuery | None,
+              languages: tuple[str, ...]) -> list[Hit]:
+        """Hits for (docnum, relevance) pairs: stored fields read, and highlighted, for these only.
+
+        Each hit's text is highlighted with its own language's analysis of the query's words.
+        """
+        terms = self._highlight_terms(query, languages) if query is not None else frozenset()
         pattern = self._stem_pattern(terms)
         hits = []
         for docnum, relevance in found:
             stored = searcher.stored_fields(docnum)
+            language = stored.get("language") or DEFAULT_LANGUAGE.value
+            analyzer = partial(self.analyzer, language=language)
             hits.append(Hit(
                 kind=stored["kind"], object_id=stored["object_id"], ref_id=stored["ref_id"],
                 title=stored["title"], product=stored["product"],
                 tags=tuple(stored.get("tag", "").split()), created_at=stored["created"] if stored["created"] != EPOCH
                 else None, score=stored["score"], accepted=stored["accepted"], solved=stored["solved"],
-                relevance=relevance, title_segments=self._title(stored["title"], terms),
-                snippet=self._snippet(stored.get("body", ""), terms, pattern),
+                relevance=relevance, language=language, title_segments=self._title(stored["title"], terms, analyzer),
+                snippet=self._snippet(stored.get("body", ""), terms, pattern, analyzer),
             ))
         return hits
 
@@ -754,7 +856,8 @@ class WhooshBackend(SearchBackend):
         return [(docnum, score) for score, docnum in results.top_n[offset:offset + limit]]
 
     def search(self, request: SearchRequest) -> Results:
-        compiled = self._query(request.query) if not request.query.is_empty else None
+        languages = self._languages(request.filters)
+        compiled = self._query(request.query, languages) if not request.query.is_empty else None
         if compiled is None and not request.query.is_empty:
             return Results([], 0)
         view = self._view()
@@ -768,15 +871,16 @@ class WhooshBackend(SearchBackend):
         if not candidates:
             found = []
         elif sort == Sort.RELEVANCE:
-            found = self._tiered(view, request.query, compiled, candidates, offset, limit)
+            found = self._tiered(view, request.query, compiled, candidates, offset, limit, languages)
         else:
             found = view.sorted_page(candidates, sort, offset, limit)
-        return Results(self._hits(view.searcher, found, None if request.query.is_empty else request.query),
+        return Results(self._hits(view.searcher, found, None if request.query.is_empty else request.query, languages),
                        min(len(candidates), COUNT_CAP), len(candidates) > COUNT_CAP)
 
-    def _tiered(self, view: _View, query: ParsedQuery, compiled, candidates: set[int], offset: int, limit: int):
+    def _tiered(self, view: _View, query: ParsedQuery, compiled, candidates: set[int], offset: int, limit: int,
+                languages: tuple[str, ...]):
         """Relevance order in two tiers: title (and tag) matches, then the rest (see PostgresBackend._tiered)."""
-        in_title = self._query(query, "heading", exclusions=False)
+        in_title = self._query(query, languages, "heading", exclusions=False)
         titled = candidates & view.matches(in_title) if in_title is not None else set()
         hits = view.ranked(in_title, titled, offset, limit) if titled else []
         if len(hits) == limit or len(titled) >= offset + limit:
@@ -785,30 +889,32 @@ class WhooshBackend(SearchBackend):
         return hits + (view.ranked(compiled, rest, max(0, offset - len(titled)), limit - len(hits)) if rest else [])
 
     def exists(self, request: SearchRequest) -> bool:
-        compiled = self._query(request.query)
+        compiled = self._query(request.query, self._languages(request.filters))
         if compiled is None:
             return False
         return bool(self._view().matches(self._filtered(compiled, self._filter(request))))
 
     def similar(self, query: ParsedQuery, *, kinds: tuple[str, ...], product: str | None = None,
                 limit: int = 5) -> list[Hit]:
-        tokens = self._tokens(query.words())
+        languages = self._languages(Filters())
+        tokens = self._tokens(query.words(), languages)
         if not tokens:
             return []
         searcher = self._searcher()
-        wanted = Or([Term("heading", t) for t in dict.fromkeys(tokens)])
+        wanted = Or([Term("heading", t) for t in tokens])
         found = self._top(searcher, self._filtered(wanted, self._filter(SearchRequest(query=query), kinds, product)),
                           0, limit)
-        return self._hits(searcher, found, query)
+        return self._hits(searcher, found, query, languages)
 
     def suggest(self, query: ParsedQuery) -> dict[str, str]:
         reader = self._searcher().reader()
         corrections: dict[str, str] = {}
+        languages = self._languages(Filters())
         for word in query.words():
-            tokens = self._tokens([word])
-            if len(tokens) != 1 or not word.isalpha():
+            tokens = self._tokens([word], languages)
+            if not tokens or not word.isalpha():
                 continue
-            if reader.doc_frequency("spell_text", word) or reader.doc_frequency("text", tokens[0]):
+            if reader.doc_frequency("spell_text", word) or any(reader.doc_frequency("text", t) for t in tokens):
                 continue
             for distance in (1, 2):
                 candidates = [(reader.doc_frequency("spell_text", w), w)

@@ -173,7 +173,7 @@ def _utc(day: date, tz) -> datetime:
 
 def parse_key(key: str) -> tuple[str, date]:
     """The period and the local day its digest goes out on. Raises ValidationFailed when malformed."""
-    period, _, stamp = (key or "").partition(":")
+    period, _colon, stamp = (key or "").partition(":")  # not `_`: that is the translation function here
     try:
         if period == DigestPeriod.DAILY:
             return period, date.fromisoformat(stamp)

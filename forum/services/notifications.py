@@ -8,7 +8,10 @@ MENTIONS_PER_POST members per post, each told once per post).
 Other features add their own notifications with one call, inside their own transaction:
 
     notifications.notify(user_id, NotificationKind.CASE_UPDATE, question_id=q.id,
-                         text="CASE-000123 is now resolved.")
+                         message="case.status.resolved", params={"title": q.title[:80]})
+
+A message is a key of MESSAGES with the values its sentence names: the notification is written
+in the reader's language whenever it is shown (page, email, API), not in the notifier's.
 
 `notify` skips deleted accounts and people notifying themselves, and queues the email when
 the member opted in to that kind. A new kind is a new NotificationKind member with its
@@ -19,6 +22,7 @@ import re
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -47,9 +51,32 @@ _MENTION = re.compile(r"(?<![\w@./+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 
 # --- creating notifications ------------------------------------------------------------------
 
+# What features say in their notifications; each sentence whole, its values by name.
+MESSAGES: dict[str, str] = {
+    "case.auto_escalated": _l("Our support team is looking at your question."),
+    "case.escalated": _l("The support team is now looking into your question “%(title)s” (reference %(reference)s)."),
+    "case.status.new": _l("Your support request “%(title)s” is new again."),
+    "case.status.open": _l("Your support request “%(title)s” is open."),
+    "case.status.waiting_on_customer": _l("Your support request “%(title)s” is waiting for your reply."),
+    "case.status.resolved": _l("Your support request “%(title)s” is resolved."),
+    "case.status.closed": _l("Your support request “%(title)s” is closed."),
+    "case.update": _l("New update from support on %(reference)s."),
+    "case.customer_reply": _l("The customer replied on %(reference)s."),
+    "case.assigned": _l("%(reference)s is assigned to you."),
+    "case.update_due": _l("%(reference)s: the customer is due an update."),
+    "case.survey": _l("%(reference)s is resolved. How satisfied are you with the help you got?"),
+}
+
+
+def _known(message: str) -> str:
+    if message and message not in MESSAGES:
+        raise ValueError(f"unknown notification message {message!r}")
+    return message
+
+
 def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None = None,
            question_id: int | None = None, answer_id: int | None = None, comment_id: int | None = None,
-           text: str = "", email: bool = True) -> Notification | None:
+           message: str = "", params: dict | None = None, email: bool = True) -> Notification | None:
     """Tell a member something happened, in the caller's transaction (this does not commit).
 
     Returns None without notifying when the member doesn't exist, deleted their account or is
@@ -57,12 +84,13 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
     (the feature sends its own email). Raises ValueError for an unknown kind.
     """
     kind = NotificationKind(kind)
+    _known(message)
     if user_id is None or (actor_id is not None and actor_id == user_id):
         return None
     if db.session.scalar(select(User.id).where(User.id == user_id, visibility.member_clause())) is None:
         return None
     notification = Notification(user_id=user_id, kind=kind.value, actor_id=actor_id, question_id=question_id,
-                                answer_id=answer_id, comment_id=comment_id, text=mail.header_text(text, 300))
+                                answer_id=answer_id, comment_id=comment_id, message=message, params=params or None)
     db.session.add(notification)
     db.session.flush()
     if not email:
@@ -76,14 +104,15 @@ def notify(user_id: int, kind: NotificationKind | str, *, actor_id: int | None =
 
 def notify_many(items: list[dict]) -> int:
     """`notify` for many notifications at once (the care run): each item has `user_id`, `kind` and
-    optionally `question_id`, `text`, `actor_id`. Same rules, a fixed number of queries."""
+    optionally `question_id`, `message` with its `params`, `actor_id`. Same rules, a fixed number of queries."""
     items = [i for i in items if i["user_id"] is not None and i.get("actor_id") != i["user_id"]]
     if not items:
         return 0
     live = set(db.session.scalars(select(User.id).where(User.id.in_({i["user_id"] for i in items}),
                                                         visibility.member_clause())))
     rows = [{"user_id": i["user_id"], "kind": NotificationKind(i["kind"]).value, "actor_id": i.get("actor_id"),
-             "question_id": i.get("question_id"), "text": mail.header_text(i.get("text", ""), 300)}
+             "question_id": i.get("question_id"), "message": _known(i.get("message", "")),
+             "params": i.get("params") or None, "text": ""}
             for i in items if i["user_id"] in live]
     if not rows:
         return 0
@@ -238,6 +267,15 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     return changed or 0
 
 
+def stored_text(n: Notification) -> str:
+    """The feature's own sentence, in the language being rendered; rows from before messages keep their text."""
+    sentence = MESSAGES.get(n.message)
+    if sentence is None:
+        return n.text
+    values = {key: " ".join(str(value).split()) for key, value in (n.params or {}).items()}
+    return mail.header_text(str(sentence) % values, 300)
+
+
 def describe(n: Notification) -> str:
     """One plain-text line saying what happened ("alice answered your question “…”")."""
     who = n.actor.username if n.actor is not None else _("Someone")
@@ -258,12 +296,12 @@ def describe(n: Notification) -> str:
         case NotificationKind.MENTION:
             return _("%(who)s mentioned you in a question on %(title)s", who=who, title=title)
         case NotificationKind.CASE_UPDATE:
-            return n.text or _("Support updated the case on %(title)s", title=title)
+            return stored_text(n) or _("Support updated the case on %(title)s", title=title)
         case NotificationKind.MODERATOR_ACTION:
-            return n.text or _("A moderator acted on your post on %(title)s", title=title)
+            return stored_text(n) or _("A moderator acted on your post on %(title)s", title=title)
         case NotificationKind.CASE_SURVEY:
-            return n.text or _("How satisfied are you with the help you got on %(title)s?", title=title)
-    return n.text or _("Something happened")
+            return stored_text(n) or _("How satisfied are you with the help you got on %(title)s?", title=title)
+    return stored_text(n) or _("Something happened")
 
 
 def anchor(n: Notification) -> str | None:
@@ -329,7 +367,7 @@ def _export(user_id: int) -> dict:
                       "questions": [q.id for q in follows.questions]},
         "notifications": [
             {"kind": n.kind, "question_id": n.question_id, "answer_id": n.answer_id, "comment_id": n.comment_id,
-             "text": n.text, "created_at": n.created_at.isoformat(timespec="seconds") + "Z",
+             "text": stored_text(n), "created_at": n.created_at.isoformat(timespec="seconds") + "Z",
              "read": n.read_at is not None}
             for n in db.session.scalars(select(Notification).where(Notification.user_id == user_id)
                                         .order_by(Notification.id))],

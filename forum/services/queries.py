@@ -11,6 +11,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
 from forum.models import (
@@ -229,6 +230,8 @@ def load_thread(question_id: int, viewer: User | None) -> Thread:
         select(Answer).where(*answer_filter).options(joinedload(Answer.author))
         .order_by(accepted_first, Answer.score.desc(), Answer.created_at, Answer.id)
     ))
+    for answer in answers:  # each answer's thread is this question: no identity-map lookup per answer later
+        set_committed_value(answer, "question", question)
     thread = Thread(question, answers)
     for comment in db.session.scalars(
         select(Comment).where(*comment_filter)

@@ -68,7 +68,7 @@ def request_survey(case: Case) -> CaseSurvey | None:
     db.session.add(survey)
     db.session.flush()
     notification = notifications.notify(case.customer_id, NotificationKind.CASE_SURVEY, question_id=case.question_id,
-                                        text=f"{case.reference} is resolved. {QUESTION}", email=False)
+                                        message="case.survey", params={"reference": case.reference}, email=False)
     if notification is not None and preferences.wants_email(case.customer_id, NotificationKind.CASE_SURVEY.value,
                                                             product_id=case.product_id):
         outbox.defer(EMAIL, survey_id=survey.id)

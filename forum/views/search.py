@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import auth
 from forum.forms import AskForm
+from forum.models import Language
 from forum.search import EXTENSION, documents, service
 from forum.search.query import MAX_QUERY_CHARS, Sort
 from forum.services import queries, self_service
@@ -17,7 +18,7 @@ bp = Blueprint("search", __name__)
 
 SORT_LABELS = {Sort.RELEVANCE: _l("Relevance"), Sort.NEWEST: _l("Newest"), Sort.VOTES: _l("Votes")}
 TRUE_VALUES = ("1", "on", "true", "yes")
-LINK_PARAMETERS = ("q", "product", "tag", "kind", "accepted", "sort")
+LINK_PARAMETERS = ("q", "product", "tag", "kind", "lang", "accepted", "sort")
 
 
 def backend():
@@ -31,7 +32,8 @@ def index():
     try:
         result = service.search(
             backend(), args.get("q", ""), product=args.get("product"), tag=args.get("tag"),
-            kind=args.get("kind"), solved=args.get("accepted", "").lower() in TRUE_VALUES,
+            kind=args.get("kind"), language=args.get("lang", "").strip().lower() or None,
+            solved=args.get("accepted", "").lower() in TRUE_VALUES,
             sort=args.get("sort"), page=page_arg(), per_page=current_app.config["SEARCH_PER_PAGE"],
             max_per_page=current_app.config["SEARCH_PER_PAGE"])
     except ValidationFailed as exc:
@@ -42,7 +44,7 @@ def index():
                 watch_self_service()
     link_args = {name: args[name] for name in LINK_PARAMETERS if args.get(name)}
     return render_template("search/index.html", result=result, errors=errors, sorts=SORT_LABELS, link_args=link_args,
-                           kinds=documents.kinds(), products=queries.products(),
+                           kinds=documents.kinds(), products=queries.products(), languages=list(Language),
                            max_query_chars=MAX_QUERY_CHARS), 400 if errors else 200
 
 

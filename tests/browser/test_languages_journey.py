@@ -5,6 +5,7 @@ Screenshots of the Arabic and French pages go to test-artifacts/.
 """
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -80,3 +81,103 @@ def test_pseudo_locale_marks_every_catalog_string_of_the_language_controls(live_
     assert unmarked(page, ".language-menu", languages) == []
     assert unmarked(page, "#settings-language", languages) == []
     assert page.locator("#settings-language h2").inner_text() == "⟦Language⟧"
+
+
+def _catalog(language: str):
+    from babel.messages.pofile import read_po
+
+    with (pseudo_locale.TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def _said(catalog, msgid: str, **values) -> str:
+    """What the shipped catalog says for `msgid` (the test reads the translators' words, not its own)."""
+    return catalog.get(msgid).string % values if values else catalog.get(msgid).string
+
+
+def _member_in(page, base: str, language: str, prefix: str) -> str:
+    """A new member who picks `language` in the footer menu (their setting from then on)."""
+    from tests.browser.pages import Site
+
+    username = Site(page, base).register(prefix)
+    page.get_by_label("Language").select_option(language)
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    return username
+
+
+def _ask_and_open(page, base: str, catalog, title: str) -> None:
+    """Ask through the form as the member reads it: live counters in their language, then the question page."""
+    page.goto(base + "/questions/ask")
+    expect(page.get_by_role("heading", level=1)).to_have_text(_said(catalog, "Ask a question"))
+    page.locator("#title").fill(title)
+    page.locator("#body").fill("The display stays blank after the firmware update; a restart does not help at all.")
+    page.locator("#tags").fill("display firmware")
+    page.locator("#product").select_option(label="Northwind Thermostat")
+    page.get_by_role("button", name=_said(catalog, "Post your question")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_a_french_member_asks_and_reads_the_question_page_in_french(live_server, new_page):
+    page = new_page()
+    _member_in(page, live_server, "fr", "francais")
+    french = _catalog("fr")
+    page.goto(live_server + "/questions/ask")
+    # The script's live counter, in French and with French plurals (from the page, not the script).
+    expect(page.locator("#title-count")).to_have_text("0 / 150 caractères (encore 15 nécessaires)")
+    page.locator("#title").fill("Écran noir sur le thermo")
+    expect(page.locator("#title-count")).to_have_text("24 / 150 caractères")
+    screenshot(page, "languages-ask-fr")
+    _ask_and_open(page, live_server, french, "L’écran du thermostat reste noir après la mise à jour")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.get_by_role("button", name=_said(french, "Post your answer"))).to_be_visible()
+    votes = page.locator(".post--question .votes").bounding_box()
+    body = page.locator(".post--question .post__main").bounding_box()
+    assert votes["x"] < body["x"]  # left to right: the vote column before the post
+    screenshot(page, "languages-question-fr")
+
+
+def test_an_arabic_member_asks_right_to_left_and_gets_mail_in_arabic(live_server, new_page):
+    page = new_page()
+    username = _member_in(page, live_server, "ar", "arabi")
+    arabic = _catalog("ar")
+    page.goto(live_server + "/questions/ask")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    # Right to left: the form's column starts at the right, the sidebar sits on its left.
+    main = page.locator(".layout-sidebar__main").bounding_box()
+    aside = page.locator(".layout-sidebar__aside").bounding_box()
+    assert aside["x"] + aside["width"] <= main["x"] + 1
+    screenshot(page, "languages-ask-ar")
+    _ask_and_open(page, live_server, arabic, "شاشة منظم الحرارة تبقى سوداء بعد التحديث")
+    expect(page.get_by_role("button", name=_said(arabic, "Post your answer"))).to_be_visible()
+    votes = page.locator(".post--question .votes").bounding_box()
+    body = page.locator(".post--question .post__main").bounding_box()
+    assert votes["x"] > body["x"] + body["width"] - 1  # the vote column on the right of the post
+    screenshot(page, "languages-question-ar")
+
+    # Someone (a visitor reading English) asks for a reset link for her address: the mail follows
+    # the recipient's language, not the requester's.
+    from tests.browser.pages import mail_to
+
+    visitor = new_page()
+    visitor.goto(live_server + "/password/forgot")
+    visitor.locator("#email").fill(f"{username}@example.com")
+    visitor.get_by_role("button", name="Send me a link").click()
+    expect(visitor.get_by_role("heading", name="Check your email")).to_be_visible()
+    for _ in range(100):  # the sign-up mail came first; the reset mail is swept out within seconds
+        message = mail_to(f"{username}@example.com")
+        if message["Subject"] == _said(arabic, "Reset your password"):
+            break
+        time.sleep(0.3)
+    assert message["Subject"] == _said(arabic, "Reset your password")
+    html = next(part.get_content() for part in message.walk() if part.get_content_type() == "text/html")
+    reader = new_page()
+    reader.set_content(html)  # the message as a mail client shows it
+    expect(reader.locator("html")).to_have_attribute("lang", "ar")
+    expect(reader.locator("html")).to_have_attribute("dir", "rtl")
+    expect(reader.locator('a[href*="/password/reset/"]').first).to_be_visible()
+    text = reader.locator("body").inner_text()
+    assert _said(arabic, "Someone asked to reset the password of your %(site)s account.",
+                 site="PeerCare Community") in text
+    assert _said(arabic, "If you didn't ask, ignore this email: your password stays as it is.") in text
+    screenshot(reader, "languages-email-ar")

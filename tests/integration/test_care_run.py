@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AuditLogEntry, Case, CaseEvent, Notification, ProductAgent, Question, Role
+from forum.services import notifications
 from forum.services.care import routing, run, targets
 from forum.transaction import unit_of_work
 from moderation import escalation
@@ -69,7 +70,8 @@ def test_friday_question_is_escalated_monday_ten_oclock_and_only_once(app, admin
     assert "case.auto_escalated" in kinds
     note = db.session.scalar(select(Notification).where(Notification.user_id == q.author_id,
                                                         Notification.kind == "case_update"))
-    assert note.text == "Our support team is looking at your question."
+    assert (note.message, note.text) == ("case.auto_escalated", "")
+    assert notifications.describe(note) == "Our support team is looking at your question."
 
 
 def test_holidays_and_daylight_saving_shift_the_threshold(app, admin):

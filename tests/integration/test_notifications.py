@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -90,10 +91,21 @@ def test_deleted_accounts_get_no_notifications_and_lose_theirs(client):
 def test_other_features_notify_through_one_function():
     member = make_user()
     question = make_question(member)
-    n = notifications.notify(member.id, "case_update", question_id=question.id, text="CASE-000001 is\nresolved.")
+    n = notifications.notify(member.id, "case_update", question_id=question.id, message="case.update",
+                             params={"reference": "CASE-000001\n"})
     db.session.commit()
     assert n is not None
-    assert notifications.describe(n) == "CASE-000001 is resolved."
+    assert notifications.describe(n) == "New update from support on CASE-000001."
+    with force_locale("fr"):  # written in the reader's language when shown, not when notified
+        assert notifications.describe(n) == "Nouvelle mise à jour du support sur CASE-000001."
+    with pytest.raises(ValueError, match="unknown notification message"):
+        notifications.notify(member.id, "case_update", message="no.such.message")
+    # A row from before messages existed keeps the text it was stored with.
+    old = Notification(user_id=member.id, kind="case_update", question_id=question.id, text="CASE-000001 is resolved.")
+    db.session.add(old)
+    db.session.commit()
+    with force_locale("fr"):
+        assert notifications.describe(old) == "CASE-000001 is resolved."
     with pytest.raises(ValueError, match="not a valid"):
         notifications.notify(member.id, "no-such-kind")
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import CaseSurvey, Notification, Role
-from forum.services import preferences, privacy, satisfaction
+from forum.services import notifications, preferences, privacy, satisfaction
 from forum.transaction import transactional, unit_of_work
 from moderation import escalation
 from tests.conftest import login
@@ -56,7 +56,7 @@ def test_resolving_asks_once_in_app_and_by_email_when_opted_in(agent, mailbox):
     assert (survey.customer_id, survey.rating, survey.expires_at - survey.sent_at) == (asker.id, None, timedelta(days=7))
     [note] = db.session.scalars(select(Notification).where(Notification.user_id == asker.id,
                                                            Notification.kind == "case_survey")).all()
-    assert "How satisfied are you" in note.text
+    assert "How satisfied are you" in notifications.describe(note) and note.message == "case.survey"
     links = email_links(mailbox, asker)
     [message] = mailbox.messages(to=asker.email)
     assert message["Subject"] == f"{case.reference}: How satisfied are you with the help you got?"

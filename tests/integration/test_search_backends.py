@@ -6,13 +6,14 @@ same path the outbox handler uses (`refresh` per thread) or a full `rebuild`.
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import Answer, Question, Role, utcnow
-from forum.search import indexing, service
+from forum.search import indexing, postgres_backend, service
 from forum.search.documents import document_key
 from forum.search.postgres_backend import PostgresBackend
 from forum.search.sources import threads
@@ -255,6 +256,25 @@ def test_paging_is_stable_and_bounded(backend):
         search(backend, "probe", sort="random")
     with pytest.raises(ValidationFailed):
         search(backend, "probe", kind="comment")
+
+
+def test_relevance_pages_list_every_match_once(backend, monkeypatch):
+    """PostgreSQL ranks the newest CANDIDATES matches of a tier (here 3), then lists the older ones newest first."""
+    monkeypatch.setattr(postgres_backend, "CANDIDATES", 3)
+    made = []
+    for n in range(7):  # oldest first; the older the question, the more often its body says "descaler"
+        q = make_question(title=f"Descaler question number {n}", body=" ".join(["descaler"] * (7 - n) + ["tank"] * n))
+        db.session.execute(update(Question).where(Question.id == q.id).values(
+            created_at=utcnow().replace(microsecond=0) - timedelta(days=10 - n)))
+        made.append(f"question:{q.id}")
+    db.session.commit()
+    sync(backend, *[int(key.partition(":")[2]) for key in made])
+    pages = [search(backend, "descaler", page=n, per_page=2) for n in (1, 2, 3, 4)]
+    listed = [key for page in pages for key in keys(page)]
+    assert [len(p.items) for p in pages] == [2, 2, 2, 1] and sorted(listed) == sorted(made)
+    if backend.name == "postgresql":
+        # the newest three by relevance (the oldest of them says it most), then the rest newest first
+        assert listed == [made[4], made[5], made[6], made[3], made[2], made[1], made[0]]
 
 
 @pytest.mark.parametrize("raw", HOSTILE)

@@ -86,3 +86,35 @@ def test_page_decisions_are_the_permission_functions_answers():
                 assert decisions.can(user, perm, obj) == can(user, perm, obj)
                 assert decisions.needs_reputation(user, perm, obj) == needs_reputation(user, perm, obj)
                 assert decisions.offered(user, perm, obj) == offered(user, perm, obj)
+
+
+def _byline_of(page: str, post_anchor: str) -> str:
+    start = page.index(f'id="{post_anchor}"')
+    at = page.index('<div class="byline">', start)
+    return page[at:page.index("</div>", at)]
+
+
+def test_a_kept_byline_shows_its_authors_name_and_reputation_of_now_in_the_readers_language(client):
+    """Bylines are kept rendered (forum/fragments.py) under the facts they show: a rename or a
+    reputation change shows on the next page, and each language gets its own words."""
+    from sqlalchemy import update
+
+    from forum.extensions import db
+    from forum.models import User
+
+    author = make_user("bylined_author")
+    q = make_question()
+    a = make_answer(q, author)
+    login(client, make_user())  # a member's page is rendered afresh: the page cache stays out of this
+    path, page = _thread(client, q)
+    before = _byline_of(page, f"answer-{a.id}")
+    assert "bylined_author" in before and '<span class="visually-hidden">reputation </span>1</span>' in before
+    assert _byline_of(client.get(path).get_data(as_text=True), f"answer-{a.id}") == before
+    db.session.execute(update(User).where(User.id == author.id).values(username="renamed_author", reputation=4321))
+    db.session.commit()
+    after = _byline_of(client.get(path).get_data(as_text=True), f"answer-{a.id}")
+    assert "renamed_author" in after and "bylined_author" not in after
+    assert f'href="/users/{author.id}/renamed-author"' in after and "4321</span>" in after
+    client.post("/language", data={"lang": "fr"})
+    french = _byline_of(client.get(path).get_data(as_text=True), f"answer-{a.id}")
+    assert 'title="Réputation"' in french and 'title="Reputation"' in after

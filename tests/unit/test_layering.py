@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # package (path prefix, dotted) → prefixes it must never import
 FORBIDDEN = {
-    "reputation": ("forum", "moderation", "flask", "sqlalchemy", "flask_sqlalchemy"),
+    "reputation": ("forum", "moderation", "flask", "flask_babel", "babel", "sqlalchemy", "flask_sqlalchemy"),
     "forum.models": ("forum.services", "forum.views", "forum.search", "moderation"),
     "forum.services": ("forum.views", "forum.templating", "jinja2", "flask.render_template",
                        "flask.render_template_string", "markupsafe"),

@@ -53,10 +53,10 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
         "forum.pagecache._forget_pages", "forum.services.queries._forget_counts",
         "forum.services.notifications._on_event", "forum.search.indexing.thread_changed",
         "moderation.hooks.review_new_post", "forum.services.webhooks.community_event"]
-    assert after["subscribers"]["account.deleted"][-5:] == [
+    assert after["subscribers"]["account.deleted"][-6:] == [
         "forum.services.notifications._on_account_deleted", "forum.services.sso._forget",
         "forum.services.profile_fields._forget", "forum.services.satisfaction._on_account_deleted",
-        "forum.services.self_service._forget_member"]
+        "forum.services.self_service._forget_member", "forum.services.insight_facts._on_account_deleted"]
     assert after["subscribers"]["question.asked"][-1] == "forum.services.self_service._asked"
     assert after["handlers"] == sorted(["account.confirmation_email", "account.password_reset_email",
                                         "account.sign_up_email", "account.address_in_use_email",
@@ -66,7 +66,8 @@ def test_importing_every_module_registers_nothing_and_create_app_registers_every
                                      "questions/True", "articles/False", "articles/True"])
     assert after["digest_sections"] == ["questions", "answers", "unanswered", "articles", "for_you"]
     assert after["search_sources"] == ["thread", "article"]
-    assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile", "satisfaction"]
+    assert after["export_sections"] == ["notifications", "single_sign_on", "customer_profile", "satisfaction",
+                                        "health_console_activity"]
 
 
 def test_test_doubles_come_from_the_tests_not_the_production_config():

@@ -87,6 +87,6 @@ def remind(now: datetime | None = None) -> list[Case]:
         record_event(case, CaseEventKind.UPDATE_DUE, None, since=since.isoformat() + "Z", priority=case.priority)
         if case.assignee_id is not None:
             notifications.notify(case.assignee_id, "case_update_due", question_id=case.question_id,
-                                 text=f"{case.reference}: the customer is due an update.")
+                                 message="case.update_due", params={"reference": case.reference})
         reminded.append(case)
     return reminded

@@ -654,6 +654,7 @@ class SearchHit(Out):
     kind: str
     id: int
     thread_id: int
+    language: LanguageCode = Field(description="The language it is written in")
     title: str
     title_html: str
     url: str

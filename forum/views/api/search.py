@@ -32,7 +32,7 @@ def result_json(result: service.Result) -> dict:
         "snippet": hit.snippet_text, "snippet_html": marked_html(hit.snippet),
         "product": {"slug": hit.product, "name": result.product_name}, "tags": list(hit.tags),
         "score": hit.score, "accepted": hit.accepted, "has_accepted_answer": hit.solved,
-        "created_at": iso(hit.created_at), "relevance": round(hit.relevance, 6),
+        "created_at": iso(hit.created_at), "relevance": round(hit.relevance, 6), "language": hit.language,
     }
 
 
@@ -42,7 +42,7 @@ def result_json(result: service.Result) -> dict:
 def search(query: s.SearchQuery):
     result = service.search(
         current_app.extensions[EXTENSION], query.q, product=query.product, tag=query.tag, kind=query.kind,
-        solved=query.accepted, sort=query.sort, page=query.page, per_page=query.per_page,
+        language=query.lang, solved=query.accepted, sort=query.sort, page=query.page, per_page=query.per_page,
         max_per_page=current_app.config["API_MAX_PER_PAGE"])
     return {"items": [result_json(r) for r in result.items], "page": result.page, "per_page": result.per_page,
             "total": result.total, "total_is_lower_bound": result.capped, "query": result.query.text,

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -117,8 +118,9 @@ def reputation_item(item) -> dict:
 
 def badge(award) -> dict:
     spec = BY_KEY.get(BadgeKey(award.badge))
-    return {"badge": award.badge, "name": spec.name if spec else award.badge, "tier": spec.tier.value if spec else None,
-            "answer_id": award.answer_id, "awarded_at": iso(award.awarded_at)}
+    return {"badge": award.badge, "name": gettext(spec.name) if spec else award.badge,
+            "tier": spec.tier.value if spec else None, "answer_id": award.answer_id,
+            "awarded_at": iso(award.awarded_at)}
 
 
 def case_json(case: Case, *, with_updates: bool = False) -> dict:
