@@ -41,14 +41,24 @@ _LIVE_ENV: dict[str, str] = {}
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, oidc_provider):
-    """Migrate a fresh database, add the demo products, and serve it with gunicorn.
+    """Migrate a fresh database, add the demo products, and serve it with gunicorn (one per session).
 
     The server signs members in with the suite's OpenID provider too ("Sign in with Northwind ID"),
     configured the way an operator does: SSO_* environment variables.
     """
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
-    workdir = tmp_path_factory.mktemp("live")
+    _LIVE_ENV.clear()
+    yield from serve(tmp_path_factory.mktemp("live"), oidc_provider, _LIVE_ENV, "live")
+
+
+def serve(workdir: Path, oidc_provider, env_out: dict[str, str], name: str):
+    """Serve a fresh forum from `workdir` (database `name` on PostgreSQL) until the generator is
+    closed: yields its base URL and fills `env_out` with the environment its CLI commands need.
+
+    A test that must see pages holding only what it wrote (test_pseudo_locale.py) starts a server
+    of its own with this; every other browser test shares the session's `live_server`.
+    """
     env = {**os.environ, "FLASK_APP": "wsgi.py", "SECRET_KEY": "browser-test-secret",
            "FORUM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "FORUM_SEARCH_INDEX_DIR": json.dumps(str(workdir)),
            "SSO_PROVIDERS": "company", "SSO_COMPANY_ISSUER": oidc_provider.issuer,
@@ -57,7 +67,7 @@ def live_server(tmp_path_factory, oidc_provider):
     # The served app gets a database of its own and runs its background work in-process: the
     # suite's worker (services mode) belongs to the suite's database.
     env.pop("CELERY_BROKER_URL", None)
-    env["DATABASE_URL"] = _own_database(workdir)
+    env["DATABASE_URL"] = _own_database(workdir, name)
     # The journeys register and sign in many members from 127.0.0.1 within minutes, past the
     # per-IP sign-up/sign-in limits; those limits have their own integration tests.
     env["FORUM_RATELIMIT_ENABLED"] = "false"
@@ -67,14 +77,13 @@ def live_server(tmp_path_factory, oidc_provider):
     env["FORUM_OUTBOX_SWEEP_SECONDS"] = "1"
     # A `lang=en_001` cookie reads pages in the pseudo-locale (test_pseudo_locale.py builds it).
     env["FORUM_I18N_PSEUDO_LOCALE"] = "true"
-    _LIVE_ENV.clear()
-    _LIVE_ENV.update(env)
+    env_out.update(env)
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bin_dir / "python"), "-c", f"TAGS = {TAGS!r}\n" + _PRODUCTS], cwd=ROOT, env=env, check=True)
     port = _free_port()
     env["FORUM_SITE_URL"] = f"http://127.0.0.1:{port}"  # links in mail lead back to this server
-    _LIVE_ENV.update(env)
+    env_out.update(env)
     log = workdir / "gunicorn.log"
     with log.open("w") as log_file:
         server = subprocess.Popen(
@@ -97,10 +106,10 @@ def live_server(tmp_path_factory, oidc_provider):
     except subprocess.TimeoutExpired:  # a loaded machine can take longer to finish gunicorn's graceful stop
         server.kill()
         server.wait(timeout=10)
-    _drop_own_database()
+    _drop_own_database(name)
 
 
-_LIVE_DB = "peercare_live_{pid}"
+_LIVE_DB = "peercare_{name}_{pid}"
 
 
 def _admin_engine():
@@ -111,32 +120,32 @@ def _admin_engine():
     return create_engine(database_url("").rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
 
 
-def _own_database(workdir: Path) -> str:
+def _own_database(workdir: Path, name: str) -> str:
     """SQLite beside the test's files, or a fresh PostgreSQL database when the suite runs on PostgreSQL."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{workdir}/live.sqlite3"
+        return f"sqlite:///{workdir}/{name}.sqlite3"
     from sqlalchemy import text
 
     from forum.config import database_url
 
-    name = _LIVE_DB.format(pid=os.getpid())
+    database = _LIVE_DB.format(name=name, pid=os.getpid())
     engine = _admin_engine()
     with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {database}"))
     engine.dispose()
-    return database_url("").rsplit("/", 1)[0] + "/" + name
+    return database_url("").rsplit("/", 1)[0] + "/" + database
 
 
-def _drop_own_database() -> None:
+def _drop_own_database(name: str) -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     from sqlalchemy import text
 
     engine = _admin_engine()
     with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {_LIVE_DB.format(pid=os.getpid())} WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {_LIVE_DB.format(name=name, pid=os.getpid())} WITH (FORCE)"))
     engine.dispose()
 
 
