@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -24,56 +25,56 @@ REASON_MAX = 500
 _LOGGED_TARGETS = "moderation.audit.targets"
 
 LABELS = {
-    "question.close": "closed a question",
-    "question.reopen": "reopened a question",
-    "question.lock": "locked a thread",
-    "question.unlock": "unlocked a thread",
-    "question.move": "moved a question to another product",
-    "question.merge": "merged a duplicate into its target",
-    "post.edit": "edited someone's post",
-    "post.delete": "deleted a post",
-    "post.undelete": "undeleted a post",
-    "post.delete_spam": "deleted a post as spam (−100)",
-    "post.hide": "hid a post pending review",
-    "post.unhide": "made a hidden post public again",
-    "comment.delete": "deleted a comment",
-    "member.suspend": "suspended a member",
-    "member.unsuspend": "lifted a suspension",
-    "account.delete": "deleted a member's account at their request",
-    "review.handle": "handled a review item",
-    "suggestion.approve": "approved a suggested edit",
-    "suggestion.reject": "rejected a suggested edit",
-    "watched_word.add": "added a watched word",
-    "watched_word.remove": "removed a watched word",
-    "settings.change": "changed moderation settings",
-    "case.auto_escalate": "escalated a question automatically",
-    "product.care": "changed a product's response targets or agents",
-    "article.publish": "published an answer as a knowledge article",
-    "article.edit": "edited a knowledge article",
-    "article.state": "changed a knowledge article's state",
-    "case.escalate": "escalated a question to a support case",
-    "case.assign": "assigned a case",
-    "case.priority": "changed a case's priority",
-    "case.status": "changed a case's status",
-    "case.update": "added an update to a case",
-    "case.customer_reply": "replied to support on their case",
-    "tag.create": "created a tag",
-    "tag.describe": "described a tag",
-    "tag.rename": "renamed a tag",
-    "tag.merge": "merged a tag into another",
-    "tag.synonym_add": "added a tag synonym",
-    "tag.synonym_remove": "removed a tag synonym",
-    "product.create": "added a product",
-    "product.update": "renamed or described a product",
-    "product.archive": "archived a product",
-    "product.unarchive": "brought back an archived product",
-    "settings.site": "changed the site name or logo",
-    "settings.registration": "changed the registration and email options",
-    "webhooks.private_addresses": "allowed or refused webhooks to private addresses",
+    "question.close": _l("closed a question"),
+    "question.reopen": _l("reopened a question"),
+    "question.lock": _l("locked a thread"),
+    "question.unlock": _l("unlocked a thread"),
+    "question.move": _l("moved a question to another product"),
+    "question.merge": _l("merged a duplicate into its target"),
+    "post.edit": _l("edited someone's post"),
+    "post.delete": _l("deleted a post"),
+    "post.undelete": _l("undeleted a post"),
+    "post.delete_spam": _l("deleted a post as spam (−100)"),
+    "post.hide": _l("hid a post pending review"),
+    "post.unhide": _l("made a hidden post public again"),
+    "comment.delete": _l("deleted a comment"),
+    "member.suspend": _l("suspended a member"),
+    "member.unsuspend": _l("lifted a suspension"),
+    "account.delete": _l("deleted a member's account at their request"),
+    "review.handle": _l("handled a review item"),
+    "suggestion.approve": _l("approved a suggested edit"),
+    "suggestion.reject": _l("rejected a suggested edit"),
+    "watched_word.add": _l("added a watched word"),
+    "watched_word.remove": _l("removed a watched word"),
+    "settings.change": _l("changed moderation settings"),
+    "case.auto_escalate": _l("escalated a question automatically"),
+    "product.care": _l("changed a product's response targets or agents"),
+    "article.publish": _l("published an answer as a knowledge article"),
+    "article.edit": _l("edited a knowledge article"),
+    "article.state": _l("changed a knowledge article's state"),
+    "case.escalate": _l("escalated a question to a support case"),
+    "case.assign": _l("assigned a case"),
+    "case.priority": _l("changed a case's priority"),
+    "case.status": _l("changed a case's status"),
+    "case.update": _l("added an update to a case"),
+    "case.customer_reply": _l("replied to support on their case"),
+    "tag.create": _l("created a tag"),
+    "tag.describe": _l("described a tag"),
+    "tag.rename": _l("renamed a tag"),
+    "tag.merge": _l("merged a tag into another"),
+    "tag.synonym_add": _l("added a tag synonym"),
+    "tag.synonym_remove": _l("removed a tag synonym"),
+    "product.create": _l("added a product"),
+    "product.update": _l("renamed or described a product"),
+    "product.archive": _l("archived a product"),
+    "product.unarchive": _l("brought back an archived product"),
+    "settings.site": _l("changed the site name or logo"),
+    "settings.registration": _l("changed the registration and email options"),
+    "webhooks.private_addresses": _l("allowed or refused webhooks to private addresses"),
 }
-TARGET_KINDS = {"question": "Question", "answer": "Answer", "comment": "Comment", "user": "Member",
-                "article": "Knowledge article", "case": "Case", "product": "Product", "word": "Watched word",
-                "tag": "Tag", "setting": "Setting"}
+TARGET_KINDS = {"question": _l("Question"), "answer": _l("Answer"), "comment": _l("Comment"), "user": _l("Member"),
+                "article": _l("Knowledge article"), "case": _l("Case"), "product": _l("Product"),
+                "word": _l("Watched word"), "tag": _l("Tag"), "setting": _l("Setting")}
 
 
 def target_of(obj: Question | Answer | Comment | User) -> str:
@@ -197,7 +198,7 @@ def actions_in_use() -> list[str]:
 
 def label(action: str) -> str:
     """What the action was, in words ("published an answer as a knowledge article")."""
-    return LABELS.get(action) or action.replace(".", " ").replace("_", " ")
+    return str(LABELS[action]) if action in LABELS else action.replace(".", " ").replace("_", " ")
 
 
 def target_label(target: str) -> str:
@@ -205,4 +206,4 @@ def target_label(target: str) -> str:
     kind, sep, rest = (target or "").partition(":")
     if not sep:
         return target
-    return f"{TARGET_KINDS.get(kind, kind.replace('_', ' ').capitalize())} {rest}"
+    return f"{TARGET_KINDS[kind] if kind in TARGET_KINDS else kind.replace('_', ' ').capitalize()} {rest}"

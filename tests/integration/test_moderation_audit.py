@@ -136,3 +136,16 @@ def test_every_console_action_lands_in_the_audit_log(client):
     assert logged == {"question.close", "question.reopen", "question.lock", "question.unlock", "question.move",
                       "question.merge",
                       "post.delete", "post.undelete", "member.suspend", "member.unsuspend", "watched_word.add"}
+
+
+def test_the_audit_page_names_actions_and_targets_in_the_readers_language(client):
+    q = make_question()
+    mod = make_moderator()
+    actions.close_question(q.id, moderator=mod, reason="needs_detail", note="please add the model number")
+    login(client, mod)
+    english = client.get("/mod/audit").get_data(as_text=True)
+    french = client.get("/mod/audit", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    german = client.get("/mod/audit", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "closed a question" in english and "closed a question" not in french
+    assert "a fermé une question" in french
+    assert "hat eine Frage geschlossen" in german and f"Frage {q.id}" in german
