@@ -203,9 +203,10 @@ def resolve(provider: str, subject: str, snap: dict, *, label: str) -> SignedIn 
     name = snap["preferred_username"]
     if not name or not accounts.USERNAME_RE.match(name):
         return ChooseUsername(suggest_username(name or email.split("@")[0]),
-                              f"“{name}” can't be a username here." if name else "Please choose a username.")
+                              _("“%(name)s” can't be a username here.", name=name) if name
+                              else _("Please choose a username."))
     if accounts.find_by_username(name) is not None:
-        return ChooseUsername(suggest_username(name), f"The username “{name}” is taken.")
+        return ChooseUsername(suggest_username(name), _("The username “%(name)s” is taken.", name=name))
     return SignedIn(create_member(provider, subject, snap, name, label=label), created=True)
 
 

@@ -17,6 +17,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app, session
+from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
 from forum.sso.client import IssuerMismatch, ProviderClient
@@ -109,8 +110,8 @@ def _failed(provider: Provider, reason: str, message: str, detail: str) -> SignI
 
 def _unreachable(provider: Provider, exc: Exception) -> SignInFailed:
     return _failed(provider, "unreachable",
-                   f"We couldn't reach {provider.label} just now, so you are not signed in. "
-                   "Please try again in a few minutes.", f"{type(exc).__name__}: {exc}")
+                   _("We couldn't reach %(provider)s just now, so you are not signed in. "
+                     "Please try again in a few minutes.", provider=provider.label), f"{type(exc).__name__}: {exc}")
 
 
 def begin(provider: Provider, *, prompt: str | None = None):
@@ -121,8 +122,9 @@ def begin(provider: Provider, *, prompt: str | None = None):
     except (requests.RequestException, ValueError) as exc:
         raise _unreachable(provider, exc) from exc
     except IssuerMismatch as exc:
-        raise _failed(provider, "misconfigured", f"{provider.label} is not set up correctly here, so you can't "
-                      "sign in with it right now. Please tell the site's administrators.", str(exc)) from exc
+        raise _failed(provider, "misconfigured", _("%(provider)s is not set up correctly here, so you can't "
+                      "sign in with it right now. Please tell the site's administrators.", provider=provider.label),
+                      str(exc)) from exc
 
 
 def finish(provider: Provider) -> ProviderAccount:
@@ -132,30 +134,31 @@ def finish(provider: Provider) -> ProviderAccount:
         token = remote.authorize_access_token()
         claims = token.get("userinfo")
         if claims is None:
-            raise _failed(provider, "no_id_token", f"{provider.label} didn't send an ID token, so you are not "
-                          "signed in. Please tell the site's administrators.", "token response without id_token")
+            raise _failed(provider, "no_id_token", _("%(provider)s didn't send an ID token, so you are not "
+                          "signed in. Please tell the site's administrators.", provider=provider.label),
+                          "token response without id_token")
         claims = dict(claims)
         claims.update({k: v for k, v in _userinfo(remote, provider, claims).items() if k not in claims})
     except SignInFailed:
         raise
     except MismatchingStateError as exc:
-        raise _failed(provider, "state", "This sign-in was started in another browser tab or has expired. "
-                      "Please sign in again.", "state not found in the session") from exc
+        raise _failed(provider, "state", _("This sign-in was started in another browser tab or has expired. "
+                      "Please sign in again."), "state not found in the session") from exc
     except AuthlibBaseError as exc:
         raise _provider_error(provider, exc) from exc
     except JoseError as exc:
-        raise _failed(provider, "invalid_token", f"We couldn't verify what {provider.label} sent, so you are "
+        raise _failed(provider, "invalid_token", _("We couldn't verify what %(provider)s sent, so you are "
                       "not signed in. Please try again; if it keeps happening, tell the site's administrators.",
-                      f"ID token refused: {type(exc).__name__}: {exc}") from exc
+                      provider=provider.label), f"ID token refused: {type(exc).__name__}: {exc}") from exc
     except IssuerMismatch as exc:
-        raise _failed(provider, "misconfigured", f"{provider.label} is not set up correctly here. Please tell "
-                      "the site's administrators.", str(exc)) from exc
+        raise _failed(provider, "misconfigured", _("%(provider)s is not set up correctly here. Please tell "
+                      "the site's administrators.", provider=provider.label), str(exc)) from exc
     except (requests.RequestException, ValueError) as exc:
         raise _unreachable(provider, exc) from exc
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
-        raise _failed(provider, "invalid_token", f"{provider.label} didn't identify your account, so you are "
-                      "not signed in.", "missing or oversized sub claim")
+        raise _failed(provider, "invalid_token", _("%(provider)s didn't identify your account, so you are "
+                      "not signed in.", provider=provider.label), "missing or oversized sub claim")
     return ProviderAccount(provider.key, subject, claims, token["id_token"])
 
 
@@ -163,15 +166,19 @@ def _provider_error(provider: Provider, exc: AuthlibBaseError) -> SignInFailed:
     code = str(exc.error or "")
     detail = f"{code}: {exc.description or ''}"
     if code == "access_denied":
-        return _failed(provider, "denied", f"You didn't allow {provider.label} to sign you in here. "
-                       "Sign in again whenever you're ready.", detail)
+        return _failed(provider, "denied", _("You didn't allow %(provider)s to sign you in here. "
+                       "Sign in again whenever you're ready.", provider=provider.label), detail)
     if code == "invalid_grant":
-        return _failed(provider, "expired_code", "That sign-in took too long or was already used. "
-                       "Please sign in again.", detail)
+        return _failed(provider, "expired_code", _("That sign-in took too long or was already used. "
+                       "Please sign in again."), detail)
     if code == "login_required":
-        return _failed(provider, "login_required", f"Please sign in at {provider.label} to continue.", detail)
-    return _failed(provider, "provider_error", f"{provider.label} couldn't sign you in ({code[:40] or 'an error'}). "
-                   "Please try again.", detail)
+        return _failed(provider, "login_required", _("Please sign in at %(provider)s to continue.",
+                                                     provider=provider.label), detail)
+    if code:
+        return _failed(provider, "provider_error", _("%(provider)s couldn't sign you in (%(code)s). Please try again.",
+                                                     provider=provider.label, code=code[:40]), detail)
+    return _failed(provider, "provider_error", _("%(provider)s couldn't sign you in. Please try again.",
+                                                 provider=provider.label), detail)
 
 
 def _userinfo(remote: ProviderClient, provider: Provider, claims: dict) -> dict:

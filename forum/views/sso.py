@@ -109,8 +109,8 @@ def callback(key: str):
     except ServiceError as exc:
         return _to_sign_in(exc.message)
     if isinstance(outcome, sso_accounts.SignedIn):
-        greeting = (f"Welcome to the community, {outcome.user.username}!" if outcome.created
-                    else f"Signed in as {outcome.user.username}.")
+        greeting = (_("Welcome to the community, %(name)s!", name=outcome.user.username) if outcome.created
+                    else _("Signed in as %(name)s.", name=outcome.user.username))
         return _complete_sign_in(outcome.user, account, flow["next"], greeting)
     hint = account.id_token if len(account.id_token) <= current_app.config["SSO_ID_TOKEN_HINT_MAX"] else ""
     session[PENDING] = {"provider": key, "subject": account.subject, "snap": snap, "next": flow["next"],
@@ -156,7 +156,7 @@ def choose_username():
             return _to_sign_in(exc.message)
         else:
             return _complete_sign_in(user, _account(pending), pending["next"],
-                                     f"Welcome to the community, {user.username}!")
+                                     _("Welcome to the community, %(name)s!", name=user.username))
     return render_template("sso/username.html", form=form, provider=provider, reason=pending["reason"],
                            email=pending["snap"]["email"]), 422 if form.errors else 200
 
@@ -230,9 +230,10 @@ def confirm_link(token: str):
             account = sso.ProviderAccount(pending_link.provider, pending_link.subject, {},
                                           pending.get("id_token", "") if same else "")
             return _complete_sign_in(user, account, pending.get("next") or url_for("questions.index"),
-                                     f"Your {label} account is linked. Next time, just sign in with it.")
+                                     _("Your %(provider)s account is linked. Next time, just sign in with it.",
+                                       provider=label))
     except LinkNotValid as exc:
-        return render_template("accounts/link_problem.html", title="This link doesn't work",
+        return render_template("accounts/link_problem.html", title=_("This link doesn't work"),
                                message=exc.message), exc.status, LINK_PAGE_HEADERS
     provider = sso.get(pending_link.provider)
     return render_template("sso/confirm_link.html", pending=pending_link, token=token,

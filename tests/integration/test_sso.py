@@ -437,6 +437,14 @@ def test_denied_consent_ends_on_the_sign_in_page(client, sso_provider):
     assert "You didn&#39;t allow Northwind ID to sign you in" in flashed_on_login(client)
 
 
+def test_a_refused_sign_on_is_explained_in_the_visitors_language(client, sso_provider):
+    client.set_cookie("lang", "fr")
+    back_here(client, at_provider(start(client), deny=True))
+    page = flashed_on_login(client)
+    assert "Vous n’avez pas autorisé Northwind ID à vous connecter ici." in page
+    assert "You didn&#39;t allow" not in page
+
+
 def test_a_wrong_state_is_refused(client, sso_provider):
     sso_provider.set_user("sub-alice", **alice())
     location = at_provider(start(client), "sub-alice")
